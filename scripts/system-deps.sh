@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests need (Debian), once. Safe to run again.
+set -euo pipefail
+need=()
+# Each feature that needs a system package adds its check here.
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "system-deps: need ${need[*]} (run as root, or install them) — tests that need them will be skipped" >&2
+  exit 0
+fi
+echo "system-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

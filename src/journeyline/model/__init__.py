@@ -1,0 +1,86 @@
+"""The Journeyline domain model: pure data and rules, no I/O.
+
+The words are the product's (see PRODUCT.md): a workspace holds segments, personas and
+journey maps; a map has stages of steps, pain points, opportunities and evidence.
+"""
+
+from journeyline.model.base import (
+    KNOWN_CHANNELS,
+    Effort,
+    Element,
+    EvidenceKind,
+    Impact,
+    Level,
+    MapStatus,
+    MapType,
+    Model,
+    OpportunityStatus,
+    StepKind,
+    Zone,
+    slugify,
+)
+from journeyline.model.integrity import (
+    Location,
+    Problem,
+    assign_ids,
+    assign_map_ids,
+    check_integrity,
+    did_you_mean,
+)
+from journeyline.model.journey import (
+    DEFAULT_LANES,
+    Backstory,
+    Branch,
+    EventMatcher,
+    Evidence,
+    JourneyMap,
+    Lane,
+    Measured,
+    Metric,
+    Opportunity,
+    PainPoint,
+    SentimentScale,
+    Stage,
+    Step,
+)
+from journeyline.model.workspace import LaneDefinition, Persona, Segment, Workspace
+
+__all__ = [
+    "DEFAULT_LANES",
+    "KNOWN_CHANNELS",
+    "Backstory",
+    "Branch",
+    "Effort",
+    "Element",
+    "EventMatcher",
+    "Evidence",
+    "EvidenceKind",
+    "Impact",
+    "JourneyMap",
+    "Lane",
+    "LaneDefinition",
+    "Level",
+    "Location",
+    "MapStatus",
+    "MapType",
+    "Measured",
+    "Metric",
+    "Model",
+    "Opportunity",
+    "OpportunityStatus",
+    "PainPoint",
+    "Persona",
+    "Problem",
+    "Segment",
+    "SentimentScale",
+    "Stage",
+    "Step",
+    "StepKind",
+    "Workspace",
+    "Zone",
+    "assign_ids",
+    "assign_map_ids",
+    "check_integrity",
+    "did_you_mean",
+    "slugify",
+]
