@@ -37,7 +37,7 @@ def _root(
 def _register() -> None:
     import importlib
 
-    for name in ("files", "analysis", "render", "events", "serve", "demo"):
+    for name in ("files", "templates", "analysis", "render", "events", "serve", "demo"):
         try:
             module = importlib.import_module(f"journeyline.cli.{name}")
         except ModuleNotFoundError as error:
