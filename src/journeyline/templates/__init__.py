@@ -1,0 +1,208 @@
+"""Ready-made journey maps to start from: one YAML workspace file per template.
+
+Each template is a complete, realistic map in the file format (persona factsheet,
+back-story, stages, steps, pain points, opportunities and evidence), so a team can see
+what a finished map looks like and edit it into their own. A few files carry small,
+deliberate flaws (noted at the top of each file) so the analyses have something to find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from journeyline.errors import Diagnostic, InvalidInput, NotFound, UsageError
+from journeyline.model import MapType, Workspace, assign_ids, did_you_mean
+
+TEMPLATE_DIR = Path(__file__).parent
+"""Where the template files live; they ship in the wheel as package data."""
+
+FILE_FORMAT_VERSION = 1
+"""Value of the `journeyline` key the template files start with."""
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What `journeyline templates` lists about one template."""
+
+    name: str
+    title: str
+    description: str
+    type: MapType
+    personas: int
+    stages: int
+    steps: int
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-friendly form, in the order `journeyline templates --format json` prints."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "type": self.type.value,
+            "description": self.description,
+            "personas": self.personas,
+            "stages": self.stages,
+            "steps": self.steps,
+        }
+
+
+def template_names() -> list[str]:
+    """The names of every shipped template, sorted."""
+    return sorted(path.stem for path in TEMPLATE_DIR.glob("*.yaml"))
+
+
+def template_path(name: str) -> Path:
+    """The file of the template called `name`; NotFound (with a suggestion) when there is none."""
+    path = TEMPLATE_DIR / f"{name}.yaml"
+    if path.is_file():
+        return path
+    names = template_names()
+    guess = did_you_mean(name, names)
+    hint = f"did you mean '{guess}'?" if guess else "run `journeyline templates` to list them"
+    raise NotFound(
+        f"there is no template called '{name}' ({hint})",
+        [Diagnostic(f"unknown template '{name}'", hint=hint)],
+    )
+
+
+def load_template(name: str) -> Workspace:
+    """A fresh copy of the template's workspace, ready to be edited and saved."""
+    return read_workspace(template_path(name))
+
+
+def template_info(name: str) -> TemplateInfo:
+    """Title, type, description and size of one template."""
+    workspace = load_template(name)
+    if not workspace.maps:
+        raise InvalidInput(f"template '{name}' holds no journey map")
+    primary = workspace.maps[0]
+    return TemplateInfo(
+        name=name,
+        title=workspace.name or primary.name,
+        description=workspace.description or primary.scenario or "",
+        type=primary.type,
+        personas=len(workspace.personas),
+        stages=sum(len(m.stages) for m in workspace.maps),
+        steps=sum(len(m.steps()) for m in workspace.maps),
+    )
+
+
+def list_templates() -> list[TemplateInfo]:
+    """Every shipped template, sorted by name."""
+    return [template_info(name) for name in template_names()]
+
+
+def create_from_template(
+    name: str,
+    destination: Path,
+    *,
+    overwrite: bool = False,
+    map_name: str | None = None,
+    owner: str | None = None,
+) -> Workspace:
+    """Write the template to `destination` (any writable format; a folder path makes a workspace folder).
+
+    `map_name` renames the template's first map; `owner` becomes the owner of every map.
+    Refuses to replace an existing file or a non-empty folder unless `overwrite` is true.
+    """
+    workspace = load_template(name)
+    if map_name is not None:
+        if not map_name.strip():
+            raise UsageError("the new map's name must not be empty")
+        workspace.maps[0].name = map_name
+    if owner is not None:
+        for journey in workspace.maps:
+            journey.owner = owner
+    if _occupied(destination) and not overwrite:
+        raise InvalidInput(
+            f"{destination} already exists; nothing was written",
+            [
+                Diagnostic(
+                    "already exists; nothing was written",
+                    file=str(destination),
+                    hint="choose another path, or overwrite it with --force",
+                )
+            ],
+        )
+    write_workspace(workspace, destination)
+    return workspace
+
+
+def _occupied(path: Path) -> bool:
+    if path.is_dir():
+        return any(path.iterdir())
+    return path.exists()
+
+
+def _formats_function(name: str) -> Callable[..., Any] | None:
+    """A function of `journeyline.formats` if that package provides it (it grows independently)."""
+    import journeyline.formats as formats
+
+    function = getattr(formats, name, None)
+    return function if callable(function) else None
+
+
+def read_workspace(path: Path) -> Workspace:
+    """Read a workspace file through the file-format loader (a minimal YAML reader until it exists)."""
+    load_workspace = _formats_function("load_workspace")
+    if load_workspace is not None:
+        workspace = load_workspace(path).workspace
+        assert isinstance(workspace, Workspace)
+        return workspace
+    return _read_yaml(path)
+
+
+def write_workspace(workspace: Workspace, path: Path) -> None:
+    """Write a workspace through the file-format writer (a minimal YAML writer until it exists)."""
+    save_workspace = _formats_function("save_workspace")
+    if save_workspace is not None:
+        save_workspace(workspace, path)
+        return
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise UsageError(f"{path}: Journeyline can only write .yaml files here")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data: dict[str, Any] = {"journeyline": FILE_FORMAT_VERSION}
+    data.update(workspace.model_dump(mode="json", exclude_defaults=True))
+    path.write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+    )
+
+
+def _read_yaml(path: Path) -> Workspace:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise InvalidInput(f"{path}: cannot read the file: {error}") from error
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{path}: a workspace file must be a mapping of keys")
+    data.pop("journeyline", None)
+    try:
+        workspace = Workspace.model_validate(data)
+    except ValidationError as error:
+        diagnostics = [
+            Diagnostic(
+                f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}", file=str(path)
+            )
+            for item in error.errors()
+        ]
+        raise InvalidInput(f"{path}: the workspace is not valid", diagnostics) from error
+    return assign_ids(workspace)
+
+
+__all__ = [
+    "TEMPLATE_DIR",
+    "TemplateInfo",
+    "create_from_template",
+    "list_templates",
+    "load_template",
+    "read_workspace",
+    "template_info",
+    "template_names",
+    "template_path",
+    "write_workspace",
+]
