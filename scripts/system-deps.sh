@@ -4,6 +4,13 @@ set -euo pipefail
 need=()
 # Each feature that needs a system package adds its check here.
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
+[ -x /usr/bin/pdftoppm ] || need+=(poppler-utils)
+# Event analytics on Spark (tests/test_events_engines.py): a Java 17 runtime, and
+# procps (`ps`), which Spark's launch scripts call.
+if ! { java -version 2>&1 | grep -q 'version "17' || compgen -G '/usr/lib/jvm/java-17-openjdk-*/bin/java' >/dev/null; }; then
+  need+=(openjdk-17-jre-headless)
+fi
+command -v ps >/dev/null || need+=(procps)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "system-deps: need ${need[*]} (run as root, or install them) — tests that need them will be skipped" >&2

@@ -27,11 +27,11 @@ def templates_command(fmt: OutputFormat = FORMAT_OPTION) -> None:
     table = Table(title="Journey map templates", title_justify="left")
     table.add_column("name", no_wrap=True)
     table.add_column("type", no_wrap=True)
-    table.add_column("title")
-    table.add_column("personas", justify="right")
-    table.add_column("stages", justify="right")
-    table.add_column("steps", justify="right")
-    table.add_column("description")
+    table.add_column("title", min_width=16, ratio=1)
+    table.add_column("personas", justify="right", no_wrap=True)
+    table.add_column("stages", justify="right", no_wrap=True)
+    table.add_column("steps", justify="right", no_wrap=True)
+    table.add_column("description", min_width=24, ratio=2)
     for info in infos:
         table.add_row(
             info.name,

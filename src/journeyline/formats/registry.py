@@ -60,7 +60,13 @@ def format_for(path: Path, *, reading: bool) -> FileFormat:
     if usable:
         return max(usable, key=lambda f: max(len(e) for e in f.extensions if name.endswith(e)))
     verb = "read" if reading else "write"
-    known = sorted({ext for f in _FORMATS.values() if (f.read if reading else f.write) for ext in f.extensions})
+    known = sorted(
+        {ext for f in _FORMATS.values() if (f.read if reading else f.write) for ext in f.extensions}
+    )
     if candidates:
-        raise UsageError(f"{path}: Journeyline cannot {verb} {candidates[0].name} files (it can {verb}: {', '.join(known)})")
-    raise UsageError(f"{path}: unknown file type '{path.suffix or path.name}' (Journeyline can {verb}: {', '.join(known)})")
+        raise UsageError(
+            f"{path}: Journeyline cannot {verb} {candidates[0].name} files (it can {verb}: {', '.join(known)})"
+        )
+    raise UsageError(
+        f"{path}: unknown file type '{path.suffix or path.name}' (Journeyline can {verb}: {', '.join(known)})"
+    )

@@ -8,22 +8,15 @@ deliberate flaws (noted at the top of each file) so the analyses have something 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
-from pydantic import ValidationError
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound, UsageError
-from journeyline.model import MapType, Workspace, assign_ids, did_you_mean
+from journeyline.formats import load_workspace, save_workspace
+from journeyline.model import MapType, Workspace, did_you_mean
 
 TEMPLATE_DIR = Path(__file__).parent
 """Where the template files live; they ship in the wheel as package data."""
-
-FILE_FORMAT_VERSION = 1
-"""Value of the `journeyline` key the template files start with."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +65,7 @@ def template_path(name: str) -> Path:
 
 def load_template(name: str) -> Workspace:
     """A fresh copy of the template's workspace, ready to be edited and saved."""
-    return read_workspace(template_path(name))
+    return load_workspace(template_path(name)).workspace
 
 
 def template_info(name: str) -> TemplateInfo:
@@ -129,7 +122,7 @@ def create_from_template(
                 )
             ],
         )
-    write_workspace(workspace, destination)
+    save_workspace(workspace, destination)
     return workspace
 
 
@@ -139,70 +132,13 @@ def _occupied(path: Path) -> bool:
     return path.exists()
 
 
-def _formats_function(name: str) -> Callable[..., Any] | None:
-    """A function of `journeyline.formats` if that package provides it (it grows independently)."""
-    import journeyline.formats as formats
-
-    function = getattr(formats, name, None)
-    return function if callable(function) else None
-
-
-def read_workspace(path: Path) -> Workspace:
-    """Read a workspace file through the file-format loader (a minimal YAML reader until it exists)."""
-    load_workspace = _formats_function("load_workspace")
-    if load_workspace is not None:
-        workspace = load_workspace(path).workspace
-        assert isinstance(workspace, Workspace)
-        return workspace
-    return _read_yaml(path)
-
-
-def write_workspace(workspace: Workspace, path: Path) -> None:
-    """Write a workspace through the file-format writer (a minimal YAML writer until it exists)."""
-    save_workspace = _formats_function("save_workspace")
-    if save_workspace is not None:
-        save_workspace(workspace, path)
-        return
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        raise UsageError(f"{path}: Journeyline can only write .yaml files here")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data: dict[str, Any] = {"journeyline": FILE_FORMAT_VERSION}
-    data.update(workspace.model_dump(mode="json", exclude_defaults=True))
-    path.write_text(
-        yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
-    )
-
-
-def _read_yaml(path: Path) -> Workspace:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise InvalidInput(f"{path}: cannot read the file: {error}") from error
-    if not isinstance(data, dict):
-        raise InvalidInput(f"{path}: a workspace file must be a mapping of keys")
-    data.pop("journeyline", None)
-    try:
-        workspace = Workspace.model_validate(data)
-    except ValidationError as error:
-        diagnostics = [
-            Diagnostic(
-                f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}", file=str(path)
-            )
-            for item in error.errors()
-        ]
-        raise InvalidInput(f"{path}: the workspace is not valid", diagnostics) from error
-    return assign_ids(workspace)
-
-
 __all__ = [
     "TEMPLATE_DIR",
     "TemplateInfo",
     "create_from_template",
     "list_templates",
     "load_template",
-    "read_workspace",
     "template_info",
     "template_names",
     "template_path",
-    "write_workspace",
 ]

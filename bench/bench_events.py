@@ -1,0 +1,412 @@
+"""Event analytics at scale: bpic2012 replicated to 26 million events (issue 4).
+
+Targets, on a 2-core machine, one run:
+  - Journeyline's full report (reach, transitions, variants, a 4-step 14-day funnel,
+    dwell) on DuckDB in no more than 2x the engine's floor: one plain DuckDB window
+    query over the same file, measured in the same run;
+  - at least 5x faster than pm4py (DFG + variants) and retentioneering (transition
+    graph + funnel) on the same data;
+  - peak memory of the report under 4 GB.
+
+Every measurement runs in its own child process (a fresh interpreter, the same warm
+page cache), so each peak memory figure is that process's own ru_maxrss.
+
+pm4py and retentioneering load the whole log into pandas; at 26 M rows that needs
+more memory than this machine can spare, so by default they run on the first
+`--tools-fraction` of the log (whole copies of bpic2012) and their time is
+extrapolated linearly to the full size. The output says so wherever it applies.
+Linear extrapolation flatters them: their sorts grow as n log n.
+
+Run: .venv/bin/python bench/bench_events.py [--copies 100] [--tools-fraction 0.2]
+The data is built once under bench/_work/ (git-ignored) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+WORK = BENCH / "_work"
+SOURCE = REPO.parent / "shared" / "data" / "events" / "bpic2012.csv.gz"
+RESULTS = BENCH / "RESULTS.md"
+SECTION = "## Event analytics"
+
+UNIT, EVENT, TIME = "case:concept:name", "concept:name", "time:timestamp"
+FUNNEL_STEPS = ["A_SUBMITTED", "A_PREACCEPTED", "A_ACCEPTED", "A_APPROVED"]
+FUNNEL_WINDOW = "14d"
+MAX_FLOOR_RATIO = 2.0
+MIN_TOOL_RATIO = 5.0
+MAX_PEAK_BYTES = 4 * 1024**3
+
+
+# --------------------------------------------------------------------------- the data
+
+
+def replicated_log(copies: int) -> Path:
+    """bpic2012 repeated `copies` times with new case ids (`<case>-<copy>`), as Parquet.
+
+    Rows keep the source's file order inside each copy, copy after copy, so ties
+    on the timestamp break the same way in every copy. Built once, then reused.
+    """
+    import duckdb
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    target = WORK / f"bpic2012_x{copies}.parquet"
+    stamp = target.with_suffix(".stamp")
+    key = f"{SOURCE.stat().st_size} {copies} v1"
+    if target.exists() and stamp.exists() and stamp.read_text() == key:
+        return target
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET TimeZone = 'UTC'")
+    # One thread for the numbering, so row_number() follows the file's order.
+    con.execute("SET threads = 1")
+    con.execute(
+        "CREATE TEMP TABLE base AS SELECT row_number() OVER () AS rn, "
+        f'"{UNIT}" AS unit, "{EVENT}" AS event, "{TIME}" AS ts '
+        f"FROM read_csv('{SOURCE}', all_varchar = true)"
+    )
+    con.execute("RESET threads")
+    tmp = target.with_suffix(".tmp")
+    con.execute(
+        f"""COPY (
+              SELECT concat(b.unit, '-', r.range) AS "{UNIT}", b.event AS "{EVENT}",
+                     CAST(b.ts AS TIMESTAMPTZ) AS "{TIME}"
+              FROM base b, range({copies}) r
+              ORDER BY r.range, b.rn
+            ) TO '{tmp}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)"""
+    )
+    con.close()
+    tmp.replace(target)
+    stamp.write_text(key)
+    return target
+
+
+def rows_in(path: Path) -> int:
+    import duckdb
+
+    return int(duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0])  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------- children
+
+
+def _peak_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def child_floor(path: Path) -> dict[str, Any]:
+    """The engine's floor: one plain window query (previous event per unit, in order)."""
+    import duckdb
+
+    con = duckdb.connect()
+    start = time.perf_counter()
+    (pairs,) = con.execute(
+        f"""SELECT count(prev) FROM (
+              SELECT lag("{EVENT}") OVER (
+                       PARTITION BY "{UNIT}" ORDER BY "{TIME}", file_row_number) AS prev
+              FROM read_parquet('{path}', file_row_number = true))"""
+    ).fetchone()  # type: ignore[misc]
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_bytes": _peak_bytes(), "pairs": int(pairs)}
+
+
+def child_journeyline(path: Path) -> dict[str, Any]:
+    """Journeyline's full report on DuckDB, through the library API."""
+    from journeyline.analytics import bench_report  # type: ignore[attr-defined]
+
+    start = time.perf_counter()
+    parts, summary = bench_report(path, FUNNEL_STEPS, FUNNEL_WINDOW)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_bytes": _peak_bytes(), "parts": parts, **summary}
+
+
+def child_pm4py(path: Path) -> dict[str, Any]:
+    """pm4py as its users run it: read the file into pandas, format, DFG, variants."""
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    import pandas as pd
+    import pm4py
+
+    parts: dict[str, float] = {}
+    start = time.perf_counter()
+    t = time.perf_counter()
+    frame = pd.read_parquet(path)
+    parts["read"] = time.perf_counter() - t
+    t = time.perf_counter()
+    frame = pm4py.format_dataframe(frame, case_id=UNIT, activity_key=EVENT, timestamp_key=TIME)
+    parts["format_dataframe"] = time.perf_counter() - t
+    t = time.perf_counter()
+    dfg, _, _ = pm4py.discover_dfg(frame)
+    parts["discover_dfg"] = time.perf_counter() - t
+    t = time.perf_counter()
+    variants = pm4py.get_variants(frame)
+    parts["get_variants"] = time.perf_counter() - t
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "peak_bytes": _peak_bytes(),
+        "parts": parts,
+        "rows": len(frame),
+        "edges": len(dfg),
+        "variants": len(variants),
+    }
+
+
+def child_retentioneering(path: Path) -> dict[str, Any]:
+    """retentioneering: read into pandas, build the eventstream, transition graph, funnel."""
+    os.environ["RETENTIONEERING_NO_TRACK"] = "1"
+    import pandas as pd
+    import retentioneering
+
+    parts: dict[str, float] = {}
+    start = time.perf_counter()
+    t = time.perf_counter()
+    frame = pd.read_parquet(path)
+    # retentioneering 5.2 puts the event column's name unquoted into its SQL
+    # (`next_concept:name`), so names with ':' fail: rename to its defaults.
+    frame = frame.rename(columns={UNIT: "user_id", EVENT: "event", TIME: "timestamp"})
+    parts["read"] = time.perf_counter() - t
+    t = time.perf_counter()
+    stream = retentioneering.Eventstream(frame)
+    parts["eventstream"] = time.perf_counter() - t
+    t = time.perf_counter()
+    graph = stream.transition_graph_data(edge_weight="count")
+    parts["transition_graph"] = time.perf_counter() - t
+    t = time.perf_counter()
+    funnel = stream.funnel_data(steps=FUNNEL_STEPS)
+    parts["funnel"] = time.perf_counter() - t
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "peak_bytes": _peak_bytes(),
+        "parts": parts,
+        "rows": len(frame),
+        "edges": int((graph > 0).sum().sum()),
+        "funnel": [s["unique_paths"] for s in funnel["steps"]],
+    }
+
+
+CHILDREN = {
+    "floor": child_floor,
+    "journeyline": child_journeyline,
+    "pm4py": child_pm4py,
+    "retentioneering": child_retentioneering,
+}
+
+
+def run_child(name: str, path: Path) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter; its last stdout line is the JSON result."""
+    env = {**os.environ, "RETENTIONEERING_NO_TRACK": "1", "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", name, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=False,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-8:]
+        return {"error": f"exit {proc.returncode}: " + " | ".join(tail)}
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _gb(n: float) -> str:
+    return f"{n / 1024**3:.2f} GB"
+
+
+def _available(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=100, help="copies of bpic2012 (100 = 26.2 M events)")
+    parser.add_argument(
+        "--tools-fraction",
+        type=float,
+        default=0.2,
+        help="share of the log that pm4py and retentioneering run on (1 = all; extrapolated linearly)",
+    )
+    parser.add_argument("--no-record", action="store_true", help="do not write bench/RESULTS.md")
+    parser.add_argument("--child", nargs=2, metavar=("NAME", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        name, path = args.child
+        print(json.dumps(CHILDREN[name](Path(path))))
+        return 0
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    console = Console()
+    if not SOURCE.exists():
+        console.print(f"[red]needs {SOURCE} (the shared event logs)[/red]")
+        return 1
+    tool_copies = max(1, min(args.copies, round(args.copies * args.tools_fraction)))
+    tools = [t for t in ("pm4py", "retentioneering") if _available(t)]
+    missing = [t for t in ("pm4py", "retentioneering") if t not in tools]
+
+    stages = ["build data", "warm the page cache", "floor", "journeyline"] + tools
+    results: dict[str, dict[str, Any]] = {}
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("build data", total=len(stages))
+        full = replicated_log(args.copies)
+        part = replicated_log(tool_copies) if tools and tool_copies != args.copies else full
+        progress.advance(task)
+        progress.update(task, description="warm the page cache")
+        n_full = rows_in(full)
+        n_part = rows_in(part)
+        progress.advance(task)
+        for name in ["floor", "journeyline", *tools]:
+            progress.update(task, description=f"{name} ({n_full if name in ('floor', 'journeyline') else n_part:,} events)")
+            results[name] = run_child(name, full if name in ("floor", "journeyline") else part)
+            progress.advance(task)
+        progress.update(task, description="done")
+
+    scale = n_full / n_part
+    floor = results["floor"]
+    ours = results["journeyline"]
+    verdicts: list[tuple[str, str, bool | None]] = []
+    table = Table(title=f"Event analytics on {n_full:,} events ({args.copies} x bpic2012)")
+    table.add_column("what")
+    table.add_column("events", justify="right")
+    table.add_column("seconds", justify="right")
+    table.add_column("at full size", justify="right")
+    table.add_column("peak memory", justify="right")
+    for name, res in results.items():
+        rows = n_full if name in ("floor", "journeyline") else n_part
+        if "error" in res:
+            table.add_row(name, f"{rows:,}", "error", "", "")
+            continue
+        extrapolated = res["seconds"] * (n_full / rows)
+        note = "" if rows == n_full else " (extrapolated)"
+        table.add_row(
+            name,
+            f"{rows:,}",
+            f"{res['seconds']:.2f}",
+            f"{extrapolated:.2f}{note}",
+            _gb(res["peak_bytes"]),
+        )
+        res["full_seconds"] = extrapolated
+    console.print(table)
+
+    def ok(cond: bool) -> str:
+        return "[green]PASS[/green]" if cond else "[red]FAIL[/red]"
+
+    lines: list[str] = []
+    if "error" in floor or "error" in ours:
+        for name in ("floor", "journeyline"):
+            if "error" in results[name]:
+                console.print(f"[red]{name} failed: {results[name]['error']}[/red]")
+                lines.append(f"- {name} failed: `{results[name]['error']}`")
+    else:
+        ratio = ours["seconds"] / floor["seconds"]
+        verdicts.append((f"report / floor = {ratio:.2f} (target <= {MAX_FLOOR_RATIO:g})", "", ratio <= MAX_FLOOR_RATIO))
+        peak = ours["peak_bytes"]
+        verdicts.append((f"report peak memory = {_gb(peak)} (target < {_gb(MAX_PEAK_BYTES)})", "", peak < MAX_PEAK_BYTES))
+        for tool in tools:
+            res = results[tool]
+            if "error" in res:
+                verdicts.append((f"{tool}: failed ({res['error']})", "", False))
+                continue
+            tool_ratio = res["full_seconds"] / ours["seconds"]
+            how = "" if scale == 1 else f", {tool} extrapolated x{scale:g} from {n_part:,} events"
+            verdicts.append(
+                (f"{tool} / report = {tool_ratio:.1f} (target >= {MIN_TOOL_RATIO:g}{how})", "", tool_ratio >= MIN_TOOL_RATIO)
+            )
+        for tool in missing:
+            verdicts.append((f"{tool}: not installed (pip install -e '.[crosscheck]'), not measured", "", None))
+        console.print("[bold]Report parts (seconds):[/bold] " + ", ".join(f"{k} {v:.2f}" for k, v in ours.get("parts", {}).items()))
+        for tool in tools:
+            if "parts" in results[tool]:
+                console.print(f"[bold]{tool} parts (seconds, {n_part:,} events):[/bold] " + ", ".join(f"{k} {v:.2f}" for k, v in results[tool]["parts"].items()))
+        for text, _, passed in verdicts:
+            mark = "[yellow]n/a[/yellow]" if passed is None else ok(passed)
+            console.print(f"{mark}  {text}")
+        for text, _, passed in verdicts:
+            mark = "n/a" if passed is None else ("PASS" if passed else "FAIL")
+            lines.append(f"- {mark}: {text}")
+        check = ours.get("check")
+        if check:
+            console.print(f"sanity: {check}")
+            lines.append(f"- sanity: {check}")
+
+    if not args.no_record:
+        record(results, lines, n_full, n_part, args.copies)
+        console.print(f"recorded in {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+def record(results: dict[str, dict[str, Any]], verdicts: list[str], n_full: int, n_part: int, copies: int) -> None:
+    """Replace this benchmark's section of bench/RESULTS.md, leaving the others alone."""
+    import duckdb
+
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = [
+        SECTION,
+        "",
+        f"`bench/bench_events.py`, {when}; {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}. Data: bpic2012 x {copies} with new case ids, "
+        f"{n_full:,} events, Parquet.",
+        "",
+        "| what | events | seconds | at full size | peak memory |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, res in results.items():
+        rows = n_full if name in ("floor", "journeyline") else n_part
+        if "error" in res:
+            body.append(f"| {name} | {rows:,} | error | | |")
+            continue
+        note = "" if rows == n_full else " (extrapolated linearly)"
+        body.append(
+            f"| {name} | {rows:,} | {res['seconds']:.2f} | {res['full_seconds']:.2f}{note} | {_gb(res['peak_bytes'])} |"
+        )
+    body += ["", *verdicts, ""]
+    for name, res in results.items():
+        if "parts" in res:
+            body.append(f"- {name} parts (s): " + ", ".join(f"{k} {v:.2f}" for k, v in res["parts"].items()))
+    body.append("")
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    start = text.find(SECTION)
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(body)
+    else:
+        end = text.find("\n## ", start + len(SECTION))
+        rest = "" if end == -1 else text[end + 1 :]
+        text = text[:start] + "\n".join(body) + ("\n" + rest if rest else "")
+    RESULTS.write_text(text.rstrip("\n") + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,366 @@
+"""The engines that run the analytics SQL: DuckDB (embedded, default) and Apache Spark.
+
+Every metric is written once as SQL over the normalised events table. What differs
+between DuckDB and Spark SQL lives in one place, the `Dialect` table below.
+
+Spark is driven through Spark SQL (not Ibis): funnels need framed window aggregates
+(`MIN(...) OVER (... ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)`), ordered list
+aggregation and exact percentiles, which Spark SQL and DuckDB both express directly;
+writing the SQL ourselves keeps one text per metric and the two engines provably alike.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from journeyline.errors import InvalidInput, UsageError
+
+
+class EngineName(StrEnum):
+    """Which engine runs the analyses."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The SQL that differs between engines; everything else is shared text."""
+
+    name: str
+    quote_char: str
+    string_type: str
+    escape_backslash: bool
+    regex_template: str
+    parse_ts_template: str
+    epoch_us_template: str
+    quantile_template: str
+    int_div_template: str
+    ordered_list_template: str
+
+    def ident(self, name: str) -> str:
+        """A quoted identifier (column or table name)."""
+        q = self.quote_char
+        return f"{q}{name.replace(q, q + q)}{q}"
+
+    def lit(self, value: str) -> str:
+        """A string literal."""
+        text = value.replace("\\", "\\\\") if self.escape_backslash else value
+        return "'" + text.replace("'", "\\'" if self.escape_backslash else "''") + "'"
+
+    def regex(self, expr: str, pattern: str) -> str:
+        """True when the regular expression `pattern` matches somewhere in `expr`."""
+        return self.regex_template.format(e=expr, p=self.lit(pattern))
+
+    def parse_ts_us(self, expr: str) -> str:
+        """Microseconds since 1970 UTC of a timestamp string (naive means UTC), or NULL."""
+        return self.parse_ts_template.format(e=expr)
+
+    def epoch_us(self, expr: str) -> str:
+        """Microseconds since 1970 UTC of a timestamp value."""
+        return self.epoch_us_template.format(e=expr)
+
+    def quantile(self, expr: str, q: float) -> str:
+        """Exact quantile with linear interpolation between the closest ranks."""
+        return self.quantile_template.format(e=expr, q=q)
+
+    def int_div(self, a: str, b: str) -> str:
+        """Integer division."""
+        return self.int_div_template.format(a=a, b=b)
+
+    def ordered_list(self, value: str, order: str) -> str:
+        """Aggregate `value` into a list ordered by `order`."""
+        return self.ordered_list_template.format(v=value, k=order)
+
+
+DUCKDB = Dialect(
+    name="duckdb",
+    quote_char='"',
+    string_type="VARCHAR",
+    escape_backslash=False,
+    regex_template="regexp_matches({e}, {p})",
+    parse_ts_template="epoch_us(TRY_CAST({e} AS TIMESTAMPTZ))",
+    epoch_us_template="epoch_us({e})",
+    quantile_template="quantile_cont({e}, {q})",
+    int_div_template="({a} // {b})",
+    ordered_list_template="list({v} ORDER BY {k})",
+)
+
+SPARK = Dialect(
+    name="spark",
+    quote_char="`",
+    string_type="STRING",
+    escape_backslash=True,
+    regex_template="({e} RLIKE {p})",
+    parse_ts_template="unix_micros(TRY_CAST({e} AS TIMESTAMP))",
+    epoch_us_template="unix_micros(CAST({e} AS TIMESTAMP))",
+    quantile_template="percentile({e}, {q})",
+    int_div_template="({a} DIV {b})",
+    ordered_list_template=(
+        "transform(array_sort(collect_list(named_struct('k', {k}, 'v', {v}))), x -> x.v)"
+    ),
+)
+
+
+class Engine(Protocol):
+    """What the analytics need from an engine: load a file, run SQL, fetch rows."""
+
+    dialect: Dialect
+
+    def source_schema(self, path: Path, fmt: str) -> list[tuple[str, str]]:
+        """Columns of a file as (name, kind); kind is string, integer, float, timestamp, timestamptz or other."""
+        ...
+
+    def create_source(self, path: Path, fmt: str, columns: list[str]) -> str:
+        """Expose the file's columns (plus `__seq`, the 0-based file order) as a relation; return its name."""
+        ...
+
+    def materialize(self, name: str, select_sql: str) -> None:
+        """Run a SELECT and keep its result as a table called `name`."""
+        ...
+
+    def drop(self, name: str) -> None:
+        """Forget a table made by `materialize`."""
+        ...
+
+    def fetch(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run a query and return all rows."""
+        ...
+
+    def close(self) -> None:
+        """Release the engine's resources."""
+        ...
+
+
+def _kind_of(type_name: str) -> str:
+    t = type_name.upper()
+    if "WITH TIME ZONE" in t or t == "TIMESTAMPTZ":
+        return "timestamptz"
+    if t.startswith("TIMESTAMP") or t in {"DATE", "DATETIME"}:
+        return "timestamp"
+    if t in {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+             "UINTEGER", "UBIGINT", "INT", "LONG", "SHORT", "BYTE"}:
+        return "integer"
+    if t in {"FLOAT", "DOUBLE", "REAL"} or t.startswith("DECIMAL"):
+        return "float"
+    if t in {"VARCHAR", "STRING", "TEXT"}:
+        return "string"
+    return "other"
+
+
+class DuckDBEngine:
+    """The embedded default: no server, one process, spills to disk past its memory limit."""
+
+    dialect = DUCKDB
+
+    def __init__(self, memory_limit: str | None = None, threads: int | None = None) -> None:
+        import duckdb
+
+        self._duckdb = duckdb
+        self.con = duckdb.connect(":memory:")
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET preserve_insertion_order = true")
+        limit = memory_limit or os.environ.get("JOURNEYLINE_DUCKDB_MEMORY", "3GB")
+        self.con.execute(f"SET memory_limit = '{limit}'")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self._xes: dict[Path, Any] = {}
+
+    def _reader(self, path: Path, fmt: str) -> str:
+        p = self.dialect.lit(str(path))
+        if fmt == "csv":
+            return f"read_csv({p}, header = true, all_varchar = true)"
+        if fmt == "parquet":
+            return f"read_parquet({p})"
+        if fmt == "jsonl":
+            return f"read_json({p}, format = 'newline_delimited')"
+        if fmt == "xes":
+            if path not in self._xes:
+                from journeyline.analytics.xes import read_xes
+
+                self._xes[path] = read_xes(path)
+                self.con.register(f"xes_{len(self._xes)}", self._xes[path])
+            return f"xes_{list(self._xes).index(path) + 1}"
+        raise UsageError(f"unknown event file format '{fmt}'")
+
+    def _run(self, sql: str, path: Path | None = None) -> Any:
+        try:
+            return self.con.execute(sql)
+        except self._duckdb.Error as error:
+            where = f"{path}: " if path else ""
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise InvalidInput(f"{where}cannot read the events ({first})") from error
+
+    def source_schema(self, path: Path, fmt: str) -> list[tuple[str, str]]:
+        """Columns of the file without reading it whole."""
+        rows = self._run(f"DESCRIBE SELECT * FROM {self._reader(path, fmt)}", path).fetchall()
+        return [(str(r[0]), _kind_of(str(r[1]))) for r in rows]
+
+    def create_source(self, path: Path, fmt: str, columns: list[str]) -> str:
+        """Read only the needed columns, with `__seq` the 0-based row number in file order."""
+        cols = ", ".join(self.dialect.ident(c) for c in columns)
+        self._run(
+            "CREATE OR REPLACE TEMP VIEW src AS SELECT "
+            f"row_number() OVER () - 1 AS __seq, {cols} FROM {self._reader(path, fmt)}",
+            path,
+        )
+        return "src"
+
+    def materialize(self, name: str, select_sql: str) -> None:
+        """CREATE TABLE … AS SELECT."""
+        self._run(f"CREATE OR REPLACE TABLE {name} AS {select_sql}")
+
+    def drop(self, name: str) -> None:
+        """DROP the table."""
+        self._run(f"DROP TABLE IF EXISTS {name}")
+
+    def fetch(self, sql: str) -> list[tuple[Any, ...]]:
+        """All rows as tuples."""
+        return [tuple(r) for r in self._run(sql).fetchall()]
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+
+class SparkEngine:
+    """Apache Spark through Spark SQL: the same queries, for logs that outgrow one machine.
+
+    A local session (`local[2]`) starts in a few seconds; a cluster is reached through
+    its master URL. Sessions use UTC and non-ANSI casts so that unparsable values
+    become NULL exactly as in DuckDB's TRY_CAST.
+    """
+
+    dialect = SPARK
+
+    def __init__(self, master: str = "local[2]", app_name: str = "journeyline") -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as error:
+            raise UsageError(
+                "the Spark engine needs pyspark: pip install 'journeyline[spark]' (and Java 17)"
+            ) from error
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            raise UsageError("the Spark engine needs Java 17 (e.g. apt-get install openjdk-17-jre-headless)")
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
+        builder = (
+            SparkSession.builder.master(master)
+            .appName(app_name)
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.ansi.enabled", "false")
+            .config("spark.sql.shuffle.partitions", os.environ.get("JOURNEYLINE_SPARK_PARTITIONS", "8"))
+            .config("spark.driver.memory", os.environ.get("JOURNEYLINE_SPARK_DRIVER_MEMORY", "2g"))
+        )
+        try:
+            self.spark = builder.getOrCreate()
+        except Exception as error:  # the JVM failed to start: no traceback for the user
+            raise UsageError(f"cannot start Spark at {master}: {error}") from error
+        self.spark.sparkContext.setLogLevel("ERROR")
+        self._cached: dict[str, Any] = {}
+        self._tmp = Path(tempfile.mkdtemp(prefix="journeyline-spark-"))
+
+    def _frame(self, path: Path, fmt: str) -> Any:
+        reader = self.spark.read
+        try:
+            if fmt == "csv":
+                return reader.option("header", True).option("inferSchema", False).csv(str(path))
+            if fmt == "parquet":
+                return reader.parquet(str(path))
+            if fmt == "jsonl":
+                return reader.json(str(path))
+            if fmt == "xes":
+                target = self._tmp / f"{path.name}.parquet"
+                if not target.exists():
+                    import pyarrow.parquet as pq
+
+                    from journeyline.analytics.xes import read_xes
+
+                    pq.write_table(read_xes(path), target)
+                return reader.parquet(str(target))
+        except Exception as error:
+            raise InvalidInput(f"{path}: cannot read the events ({_first_line(error)})") from error
+        raise UsageError(f"unknown event file format '{fmt}'")
+
+    def source_schema(self, path: Path, fmt: str) -> list[tuple[str, str]]:
+        """Column names and kinds as Spark reads them."""
+        frame = self._frame(path, fmt)
+        return [(f.name, _kind_of(f.dataType.simpleString())) for f in frame.schema.fields]
+
+    def create_source(self, path: Path, fmt: str, columns: list[str]) -> str:
+        """The file as a view, `__seq` from monotonically_increasing_id (file order for one file)."""
+        from pyspark.sql import functions as F
+
+        frame = self._frame(path, fmt)
+        if "__seq" in frame.columns:  # XES: numbered while parsing
+            frame = frame.select("__seq", *[F.col(f"`{c}`") for c in columns])
+        else:
+            frame = frame.select(
+                F.monotonically_increasing_id().alias("__seq"), *[F.col(f"`{c}`") for c in columns]
+            )
+        frame.createOrReplaceTempView("src")
+        return "src"
+
+    def materialize(self, name: str, select_sql: str) -> None:
+        """Cache the result and name it as a temporary view."""
+        frame = self._sql(select_sql).cache()
+        frame.count()
+        frame.createOrReplaceTempView(name)
+        old = self._cached.pop(name, None)
+        if old is not None:
+            old.unpersist()
+        self._cached[name] = frame
+
+    def drop(self, name: str) -> None:
+        """Unpersist and forget."""
+        frame = self._cached.pop(name, None)
+        if frame is not None:
+            frame.unpersist()
+        self.spark.catalog.dropTempView(name)
+
+    def _sql(self, sql: str) -> Any:
+        try:
+            return self.spark.sql(sql)
+        except Exception as error:
+            raise InvalidInput(f"Spark cannot run the analysis ({_first_line(error)})") from error
+
+    def fetch(self, sql: str) -> list[tuple[Any, ...]]:
+        """All rows as tuples."""
+        try:
+            return [tuple(r) for r in self._sql(sql).collect()]
+        except InvalidInput:
+            raise
+        except Exception as error:
+            raise InvalidInput(f"Spark cannot run the analysis ({_first_line(error)})") from error
+
+    def close(self) -> None:
+        """Drop cached tables and temporary files (the session stays for reuse in-process)."""
+        for name in list(self._cached):
+            self.drop(name)
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+EngineFactory = Callable[[], Engine]
+
+
+def open_engine(name: EngineName | str = EngineName.duckdb, spark_master: str = "local[2]") -> Engine:
+    """An engine by name: `duckdb` (default) or `spark` (needs pyspark and Java 17)."""
+    if str(name) == EngineName.duckdb:
+        return DuckDBEngine()
+    if str(name) == EngineName.spark:
+        return SparkEngine(master=spark_master)
+    raise UsageError(f"unknown engine '{name}' (known: duckdb, spark)")

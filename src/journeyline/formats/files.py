@@ -1,0 +1,98 @@
+"""Load and save a workspace by path: a document file, any registered format, or a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journeyline.errors import Diagnostic, InvalidInput, NotFound
+from journeyline.formats.atomic import write_atomically
+from journeyline.formats.diagnose import capped
+from journeyline.formats.document import dumps, read_document, syntax_for
+from journeyline.formats.folder import load_folder, save_folder
+from journeyline.formats.registry import Loaded, format_for
+from journeyline.model import Problem, Workspace, assign_ids, check_integrity
+
+
+def load_workspace(path: str | Path) -> Loaded:
+    """Read a workspace from a file (by extension, through the registry) or a folder.
+
+    Ids are filled in and references checked; errors raise InvalidInput whose
+    diagnostics name file, line and column; warnings come back in `Loaded.warnings`.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return load_folder(path)
+    if not path.exists():
+        raise NotFound(
+            f"{path}: no such file or folder", [Diagnostic("no such file or folder", str(path))]
+        )
+    file_format = format_for(path, reading=True)
+    assert file_format.read is not None
+    loaded = file_format.read(path)
+    if file_format.read is read_document:
+        return loaded  # already checked, with line and column
+    assign_ids(loaded.workspace)
+    problems = [_unlocated(str(path), p) for p in check_integrity(loaded.workspace)]
+    errors = [d for d in problems if d.severity == "error"]
+    if errors:
+        raise InvalidInput(f"{path}: {len(errors)} problems found", capped(problems, str(path)))
+    return Loaded(loaded.workspace, [*loaded.warnings, *problems])
+
+
+def _unlocated(file: str, problem: Problem) -> Diagnostic:
+    """A problem in a file without line numbers: the path into the document says where."""
+    where = ".".join(str(part) for part in problem.loc)
+    text = f"{problem.message} (at {where})" if where else problem.message
+    return Diagnostic(text, file, hint=problem.hint, severity=problem.severity)
+
+
+def _needs_ids(workspace: Workspace) -> bool:
+    top = [
+        *workspace.segments,
+        *workspace.personas,
+        *workspace.lanes,
+        *workspace.maps,
+        *workspace.evidence,
+    ]
+    if any(not item.id for item in top):
+        return True
+    for journey in workspace.maps:
+        inner = [
+            *journey.stages,
+            *journey.steps(),
+            *journey.pain_points,
+            *journey.opportunities,
+            *journey.evidence,
+        ]
+        if any(not item.id for item in inner) or any(not e.name for e in journey.evidence):
+            return True
+    return any(not e.name for e in workspace.evidence)
+
+
+def save_workspace(workspace: Workspace, path: str | Path) -> list[Diagnostic]:
+    """Write a workspace: a folder when the path is a folder or has no suffix, else by extension.
+
+    Missing ids are filled in (on a copy) and references checked first: a workspace that
+    would not load again is refused with InvalidInput. Writing is atomic: on any error
+    nothing is written. Returns the writer's warnings (what the format could not hold).
+    """
+    path = Path(path)
+    folder = path.is_dir() or not path.suffix
+    file_format = None if folder else format_for(path, reading=False)  # UsageError before any work
+    if _needs_ids(workspace):
+        workspace = assign_ids(workspace.model_copy(deep=True))
+    errors = [_unlocated(str(path), p) for p in check_integrity(workspace) if p.severity == "error"]
+    if errors:
+        raise InvalidInput(
+            f"{path}: not saved, {len(errors)} problems found", capped(errors, str(path))
+        )
+    if file_format is None:
+        return save_folder(workspace, path)
+    assert file_format.write is not None
+    return file_format.write(workspace, path)
+
+
+def write_document(workspace: Workspace, path: Path) -> list[Diagnostic]:
+    """The registry's writer for .yaml, .yml and .json: the whole workspace, atomically."""
+    write_atomically({path: dumps(workspace, syntax_for(path))})
+    return []

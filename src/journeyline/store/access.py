@@ -1,0 +1,115 @@
+"""Who may do what in a workspace: the four roles and the check every operation makes first.
+
+An account that is not a member of a workspace is told the workspace does not exist
+(never "forbidden"), so ids of other organisations' workspaces reveal nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from journeyline.errors import Diagnostic, NotFound, UsageError
+from journeyline.store.errors import PermissionDenied
+from journeyline.store.tables import Member, WorkspaceRecord
+
+
+class Role(StrEnum):
+    """A member's role in one workspace, from the least to the most it may do.
+
+    viewer reads; commenter also comments and votes; editor also changes maps, personas
+    and segments, imports and shares; owner also manages members and deletes the workspace.
+    """
+
+    viewer = "viewer"
+    commenter = "commenter"
+    editor = "editor"
+    owner = "owner"
+
+    @property
+    def rank(self) -> int:
+        """0 for viewer … 3 for owner."""
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        """True when this role may do what `needed` may do."""
+        return self.rank >= needed.rank
+
+    @classmethod
+    def parse(cls, value: str) -> Role:
+        """The role called `value`; UsageError naming the four roles otherwise."""
+        try:
+            return cls(value)
+        except ValueError:
+            names = ", ".join(role.value for role in cls)
+            raise UsageError(
+                f"unknown role '{value}' (roles: {names})",
+                [Diagnostic(f"unknown role '{value}'", hint=f"use one of: {names}")],
+            ) from None
+
+
+WHAT_ROLE_ALLOWS = {
+    Role.viewer: "read",
+    Role.commenter: "comment and vote",
+    Role.editor: "edit",
+    Role.owner: "manage members of",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in account a request acts for."""
+
+    account_id: str
+    name: str
+    email: str = ""
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class Access:
+    """A workspace an actor may use, with the actor's role in it."""
+
+    workspace: WorkspaceRecord
+    role: Role
+    actor: Actor
+
+
+def workspace_not_found(workspace_id: str) -> NotFound:
+    """The one answer for a workspace that does not exist or that the actor cannot see."""
+    return NotFound(
+        f"workspace '{workspace_id}' does not exist",
+        [
+            Diagnostic(
+                f"workspace '{workspace_id}' does not exist",
+                hint="list yours with GET /api/workspaces",
+            )
+        ],
+    )
+
+
+def require(session: Session, actor: Actor, workspace_id: str, needed: Role) -> Access:
+    """The workspace and the actor's role, if the actor's role allows `needed`.
+
+    NotFound when the workspace does not exist or the actor is not a member (the same
+    answer, on purpose); PermissionDenied when the actor's role is too low.
+    """
+    row = session.execute(
+        select(WorkspaceRecord, Member.role)
+        .join(Member, Member.workspace_id == WorkspaceRecord.id)
+        .where(WorkspaceRecord.id == workspace_id, Member.account_id == actor.account_id)
+    ).first()
+    if row is None:
+        raise workspace_not_found(workspace_id)
+    workspace, role_name = row
+    role = Role(role_name)
+    if not role.allows(needed):
+        raise PermissionDenied(
+            f"your role in this workspace is {role.value}; to {WHAT_ROLE_ALLOWS[needed]} it "
+            f"you need to be {'an' if needed.value[0] in 'aeiou' else 'a'} {needed.value} "
+            "(ask an owner of the workspace)"
+        )
+    return Access(workspace=workspace, role=role, actor=actor)

@@ -1,0 +1,348 @@
+"""Accounts and how they sign in: argon2 passwords, browser sessions, API tokens, one-time links.
+
+Secrets (session cookies, API tokens, sign-in links, share links) are random and only
+their SHA-256 is stored, so a copy of the database lets no one sign in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from journeyline.errors import Diagnostic, InvalidInput, NotFound
+from journeyline.store.access import Actor
+from journeyline.store.database import Database
+from journeyline.store.errors import Conflict, NotSignedIn
+from journeyline.store.tables import (
+    Account,
+    ApiToken,
+    BrowserSession,
+    SignInLink,
+    new_id,
+    utcnow,
+)
+
+TOKEN_PREFIX = "jl_"
+"""Personal API tokens start with this, so secret scanners and people recognise them."""
+
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 of a random secret (fine for high-entropy tokens; passwords use argon2)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when `password` matches the argon2 hash (never true without a hash)."""
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password_rules(password: str) -> None:
+    """InvalidInput unless the password is long enough."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters",
+            [
+                Diagnostic(
+                    "password too short", hint=f"use at least {MIN_PASSWORD_LENGTH} characters"
+                )
+            ],
+        )
+
+
+def actor_of(account: Account) -> Actor:
+    """The Actor a signed-in account acts as."""
+    return Actor(
+        account_id=account.id, name=account.name, email=account.email, is_admin=account.is_admin
+    )
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses compare case-insensitively and without surrounding blanks."""
+    cleaned = email.strip().lower()
+    if "@" not in cleaned or cleaned.startswith("@") or cleaned.endswith("@") or len(cleaned) > 320:
+        raise InvalidInput(
+            f"'{email}' is not an e-mail address",
+            [
+                Diagnostic(
+                    f"'{email}' is not an e-mail address", hint="write it as name@example.org"
+                )
+            ],
+        )
+    return cleaned
+
+
+def find_account(session: Session, email: str) -> Account | None:
+    """The account with this e-mail address, or None."""
+    return session.scalar(select(Account).where(Account.email == normalise_email(email)))
+
+
+def create_account(
+    session: Session,
+    email: str,
+    name: str | None = None,
+    *,
+    password: str | None = None,
+    is_admin: bool = False,
+) -> Account:
+    """A new account; without a password it signs in through a one-time link only."""
+    address = normalise_email(email)
+    if find_account(session, address) is not None:
+        raise Conflict(f"an account for {address} already exists")
+    if password is not None:
+        check_password_rules(password)
+    account = Account(
+        id=new_id("a"),
+        email=address,
+        name=(name or address.split("@")[0]).strip()[:200],
+        password_hash=hash_password(password) if password is not None else None,
+        is_admin=is_admin,
+        created_at=utcnow(),
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def count_accounts(db: Database) -> int:
+    """How many accounts there are (0 before the first run)."""
+    with db.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(Account)) or 0)
+
+
+def set_password(
+    db: Database, actor: Actor, new_password: str, current_password: str | None
+) -> None:
+    """Change the actor's password; the current one is required once there is one."""
+    check_password_rules(new_password)
+    with db.writing() as session:
+        account = session.get(Account, actor.account_id)
+        if account is None:
+            raise NotSignedIn("the account no longer exists")
+        if account.password_hash and not verify_password(
+            account.password_hash, current_password or ""
+        ):
+            raise InvalidInput(
+                "the current password is wrong",
+                [Diagnostic("the current password is wrong", hint="send it as 'current_password'")],
+            )
+        account.password_hash = hash_password(new_password)
+
+
+# --- browser sessions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new browser session: the secret for the cookie and the CSRF token for forms."""
+
+    token: str
+    csrf_token: str
+    expires_at: dt.datetime
+    actor: Actor
+
+
+def start_session(session: Session, account: Account, lifetime: dt.timedelta) -> SignedIn:
+    """A new browser session for the account."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires = utcnow() + lifetime
+    session.add(
+        BrowserSession(
+            token_hash=hash_secret(token),
+            account_id=account.id,
+            csrf_token=csrf,
+            expires_at=expires,
+        )
+    )
+    return SignedIn(token=token, csrf_token=csrf, expires_at=expires, actor=actor_of(account))
+
+
+def sign_in_with_password(
+    db: Database, email: str, password: str, lifetime: dt.timedelta
+) -> SignedIn:
+    """A session when the e-mail and password match; the same error for every mismatch."""
+    wrong = NotSignedIn("wrong e-mail address or password")
+    try:
+        address = normalise_email(email)
+    except InvalidInput:
+        raise wrong from None
+    with db.writing() as session:
+        account = session.scalar(select(Account).where(Account.email == address))
+        if account is None or not verify_password(account.password_hash, password):
+            raise wrong
+        return start_session(session, account, lifetime)
+
+
+def session_actor(db: Database, token: str) -> tuple[Actor, str]:
+    """The actor and CSRF token of a browser session; NotSignedIn when unknown or expired."""
+    with db.reading() as session:
+        row = session.execute(
+            select(Account, BrowserSession.csrf_token, BrowserSession.expires_at)
+            .join(BrowserSession, BrowserSession.account_id == Account.id)
+            .where(BrowserSession.token_hash == hash_secret(token))
+        ).first()
+    if row is None or row[2] <= utcnow():
+        raise NotSignedIn("your session has ended; sign in again")
+    return actor_of(row[0]), str(row[1])
+
+
+def end_session(db: Database, token: str) -> None:
+    """Sign a browser out (its cookie stops working at once)."""
+    with db.writing() as session:
+        session.execute(
+            delete(BrowserSession).where(BrowserSession.token_hash == hash_secret(token))
+        )
+
+
+# --- one-time sign-in links ---------------------------------------------------------------------
+
+
+def create_sign_in_link(session: Session, account: Account, lifetime: dt.timedelta) -> str:
+    """The secret of a new one-time sign-in link for the account."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        SignInLink(
+            token_hash=hash_secret(token), account_id=account.id, expires_at=utcnow() + lifetime
+        )
+    )
+    return token
+
+
+def issue_sign_in_link(db: Database, email: str, lifetime: dt.timedelta) -> str:
+    """A one-time sign-in link secret for an existing account (used by `journeyline setup`)."""
+    with db.writing() as session:
+        account = find_account(session, email)
+        if account is None:
+            raise NotFound(f"there is no account for {email}")
+        return create_sign_in_link(session, account, lifetime)
+
+
+def use_sign_in_link(db: Database, token: str, lifetime: dt.timedelta) -> SignedIn:
+    """Spend a one-time link: a session if it is unused and unexpired, else NotSignedIn."""
+    with db.writing() as session:
+        link = session.get(SignInLink, hash_secret(token))
+        now = utcnow()
+        if link is None or link.used_at is not None or link.expires_at <= now:
+            raise NotSignedIn("this sign-in link is not valid any more (it was used or it expired)")
+        link.used_at = now
+        account = session.get(Account, link.account_id)
+        if account is None:
+            raise NotSignedIn("the account of this sign-in link no longer exists")
+        return start_session(session, account, lifetime)
+
+
+# --- personal API tokens ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What is shown about an API token (never the secret, except once at creation)."""
+
+    id: str
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked: bool
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-friendly form."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "created_at": self.created_at.isoformat() + "Z",
+            "last_used_at": self.last_used_at.isoformat() + "Z" if self.last_used_at else None,
+            "revoked": self.revoked,
+        }
+
+
+def _token_info(token: ApiToken) -> TokenInfo:
+    return TokenInfo(
+        token.id, token.name, token.created_at, token.last_used_at, token.revoked_at is not None
+    )
+
+
+def create_api_token(db: Database, actor: Actor, name: str) -> tuple[TokenInfo, str]:
+    """A new personal API token: its description and the secret (shown this once)."""
+    label = name.strip()
+    if not label:
+        raise InvalidInput("give the token a name, e.g. 'CI export'")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.writing() as session:
+        token = ApiToken(
+            id=new_id("t"),
+            account_id=actor.account_id,
+            name=label[:200],
+            token_hash=hash_secret(secret),
+        )
+        token.created_at = utcnow()
+        session.add(token)
+        session.flush()
+        return _token_info(token), secret
+
+
+def list_api_tokens(db: Database, actor: Actor) -> list[TokenInfo]:
+    """The actor's API tokens, newest first."""
+    with db.reading() as session:
+        rows = session.scalars(
+            select(ApiToken)
+            .where(ApiToken.account_id == actor.account_id)
+            .order_by(ApiToken.created_at.desc())
+        )
+        return [_token_info(row) for row in rows]
+
+
+def revoke_api_token(db: Database, actor: Actor, token_id: str) -> None:
+    """Stop one of the actor's tokens from working."""
+    with db.writing() as session:
+        token = session.get(ApiToken, token_id)
+        if token is None or token.account_id != actor.account_id:
+            raise NotFound(f"API token '{token_id}' does not exist")
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+
+
+def token_actor(db: Database, secret: str) -> Actor:
+    """The actor an API token acts for; NotSignedIn when it is unknown or revoked."""
+    digest = hash_secret(secret)
+    with db.reading() as session:
+        row = session.execute(
+            select(Account, ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at)
+            .join(ApiToken, ApiToken.account_id == Account.id)
+            .where(ApiToken.token_hash == digest)
+        ).first()
+    if row is None or row[2] is not None:
+        raise NotSignedIn("this API token is not valid (unknown or revoked)")
+    now = utcnow()
+    last_used = row[3]
+    if last_used is None or now - last_used > dt.timedelta(minutes=5):
+        # Record use coarsely, so reads do not become writes.
+        with db.writing() as session:
+            session.execute(update(ApiToken).where(ApiToken.id == row[1]).values(last_used_at=now))
+    return actor_of(row[0])
+
+
+def same_secret(a: str, b: str) -> bool:
+    """Constant-time comparison of two secrets."""
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))

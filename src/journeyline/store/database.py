@@ -1,0 +1,156 @@
+"""The database: engine and sessions (SQLite in WAL mode, or PostgreSQL), migrations on open.
+
+Write transactions on SQLite start with `BEGIN IMMEDIATE` and are serialised inside the
+process, so a writer never fails half-way with "database is locked"; readers never wait
+(WAL). On PostgreSQL, writes rely on the revision check in each UPDATE instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from journeyline.errors import UsageError
+from journeyline.store.documents import MapCache
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+DATABASE_FILE = "journeyline.db"
+
+
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE or DELETE matched."""
+    return int(result.rowcount)
+
+
+def sqlite_url(data_dir: Path) -> str:
+    """The URL of the SQLite database kept in a data directory."""
+    return f"sqlite:///{(data_dir / DATABASE_FILE).resolve()}"
+
+
+def _normalise(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except Exception as error:  # sqlalchemy raises ArgumentError with its own wording
+        raise UsageError(f"cannot understand the database URL: {error}") from error
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed
+    if backend == "sqlite":
+        return parsed
+    raise UsageError(
+        f"unsupported database '{backend}' (use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)"
+    )
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN, so we choose DEFERRED/IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """An open database: hands out read and write sessions; knows its backend."""
+
+    def __init__(
+        self, url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None
+    ) -> None:
+        parsed = _normalise(url)
+        self.url = parsed
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo, "connect_args": dict(connect_args or {})}
+        if self.is_sqlite:
+            kwargs["connect_args"].setdefault("check_same_thread", False)
+            kwargs["pool_size"] = 20
+            kwargs["max_overflow"] = 40
+            database = parsed.database or ""
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            kwargs["pool_size"] = 10
+            kwargs["max_overflow"] = 20
+            kwargs["pool_pre_ping"] = True
+        self.engine = create_engine(parsed, **kwargs)
+        if self.is_sqlite:
+            _sqlite_pragmas(self.engine)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        writer_bind = (
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.is_sqlite
+            else self.engine
+        )
+        self._writer = sessionmaker(writer_bind, expire_on_commit=False)
+        self._write_lock = threading.Lock() if self.is_sqlite else None
+        self.map_cache = MapCache()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads; nothing it does is committed."""
+        # Closing (not rolling back) keeps loaded objects usable after the block;
+        # the pool resets the connection, ending its read transaction.
+        with self._reader() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction that commits when the block ends and rolls back on any error."""
+        if self._write_lock is not None:
+            with self._write_lock, self._writer() as session, session.begin():
+                yield session
+        else:
+            with self._writer() as session, session.begin():
+                yield session
+
+    def migrate(self) -> None:
+        """Bring the schema up to the newest migration (Alembic, shipped in the package)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at (None before the first migration)."""
+        with self.engine.connect() as connection:
+            try:
+                row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+            except Exception:
+                return None
+            return str(row[0]) if row else None
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def open_database(
+    url: str, *, migrate: bool = True, connect_args: dict[str, Any] | None = None
+) -> Database:
+    """Open (and by default migrate) the database at `url`."""
+    database = Database(url, connect_args=connect_args)
+    if migrate:
+        database.migrate()
+    return database

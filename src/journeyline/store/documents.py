@@ -1,0 +1,107 @@
+"""Maps and workspaces as stored documents, in the core's file format.
+
+A map's document is the file a user would get from exporting that map alone
+(`journeyline: 1` and a one-map `maps` list); a workspace's document holds everything
+but its maps. Parsed maps are cached per (map, revision): a revision never changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from pydantic import ValidationError
+
+from journeyline.errors import Diagnostic, InvalidInput
+from journeyline.formats.document import workspace_to_data
+from journeyline.model import JourneyMap, Workspace, assign_map_ids
+from journeyline.store.tables import WorkspaceRecord
+
+VERSION_KEY = "journeyline"
+
+
+def map_document(journey: JourneyMap) -> dict[str, Any]:
+    """A map as the document stored for it: a one-map workspace in the file format."""
+    return workspace_to_data(Workspace(maps=[journey]))
+
+
+def map_from_document(document: dict[str, Any]) -> JourneyMap:
+    """The map a stored document holds."""
+    maps = document.get("maps") or []
+    if len(maps) != 1:
+        raise InvalidInput(f"a stored map document holds {len(maps)} maps instead of one")
+    return assign_map_ids(JourneyMap.model_validate(maps[0]))
+
+
+def workspace_document(workspace: Workspace) -> dict[str, Any]:
+    """What is stored for the workspace itself: the file format without the maps."""
+    return workspace_to_data(workspace.model_copy(update={"maps": []}))
+
+
+def workspace_from_document(
+    document: dict[str, Any], maps: list[JourneyMap] | None = None
+) -> Workspace:
+    """The workspace a stored document holds, with `maps` put back in."""
+    data = {k: v for k, v in document.items() if k != VERSION_KEY}
+    workspace = Workspace.model_validate(data)
+    workspace.maps = list(maps or [])
+    return workspace
+
+
+def invalid_from_validation(error: ValidationError, what: str) -> InvalidInput:
+    """A pydantic ValidationError as InvalidInput whose diagnostics name each bad field."""
+    diagnostics = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"]) or what
+        diagnostics.append(Diagnostic(f"{path}: {item['msg']}", file=what))
+    count = len(diagnostics)
+    return InvalidInput(f"{what}: {count} problem{'s' if count != 1 else ''} found", diagnostics)
+
+
+class MapCache:
+    """Parsed maps by (map key, revision), least recently used first out."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[int, int], JourneyMap] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, int], document: dict[str, Any]) -> JourneyMap:
+        """A private copy of the map at this revision (parsed once)."""
+        with self._lock:
+            cached = self._items.get(key)
+            if cached is not None:
+                self._items.move_to_end(key)
+        if cached is None:
+            cached = map_from_document(document)
+            with self._lock:
+                self._items[key] = cached
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return cached.model_copy(deep=True)
+
+    def put(self, key: tuple[int, int], journey: JourneyMap) -> None:
+        """Remember the map just written at this revision."""
+        with self._lock:
+            self._items[key] = journey.model_copy(deep=True)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def workspace_of(record: WorkspaceRecord, maps: list[JourneyMap]) -> Workspace:
+    """The stored workspace as a model, holding `maps`."""
+    return workspace_from_document(record.document, maps)
+
+
+def map_workspace(workspace: Workspace, journey: JourneyMap) -> Workspace:
+    """A workspace holding one map and only what it names: its personas, segment and custom lanes."""
+    return Workspace(
+        id=workspace.id,
+        name=workspace.name,
+        personas=workspace.personas_of(journey),
+        segments=[s for s in workspace.segments if s.id == journey.segment],
+        lanes=[lane for lane in workspace.lanes if lane.id in journey.lanes],
+        maps=[journey],
+        analysis=dict(workspace.analysis),
+    )

@@ -1,0 +1,558 @@
+"""Journey maps as versioned documents: read, write with optimistic concurrency, revision log.
+
+Every write names the revision it is based on (`If-Match`); when the stored map has
+moved on, the write is refused with the changes made since, and nothing is overwritten.
+Every accepted write stores the whole document as a new revision, so any earlier state
+can be shown, compared and restored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from journeyline.errors import Diagnostic, NotFound, UsageError
+from journeyline.model import Element, JourneyMap, Workspace, assign_map_ids, slugify
+from journeyline.store import elements
+from journeyline.store.access import Access, Actor, Role, require
+from journeyline.store.database import Database, rowcount
+from journeyline.store.diff import Change, diff_data
+from journeyline.store.documents import (
+    invalid_from_validation,
+    map_document,
+    map_from_document,
+    map_workspace,
+    workspace_of,
+)
+from journeyline.store.errors import Conflict, PreconditionRequired, StaleRevision
+from journeyline.store.tables import Account, MapRecord, Revision, utcnow
+
+T = TypeVar("T")
+
+
+def parse_revision(if_match: str | None) -> int:
+    """The revision number in an `If-Match` value: `"7"`, `W/"7"` or `7`."""
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired(
+            "say which revision this change is based on: send the header If-Match with the "
+            'revision (the ETag of your last read), e.g. If-Match: "3"',
+        )
+    text = if_match.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit():
+        raise UsageError(f'If-Match must be a revision number such as "3", not {if_match!r}')
+    return int(text)
+
+
+def etag(revision: int) -> str:
+    """The ETag of a revision."""
+    return f'"{revision}"'
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """A stored (naive UTC) time as ISO 8601 with a Z."""
+    return moment.isoformat() + "Z" if moment else None
+
+
+@dataclass
+class MapState:
+    """A map at one revision."""
+
+    workspace_id: str
+    revision: int
+    journey: JourneyMap
+    updated_at: dt.datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form: where it is, its revision, and the map in full."""
+        return {
+            "workspace": self.workspace_id,
+            "id": self.journey.id,
+            "revision": self.revision,
+            "updated_at": iso(self.updated_at),
+            "map": self.journey.model_dump(mode="json"),
+        }
+
+
+@dataclass
+class Edited:
+    """The map after an element edit, and the element as stored (None after a delete)."""
+
+    state: MapState
+    element: Element | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form: the new revision and the element."""
+        return {
+            "workspace": self.state.workspace_id,
+            "map": self.state.journey.id,
+            "revision": self.state.revision,
+            "element": self.element.model_dump(mode="json") if self.element is not None else None,
+        }
+
+
+def map_not_found(map_id: str) -> NotFound:
+    """The one answer for a map that is not in this workspace."""
+    return NotFound(
+        f"map '{map_id}' does not exist in this workspace",
+        [Diagnostic(f"unknown map '{map_id}'", hint="list the workspace's maps with GET …/maps")],
+    )
+
+
+def map_record(session: Session, workspace_id: str, map_id: str) -> MapRecord:
+    """The stored map with this id in this workspace; NotFound otherwise."""
+    record = session.scalar(
+        select(MapRecord).where(MapRecord.workspace_id == workspace_id, MapRecord.map_id == map_id)
+    )
+    if record is None:
+        raise map_not_found(map_id)
+    return record
+
+
+def journey_of(db: Database, record: MapRecord) -> JourneyMap:
+    """A private, editable copy of the stored map."""
+    return db.map_cache.get((record.pk, record.revision), record.document)
+
+
+def _state(workspace_id: str, record: MapRecord, journey: JourneyMap) -> MapState:
+    return MapState(workspace_id, record.revision, journey, record.updated_at)
+
+
+def _full(document: dict[str, Any]) -> dict[str, Any]:
+    return map_from_document(document).model_dump(mode="json")
+
+
+def changes_since(session: Session, record: MapRecord, revision: int) -> list[Change] | None:
+    """What changed in the map from `revision` to now (None when that revision is unknown)."""
+    old = session.scalar(
+        select(Revision).where(Revision.map_pk == record.pk, Revision.number == revision)
+    )
+    if old is None:
+        return None
+    return diff_data(_full(old.document), _full(record.document))
+
+
+def check_revision(session: Session, record: MapRecord, based_on: int) -> None:
+    """StaleRevision (with the changes since) unless `based_on` is the stored revision."""
+    if based_on == record.revision:
+        return
+    changes = changes_since(session, record, based_on) if based_on < record.revision else None
+    raise StaleRevision(
+        f"map '{record.map_id}' has changed since revision {based_on}: it is now at revision "
+        f"{record.revision}; nothing was overwritten (read it again, re-apply your change, and "
+        f'send If-Match: "{record.revision}")',
+        details={
+            "current_revision": record.revision,
+            "your_revision": based_on,
+            "changes": [c.to_dict() for c in changes] if changes is not None else None,
+        },
+    )
+
+
+def _check_in_workspace(access: Access, journey: JourneyMap, what: str) -> None:
+    workspace = workspace_of(access.workspace, [journey])
+    elements.ensure_integrity(workspace, what)
+
+
+def write_revision(
+    db: Database,
+    session: Session,
+    access: Access,
+    record: MapRecord,
+    journey: JourneyMap,
+    summary: str,
+) -> MapState:
+    assign_map_ids(journey)
+    journey.id = record.map_id
+    _check_in_workspace(access, journey, summary)
+    number = record.revision + 1
+    document = map_document(journey)
+    now = utcnow()
+    result = session.execute(
+        update(MapRecord)
+        .where(MapRecord.pk == record.pk, MapRecord.revision == record.revision)
+        .values(document=document, revision=number, name=journey.name[:300], updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(result) != 1:  # another process wrote first (PostgreSQL)
+        fresh = map_record(session, access.workspace.id, record.map_id)
+        session.refresh(fresh)
+        check_revision(session, fresh, record.revision)
+    session.add(
+        Revision(
+            map_pk=record.pk,
+            number=number,
+            document=document,
+            author_id=access.actor.account_id,
+            summary=summary[:500],
+            created_at=now,
+        )
+    )
+    return MapState(access.workspace.id, number, journey, now)
+
+
+def edit_map(
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    if_match: str | None,
+    change: Callable[[JourneyMap], tuple[JourneyMap, T, str]],
+) -> tuple[MapState, T]:
+    """Run `change` on the stored map and store the result as a new revision.
+
+    `change` returns the new map, a result for the caller, and a one-line summary for the log.
+    """
+    based_on = parse_revision(if_match)
+    with db.writing() as session:
+        access = require(session, actor, workspace_id, Role.editor)
+        record = map_record(session, workspace_id, map_id)
+        check_revision(session, record, based_on)
+        journey, result, summary = change(journey_of(db, record))
+        state = write_revision(db, session, access, record, journey, summary)
+        pk = record.pk
+    db.map_cache.put((pk, state.revision), state.journey)
+    return state, result
+
+
+# --- whole maps ---------------------------------------------------------------------------------
+
+
+def list_maps(db: Database, actor: Actor, workspace_id: str) -> list[dict[str, Any]]:
+    """The workspace's maps: id, name, revision and when each last changed."""
+    with db.reading() as session:
+        require(session, actor, workspace_id, Role.viewer)
+        rows = session.execute(
+            select(MapRecord.map_id, MapRecord.name, MapRecord.revision, MapRecord.updated_at)
+            .where(MapRecord.workspace_id == workspace_id)
+            .order_by(MapRecord.pk)
+        ).all()
+    return [
+        {"id": map_id, "name": name, "revision": revision, "updated_at": iso(updated)}
+        for map_id, name, revision, updated in rows
+    ]
+
+
+def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
+    """The map as it is now."""
+    with db.reading() as session:
+        require(session, actor, workspace_id, Role.viewer)
+        record = map_record(session, workspace_id, map_id)
+        return _state(workspace_id, record, journey_of(db, record))
+
+
+def parse_map(data: Any) -> JourneyMap:
+    """A map from request data (the map's keys, as in the file format)."""
+    if not isinstance(data, dict):
+        raise UsageError("send the map as a JSON object")
+    try:
+        journey = JourneyMap.model_validate(data)
+    except ValidationError as error:
+        raise invalid_from_validation(error, "map") from None
+    return assign_map_ids(journey)
+
+
+def add_map_record(
+    session: Session, access: Access, journey: JourneyMap, summary: str
+) -> MapRecord:
+    """Store a new map (id derived from its name, unique in the workspace) at revision 1."""
+    taken = set(
+        session.scalars(
+            select(MapRecord.map_id).where(MapRecord.workspace_id == access.workspace.id)
+        )
+    )
+    workspace = workspace_of(access.workspace, [])
+    taken |= {e.id for name in elements.WORKSPACE_KINDS for e in getattr(workspace, name)}
+    if journey.id and journey.id in taken:
+        raise id_taken(journey.id)
+    if not journey.id:
+        base = slugify(journey.name, fallback="map")
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        journey.id = candidate
+    assign_map_ids(journey)
+    _check_in_workspace(access, journey, summary)
+    now = utcnow()
+    document = map_document(journey)
+    record = MapRecord(
+        workspace_id=access.workspace.id,
+        map_id=journey.id,
+        name=journey.name[:300],
+        revision=1,
+        document=document,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(record)
+    session.flush()
+    session.add(
+        Revision(
+            map_pk=record.pk,
+            number=1,
+            document=document,
+            author_id=access.actor.account_id,
+            summary=summary,
+            created_at=now,
+        )
+    )
+    return record
+
+
+def id_taken(map_id: str) -> Conflict:
+    """The answer when a new map's id is already used in the workspace."""
+    return Conflict(
+        f"id '{map_id}' is already used in this workspace",
+        [
+            Diagnostic(
+                f"duplicate id '{map_id}'", hint="choose another id, or leave it out to derive one"
+            )
+        ],
+    )
+
+
+def create_map(db: Database, actor: Actor, workspace_id: str, journey: JourneyMap) -> MapState:
+    """Add a map to the workspace; its personas and segment must exist there."""
+    with db.writing() as session:
+        access = require(session, actor, workspace_id, Role.editor)
+        record = add_map_record(session, access, journey, f"created map '{journey.name}'")
+        state = _state(workspace_id, record, journey)
+    return state
+
+
+def replace_map(
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    if_match: str | None,
+    journey: JourneyMap,
+) -> MapState:
+    """Replace the whole map (its id stays the one in the URL)."""
+
+    def change(_: JourneyMap) -> tuple[JourneyMap, None, str]:
+        return journey, None, "replaced the map"
+
+    return edit_map(db, actor, workspace_id, map_id, if_match, change)[0]
+
+
+def patch_map(
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    if_match: str | None,
+    changes: dict[str, Any],
+) -> MapState:
+    """Change the map's own fields (name, scenario, goal, lanes, backstory …)."""
+
+    def change(journey: JourneyMap) -> tuple[JourneyMap, None, str]:
+        updated = elements.patch_map_fields(journey, changes)
+        return updated, None, "changed " + ", ".join(sorted(changes)) if changes else "no change"
+
+    return edit_map(db, actor, workspace_id, map_id, if_match, change)[0]
+
+
+def delete_map(
+    db: Database, actor: Actor, workspace_id: str, map_id: str, if_match: str | None
+) -> None:
+    """Delete a map with its revisions, comments, votes and share links."""
+    based_on = parse_revision(if_match)
+    with db.writing() as session:
+        require(session, actor, workspace_id, Role.editor)
+        record = map_record(session, workspace_id, map_id)
+        check_revision(session, record, based_on)
+        session.delete(record)
+
+
+# --- elements -------------------------------------------------------------------------------------
+
+
+def add_element(
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    kind_name: str,
+    if_match: str | None,
+    data: dict[str, Any],
+    *,
+    stage: str | None = None,
+    position: int | None = None,
+) -> Edited:
+    """Add a stage, step, pain point, opportunity or piece of evidence to the map."""
+    kind = elements.map_kind(kind_name)
+
+    def change(journey: JourneyMap) -> tuple[JourneyMap, Element, str]:
+        element = elements.add_map_element(journey, kind, data, stage=stage, position=position)
+        return journey, element, f"added {kind.label} '{element.id}'"
+
+    state, element = edit_map(db, actor, workspace_id, map_id, if_match, change)
+    return Edited(state, element)
+
+
+def update_element(
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    kind_name: str,
+    element_id: str,
+    if_match: str | None,
+    changes: dict[str, Any],
+    *,
+    stage: str | None = None,
+    position: int | None = None,
+) -> Edited:
+    """Change (and for steps, move) one element of the map."""
+    kind = elements.map_kind(kind_name)
+
+    def change(journey: JourneyMap) -> tuple[JourneyMap, Element, str]:
+        element = elements.update_map_element(
+            journey, kind, element_id, changes, stage=stage, position=position
+        )
+        return journey, element, f"changed {kind.label} '{element_id}'"
+
+    state, element = edit_map(db, actor, workspace_id, map_id, if_match, change)
+    return Edited(state, element)
+
+
+def remove_element(
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    kind_name: str,
+    element_id: str,
+    if_match: str | None,
+) -> Edited:
+    """Remove one element of the map (a stage goes with its steps)."""
+    kind = elements.map_kind(kind_name)
+
+    def change(journey: JourneyMap) -> tuple[JourneyMap, None, str]:
+        elements.remove_map_element(journey, kind, element_id)
+        return journey, None, f"removed {kind.label} '{element_id}'"
+
+    state, _ = edit_map(db, actor, workspace_id, map_id, if_match, change)
+    return Edited(state, None)
+
+
+def get_element(
+    db: Database, actor: Actor, workspace_id: str, map_id: str, kind_name: str, element_id: str
+) -> tuple[MapState, Element]:
+    """One element of the map, with the map's revision."""
+    kind = elements.map_kind(kind_name)
+    state = get_map(db, actor, workspace_id, map_id)
+    return state, elements.find_map_element(state.journey, kind, element_id)
+
+
+def list_elements(
+    db: Database, actor: Actor, workspace_id: str, map_id: str, kind_name: str
+) -> tuple[MapState, list[Element]]:
+    """The map's elements of one kind, in order, with the map's revision."""
+    kind = elements.map_kind(kind_name)
+    state = get_map(db, actor, workspace_id, map_id)
+    return state, elements.list_map_elements(state.journey, kind)
+
+
+# --- revisions ------------------------------------------------------------------------------------
+
+
+def list_revisions(
+    db: Database, actor: Actor, workspace_id: str, map_id: str
+) -> list[dict[str, Any]]:
+    """The map's revision log, newest first: number, when, who, and what changed."""
+    with db.reading() as session:
+        require(session, actor, workspace_id, Role.viewer)
+        record = map_record(session, workspace_id, map_id)
+        rows = session.execute(
+            select(Revision.number, Revision.created_at, Revision.summary, Account.name)
+            .outerjoin(Account, Account.id == Revision.author_id)
+            .where(Revision.map_pk == record.pk)
+            .order_by(Revision.number.desc())
+        ).all()
+    return [
+        {"revision": number, "created_at": iso(created), "summary": summary, "author": author}
+        for number, created, summary, author in rows
+    ]
+
+
+def _revision(session: Session, record: MapRecord, number: int) -> Revision:
+    row = session.scalar(
+        select(Revision).where(Revision.map_pk == record.pk, Revision.number == number)
+    )
+    if row is None:
+        last = session.scalar(select(func.max(Revision.number)).where(Revision.map_pk == record.pk))
+        raise NotFound(f"map '{record.map_id}' has no revision {number} (revisions 1 … {last})")
+    return row
+
+
+def get_revision(
+    db: Database, actor: Actor, workspace_id: str, map_id: str, number: int
+) -> MapState:
+    """The map as it was at one revision."""
+    with db.reading() as session:
+        require(session, actor, workspace_id, Role.viewer)
+        record = map_record(session, workspace_id, map_id)
+        row = _revision(session, record, number)
+        return MapState(workspace_id, number, map_from_document(row.document), row.created_at)
+
+
+def diff_revisions(
+    db: Database, actor: Actor, workspace_id: str, map_id: str, old: int, new: int | None = None
+) -> list[Change]:
+    """What changed from revision `old` to revision `new` (default: the current one)."""
+    with db.reading() as session:
+        require(session, actor, workspace_id, Role.viewer)
+        record = map_record(session, workspace_id, map_id)
+        before = _revision(session, record, old).document
+        after = _revision(session, record, new).document if new is not None else record.document
+    return diff_data(_full(before), _full(after))
+
+
+def restore_revision(
+    db: Database, actor: Actor, workspace_id: str, map_id: str, number: int, if_match: str | None
+) -> MapState:
+    """Make an earlier revision current again, as a new revision (the log keeps everything)."""
+    with db.reading() as session:
+        require(session, actor, workspace_id, Role.viewer)
+        record = map_record(session, workspace_id, map_id)
+        old = map_from_document(_revision(session, record, number).document)
+
+    def change(_: JourneyMap) -> tuple[JourneyMap, None, str]:
+        return old, None, f"restored revision {number}"
+
+    return edit_map(db, actor, workspace_id, map_id, if_match, change)[0]
+
+
+def load_maps(db: Database, session: Session, workspace_id: str) -> list[JourneyMap]:
+    """Every map of a workspace, parsed (for exports, analyses and integrity checks)."""
+    records = session.scalars(
+        select(MapRecord).where(MapRecord.workspace_id == workspace_id).order_by(MapRecord.pk)
+    ).all()
+    return [journey_of(db, record) for record in records]
+
+
+def workspace_with_maps(
+    db: Database, actor: Actor, workspace_id: str, needed: Role = Role.viewer
+) -> Workspace:
+    """The whole workspace (segments, personas, lanes, evidence and every map)."""
+    with db.reading() as session:
+        access = require(session, actor, workspace_id, needed)
+        return workspace_of(access.workspace, load_maps(db, session, workspace_id))
+
+
+def map_with_context(db: Database, actor: Actor, workspace_id: str, map_id: str) -> Workspace:
+    """One map in a workspace with just the personas, segment and lanes it names (for exports)."""
+    with db.reading() as session:
+        access = require(session, actor, workspace_id, Role.viewer)
+        record = map_record(session, workspace_id, map_id)
+        return map_workspace(workspace_of(access.workspace, []), journey_of(db, record))

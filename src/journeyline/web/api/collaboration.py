@@ -1,0 +1,168 @@
+"""Comments, dot votes and share links on a map."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from journeyline.store import collaboration, sharing
+from journeyline.web.api.common import CurrentActor, Db
+from journeyline.web.auth import settings_of
+
+router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps/{map_id}")
+
+
+class NewComment(BaseModel):
+    """A comment on the map, or on one element (`target`: its id)."""
+
+    body: str = Field(max_length=10_000)
+    target: str | None = Field(
+        default=None, max_length=200, description="Id of the element commented on."
+    )
+
+
+class CommentChange(BaseModel):
+    """New text (author only) and/or resolved state (author or editor)."""
+
+    body: str | None = Field(default=None, max_length=10_000)
+    resolved: bool | None = None
+
+
+class NewShareLink(BaseModel):
+    """A read-only link: optional label, expiry and password."""
+
+    label: str = Field(default="", max_length=200)
+    expires_at: dt.datetime | None = Field(
+        default=None, description="When the link stops working (ISO 8601)."
+    )
+    expires_in_days: float | None = Field(
+        default=None, gt=0, le=3650, description="Or: days from now."
+    )
+    password: str | None = Field(
+        default=None, max_length=200, description="Visitors must give it (6+ characters)."
+    )
+
+
+@router.get("/comments", summary="The map's comments, oldest first", tags=["comments"])
+def list_comments(
+    workspace_id: str,
+    map_id: str,
+    actor: CurrentActor,
+    db: Db,
+    target: Annotated[str | None, Query(description="Only comments on this element.")] = None,
+) -> list[dict[str, Any]]:
+    """Everyone in the workspace can read them."""
+    return collaboration.list_comments(db, actor, workspace_id, map_id, target)
+
+
+@router.post(
+    "/comments",
+    summary="Comment on the map or one of its elements",
+    status_code=201,
+    tags=["comments"],
+)
+def add_comment(
+    workspace_id: str, map_id: str, body: NewComment, actor: CurrentActor, db: Db
+) -> dict[str, Any]:
+    """Commenters and above."""
+    return collaboration.add_comment(db, actor, workspace_id, map_id, body.body, body.target)
+
+
+@router.patch("/comments/{comment_id}", summary="Edit or resolve a comment", tags=["comments"])
+def change_comment(
+    workspace_id: str,
+    map_id: str,
+    comment_id: str,
+    body: CommentChange,
+    actor: CurrentActor,
+    db: Db,
+) -> dict[str, Any]:
+    """The author edits the text; the author or an editor resolves it."""
+    return collaboration.update_comment(
+        db, actor, workspace_id, map_id, comment_id, body=body.body, resolved=body.resolved
+    )
+
+
+@router.delete(
+    "/comments/{comment_id}", summary="Delete a comment", status_code=204, tags=["comments"]
+)
+def delete_comment(
+    workspace_id: str, map_id: str, comment_id: str, actor: CurrentActor, db: Db
+) -> Response:
+    """Its author or an editor."""
+    collaboration.delete_comment(db, actor, workspace_id, map_id, comment_id)
+    return Response(status_code=204)
+
+
+@router.get("/votes", summary="Dot votes per element, most first", tags=["votes"])
+def list_votes(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> list[dict[str, Any]]:
+    """With `mine`: whether you voted for it."""
+    return collaboration.list_votes(db, actor, workspace_id, map_id)
+
+
+@router.put("/votes/{target}", summary="Put your dot on an element", tags=["votes"])
+def vote(
+    workspace_id: str, map_id: str, target: str, actor: CurrentActor, db: Db
+) -> dict[str, Any]:
+    """Commenters and above; voting twice for the same element counts once."""
+    return collaboration.cast_vote(db, actor, workspace_id, map_id, target)
+
+
+@router.delete("/votes/{target}", summary="Take your dot off an element", tags=["votes"])
+def unvote(
+    workspace_id: str, map_id: str, target: str, actor: CurrentActor, db: Db
+) -> dict[str, Any]:
+    """Commenters and above."""
+    return collaboration.withdraw_vote(db, actor, workspace_id, map_id, target)
+
+
+@router.get(
+    "/share-links", summary="The map's share links (without their secrets)", tags=["sharing"]
+)
+def list_share_links(
+    workspace_id: str, map_id: str, actor: CurrentActor, db: Db
+) -> list[dict[str, Any]]:
+    """Editors and owners."""
+    return sharing.list_share_links(db, actor, workspace_id, map_id)
+
+
+@router.post(
+    "/share-links",
+    summary="Create a read-only share link to this map",
+    status_code=201,
+    tags=["sharing"],
+)
+def create_share_link(
+    workspace_id: str,
+    map_id: str,
+    body: NewShareLink,
+    request: Request,
+    actor: CurrentActor,
+    db: Db,
+) -> dict[str, Any]:
+    """Editors. The link (`url`) and its token are shown only this once."""
+    expires_at = body.expires_at
+    if expires_at is None and body.expires_in_days is not None:
+        expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=body.expires_in_days)
+    info, token = sharing.create_share_link(
+        db,
+        actor,
+        workspace_id,
+        map_id,
+        label=body.label,
+        expires_at=expires_at,
+        password=body.password,
+    )
+    base = settings_of(request).base_url
+    return info | {"token": token, "url": f"{base}/api/shared/{token}"}
+
+
+@router.delete("/share-links/{link_id}", summary="Revoke a share link", tags=["sharing"])
+def revoke_share_link(
+    workspace_id: str, map_id: str, link_id: str, actor: CurrentActor, db: Db
+) -> dict[str, Any]:
+    """Editors; the link stops working at once."""
+    return sharing.revoke_share_link(db, actor, workspace_id, map_id, link_id)

@@ -1,0 +1,74 @@
+"""Analyses of a stored map: findings, ranked opportunities, AS-IS vs TO-BE, stakeholder summary."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse, Response
+
+from journeyline.errors import UsageError
+from journeyline.store import insight
+from journeyline.web.api.common import CurrentActor, Db
+
+router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps/{map_id}", tags=["analysis"])
+
+
+@router.get("/analysis", summary="Findings: sentiment drops, troughs, gaps, unsupported claims …")
+def analyze(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> dict[str, Any]:
+    """Every finding in journey order, with the workspace's analysis thresholds applied."""
+    return insight.analyze(db, actor, workspace_id, map_id)
+
+
+@router.get("/priorities", summary="Opportunities ranked by impact, reach, effort and votes")
+def priorities(
+    workspace_id: str,
+    map_id: str,
+    actor: CurrentActor,
+    db: Db,
+    include_done: Annotated[
+        bool, Query(description="Also rank opportunities that are done.")
+    ] = False,
+) -> dict[str, Any]:
+    """The team's online dot votes count together with the votes written in the map."""
+    return insight.priorities(db, actor, workspace_id, map_id, include_done=include_done)
+
+
+@router.get("/compare", summary="This map (TO-BE) against a current-state map (AS-IS)")
+def compare(
+    workspace_id: str,
+    map_id: str,
+    actor: CurrentActor,
+    db: Db,
+    asis: Annotated[
+        str | None, Query(description="The AS-IS map (default: this map's based_on).")
+    ] = None,
+) -> dict[str, Any]:
+    """Steps removed, pain points resolved, sentiment lift."""
+    return insight.compare(db, actor, workspace_id, map_id, asis)
+
+
+@router.get("/summary", summary="The stakeholder summary (JSON or Markdown)")
+def summary(
+    workspace_id: str,
+    map_id: str,
+    actor: CurrentActor,
+    db: Db,
+    format: Annotated[Literal["json", "markdown"], Query()] = "json",
+) -> Response:
+    """Highest-impact pain points, opportunities, teams to tell, and the action plan."""
+    result = insight.summary(db, actor, workspace_id, map_id)
+    if format == "markdown":
+        return PlainTextResponse(result.to_markdown(), media_type="text/markdown; charset=utf-8")
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse(result.to_dict())
+
+
+@router.get("/render.{fmt}", summary="The map drawn as SVG, PNG or PDF")
+def render(workspace_id: str, map_id: str, fmt: str, actor: CurrentActor, db: Db) -> Response:
+    """Stages as columns, lanes as rows, the sentiment line across the steps."""
+    if fmt not in ("svg", "png", "pdf"):
+        raise UsageError(f"cannot render as '{fmt}' (svg, png or pdf)")
+    content, media_type = insight.render(db, actor, workspace_id, map_id, fmt)
+    return Response(content, media_type=media_type)

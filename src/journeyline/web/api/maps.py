@@ -1,0 +1,322 @@
+"""Journey maps and every element in them, each write guarded by If-Match; the revision log."""
+
+from __future__ import annotations
+
+import inspect
+from enum import Enum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Response
+from fastapi.responses import JSONResponse
+
+from journeyline.store import maps
+from journeyline.web.api.common import CurrentActor, Db, IfMatch, Position, with_etag
+
+router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps", tags=["maps"])
+
+MapBody = Annotated[
+    dict[str, Any],
+    Body(
+        description="The map's keys as in the file format (name, personas, stages, pain_points …).",
+        examples=[
+            {
+                "name": "Trial to paid",
+                "stages": [{"name": "Sign up", "steps": [{"name": "Fill the form"}]}],
+            }
+        ],
+    ),
+]
+
+
+@router.get("", summary="The workspace's maps")
+def list_maps(workspace_id: str, actor: CurrentActor, db: Db) -> list[dict[str, Any]]:
+    """Id, name, revision and last change of each map."""
+    return maps.list_maps(db, actor, workspace_id)
+
+
+@router.post("", summary="Create a map", status_code=201)
+def create_map(workspace_id: str, data: MapBody, actor: CurrentActor, db: Db) -> JSONResponse:
+    """Editors. Its personas and segment must exist in the workspace; ids are derived from names."""
+    state = maps.create_map(db, actor, workspace_id, maps.parse_map(data))
+    return with_etag(state.to_dict(), state.revision, status_code=201)
+
+
+@router.get("/{map_id}", summary="A map, whole; the ETag is its revision")
+def get_map(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> JSONResponse:
+    """Send the ETag back as If-Match with your next change."""
+    state = maps.get_map(db, actor, workspace_id, map_id)
+    return with_etag(state.to_dict(), state.revision)
+
+
+@router.put("/{map_id}", summary="Replace the whole map")
+def replace_map(
+    workspace_id: str, map_id: str, data: MapBody, actor: CurrentActor, db: Db, if_match: IfMatch
+) -> JSONResponse:
+    """Editors; If-Match. The map keeps the id in the address."""
+    state = maps.replace_map(db, actor, workspace_id, map_id, if_match, maps.parse_map(data))
+    return with_etag(state.to_dict(), state.revision)
+
+
+@router.patch(
+    "/{map_id}", summary="Change the map's own fields (name, scenario, goal, lanes, backstory …)"
+)
+def patch_map(
+    workspace_id: str,
+    map_id: str,
+    actor: CurrentActor,
+    db: Db,
+    if_match: IfMatch,
+    changes: Annotated[
+        dict[str, Any], Body(examples=[{"scenario": "Upgrading before the trial ends"}])
+    ],
+) -> JSONResponse:
+    """Editors; If-Match. Stages, steps, pain points, opportunities and evidence have their own endpoints."""
+    state = maps.patch_map(db, actor, workspace_id, map_id, if_match, changes)
+    return with_etag(state.to_dict(), state.revision)
+
+
+@router.delete(
+    "/{map_id}",
+    summary="Delete a map with its revisions, comments, votes and share links",
+    status_code=204,
+)
+def delete_map(
+    workspace_id: str, map_id: str, actor: CurrentActor, db: Db, if_match: IfMatch
+) -> Response:
+    """Editors; If-Match."""
+    maps.delete_map(db, actor, workspace_id, map_id, if_match)
+    return Response(status_code=204)
+
+
+@router.get("/{map_id}/export", summary="Export one map (with the personas it names) as a file")
+def export_map(
+    workspace_id: str,
+    map_id: str,
+    actor: CurrentActor,
+    db: Db,
+    format: Annotated[
+        str, Query(description="yaml, json, csv, xlsx, mermaid, markdown …")
+    ] = "yaml",
+) -> Response:
+    """Any format the core writes."""
+    from journeyline.store import transfer
+
+    workspace = maps.map_with_context(db, actor, workspace_id, map_id)
+    exported = transfer.write_export(workspace, format, map_id)
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )
+
+
+# --- revisions ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{map_id}/revisions", summary="The map's revision log, newest first", tags=["revisions"]
+)
+def list_revisions(
+    workspace_id: str, map_id: str, actor: CurrentActor, db: Db
+) -> list[dict[str, Any]]:
+    """Number, time, author and a one-line summary of each change."""
+    return maps.list_revisions(db, actor, workspace_id, map_id)
+
+
+@router.get(
+    "/{map_id}/revisions/{number}", summary="The map as it was at one revision", tags=["revisions"]
+)
+def get_revision(
+    workspace_id: str, map_id: str, number: int, actor: CurrentActor, db: Db
+) -> dict[str, Any]:
+    """The whole map at that revision."""
+    return maps.get_revision(db, actor, workspace_id, map_id, number).to_dict()
+
+
+@router.get("/{map_id}/diff", summary="What changed between two revisions", tags=["revisions"])
+def diff(
+    workspace_id: str,
+    map_id: str,
+    actor: CurrentActor,
+    db: Db,
+    from_revision: Annotated[int, Query(alias="from", ge=1, description="The older revision.")],
+    to_revision: Annotated[
+        int | None, Query(alias="to", ge=1, description="The newer one (default: now).")
+    ] = None,
+) -> dict[str, Any]:
+    """Element by element: added, removed, changed and moved, each with a path of ids."""
+    changes = maps.diff_revisions(db, actor, workspace_id, map_id, from_revision, to_revision)
+    return {"from": from_revision, "to": to_revision, "changes": [c.to_dict() for c in changes]}
+
+
+@router.post(
+    "/{map_id}/revisions/{number}/restore",
+    summary="Make an earlier revision current again",
+    tags=["revisions"],
+)
+def restore(
+    workspace_id: str, map_id: str, number: int, actor: CurrentActor, db: Db, if_match: IfMatch
+) -> JSONResponse:
+    """Editors; If-Match. The restore is a new revision: nothing in the log is lost."""
+    state = maps.restore_revision(db, actor, workspace_id, map_id, number, if_match)
+    return with_etag(state.to_dict(), state.revision)
+
+
+# --- elements -----------------------------------------------------------------------------------
+
+StageQuery = Annotated[
+    str | None,
+    Query(description="Id of the stage the step goes into (required when adding a step; moves it when changing)."),
+]
+
+ELEMENT_EXAMPLES: dict[str, dict[str, Any]] = {
+    "stages": {"name": "Onboarding", "goal": "Get value on day one"},
+    "steps": {"name": "Sign up", "channel": "web", "emotion": -1, "feels": "Wary of the long form"},
+    "pain_points": {
+        "name": "The card form rejects valid cards",
+        "step": "pay",
+        "impact": "abandon",
+    },
+    "opportunities": {"name": "Accept wallets", "pain_points": ["card-form"], "effort": "m"},
+    "evidence": {"kind": "quote", "quote": "I gave up at the card form.", "links": ["pay"]},
+}
+LABELS = {
+    "stages": "stage",
+    "steps": "step",
+    "pain_points": "pain point",
+    "opportunities": "opportunity",
+    "evidence": "piece of evidence",
+}
+
+
+def _element_routes(kind: str) -> None:
+    """List, add, read, change and remove one kind of map element."""
+    label = LABELS[kind]
+    tags: list[str | Enum] = ["map elements"]
+    is_step = kind == "steps"
+    stage_help = (
+        "Id of the stage the step goes into (required when adding a step; moves it when changing)."
+    )
+    StageQuery = Annotated[str | None, Query(description=stage_help)]
+
+    def list_elements(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> JSONResponse:
+        state, items = maps.list_elements(db, actor, workspace_id, map_id, kind)
+        content = {"revision": state.revision, "items": [i.model_dump(mode="json") for i in items]}
+        if is_step:
+            content["stages"] = {s.id: [step.id for step in s.steps] for s in state.journey.stages}
+        return with_etag(content, state.revision)
+
+    def add_element(
+        workspace_id: str,
+        map_id: str,
+        actor: CurrentActor,
+        db: Db,
+        if_match: IfMatch,
+        position: Position = None,
+        stage: StageQuery = None,
+        data: dict[str, Any] = Body(examples=[ELEMENT_EXAMPLES[kind]]),
+    ) -> JSONResponse:
+        edit = maps.add_element(
+            db, actor, workspace_id, map_id, kind, if_match, data, stage=stage, position=position
+        )
+        return with_etag(edit.to_dict(), edit.state.revision, status_code=201)
+
+    def get_element(
+        workspace_id: str, map_id: str, element_id: str, actor: CurrentActor, db: Db
+    ) -> JSONResponse:
+        state, element = maps.get_element(db, actor, workspace_id, map_id, kind, element_id)
+        content: dict[str, Any] = {
+            "revision": state.revision,
+            "element": element.model_dump(mode="json"),
+        }
+        if is_step:
+            holder = state.journey.stage_of(element_id)
+            content["stage"] = holder.id if holder else None
+        return with_etag(content, state.revision)
+
+    def patch_element(
+        workspace_id: str,
+        map_id: str,
+        element_id: str,
+        actor: CurrentActor,
+        db: Db,
+        if_match: IfMatch,
+        position: Position = None,
+        stage: StageQuery = None,
+        changes: dict[str, Any] = Body(examples=[ELEMENT_EXAMPLES[kind]]),
+    ) -> JSONResponse:
+        edit = maps.update_element(
+            db,
+            actor,
+            workspace_id,
+            map_id,
+            kind,
+            element_id,
+            if_match,
+            changes,
+            stage=stage,
+            position=position,
+        )
+        return with_etag(edit.to_dict(), edit.state.revision)
+
+    def delete_element(
+        workspace_id: str,
+        map_id: str,
+        element_id: str,
+        actor: CurrentActor,
+        db: Db,
+        if_match: IfMatch,
+    ) -> JSONResponse:
+        edit = maps.remove_element(db, actor, workspace_id, map_id, kind, element_id, if_match)
+        return with_etag(edit.to_dict(), edit.state.revision)
+
+    if not is_step:
+        # Only steps live in a stage: the others' endpoints take no `stage` parameter.
+        for endpoint in (add_element, patch_element):
+            signature = inspect.signature(endpoint)
+            params = [p for p in signature.parameters.values() if p.name != "stage"]
+            endpoint.__signature__ = signature.replace(parameters=params)  # type: ignore[union-attr]
+
+    base = f"/{{map_id}}/{kind}"
+    one = f"{base}/{{element_id}}"
+    moved = " and `stage`/`position` move it" if is_step else "; `position` moves it"
+    router.add_api_route(
+        base,
+        list_elements,
+        methods=["GET"],
+        tags=tags,
+        name=f"list_{kind}",
+        summary=f"The map's {kind.replace('_', ' ')}, in order (ETag: map revision)",
+    )
+    router.add_api_route(
+        base,
+        add_element,
+        methods=["POST"],
+        tags=tags,
+        status_code=201,
+        name=f"add_{kind}",
+        summary=f"Add a {label} (editors; If-Match: map revision)",
+    )
+    router.add_api_route(
+        one, get_element, methods=["GET"], tags=tags, name=f"get_{kind}", summary=f"One {label}"
+    )
+    router.add_api_route(
+        one,
+        patch_element,
+        methods=["PATCH"],
+        tags=tags,
+        name=f"patch_{kind}",
+        summary=f"Change a {label}: only the fields sent change{moved} (editors; If-Match)",
+    )
+    router.add_api_route(
+        one,
+        delete_element,
+        methods=["DELETE"],
+        tags=tags,
+        name=f"delete_{kind}",
+        summary=f"Remove a {label}; refused (422) while something refers to it (editors; If-Match)",
+    )
+
+
+for _kind in ("stages", "steps", "pain_points", "opportunities", "evidence"):
+    _element_routes(_kind)

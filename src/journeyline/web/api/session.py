@@ -1,0 +1,178 @@
+"""Signing in and out, one-time sign-in links, the signed-in account and its API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, Field
+
+from journeyline.store import accounts
+from journeyline.store.accounts import SignedIn
+from journeyline.web.api.common import CurrentActor, Db
+from journeyline.web.auth import (
+    SESSION_COOKIE,
+    clear_session_cookies,
+    set_session_cookies,
+    settings_of,
+)
+
+router = APIRouter(tags=["accounts"])
+
+
+class PasswordSignIn(BaseModel):
+    """E-mail address and password."""
+
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1000)
+
+
+class LinkSignIn(BaseModel):
+    """The secret of a one-time sign-in link."""
+
+    token: str = Field(max_length=200)
+
+
+class NewPassword(BaseModel):
+    """A new password (at least 10 characters) and the current one, once there is one."""
+
+    password: str = Field(max_length=1000)
+    current_password: str | None = Field(default=None, max_length=1000)
+
+
+class NewToken(BaseModel):
+    """What the API token is for."""
+
+    name: str = Field(max_length=200)
+
+
+def _me(signed_in: SignedIn) -> dict[str, Any]:
+    actor = signed_in.actor
+    return {
+        "account": {"id": actor.account_id, "name": actor.name, "email": actor.email},
+        "csrf_token": signed_in.csrf_token,
+        "expires_at": signed_in.expires_at.isoformat() + "Z",
+    }
+
+
+def _lifetime(request: Request) -> dt.timedelta:
+    return dt.timedelta(days=settings_of(request).session_days)
+
+
+def _signed_in_response(request: Request, signed_in: SignedIn) -> JSONResponse:
+    response = JSONResponse(_me(signed_in))
+    set_session_cookies(
+        request, response, signed_in.token, signed_in.csrf_token, signed_in.expires_at
+    )
+    return response
+
+
+@router.post(
+    "/api/auth/sign-in", summary="Sign in with e-mail and password (sets the session cookie)"
+)
+def sign_in(body: PasswordSignIn, request: Request, db: Db) -> JSONResponse:
+    """Starts a browser session; the response carries the CSRF token for later writes."""
+    signed_in = accounts.sign_in_with_password(db, body.email, body.password, _lifetime(request))
+    return _signed_in_response(request, signed_in)
+
+
+@router.post("/api/auth/sign-in-link", summary="Sign in with a one-time sign-in link's token")
+def sign_in_with_link(body: LinkSignIn, request: Request, db: Db) -> JSONResponse:
+    """Spends the link (it works once) and starts a browser session."""
+    signed_in = accounts.use_sign_in_link(db, body.token, _lifetime(request))
+    return _signed_in_response(request, signed_in)
+
+
+@router.post("/api/auth/sign-out", summary="End this browser session", status_code=204)
+def sign_out(request: Request, _: CurrentActor, db: Db) -> Response:
+    """The session cookie stops working at once."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        accounts.end_session(db, cookie)
+    response = Response(status_code=204)
+    clear_session_cookies(response)
+    return response
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in to Journeyline</title>
+<meta name="referrer" content="no-referrer"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto">
+<h1>Sign in to Journeyline</h1>
+<p>This one-time link signs you in once. Press the button to continue.</p>
+<form method="post" action="/signin/{token}"><button type="submit">Sign in</button></form>
+</body></html>
+"""
+
+
+@router.get("/signin/{token}", response_class=HTMLResponse, include_in_schema=False)
+def sign_in_page(token: str) -> HTMLResponse:
+    """A page with one button, so link previews and scanners do not spend the link."""
+    return HTMLResponse(
+        _PAGE.replace("{token}", html.escape(token, quote=True)),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.post("/signin/{token}", include_in_schema=False)
+def sign_in_from_page(token: str, request: Request, db: Db) -> RedirectResponse:
+    """Spends the link, sets the session cookies and goes to the start page."""
+    signed_in = accounts.use_sign_in_link(db, token, _lifetime(request))
+    response = RedirectResponse("/", status_code=303)
+    set_session_cookies(
+        request, response, signed_in.token, signed_in.csrf_token, signed_in.expires_at
+    )
+    return response
+
+
+@router.get("/api/me", summary="The signed-in account")
+def me(actor: CurrentActor) -> dict[str, Any]:
+    """Id, name and e-mail address of the account the request acts for."""
+    return {"id": actor.account_id, "name": actor.name, "email": actor.email}
+
+
+@router.post("/api/me/password", summary="Set or change your password", status_code=204)
+def change_password(body: NewPassword, actor: CurrentActor, db: Db) -> Response:
+    """At least 10 characters; the current password is needed once one is set."""
+    accounts.set_password(db, actor, body.password, body.current_password)
+    return Response(status_code=204)
+
+
+@router.get("/api/me/tokens", summary="Your personal API tokens (without their secrets)")
+def list_tokens(actor: CurrentActor, db: Db) -> list[dict[str, object]]:
+    """Name, creation and last use of each token."""
+    return [t.to_dict() for t in accounts.list_api_tokens(db, actor)]
+
+
+@router.post("/api/me/tokens", summary="Create a personal API token for scripts", status_code=201)
+def create_token(body: NewToken, actor: CurrentActor, db: Db) -> dict[str, object]:
+    """The secret is in `token` and is shown only this once; send it as `Authorization: Bearer …`."""
+    info, secret = accounts.create_api_token(db, actor, body.name)
+    return info.to_dict() | {"token": secret}
+
+
+@router.delete(
+    "/api/me/tokens/{token_id}", summary="Revoke one of your API tokens", status_code=204
+)
+def revoke_token(token_id: str, actor: CurrentActor, db: Db) -> Response:
+    """The token stops working at once."""
+    accounts.revoke_api_token(db, actor, token_id)
+    return Response(status_code=204)
+
+
+_HOME = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Journeyline</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto">
+<h1>Journeyline</h1>
+<p>The API is described at <a href="/docs">/docs</a>.</p>
+</body></html>
+"""
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home() -> HTMLResponse:
+    """The start page (the board UI replaces it)."""
+    return HTMLResponse(_HOME)

@@ -1,0 +1,98 @@
+"""`create_app(settings)`: the web app assembled explicitly — database, routes, middleware, errors.
+
+Nothing registers itself on import: every router is listed here, in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from journeyline import __version__
+from journeyline.store.database import Database, open_database
+from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
+from journeyline.web.errors import install_error_handlers
+from journeyline.web.limits import BodyLimit
+from journeyline.web.settings import Settings
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+DESCRIPTION = """The Journeyline REST API: workspaces, members and roles, maps and every element in them,
+comments, votes, revisions, share links, import/export, rendering and analysis.
+
+Sign in with a session cookie (`POST /api/auth/sign-in`; writes then need the
+`X-CSRF-Token` header) or a personal API token (`Authorization: Bearer jl_…`).
+Every write to a map or workspace sends `If-Match` with the revision it is based on
+(the `ETag` of the last read); a stale one is refused with 409 and the changes since.
+Every error has the same JSON shape: `{"error": {"status", "type", "message",
+"diagnostics", "details"}}`.
+"""
+
+
+class SecurityHeaders:
+    """Adds headers that stop browsers from sniffing types or framing the app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    """The web app for `settings`; opens (and migrates) the database unless one is given."""
+    settings = settings or Settings()
+    db = database if database is not None else open_database(settings.resolved_database_url)
+    owns_database = database is None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            db.close()
+
+    app = FastAPI(
+        title="Journeyline",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db = db
+    for router in (
+        system.router,
+        session.router,
+        maps.router,
+        collaboration.router,
+        insight.router,
+        workspaces.router,
+        shared.router,
+    ):
+        app.include_router(router)
+    install_error_handlers(app)
+    app.add_middleware(
+        BodyLimit,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
+    app.add_middleware(SecurityHeaders)
+    return app

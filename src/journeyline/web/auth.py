@@ -1,0 +1,99 @@
+"""Who a request acts for: an API token (`Authorization: Bearer jl_…`) or a session cookie.
+
+Requests signed in by cookie that change something must carry the session's CSRF token
+in the `X-CSRF-Token` header (double submit: the token is also in the readable
+`journeyline_csrf` cookie); a cross-site page can send the cookie but cannot read it.
+Requests with an API token need no CSRF token, as browsers never add one by themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import Request, Response
+
+from journeyline.store import accounts
+from journeyline.store.access import Actor
+from journeyline.store.database import Database
+from journeyline.store.errors import NotSignedIn, PermissionDenied
+from journeyline.web.settings import Settings
+
+SESSION_COOKIE = "journeyline_session"
+CSRF_COOKIE = "journeyline_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def database(request: Request) -> Database:
+    """The app's database."""
+    db: Database = request.app.state.db
+    return db
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def current_actor(request: Request) -> Actor:
+    """The signed-in actor; NotSignedIn without valid credentials (PermissionDenied on CSRF failure)."""
+    db = database(request)
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise NotSignedIn("send an API token as 'Authorization: Bearer jl_…'")
+        return accounts.token_actor(db, secret.strip())
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise NotSignedIn("sign in first (session cookie or 'Authorization: Bearer' API token)")
+    actor, csrf = accounts.session_actor(db, cookie)
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent or not accounts.same_secret(sent, csrf):
+            raise PermissionDenied(
+                f"missing or wrong CSRF token: send the value of the {CSRF_COOKIE} cookie in the {CSRF_HEADER} header"
+            )
+    return actor
+
+
+def _secure(request: Request, settings: Settings) -> bool:
+    if settings.secure_cookies is not None:
+        return settings.secure_cookies
+    return request.url.scheme == "https"
+
+
+def set_session_cookies(
+    request: Request, response: Response, token: str, csrf_token: str, expires_at: dt.datetime
+) -> None:
+    """Put a new session in the browser: HttpOnly session cookie, readable CSRF cookie."""
+    settings = settings_of(request)
+    max_age = max(
+        0, int((expires_at - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds())
+    )
+    secure = _secure(request, settings)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        csrf_token,
+        max_age=max_age,
+        httponly=False,
+        samesite="strict",
+        secure=secure,
+        path="/",
+    )
+
+
+def clear_session_cookies(response: Response) -> None:
+    """Remove the session cookies from the browser."""
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")

@@ -1,0 +1,170 @@
+"""The one table that turns domain errors into HTTP responses, and the one JSON error envelope.
+
+Every error the API returns has this shape (a test pins it):
+
+    {"error": {"status": 409, "type": "StaleRevision", "message": "…",
+               "diagnostics": [{"file", "line", "column", "severity", "message", "hint"}],
+               "details": {…}}}
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from journeyline.errors import Diagnostic, InvalidInput, JourneylineError, NotFound, UsageError
+from journeyline.render.browser import BrowserUnavailable
+from journeyline.store.errors import (
+    Conflict,
+    NotSignedIn,
+    PermissionDenied,
+    PreconditionRequired,
+    ShareLinkLocked,
+    StaleRevision,
+)
+
+logger = logging.getLogger("journeyline.web")
+
+HTTP_STATUS: dict[type[JourneylineError], int] = {
+    NotSignedIn: 401,
+    ShareLinkLocked: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    StaleRevision: 409,
+    Conflict: 409,
+    InvalidInput: 422,
+    PreconditionRequired: 428,
+    BrowserUnavailable: 503,
+    UsageError: 400,
+    JourneylineError: 400,
+}
+"""Domain error → HTTP status, looked up along the error's class hierarchy."""
+
+HTTP_NAMES = {
+    400: "BadRequest",
+    401: "NotSignedIn",
+    403: "PermissionDenied",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    413: "TooLarge",
+    415: "UnsupportedMediaType",
+    422: "InvalidInput",
+    428: "PreconditionRequired",
+    500: "InternalError",
+    503: "Unavailable",
+}
+
+
+def status_for(error: JourneylineError) -> int:
+    """The HTTP status of a domain error."""
+    for cls in type(error).__mro__:
+        if cls in HTTP_STATUS:
+            return HTTP_STATUS[cls]
+    return 400
+
+
+def envelope(
+    status: int,
+    kind: str,
+    message: str,
+    diagnostics: list[Diagnostic] | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON error envelope."""
+    return {
+        "error": {
+            "status": status,
+            "type": kind,
+            "message": message,
+            "diagnostics": [d.to_dict() for d in diagnostics or []],
+            "details": details or {},
+        }
+    }
+
+
+def error_response(
+    status: int,
+    kind: str,
+    message: str,
+    diagnostics: list[Diagnostic] | None = None,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """An error as a JSON response."""
+    return JSONResponse(
+        envelope(status, kind, message, diagnostics, details), status_code=status, headers=headers
+    )
+
+
+def domain_error_response(error: JourneylineError) -> JSONResponse:
+    """A domain error as a JSON response."""
+    status = status_for(error)
+    details = getattr(error, "details", None)
+    headers = {}
+    if isinstance(error, StaleRevision) and details and details.get("current_revision") is not None:
+        headers["ETag"] = f'"{details["current_revision"]}"'
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return error_response(
+        status, type(error).__name__, error.message, error.diagnostics, details, headers
+    )
+
+
+def _validation_diagnostics(error: RequestValidationError) -> list[Diagnostic]:
+    diagnostics = []
+    for item in error.errors():
+        loc = [str(part) for part in item.get("loc", ())]
+        where = ".".join(loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc)
+        source = loc[0] if loc else "request"
+        diagnostics.append(
+            Diagnostic(f"{where or source}: {item.get('msg', 'invalid')}", file=source)
+        )
+    return diagnostics
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error, expected or not, leave as the JSON envelope (never a traceback)."""
+
+    @app.exception_handler(JourneylineError)
+    async def _domain(_: Request, error: JourneylineError) -> JSONResponse:
+        return domain_error_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        diagnostics = _validation_diagnostics(error)
+        count = len(diagnostics)
+        return error_response(
+            422,
+            "InvalidInput",
+            f"the request has {count} problem{'s' if count != 1 else ''}",
+            diagnostics,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        message = (
+            error.detail
+            if isinstance(error.detail, str)
+            else HTTP_NAMES.get(error.status_code, "error")
+        )
+        if error.status_code == 404:
+            message = "there is nothing at this address (see /docs for the API)"
+        return error_response(
+            error.status_code,
+            HTTP_NAMES.get(error.status_code, "HTTPError"),
+            message,
+            headers=dict(error.headers or {}),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+        logger.exception("unexpected error", exc_info=error)
+        return error_response(
+            500, "InternalError", "something went wrong on the server; it has been logged"
+        )

@@ -1,0 +1,94 @@
+"""Refuse oversized request bodies with 413 before any route reads them.
+
+Import endpoints (paths ending in `/import`) may take `max_upload_bytes`; every other
+request `max_body_bytes`. A declared Content-Length over the limit is refused at once; a
+body streamed without one is counted as it arrives and refused when it passes the limit.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from journeyline.web.errors import envelope
+
+
+class BodyTooLarge(Exception):
+    """Raised inside `receive` when a streamed body passes the limit."""
+
+
+class BodyLimit:
+    """ASGI middleware enforcing the body size limits."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
+
+    def limit_for(self, path: str) -> int:
+        """The largest body accepted for a path."""
+        return (
+            self.max_upload_bytes if path.rstrip("/").endswith("/import") else self.max_body_bytes
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope.get("path", ""))
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > limit:
+                    await _refuse(send, limit)
+                    return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await _refuse(send, limit)
+
+
+async def _refuse(send: Send, limit: int) -> None:
+    body: dict[str, Any] = envelope(
+        413,
+        "TooLarge",
+        f"the request body is larger than this server accepts ({limit} bytes)",
+        details={"limit_bytes": limit},
+    )
+    payload = json.dumps(body).encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})

@@ -1,0 +1,131 @@
+"""Both engines give identical answers on the real logs (issue 4, part 6).
+
+Every analysis (reach, transitions, variants, funnel, dwell) runs through the CLI with
+`--engine duckdb` and with `--engine spark` (local[2], SPARK_LOCAL_IP=127.0.0.1) on each
+log in ../shared/data/events/, and the two JSON answers must be equal: the same keys,
+the same lists in the same order, numbers equal to 1e-9 (relative).
+
+Spark starts once for the whole module: the Spark engine takes the process's active
+session (`SparkSession.builder.getOrCreate()`), so the fixture below starts it and every
+CLI call after reuses it. The tests share one xdist group, so one worker starts Spark.
+Missing Java or pyspark skips these tests on a developer's machine and fails them in CI.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import SHARED_EVENTS, require
+
+pytestmark = [pytest.mark.spark, pytest.mark.shared_data, pytest.mark.xdist_group("spark")]
+
+# file -> (preset, funnel steps, window)
+LOGS: dict[str, tuple[str, str, str]] = {
+    "bpic2012.csv.gz": ("xes", "A_SUBMITTED,A_PREACCEPTED,A_ACCEPTED,A_APPROVED", "14d"),
+    "bpic2012.xes.gz": ("xes", "A_SUBMITTED,A_PREACCEPTED|A_DECLINED,A_ACCEPTED,A_APPROVED", "none"),
+    "helpdesk.csv.gz": ("xes", "Assign seriousness,Take in charge ticket,Resolve ticket,Closed", "14d"),
+    "helpdesk.xes.gz": ("xes", "Assign seriousness,Take in charge ticket,Resolve ticket,Closed", "1d"),
+    "ecom_synthetic.csv.gz": ("generic", "home,product_view,add_to_cart,purchase", "1d"),
+}
+
+ANALYSES: dict[str, list[str]] = {
+    "reach": [],
+    "transitions": [],
+    "variants": [],
+    "dwell": [],
+    "funnel": [],  # steps and window from LOGS
+}
+
+
+def java_17() -> str | None:
+    """What is wrong with the Java runtime, or None when Java 17+ is there."""
+    java = shutil.which("java")
+    if java is None and os.environ.get("JAVA_HOME"):
+        java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+    if java is None:
+        return "no Java runtime (scripts/system-deps.sh installs openjdk-17-jre-headless)"
+    out = subprocess.run([java, "-version"], capture_output=True, text=True, check=False).stderr
+    if 'version "17' not in out and 'version "21' not in out:
+        return f"Spark needs Java 17, found: {out.splitlines()[0] if out else 'nothing'}"
+    return None
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """One local Spark session for the module (Spark's own getOrCreate shares it with the CLI)."""
+    require(
+        importlib.util.find_spec("pyspark") is not None,
+        "needs pyspark (pip install -e '.[spark]', or scripts/python-test-deps.sh)",
+    )
+    problem = java_17()
+    require(problem is None, problem or "")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from journeyline.analytics.engine import SparkEngine
+
+    engine = SparkEngine(master="local[2]")
+    yield engine.spark
+    engine.close()
+    engine.spark.stop()
+
+
+def run(engine: str, command: str, file: str) -> dict[str, Any]:
+    from typer.testing import CliRunner
+
+    from journeyline.cli import app
+
+    require(SHARED_EVENTS.is_dir(), f"needs the shared event logs at {SHARED_EVENTS}")
+    preset, steps, window = LOGS[file]
+    extra = ["--steps", steps, "--window", window] if command == "funnel" else []
+    args = ["events", command, str(SHARED_EVENTS / file), "--preset", preset, "--format", "json"]
+    result = CliRunner().invoke(app, [*args, *extra, "--engine", engine])
+    assert result.exit_code == 0, f"--engine {engine} {command} {file} failed:\n{result.output}"
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def differences(a: Any, b: Any, where: str = "$") -> list[str]:
+    """Where two JSON values differ; floats are equal to 1e-9 relative."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = [f"{where}: keys {sorted(set(a) ^ set(b))}"] if set(a) != set(b) else []
+        for key in sorted(set(a) & set(b)):
+            out += differences(a[key], b[key], f"{where}.{key}")
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{where}: {len(a)} items vs {len(b)}"]
+        out = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            out += differences(x, y, f"{where}[{i}]")
+        return out
+    if isinstance(a, float) or isinstance(b, float):
+        if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+            if math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0):
+                return []
+        return [f"{where}: {a!r} vs {b!r}"]
+    return [] if a == b else [f"{where}: {a!r} vs {b!r}"]
+
+
+def test_differences_compares_floats_relatively() -> None:
+    assert differences({"a": [1.0, 2]}, {"a": [1.0 + 1e-12, 2]}) == []
+    assert differences({"a": 1.0}, {"a": 1.001}) == ["$.a: 1.0 vs 1.001"]
+    assert differences([1], [1, 2]) == ["$: 1 items vs 2"]
+
+
+@pytest.mark.parametrize("file", list(LOGS))
+@pytest.mark.parametrize("command", list(ANALYSES))
+def test_spark_and_duckdb_agree(spark: Any, command: str, file: str) -> None:
+    duck = run("duckdb", command, file)
+    sparked = run("spark", command, file)
+    # the source path is echoed back identically; everything else must agree too
+    found = differences(duck, sparked)
+    assert not found, f"{command} on {file}: {len(found)} differences, first: {found[:5]}"
+    assert duck != {} and any(isinstance(v, list) and v for v in duck.values())
