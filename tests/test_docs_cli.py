@@ -30,5 +30,9 @@ def test_every_command_has_a_section_in_docs_cli() -> None:
     click_app = get_command(app)
     paths = _command_paths(click_app)
     assert paths, "the CLI has no commands"
-    missing = [" ".join(("journeyline", *p)) for p in paths if " ".join(("journeyline", *p)) not in headings]
+    missing = [
+        " ".join(("journeyline", *p))
+        for p in paths
+        if " ".join(("journeyline", *p)) not in headings
+    ]
     assert not missing, f"undocumented commands in docs/cli.md: {missing}"

@@ -29,31 +29,75 @@ from journeyline.model import (
 
 def workspace() -> Workspace:
     ws = Workspace(
-        personas=[Persona(name="Priya", role="Head of Product", quote="Show me | value", goals=["Ship faster"],
-                          demographics={"Age": "34"})],
+        personas=[
+            Persona(
+                name="Priya",
+                role="Head of Product",
+                quote="Show me | value",
+                goals=["Ship faster"],
+                demographics={"Age": "34"},
+            )
+        ],
         maps=[
             JourneyMap(
                 name="SaaS trial",
                 scenario="Evaluates the tool",
                 goal="Decide to buy",
                 timeframe="14 days",
-                backstory=Backstory(highest_goal="Calm launches", story="Priya leads a team.",
-                                    requirements=["SSO"]),
+                backstory=Backstory(
+                    highest_goal="Calm launches", story="Priya leads a team.", requirements=["SSO"]
+                ),
                 stages=[
-                    Stage(name="Awareness", goal="Find a tool", steps=[
-                        Step(name="Reads a review", touchpoint="G2 page", channel="web", does="Reads G2",
-                             thinks="Is it for us?", feels="curious", emotion=2),
-                        Step(name="Visits pricing", touchpoint="Pricing page", channel="web", emotion=-3,
-                             moment_of_truth=True),
-                    ]),
+                    Stage(
+                        name="Awareness",
+                        goal="Find a tool",
+                        steps=[
+                            Step(
+                                name="Reads a review",
+                                touchpoint="G2 page",
+                                channel="web",
+                                does="Reads G2",
+                                thinks="Is it for us?",
+                                feels="curious",
+                                emotion=2,
+                            ),
+                            Step(
+                                name="Visits pricing",
+                                touchpoint="Pricing page",
+                                channel="web",
+                                emotion=-3,
+                                moment_of_truth=True,
+                            ),
+                        ],
+                    ),
                     Stage(name="Trial", steps=[Step(name="Signs up", emotion=1)]),
                 ],
-                pain_points=[PainPoint(name="Pricing unclear", step="visits-pricing", impact=Impact.abandon,
-                                       reach=0.4)],
-                opportunities=[Opportunity(name="Price calculator", pain_points=["pricing-unclear"], votes=5,
-                                           owner="Growth", effort=Effort.m, status=OpportunityStatus.planned)],
-                evidence=[Evidence(name="Interview 3", kind=EvidenceKind.interview, quote="Where is the price?",
-                                   links=["visits-pricing", "pricing-unclear"])],
+                pain_points=[
+                    PainPoint(
+                        name="Pricing unclear",
+                        step="visits-pricing",
+                        impact=Impact.abandon,
+                        reach=0.4,
+                    )
+                ],
+                opportunities=[
+                    Opportunity(
+                        name="Price calculator",
+                        pain_points=["pricing-unclear"],
+                        votes=5,
+                        owner="Growth",
+                        effort=Effort.m,
+                        status=OpportunityStatus.planned,
+                    )
+                ],
+                evidence=[
+                    Evidence(
+                        name="Interview 3",
+                        kind=EvidenceKind.interview,
+                        quote="Where is the price?",
+                        links=["visits-pricing", "pricing-unclear"],
+                    )
+                ],
             )
         ],
     )
@@ -80,13 +124,30 @@ def test_document_has_every_part_in_order() -> None:
     assert "| Timeframe | 14 days |" in text
     assert "> Show me \\| value" in text
     assert "**Highest goal:** Calm launches" in text
-    assert "| # | Step | Touchpoint | Channel | Does | Thinks | Feels | Emotion | Evidence |" in text
-    assert "| 1 | Reads a review | G2 page | web | Reads G2 | Is it for us? | curious | 2 | none (assumption) |" in text
-    assert "| 2 | **Visits pricing** (moment of truth) | Pricing page | web |  |  |  | -3 | E1 |" in text
+    assert (
+        "| # | Step | Touchpoint | Channel | Does | Thinks | Feels | Emotion | Evidence |" in text
+    )
+    assert (
+        "| 1 | Reads a review | G2 page | web | Reads G2 | Is it for us? | curious | 2 | none (assumption) |"
+        in text
+    )
+    assert (
+        "| 2 | **Visits pricing** (moment of truth) | Pricing page | web |  |  |  | -3 | E1 |"
+        in text
+    )
     assert "| 3 | Signs up |" in text  # numbering runs on across stages
-    assert "- **Pricing unclear** (makes the persona abandon, reaches 40%; at step Visits pricing)" in text
-    assert "- **Price calculator** (5 votes, owner Growth, effort M, planned); addresses Pricing unclear" in text
-    assert "1. **Interview 3** (Interview): “Where is the price?”. Supports: Visits pricing, Pricing unclear" in text
+    assert (
+        "- **Pricing unclear** (makes the persona abandon, reaches 40%; at step Visits pricing)"
+        in text
+    )
+    assert (
+        "- **Price calculator** (5 votes, owner Growth, effort M, planned); addresses Pricing unclear"
+        in text
+    )
+    assert (
+        "1. **Interview 3** (Interview): “Where is the price?”. Supports: Visits pricing, Pricing unclear"
+        in text
+    )
 
 
 def test_map_without_evidence_says_it_is_an_assumption() -> None:

@@ -55,7 +55,10 @@ def test_reads_the_documented_example() -> None:
     assert journey.name == "My working day"
     assert journey.scale == SentimentScale(min=1, max=5)
     assert outline(journey) == [
-        ("Go to work", [("Make tea", 5, ["Me"]), ("Go upstairs", 3, ["Me"]), ("Do work", 1, ["Me", "Cat"])]),
+        (
+            "Go to work",
+            [("Make tea", 5, ["Me"]), ("Go upstairs", 3, ["Me"]), ("Do work", 1, ["Me", "Cat"])],
+        ),
         ("Go home", [("Go downstairs", 5, ["Me"]), ("Sit down", 5, ["Me"])]),
     ]
     assert [(p.id, p.name) for p in ws.personas] == [("me", "Me"), ("cat", "Cat")]
@@ -71,7 +74,10 @@ def test_windows_line_endings_bom_and_tabs() -> None:
     loaded = read_mermaid(FIXTURES / "windows_bom.mmd")
     assert loaded.warnings == []
     assert outline(loaded.workspace.maps[0]) == [
-        ("Contact", [("Call the hotline", 2, ["Customer"]), ("Wait on hold", 1, ["Customer", "IVR"])]),
+        (
+            "Contact",
+            [("Call the hotline", 2, ["Customer"]), ("Wait on hold", 1, ["Customer", "IVR"])],
+        ),
         ("Resolution", [("Agent solves it", 4, ["Customer", "Agent"])]),
     ]
 
@@ -104,7 +110,13 @@ def test_hand_written_file_keeps_everything_or_says_where() -> None:
     assert journey.name == "Restaurant visit"
     assert outline(journey) == [
         (IMPLICIT_STAGE, [("Find a table", 3, ["Guest"])]),
-        ("Arrive", [("Greeted at the door", 5, ["Guest", "Host"]), ("Wait for a table", 2, ["Guest", "Host"])]),
+        (
+            "Arrive",
+            [
+                ("Greeted at the door", 5, ["Guest", "Host"]),
+                ("Wait for a table", 2, ["Guest", "Host"]),
+            ],
+        ),
         (
             "Order",
             [
@@ -144,7 +156,13 @@ def test_unicode_names_and_actors() -> None:
     journey = loaded.workspace.maps[0]
     assert journey.name == "顧客の旅 🚀 — רכישה"
     assert outline(journey) == [
-        ("認知 👀", [("広告を見る", 4, ["田中さん"]), ("Lit l'article «très bien»", 5, ["Zoë", "田中さん"])]),
+        (
+            "認知 👀",
+            [
+                ("広告を見る", 4, ["田中さん"]),
+                ("Lit l'article «très bien»", 5, ["Zoë", "田中さん"]),
+            ],
+        ),
         ("شراء", [("يدفع بالبطاقة", 2, ["سارة"]), ("Ödeme ✅", 5, ["Zoë"])]),
     ]
     ids = [p.id for p in loaded.workspace.personas]
@@ -168,7 +186,11 @@ def test_not_a_journey_diagram_is_refused_with_its_place() -> None:
         ("", "x.mmd:1:1", "the file holds no diagram"),
         ("%% just a comment\n\n", "x.mmd:1:1", "the file holds no diagram"),
         ("\n\n  sequenceDiagram\n  A->>B: hi\n", "x.mmd:3:3", "'sequenceDiagram' diagram"),
-        ("hello world\n", "x.mmd:1:1", "expected 'journey' at the start of the diagram, found 'hello'"),
+        (
+            "hello world\n",
+            "x.mmd:1:1",
+            "expected 'journey' at the start of the diagram, found 'hello'",
+        ),
         ("---\ntitle: x\njourney\n", "x.mmd:1:1", "front matter opened here is never closed"),
         ("journey\n%%{init: {\n", "x.mmd:2:1", "directive is never closed"),
         ("journey\n  accDescr {\n  words\n", "x.mmd:2:3", "'accDescr {' block is never closed"),
@@ -240,8 +262,15 @@ def test_other_scales_are_rescaled_and_rounded_with_a_warning() -> None:
     journey = JourneyMap(
         name="Trial",
         scale=SentimentScale(min=-5, max=5),
-        stages=[Stage(name="S", steps=[Step(name=n, emotion=e) for n, e in
-                                        [("a", -5), ("b", 0), ("c", 5), ("d", 1.25), ("e", -3.75)]])],
+        stages=[
+            Stage(
+                name="S",
+                steps=[
+                    Step(name=n, emotion=e)
+                    for n, e in [("a", -5), ("b", 0), ("c", 5), ("d", 1.25), ("e", -3.75)]
+                ],
+            )
+        ],
     )
     text, warnings = export_mermaid(journey)
     scores = re.findall(r": (\d+)$", text, flags=re.M)
@@ -255,8 +284,12 @@ def test_characters_mermaid_cannot_carry_are_replaced_and_reported() -> None:
     journey = JourneyMap(
         name="Order #1; today",
         scale=SentimentScale(min=1, max=5),
-        stages=[Stage(name="Pay: now", steps=[Step(name="Enter card\nnumber", emotion=2,
-                                                   actors=["Smith, J.", "Ops #2"])])],
+        stages=[
+            Stage(
+                name="Pay: now",
+                steps=[Step(name="Enter card\nnumber", emotion=2, actors=["Smith, J.", "Ops #2"])],
+            )
+        ],
     )
     text, warnings = export_mermaid(journey, file="out.mmd")
     assert "    title Order ＃1； today\n" in text
@@ -287,27 +320,43 @@ def test_unscored_steps_missing_fields_and_several_maps_are_reported() -> None:
     first = JourneyMap(
         name="First",
         scale=SentimentScale(min=1, max=5),
-        stages=[Stage(name="S", goal="get going", steps=[
-            Step(name="a", touchpoint="web", thinks="hm", moment_of_truth=True),
-            Step(name="b", emotion=4),
-        ])],
+        stages=[
+            Stage(
+                name="S",
+                goal="get going",
+                steps=[
+                    Step(name="a", touchpoint="web", thinks="hm", moment_of_truth=True),
+                    Step(name="b", emotion=4),
+                ],
+            )
+        ],
         pain_points=[PainPoint(name="slow", step="a")],
         evidence=[Evidence(name="interview 1")],
     )
-    second = JourneyMap(id="second", name="Second", scale=SentimentScale(min=1, max=5),
-                        stages=[Stage(name="Only", steps=[Step(name="z", emotion=1)])])
+    second = JourneyMap(
+        id="second",
+        name="Second",
+        scale=SentimentScale(min=1, max=5),
+        stages=[Stage(name="Only", steps=[Step(name="z", emotion=1)])],
+    )
     ws = Workspace(maps=[first, second])
     text, warnings = export_mermaid(ws)
     assert "        a: 3\n" in text
     messages = [w.message for w in warnings]
     assert messages[0] == "a Mermaid diagram holds one map: wrote 'First', not 'Second'"
-    assert messages[1].startswith("1 step without an emotion score written with the neutral score 3 ('a')")
+    assert messages[1].startswith(
+        "1 step without an emotion score written with the neutral score 3 ('a')"
+    )
     assert messages[2] == (
         "not written (a Mermaid journey holds only titles, stage and step names, scores and actors): "
         "touchpoints of 1 step; 'thinks' of 1 step; 1 moment of truth; goals of 1 stage; "
         "1 pain point; 1 piece of evidence"
     )
-    assert to_mermaid(ws, map_id="second").splitlines()[1:] == ["    title Second", "    section Only", "        z: 1"]
+    assert to_mermaid(ws, map_id="second").splitlines()[1:] == [
+        "    title Second",
+        "    section Only",
+        "        z: 1",
+    ]
     with pytest.raises(UsageError, match="no map with id 'nope'"):
         to_mermaid(ws, map_id="nope")
 
@@ -332,11 +381,15 @@ def test_through_the_registry(tmp_path: Path) -> None:
 # --- round trips -------------------------------------------------------------------------
 
 _FORBIDDEN = ":#;,%}\u200b"
-_chars = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=_FORBIDDEN)
+_chars = st.characters(
+    blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=_FORBIDDEN
+)
 _name = st.text(_chars, min_size=1, max_size=16).map(str.strip).filter(bool)
 _keyword = re.compile(r"(?i)(?:title|section)(?:\s|$)|acc(?:title|descr)\s*[:{]|journey(?:\s|$)")
 _plain_name = _name.filter(lambda n: not _keyword.match(n))
-_score = st.one_of(st.integers(1, 5).map(float), st.floats(1, 5, allow_nan=False).map(lambda x: round(x, 3)))
+_score = st.one_of(
+    st.integers(1, 5).map(float), st.floats(1, 5, allow_nan=False).map(lambda x: round(x, 3))
+)
 _task = st.tuples(_plain_name, _score, st.lists(_plain_name, max_size=3))
 _diagram = st.tuples(
     _plain_name,
@@ -353,7 +406,9 @@ def _canonical(title: str, sections: list) -> str:
     for section, tasks in sections:
         out.append(f"    section {section}")
         for name, score, actors in tasks:
-            out.append(f"        {name}: {_number(score)}" + (": " + ", ".join(actors) if actors else ""))
+            out.append(
+                f"        {name}: {_number(score)}" + (": " + ", ".join(actors) if actors else "")
+            )
     return "\n".join(out) + "\n"
 
 
@@ -397,8 +452,12 @@ def test_any_layout_reads_the_same(diagram: tuple[str, list], rnd) -> None:  # t
 
 _any_name = _name  # model names may start with keywords: the writer guards them
 _steps = st.lists(
-    st.builds(lambda n, e, a: Step(name=n, emotion=e, actors=a), _any_name, _score,
-              st.lists(_plain_name, max_size=3)),
+    st.builds(
+        lambda n, e, a: Step(name=n, emotion=e, actors=a),
+        _any_name,
+        _score,
+        st.lists(_plain_name, max_size=3),
+    ),
     max_size=4,
 )
 _scenario = st.lists(st.text(_chars, max_size=20).map(str.strip), min_size=1, max_size=3).map(

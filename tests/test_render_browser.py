@@ -32,7 +32,7 @@ def _png_pixels_vary(path: Path) -> bool:
             chunks += data[pos + 8 : pos + 8 + length]
         pos += 12 + length
     raw = zlib.decompress(chunks)
-    return len(set(raw[1000:200000:7])) > 8
+    return len(set(raw[::53])) > 16
 
 
 def test_html_opens_with_every_step_and_the_curve_drawn(tmp_path: Path) -> None:

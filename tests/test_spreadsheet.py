@@ -73,18 +73,49 @@ def sample() -> Workspace:
                 owner="CX team",
                 review_date=dt.date(2025, 6, 1),
                 tags=["trial", "b2b"],
-                backstory=Backstory(pain_points=["Too many tools"], highest_goal="Calm launches", story="Priya leads…"),
+                backstory=Backstory(
+                    pain_points=["Too many tools"],
+                    highest_goal="Calm launches",
+                    story="Priya leads…",
+                ),
                 stages=[
-                    Stage(name="Awareness", goal="Find a tool", steps=[
-                        Step(name="Reads a review", does="Reads G2", touchpoint="G2 page", channel="web",
-                             thinks="=SUM(A1)", feels="curious", emotion=2, actors=["Priya"], notes="a, b\nc; \"d\""),
-                        Step(name="Visits pricing", touchpoint="Pricing page", channel="web", emotion=-1.5,
-                             moment_of_truth=True),
-                    ]),
-                    Stage(name="Trial", goal="See value", steps=[
-                        Step(name="Signs up", zone=Zone.backstage, emotion=-4, actors=["Priya", "Sales team"],
-                             lanes={"regulations": "GDPR consent"}),
-                    ]),
+                    Stage(
+                        name="Awareness",
+                        goal="Find a tool",
+                        steps=[
+                            Step(
+                                name="Reads a review",
+                                does="Reads G2",
+                                touchpoint="G2 page",
+                                channel="web",
+                                thinks="=SUM(A1)",
+                                feels="curious",
+                                emotion=2,
+                                actors=["Priya"],
+                                notes='a, b\nc; "d"',
+                            ),
+                            Step(
+                                name="Visits pricing",
+                                touchpoint="Pricing page",
+                                channel="web",
+                                emotion=-1.5,
+                                moment_of_truth=True,
+                            ),
+                        ],
+                    ),
+                    Stage(
+                        name="Trial",
+                        goal="See value",
+                        steps=[
+                            Step(
+                                name="Signs up",
+                                zone=Zone.backstage,
+                                emotion=-4,
+                                actors=["Priya", "Sales team"],
+                                lanes={"regulations": "GDPR consent"},
+                            ),
+                        ],
+                    ),
                     Stage(name="Empty stage"),
                 ],
                 pain_points=[
@@ -126,10 +157,22 @@ def test_csv_layout_is_the_classic_template() -> None:
         "Stage goal,Find a tool,Find a tool,See value,",
         "Step,Reads a review,Visits pricing,Signs up,",
     ]
-    labels = [row.split(",")[0] for row in lines[6:] if row and not row.startswith(('"', "c;", " "))]
+    labels = [
+        row.split(",")[0] for row in lines[6:] if row and not row.startswith(('"', "c;", " "))
+    ]
     assert labels[:12] == [
-        "Actions", "Touchpoint", "Channel", "Zone", "Thinks", "Feels", "Emotion",
-        "Pain points", "Opportunities", "Actors", "Moment of truth", "Notes",
+        "Actions",
+        "Touchpoint",
+        "Channel",
+        "Zone",
+        "Thinks",
+        "Feels",
+        "Emotion",
+        "Pain points",
+        "Opportunities",
+        "Actors",
+        "Moment of truth",
+        "Notes",
     ]
     assert "Thinks,'=SUM(A1),,," in lines  # never a live formula
     assert "Pain points,,Pricing unclear [abandon],Slow | email [sic] [trivial]," in lines
@@ -175,10 +218,10 @@ def test_csv_export_reports_what_it_drops() -> None:
 def test_reads_a_hand_made_csv_with_semicolons_bom_and_quoted_newlines(tmp_path: Path) -> None:
     text = (
         "\ufeffStage;Discover;;Buy\r\n"
-        "Step;Search;\"Compare\nprices\";Pay\r\n"
+        'Step;Search;"Compare\nprices";Pay\r\n'
         "Does;types a query;;enters card\r\n"
         "Emotion;3,5;-2;4\r\n"
-        "Pain points;;\"Too many tabs [workaround]\nAds [trivial]\";\r\n"
+        'Pain points;;"Too many tabs [workaround]\nAds [trivial]";\r\n'
         "Scale;-5 to 5\r\n"
     )
     path = tmp_path / "shop.csv"
@@ -239,7 +282,10 @@ def test_non_utf8_csv_is_read_as_windows_1252_with_a_warning(tmp_path: Path) -> 
     ("text", "message"),
     [
         ("", "w.csv:1:1: the file is empty"),
-        ("name,email\nAna,a@x\n", "w.csv:1:1: not a journey-map spreadsheet: no row labelled 'Step'"),
+        (
+            "name,email\nAna,a@x\n",
+            "w.csv:1:1: not a journey-map spreadsheet: no row labelled 'Step'",
+        ),
         ('Step,a\nNotes,"never closed\n' + "x" * 140_000, "w.csv:3: not readable as CSV"),
     ],
 )
@@ -261,7 +307,17 @@ def test_xlsx_round_trip_keeps_scope_persona_and_grid() -> None:
     back = loaded.workspace
     original, journey = ws.maps[0], back.maps[0]
     assert grid_part(journey) == grid_part(original)
-    scope = {"scenario", "goal", "type", "timeframe", "status", "owner", "review_date", "tags", "backstory"}
+    scope = {
+        "scenario",
+        "goal",
+        "type",
+        "timeframe",
+        "status",
+        "owner",
+        "review_date",
+        "tags",
+        "backstory",
+    }
     assert journey.model_dump(include=scope) == original.model_dump(include=scope)
     assert back.personas == ws.personas
     assert back.lanes == ws.lanes
@@ -299,7 +355,12 @@ def test_xlsx_warnings_name_the_sheet_and_cell() -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    for row in (["Stage", "S", None], ["Step", "a", "b"], ["Emotion", 3, "great"], ["Mood", "x", None]):
+    for row in (
+        ["Stage", "S", None],
+        ["Step", "a", "b"],
+        ["Emotion", 3, "great"],
+        ["Mood", "x", None],
+    ):
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -359,13 +420,22 @@ def test_through_the_registry(tmp_path: Path) -> None:
 
 _chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85")
 _text = st.text(_chars, min_size=1, max_size=12).filter(lambda t: t.strip() == t and t)
-_cell = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
-                                      min_size=1, max_size=15).filter(lambda t: bool(t.strip())))
+_cell = st.one_of(
+    st.none(),
+    st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
+        min_size=1,
+        max_size=15,
+    ).filter(lambda t: bool(t.strip())),
+)
 _item = _text.filter(lambda t: not t.endswith("]"))
 _xlsx_cell = st.one_of(
     st.none(),
-    st.text(st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t"), min_size=1,
-            max_size=15).filter(lambda t: bool(t.strip())),
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t"),
+        min_size=1,
+        max_size=15,
+    ).filter(lambda t: bool(t.strip())),
 )
 
 
@@ -378,10 +448,19 @@ def journeys(draw: st.DrawFn, cells: st.SearchStrategy[str | None] = _cell) -> W
         steps = [
             Step(
                 name=name,
-                does=draw(_cell), touchpoint=draw(_cell), channel=draw(_cell), thinks=draw(_cell),
-                feels=draw(_cell), notes=draw(_cell),
-                emotion=draw(st.one_of(st.none(), st.integers(-5, 5).map(float),
-                                       st.floats(-5, 5, allow_nan=False).map(lambda x: round(x, 2)))),
+                does=draw(_cell),
+                touchpoint=draw(_cell),
+                channel=draw(_cell),
+                thinks=draw(_cell),
+                feels=draw(_cell),
+                notes=draw(_cell),
+                emotion=draw(
+                    st.one_of(
+                        st.none(),
+                        st.integers(-5, 5).map(float),
+                        st.floats(-5, 5, allow_nan=False).map(lambda x: round(x, 2)),
+                    )
+                ),
                 zone=draw(st.sampled_from(Zone)),
                 moment_of_truth=draw(st.booleans()),
                 actors=draw(st.lists(_item, max_size=2)),

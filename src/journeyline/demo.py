@@ -41,7 +41,7 @@ class MapSummary:
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, every severity present (zero when none)."""
-        counted = Counter(f.severity for f in self.findings)
+        counted: Counter[str] = Counter(f.severity for f in self.findings)
         return {severity: counted.get(severity, 0) for severity in SEVERITIES}
 
 
@@ -109,7 +109,9 @@ def build_demo(
             on_progress(journey.name)
         html_path = maps_dir / f"{journey.id}.html"
         render_to_file(workspace, journey, html_path)
-        summaries.append(_summarise(workspace, journey, origin.get(journey.id, ""), html_path, today))
+        summaries.append(
+            _summarise(workspace, journey, origin.get(journey.id, ""), html_path, today)
+        )
 
     index = out_dir / "index.html"
     index.write_text(_index_html(workspace, summaries, out_dir), encoding="utf-8")

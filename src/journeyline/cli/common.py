@@ -49,7 +49,7 @@ def exit_code_for(error: JourneylineError) -> int:
     """Look the error's class up along its hierarchy in EXIT_CODES."""
     for cls in type(error).__mro__:
         if cls in EXIT_CODES:
-            return EXIT_CODES[cls]  # type: ignore[index]
+            return EXIT_CODES[cls]
     return EXIT_INVALID
 
 

@@ -72,14 +72,15 @@ def assign_ids(workspace: Workspace) -> Workspace:
     for evidence in workspace.evidence:
         if evidence.id:
             top.taken.setdefault(evidence.id, ())
-    for key, collection in (
+    named: tuple[tuple[str, Sequence[Element]], ...] = (
         ("segments", workspace.segments),
         ("personas", workspace.personas),
         ("maps", workspace.maps),
         ("lanes", workspace.lanes),
-    ):
-        for i, item in enumerate(collection):
-            _derive(item, getattr(item, "name", ""), key.rstrip("s"), top, (key, i))
+    )
+    for group, elements in named:
+        for i, element in enumerate(elements):
+            _derive(element, getattr(element, "name", ""), group.rstrip("s"), top, (group, i))
     for i, evidence in enumerate(workspace.evidence):
         _derive(evidence, _evidence_title(evidence), "evidence", top, ("evidence", i))
         if not evidence.name:
@@ -154,12 +155,12 @@ def check_integrity(workspace: Workspace) -> list[Problem]:
 
     def check_id(element: Element, loc: Location, space: dict[str, Location], what: str) -> None:
         if not element.id:
-            problems.append(Problem(loc + ("id",), f"{what} has no id", "add an 'id' or a 'name'"))
+            problems.append(Problem((*loc, "id"), f"{what} has no id", "add an 'id' or a 'name'"))
             return
         if not _ID_RE.match(element.id):
             problems.append(
                 Problem(
-                    loc + ("id",),
+                    (*loc, "id"),
                     f"id '{element.id}' is not allowed",
                     f"use letters, digits, '-', '_' or '.'; e.g. '{slugify(element.id)}'",
                 )
@@ -168,7 +169,7 @@ def check_integrity(workspace: Workspace) -> list[Problem]:
             first = space[element.id]
             problems.append(
                 Problem(
-                    loc + ("id",),
+                    (*loc, "id"),
                     f"duplicate id '{element.id}' ({what})",
                     f"already used at {_describe(first)}; ids must be unique",
                 )
@@ -209,59 +210,61 @@ def check_integrity(workspace: Workspace) -> list[Problem]:
         base: Location = ("maps", m)
         space: dict[str, Location] = {}
         for s, stage in enumerate(journey.stages):
-            check_id(stage, base + ("stages", s), space, "stage")
+            check_id(stage, (*base, "stages", s), space, "stage")
             for t, step in enumerate(stage.steps):
-                check_id(step, base + ("stages", s, "steps", t), space, "step")
+                check_id(step, (*base, "stages", s, "steps", t), space, "step")
         for p, pain in enumerate(journey.pain_points):
-            check_id(pain, base + ("pain_points", p), space, "pain point")
+            check_id(pain, (*base, "pain_points", p), space, "pain point")
         for o, opportunity in enumerate(journey.opportunities):
-            check_id(opportunity, base + ("opportunities", o), space, "opportunity")
+            check_id(opportunity, (*base, "opportunities", o), space, "opportunity")
         for e, evidence in enumerate(journey.evidence):
-            check_id(evidence, base + ("evidence", e), space, "evidence")
+            check_id(evidence, (*base, "evidence", e), space, "evidence")
 
         step_ids = [step.id for step in journey.steps()]
         pain_ids = [p.id for p in journey.pain_points]
         for k, pid in enumerate(journey.personas):
             if pid not in persona_ids:
                 msg, hint = _unknown("persona", pid, persona_ids)
-                problems.append(Problem(base + ("personas", k), msg, hint))
+                problems.append(Problem((*base, "personas", k), msg, hint))
         if journey.segment and journey.segment not in segment_ids:
             msg, hint = _unknown("segment", journey.segment, segment_ids)
-            problems.append(Problem(base + ("segment",), msg, hint))
+            problems.append(Problem((*base, "segment"), msg, hint))
         if journey.based_on and journey.based_on not in map_ids:
             # A future-state map may live in another file than its current state: warn only.
             msg, hint = _unknown("map", journey.based_on, map_ids)
-            problems.append(Problem(base + ("based_on",), msg, hint, severity="warning"))
+            problems.append(Problem((*base, "based_on"), msg, hint, severity="warning"))
         for k, lane in enumerate(journey.lanes):
             if lane not in known_lanes:
                 msg, hint = _unknown("lane", lane, known_lanes)
-                problems.append(Problem(base + ("lanes", k), msg, hint))
+                problems.append(Problem((*base, "lanes", k), msg, hint))
         for s, stage in enumerate(journey.stages):
             for t, step in enumerate(stage.steps):
-                loc = base + ("stages", s, "steps", t)
+                loc = (*base, "stages", s, "steps", t)
                 for b, branch in enumerate(step.branches):
                     if branch.to and branch.to not in step_ids:
                         msg, hint = _unknown("step", branch.to, step_ids)
-                        problems.append(Problem(loc + ("branches", b, "to"), msg, hint))
+                        problems.append(Problem((*loc, "branches", b, "to"), msg, hint))
                 for k, pid in enumerate(step.personas):
                     if pid not in journey.personas:
                         msg, hint = _unknown("persona of this map", pid, journey.personas)
-                        problems.append(Problem(loc + ("personas", k), msg, hint))
+                        problems.append(Problem((*loc, "personas", k), msg, hint))
                 for pid in step.emotions:
                     if pid not in journey.personas:
                         msg, hint = _unknown("persona of this map", pid, journey.personas)
-                        problems.append(Problem(loc + ("emotions", pid), msg, hint))
+                        problems.append(Problem((*loc, "emotions", pid), msg, hint))
                 for lane_key in step.lanes:
                     if lane_key not in lane_ids:
                         msg, hint = _unknown("custom lane", lane_key, lane_ids)
-                        problems.append(Problem(loc + ("lanes", lane_key), msg, hint))
-                scores = [("emotion",), *[("emotions", pid) for pid in step.emotions]]
-                for key in scores:
-                    value = step.emotion if key == ("emotion",) else step.emotions[str(key[1])]
+                        problems.append(Problem((*loc, "lanes", lane_key), msg, hint))
+                scores: list[tuple[Location, float | None]] = [
+                    (("emotion",), step.emotion),
+                    *((("emotions", pid), score) for pid, score in step.emotions.items()),
+                ]
+                for score_loc, value in scores:
                     if value is not None and not journey.scale.contains(value):
                         problems.append(
                             Problem(
-                                loc + key,
+                                loc + score_loc,
                                 f"emotion score {value:g} of step '{step.name}' is outside the map's scale "
                                 f"{journey.scale.min:g} … {journey.scale.max:g}",
                                 "change the score or the map's 'scale'",
@@ -271,22 +274,24 @@ def check_integrity(workspace: Workspace) -> list[Problem]:
         for p, pain in enumerate(journey.pain_points):
             if pain.step and pain.step not in step_ids:
                 msg, hint = _unknown("step", pain.step, step_ids)
-                problems.append(Problem(base + ("pain_points", p, "step"), msg, hint))
+                problems.append(Problem((*base, "pain_points", p, "step"), msg, hint))
         for o, opportunity in enumerate(journey.opportunities):
             for k, ref in enumerate(opportunity.pain_points):
                 if ref not in pain_ids:
                     msg, hint = _unknown("pain point", ref, pain_ids)
-                    problems.append(Problem(base + ("opportunities", o, "pain_points", k), msg, hint))
+                    problems.append(
+                        Problem((*base, "opportunities", o, "pain_points", k), msg, hint)
+                    )
             for k, ref in enumerate(opportunity.steps):
                 if ref not in step_ids:
                     msg, hint = _unknown("step", ref, step_ids)
-                    problems.append(Problem(base + ("opportunities", o, "steps", k), msg, hint))
+                    problems.append(Problem((*base, "opportunities", o, "steps", k), msg, hint))
         linkable = set(space) | set(persona_ids) | set(segment_ids) | {journey.id}
         for e, evidence in enumerate(journey.evidence):
             for k, link in enumerate(evidence.links):
                 if link not in linkable:
                     msg, hint = _unknown("element", link, sorted(linkable))
-                    problems.append(Problem(base + ("evidence", e, "links", k), msg, hint))
+                    problems.append(Problem((*base, "evidence", e, "links", k), msg, hint))
     return problems
 
 

@@ -113,14 +113,24 @@ class EventMatcher(Model):
 class Measured(Model):
     """Figures measured from an event log and written onto a step or stage by `events overlay`."""
 
-    units: int | None = Field(default=None, description="Distinct units (users, cases, sessions) reaching it.")
+    units: int | None = Field(
+        default=None, description="Distinct units (users, cases, sessions) reaching it."
+    )
     share: float | None = Field(default=None, description="Share of all units that reach it, 0–1.")
     events: int | None = Field(default=None, description="Matching events.")
-    conversion: float | None = Field(default=None, description="Share of units reaching the next step, 0–1.")
-    dropoff: float | None = Field(default=None, description="Share of units that go no further, 0–1.")
+    conversion: float | None = Field(
+        default=None, description="Share of units reaching the next step, 0–1."
+    )
+    dropoff: float | None = Field(
+        default=None, description="Share of units that go no further, 0–1."
+    )
     median_seconds: float | None = Field(default=None, description="Median time spent, in seconds.")
-    p95_seconds: float | None = Field(default=None, description="95th percentile time spent, in seconds.")
-    channels: dict[str, float] = Field(default_factory=dict, description="Channel mix: share per channel.")
+    p95_seconds: float | None = Field(
+        default=None, description="95th percentile time spent, in seconds."
+    )
+    channels: dict[str, float] = Field(
+        default_factory=dict, description="Channel mix: share per channel."
+    )
     unit: str | None = Field(default=None, description="What a unit is: user, case or session.")
     total_units: int | None = Field(default=None, description="Units in the whole log.")
     period_start: dt.datetime | None = Field(default=None, description="First event in the data.")
@@ -145,10 +155,15 @@ class Step(Element):
     kind: StepKind = Field(default=StepKind.action, description="action, question or decision.")
     description: str | None = Field(default=None, description="Longer description.")
     touchpoint: str | None = Field(
-        default=None, description="Where the customer meets the organisation: home page, checkout, a waiter …"
+        default=None,
+        description="Where the customer meets the organisation: home page, checkout, a waiter …",
     )
-    channel: str | None = Field(default=None, description="Through what: web, email, phone, in_store …")
-    zone: Zone = Field(default=Zone.frontstage, description="frontstage (seen by the customer) or backstage.")
+    channel: str | None = Field(
+        default=None, description="Through what: web, email, phone, in_store …"
+    )
+    zone: Zone = Field(
+        default=Zone.frontstage, description="frontstage (seen by the customer) or backstage."
+    )
     does: str | None = Field(default=None, description="What the persona does.")
     thinks: str | None = Field(default=None, description="What the persona thinks.")
     feels: str | None = Field(default=None, description="What the persona feels, in words.")
@@ -160,13 +175,25 @@ class Step(Element):
     personas: list[str] = Field(
         default_factory=list, description="Ids of the personas this step concerns; empty means all."
     )
-    actors: list[str] = Field(default_factory=list, description="People, teams or systems involved.")
-    moment_of_truth: bool = Field(default=False, description="A make-or-break moment for the relationship.")
-    branches: list[Branch] = Field(default_factory=list, description="Named paths out of a decision.")
+    actors: list[str] = Field(
+        default_factory=list, description="People, teams or systems involved."
+    )
+    moment_of_truth: bool = Field(
+        default=False, description="A make-or-break moment for the relationship."
+    )
+    branches: list[Branch] = Field(
+        default_factory=list, description="Named paths out of a decision."
+    )
     metrics: list[Metric] = Field(default_factory=list, description="KPIs and measured values.")
-    events: list[EventMatcher] = Field(default_factory=list, description="Event-log events that count as this step.")
-    measured: Measured | None = Field(default=None, description="Figures measured from an event log.")
-    image: str | None = Field(default=None, description="Picture for the images lane: path, URL or data URI.")
+    events: list[EventMatcher] = Field(
+        default_factory=list, description="Event-log events that count as this step."
+    )
+    measured: Measured | None = Field(
+        default=None, description="Figures measured from an event log."
+    )
+    image: str | None = Field(
+        default=None, description="Picture for the images lane: path, URL or data URI."
+    )
     notes: str | None = Field(default=None, description="Free notes.")
     lanes: dict[str, str] = Field(
         default_factory=dict, description="Text in custom lanes, keyed by the lane's id."
@@ -183,12 +210,20 @@ class Stage(Element):
     """A named group of steps (Awareness, Research, Purchase …) with the customer's goal for it."""
 
     name: str = Field(description="Name of the stage, e.g. 'Onboarding'.")
-    goal: str | None = Field(default=None, description="What the customer wants to achieve in this stage.")
-    expectations: list[str] = Field(default_factory=list, description="What the customer expects here.")
-    duration: str | None = Field(default=None, description="How long the stage usually lasts, e.g. '2–3 days'.")
+    goal: str | None = Field(
+        default=None, description="What the customer wants to achieve in this stage."
+    )
+    expectations: list[str] = Field(
+        default_factory=list, description="What the customer expects here."
+    )
+    duration: str | None = Field(
+        default=None, description="How long the stage usually lasts, e.g. '2–3 days'."
+    )
     description: str | None = Field(default=None, description="Longer description.")
     metrics: list[Metric] = Field(default_factory=list, description="KPIs for the stage.")
-    measured: Measured | None = Field(default=None, description="Figures measured from an event log.")
+    measured: Measured | None = Field(
+        default=None, description="Figures measured from an event log."
+    )
     steps: list[Step] = Field(default_factory=list, description="The steps, in order.")
 
 
@@ -209,7 +244,9 @@ class Opportunity(Element):
 
     name: str = Field(description="Short statement of the idea.")
     description: str | None = Field(default=None, description="Longer description.")
-    pain_points: list[str] = Field(default_factory=list, description="Ids of the pain points it addresses.")
+    pain_points: list[str] = Field(
+        default_factory=list, description="Ids of the pain points it addresses."
+    )
     steps: list[str] = Field(default_factory=list, description="Ids of the steps it changes.")
     votes: int = Field(default=0, ge=0, description="Dot votes from the team.")
     owner: str | None = Field(default=None, description="Team that owns it.")
@@ -223,7 +260,9 @@ class Opportunity(Element):
 class Evidence(Element):
     """What a claim rests on: an interview note, a quote, a survey result, an analytics figure."""
 
-    name: str = Field(default="", description="Short title; derived from the quote or source when omitted.")
+    name: str = Field(
+        default="", description="Short title; derived from the quote or source when omitted."
+    )
     kind: EvidenceKind = Field(default=EvidenceKind.other, description="interview, quote, survey …")
     source: str | None = Field(default=None, description="Who or what it comes from.")
     quote: str | None = Field(default=None, description="The words, verbatim.")
@@ -231,15 +270,20 @@ class Evidence(Element):
     date: dt.date | None = Field(default=None, description="When it was collected.")
     url: str | None = Field(default=None, description="Link to the original.")
     links: list[str] = Field(
-        default_factory=list, description="Ids of the elements it supports (personas, stages, steps, pain points …)."
+        default_factory=list,
+        description="Ids of the elements it supports (personas, stages, steps, pain points …).",
     )
 
 
 class Backstory(Model):
     """The persona's situation before the journey starts."""
 
-    pain_points: list[str] = Field(default_factory=list, description="What troubles the persona today.")
-    requirements: list[str] = Field(default_factory=list, description="What the persona needs from a solution.")
+    pain_points: list[str] = Field(
+        default_factory=list, description="What troubles the persona today."
+    )
+    requirements: list[str] = Field(
+        default_factory=list, description="What the persona needs from a solution."
+    )
     outcomes: list[str] = Field(default_factory=list, description="The outcomes the persona wants.")
     highest_goal: str | None = Field(default=None, description="The persona's highest-level goal.")
     story: str | None = Field(default=None, description="The story in one paragraph.")
@@ -249,34 +293,48 @@ class JourneyMap(Element):
     """One persona (or several), one scenario, one goal: the stages and steps they go through."""
 
     name: str = Field(description="Title of the map.")
-    personas: list[str] = Field(default_factory=list, description="Ids of the personas whose journey this is.")
-    segment: str | None = Field(default=None, description="Id of the segment the personas belong to.")
+    personas: list[str] = Field(
+        default_factory=list, description="Ids of the personas whose journey this is."
+    )
+    segment: str | None = Field(
+        default=None, description="Id of the segment the personas belong to."
+    )
     scenario: str | None = Field(default=None, description="The situation the journey covers.")
     goal: str | None = Field(default=None, description="What the persona wants to achieve.")
     type: MapType = Field(
         default=MapType.current_state,
         description="current_state, future_state, day_in_the_life or service_blueprint.",
     )
-    timeframe: str | None = Field(default=None, description="How long the journey takes: a day, a week, a year.")
+    timeframe: str | None = Field(
+        default=None, description="How long the journey takes: a day, a week, a year."
+    )
     depth: Literal["high_level", "detailed"] | None = Field(
         default=None, description="high_level or detailed."
     )
     status: MapStatus = Field(default=MapStatus.hypothesis, description="hypothesis or validated.")
     owner: str | None = Field(default=None, description="Who keeps the map up to date.")
-    review_date: dt.date | None = Field(default=None, description="When the map is next due for review.")
+    review_date: dt.date | None = Field(
+        default=None, description="When the map is next due for review."
+    )
     based_on: str | None = Field(
         default=None, description="For a future-state map: id of the current-state map it improves."
     )
     tags: list[str] = Field(default_factory=list, description="Free labels.")
-    scale: SentimentScale = Field(default_factory=SentimentScale, description="Range of emotion scores.")
+    scale: SentimentScale = Field(
+        default_factory=SentimentScale, description="Range of emotion scores."
+    )
     lanes: list[str] = Field(
         default_factory=lambda: list(DEFAULT_LANES),
         description="Rows shown, in order: built-in lane names or ids of custom lanes.",
     )
-    backstory: Backstory = Field(default_factory=Backstory, description="The persona's situation and goals.")
+    backstory: Backstory = Field(
+        default_factory=Backstory, description="The persona's situation and goals."
+    )
     stages: list[Stage] = Field(default_factory=list, description="The stages, in order.")
     pain_points: list[PainPoint] = Field(default_factory=list, description="Where it hurts.")
-    opportunities: list[Opportunity] = Field(default_factory=list, description="Ideas to make it better.")
+    opportunities: list[Opportunity] = Field(
+        default_factory=list, description="Ideas to make it better."
+    )
     evidence: list[Evidence] = Field(default_factory=list, description="What the map rests on.")
 
     def iter_steps(self) -> Iterator[tuple[Stage, Step]]:

@@ -21,23 +21,36 @@ class Persona(Element):
 
     name: str = Field(description="The persona's name, e.g. 'Priya the Product Lead'.")
     role: str | None = Field(default=None, description="Job or role.")
-    segment: str | None = Field(default=None, description="Id of the segment this persona belongs to.")
+    segment: str | None = Field(
+        default=None, description="Id of the segment this persona belongs to."
+    )
     quote: str | None = Field(default=None, description="A line in the persona's own words.")
     bio: str | None = Field(default=None, description="A short paragraph about the persona.")
     demographics: dict[str, str] = Field(
-        default_factory=dict, description="Age, location, education, income, family … as label: value."
+        default_factory=dict,
+        description="Age, location, education, income, family … as label: value.",
     )
     goals: list[str] = Field(default_factory=list, description="What the persona wants to achieve.")
-    challenges: list[str] = Field(default_factory=list, description="What stands in the way; frustrations.")
+    challenges: list[str] = Field(
+        default_factory=list, description="What stands in the way; frustrations."
+    )
     values: list[str] = Field(default_factory=list, description="What the persona cares about.")
     fears: list[str] = Field(default_factory=list, description="What the persona worries about.")
     needs: list[str] = Field(default_factory=list, description="What the persona needs from us.")
     motivations: list[str] = Field(default_factory=list, description="What drives the persona.")
-    preferred_channels: list[str] = Field(default_factory=list, description="Channels the persona prefers.")
+    preferred_channels: list[str] = Field(
+        default_factory=list, description="Channels the persona prefers."
+    )
     tech_savviness: Level | None = Field(default=None, description="low, medium or high.")
-    marketing_message: str | None = Field(default=None, description="The message that speaks to this persona.")
-    elevator_pitch: str | None = Field(default=None, description="Our pitch to this persona in one breath.")
-    avatar: str | None = Field(default=None, description="Photo or avatar: path, URL, data URI or emoji.")
+    marketing_message: str | None = Field(
+        default=None, description="The message that speaks to this persona."
+    )
+    elevator_pitch: str | None = Field(
+        default=None, description="Our pitch to this persona in one breath."
+    )
+    avatar: str | None = Field(
+        default=None, description="Photo or avatar: path, URL, data URI or emoji."
+    )
 
 
 class LaneDefinition(Element):
@@ -58,10 +71,13 @@ class Workspace(Element):
     description: str | None = Field(default=None, description="What the workspace is for.")
     segments: list[Segment] = Field(default_factory=list, description="Customer segments.")
     personas: list[Persona] = Field(default_factory=list, description="Personas.")
-    lanes: list[LaneDefinition] = Field(default_factory=list, description="Custom lanes maps can show.")
+    lanes: list[LaneDefinition] = Field(
+        default_factory=list, description="Custom lanes maps can show."
+    )
     maps: list[JourneyMap] = Field(default_factory=list, description="Journey maps.")
     evidence: list[Evidence] = Field(
-        default_factory=list, description="Evidence about personas and segments, shared by all maps."
+        default_factory=list,
+        description="Evidence about personas and segments, shared by all maps.",
     )
     analysis: dict[str, float] = Field(
         default_factory=dict,

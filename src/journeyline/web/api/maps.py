@@ -166,7 +166,9 @@ def restore(
 
 StageQuery = Annotated[
     str | None,
-    Query(description="Id of the stage the step goes into (required when adding a step; moves it when changing)."),
+    Query(
+        description="Id of the stage the step goes into (required when adding a step; moves it when changing)."
+    ),
 ]
 
 ELEMENT_EXAMPLES: dict[str, dict[str, Any]] = {
@@ -194,10 +196,6 @@ def _element_routes(kind: str) -> None:
     label = LABELS[kind]
     tags: list[str | Enum] = ["map elements"]
     is_step = kind == "steps"
-    stage_help = (
-        "Id of the stage the step goes into (required when adding a step; moves it when changing)."
-    )
-    StageQuery = Annotated[str | None, Query(description=stage_help)]
 
     def list_elements(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> JSONResponse:
         state, items = maps.list_elements(db, actor, workspace_id, map_id, kind)
