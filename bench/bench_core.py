@@ -51,7 +51,8 @@ def make_map(name: str, stages: int, steps_per_stage: int, rng: random.Random) -
     )
     step_ids = [step.id for step in journey.steps()]
     journey.pain_points = [
-        PainPoint(id=f"p{i}", name=f"Pain {i}", step=step_id) for i, step_id in enumerate(step_ids[::10])
+        PainPoint(id=f"p{i}", name=f"Pain {i}", step=step_id)
+        for i, step_id in enumerate(step_ids[::10])
     ]
     return journey
 
@@ -79,7 +80,9 @@ def main() -> None:
         yaml_file, json_file = root / "big.yaml", root / "big.json"
         save_workspace(big, yaml_file)
         save_workspace(big, json_file)
-        print(f"2,000-step map: {yaml_file.stat().st_size / 1e6:.2f} MB YAML, {json_file.stat().st_size / 1e6:.2f} MB JSON")
+        print(
+            f"2,000-step map: {yaml_file.stat().st_size / 1e6:.2f} MB YAML, {json_file.stat().st_size / 1e6:.2f} MB JSON"
+        )
         yaml_time = timed(lambda: load_workspace(yaml_file), 5)
         json_time = timed(lambda: load_workspace(json_file), 5)
         report("load + validate 2,000-step map (YAML)", yaml_time, STEP_TARGET)
@@ -89,13 +92,18 @@ def main() -> None:
         except ImportError:
             analyze_map = None
         if analyze_map is not None:
+
             def load_and_analyze() -> None:
                 loaded = load_workspace(yaml_file)
                 analyze_map(loaded.workspace.maps[0], loaded.workspace)
 
             analysis_only = timed(lambda: analyze_map(big.maps[0], big), 5)
             report("analyze_map alone", analysis_only, STEP_TARGET)
-            report("load + validate + analyze 2,000-step map (YAML)", timed(load_and_analyze, 5), STEP_TARGET)
+            report(
+                "load + validate + analyze 2,000-step map (YAML)",
+                timed(load_and_analyze, 5),
+                STEP_TARGET,
+            )
 
         folder = root / "workspace"
         many = Workspace(
@@ -109,7 +117,11 @@ def main() -> None:
         report("load 500-map folder", timed(lambda: load_workspace(folder), 3), FOLDER_TARGET)
         many.maps[0].name = "Renamed"
         report("save 500-map folder (first write)", save_seconds, FOLDER_TARGET)
-        report("save 500-map folder again, one map changed", timed(lambda: save_workspace(many, folder), 1), FOLDER_TARGET)
+        report(
+            "save 500-map folder again, one map changed",
+            timed(lambda: save_workspace(many, folder), 1),
+            FOLDER_TARGET,
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 set -euo pipefail
 need=()
 # Each feature that needs a system package adds its check here.
+command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 [ -x /usr/bin/pdftoppm ] || need+=(poppler-utils)
 # Event analytics on Spark (tests/test_events_engines.py): a Java 17 runtime, and

@@ -212,3 +212,15 @@ def test_summary_needs_map_when_several(tmp_path: Path) -> None:
     code, _, err = _invoke("summary", path)
     assert code == 1 and "choose one with --map" in err
     assert _invoke("summary", path, "--map", "other")[0] == 0
+
+
+def test_load_warnings_go_to_stderr(tmp_path: Path) -> None:
+    path = tmp_path / "warn.yaml"
+    path.write_text(
+        "journeyline: 1\nmaps:\n  - id: m\n    name: M\n    stages:\n      - name: S\n"
+        "        steps:\n          - name: A\n            emotion: 9\n",
+        encoding="utf-8",
+    )
+    code, out, err = _invoke("analyze", path, "--today", "2025-01-01")
+    assert code == 0
+    assert "outside the map's scale" in err and "outside" not in out

@@ -17,7 +17,9 @@ BAD = "journeyline: 1\nmaps:\n  - name: M\n    stages:\n      - name: S\n       
 
 
 def test_validate_ok_counts_maps_stages_steps() -> None:
-    result = runner.invoke(app, ["validate", str(FIXTURES / "full.yaml"), str(FIXTURES / "map.json")])
+    result = runner.invoke(
+        app, ["validate", str(FIXTURES / "full.yaml"), str(FIXTURES / "map.json")]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"{FIXTURES / 'full.yaml'}: ok — 1 map, 2 stages, 3 steps",
@@ -30,7 +32,10 @@ def test_validate_reports_diagnostics_and_exits_1(tmp_path: Path) -> None:
     bad.write_text(BAD, encoding="utf-8")
     result = runner.invoke(app, ["validate", str(FIXTURES / "map.json"), str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}:8:13: unknown key 'chanel' in step 'Sign up' (did you mean 'channel'?)" in result.stdout
+    assert (
+        f"{bad}:8:13: unknown key 'chanel' in step 'Sign up' (did you mean 'channel'?)"
+        in result.stdout
+    )
     assert "Traceback" not in result.output
 
 
@@ -93,7 +98,9 @@ def test_convert_yaml_to_json_and_back(tmp_path: Path) -> None:
 
 def test_convert_json_report(tmp_path: Path) -> None:
     out = tmp_path / "w.yml"
-    result = runner.invoke(app, ["convert", "--format", "json", str(FIXTURES / "map.json"), str(out)])
+    result = runner.invoke(
+        app, ["convert", "--format", "json", str(FIXTURES / "map.json"), str(out)]
+    )
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert report["reader"] == "json" and report["writer"] == "yaml" and report["warnings"] == []

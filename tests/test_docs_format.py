@@ -41,7 +41,9 @@ def test_documented_keys_exist() -> None:
     objects = _objects(document_schema())
     for name, section in _sections(DOC.read_text(encoding="utf-8")).items():
         rows = re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)
-        assert set(rows) <= set(objects.get(name, [])), f"{name}: {set(rows) - set(objects.get(name, []))}"
+        assert set(rows) <= set(objects.get(name, [])), (
+            f"{name}: {set(rows) - set(objects.get(name, []))}"
+        )
 
 
 def test_editor_setup_is_documented() -> None:

@@ -98,7 +98,9 @@ def test_folder_diagnostics_name_the_file(tmp_path: Path) -> None:
 def test_folder_collects_problems_from_every_file(tmp_path: Path) -> None:
     folder = tmp_path / "ws"
     save_workspace(load_workspace(FIXTURES / "full.yaml").workspace, folder)
-    (folder / "personas" / "bad.yaml").write_text("journeyline: 1\npersonas:\n  - nme: X\n", encoding="utf-8")
+    (folder / "personas" / "bad.yaml").write_text(
+        "journeyline: 1\npersonas:\n  - nme: X\n", encoding="utf-8"
+    )
     (folder / "segments" / "empty.yaml").write_text("", encoding="utf-8")
     with pytest.raises(InvalidInput) as caught:
         load_workspace(folder)
@@ -107,7 +109,7 @@ def test_folder_collects_problems_from_every_file(tmp_path: Path) -> None:
 
 
 def test_folder_without_manifest_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="no journeyline.yaml"):
+    with pytest.raises(InvalidInput, match=r"no journeyline\.yaml"):
         load_workspace(tmp_path)
 
 
@@ -157,15 +159,26 @@ def test_document_starts_with_version_and_omits_defaults() -> None:
 
 def test_yaml_keeps_unicode_and_writes_multiline_text_as_block() -> None:
     step = Step(id="s", name="Zahlung ✓ 💳", description="line one\nline two\n")
-    text = dump_yaml(Workspace(maps=[JourneyMap(id="m", name="M", stages=[Stage(id="st", name="S", steps=[step])])]))
+    text = dump_yaml(
+        Workspace(
+            maps=[JourneyMap(id="m", name="M", stages=[Stage(id="st", name="S", steps=[step])])]
+        )
+    )
     assert "Zahlung ✓ 💳" in text
     assert "description: |\n" in text
-    assert loads(text, "x.yaml", "yaml").workspace.maps[0].stages[0].steps[0].description == "line one\nline two\n"
+    assert (
+        loads(text, "x.yaml", "yaml").workspace.maps[0].stages[0].steps[0].description
+        == "line one\nline two\n"
+    )
 
 
 def test_whole_numbers_are_written_without_fraction() -> None:
     step = Step(id="s", name="S", emotion=-2)
-    text = dump_yaml(Workspace(maps=[JourneyMap(id="m", name="M", stages=[Stage(id="st", name="S", steps=[step])])]))
+    text = dump_yaml(
+        Workspace(
+            maps=[JourneyMap(id="m", name="M", stages=[Stage(id="st", name="S", steps=[step])])]
+        )
+    )
     assert "emotion: -2\n" in text
 
 
@@ -210,9 +223,15 @@ def test_every_problem_is_reported_with_line_column_and_suggestion() -> None:
 
 
 def test_dangling_reference_is_located() -> None:
-    text = TRIAL.replace("            chanel: web\n            kind: actoin\n            emotion: high\n", "")
-    text = text.replace("            moment_of_truth: maybe\n", "").replace("reach: 3", "reach: 0.5")
-    assert _errors(text) == ["trial.yaml:13:15: step 'sign-upp' does not exist (did you mean 'sign-up'?)"]
+    text = TRIAL.replace(
+        "            chanel: web\n            kind: actoin\n            emotion: high\n", ""
+    )
+    text = text.replace("            moment_of_truth: maybe\n", "").replace(
+        "reach: 3", "reach: 0.5"
+    )
+    assert _errors(text) == [
+        "trial.yaml:13:15: step 'sign-upp' does not exist (did you mean 'sign-up'?)"
+    ]
 
 
 def test_duplicate_ids_are_errors() -> None:
@@ -223,7 +242,9 @@ def test_duplicate_ids_are_errors() -> None:
 
 def test_duplicate_keys_are_errors() -> None:
     text = "journeyline: 1\nname: One\nname: Two\n"
-    assert _errors(text) == ["trial.yaml:3:1: duplicate key 'name' (already set at line 2, column 1; keep one)"]
+    assert _errors(text) == [
+        "trial.yaml:3:1: duplicate key 'name' (already set at line 2, column 1; keep one)"
+    ]
 
 
 def test_duplicate_keys_in_json_are_errors() -> None:
@@ -248,7 +269,9 @@ def test_list_expected() -> None:
 
 
 def test_missing_name() -> None:
-    (message,) = _errors("journeyline: 1\nmaps:\n  - id: m\n    name: M\n    stages:\n      - goal: x\n")
+    (message,) = _errors(
+        "journeyline: 1\nmaps:\n  - id: m\n    name: M\n    stages:\n      - goal: x\n"
+    )
     assert message == "trial.yaml:6:9: missing key 'name' in stage 1 of map 'M' (add 'name: …')"
 
 
@@ -274,7 +297,9 @@ def test_malformed_json_is_located() -> None:
 
 
 def test_empty_file_suggests_a_template() -> None:
-    assert _errors("") == ["trial.yaml: file is empty (start from a template: journeyline new FILE --template NAME)"]
+    assert _errors("") == [
+        "trial.yaml: file is empty (start from a template: journeyline new FILE --template NAME)"
+    ]
     assert _errors("# only a comment\n")[0].endswith("journeyline new FILE --template NAME)")
 
 
@@ -293,7 +318,10 @@ def test_version_and_shape(text: str, expected: str) -> None:
 
 def test_nan_is_refused() -> None:
     assert "not a finite number" in _errors("journeyline: 1\nanalysis:\n  x: .nan\n")[0]
-    assert "not a finite number" in _errors('{"journeyline": 1, "analysis": {"x": NaN}}', "a.json", "json")[0]
+    assert (
+        "not a finite number"
+        in _errors('{"journeyline": 1, "analysis": {"x": NaN}}', "a.json", "json")[0]
+    )
 
 
 def test_alias_bomb_is_refused() -> None:

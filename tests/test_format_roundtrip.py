@@ -85,11 +85,15 @@ def journeys(draw: st.DrawFn, persona_ids: list[str]) -> JourneyMap:
     ]
     journey = JourneyMap(
         name=draw(names),
-        personas=draw(st.lists(st.sampled_from(persona_ids), unique=True, max_size=2)) if persona_ids else [],
+        personas=draw(st.lists(st.sampled_from(persona_ids), unique=True, max_size=2))
+        if persona_ids
+        else [],
         scenario=draw(multiline),
         review_date=draw(st.none() | st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1))),
         tags=draw(st.lists(text, max_size=3)),
-        lanes=draw(st.none() | st.lists(st.sampled_from(["actions", "feels", "sentiment"]), unique=True))
+        lanes=draw(
+            st.none() | st.lists(st.sampled_from(["actions", "feels", "sentiment"]), unique=True)
+        )
         or ["actions"],
         stages=stages,
     )
@@ -97,7 +101,9 @@ def journeys(draw: st.DrawFn, persona_ids: list[str]) -> JourneyMap:
     step_ids = [step.id for step in journey.steps()]
     for step in journey.steps():
         if step.kind == StepKind.decision and step_ids:
-            step.branches = [Branch(label=draw(names), to=draw(st.none() | st.sampled_from(step_ids)))]
+            step.branches = [
+                Branch(label=draw(names), to=draw(st.none() | st.sampled_from(step_ids)))
+            ]
     if step_ids:
         journey.pain_points = [
             PainPoint(
@@ -113,7 +119,9 @@ def journeys(draw: st.DrawFn, persona_ids: list[str]) -> JourneyMap:
         journey.opportunities = [
             Opportunity(
                 name=draw(names),
-                pain_points=draw(st.lists(st.sampled_from(pain_ids), unique=True, max_size=2)) if pain_ids else [],
+                pain_points=draw(st.lists(st.sampled_from(pain_ids), unique=True, max_size=2))
+                if pain_ids
+                else [],
                 steps=draw(st.lists(st.sampled_from(step_ids), unique=True, max_size=2)),
                 votes=draw(st.integers(0, 50)),
             )
@@ -132,13 +140,17 @@ def journeys(draw: st.DrawFn, persona_ids: list[str]) -> JourneyMap:
 
 @st.composite
 def workspaces(draw: st.DrawFn) -> Workspace:
-    segments = [Segment(id=i, name=draw(names)) for i in draw(st.lists(ids, unique=True, max_size=2))]
+    segments = [
+        Segment(id=i, name=draw(names)) for i in draw(st.lists(ids, unique=True, max_size=2))
+    ]
     personas = [
         Persona(
             name=draw(names),
             role=draw(optional_text),
             bio=draw(multiline),
-            segment=draw(st.sampled_from([s.id for s in segments])) if segments and draw(st.booleans()) else None,
+            segment=draw(st.sampled_from([s.id for s in segments]))
+            if segments and draw(st.booleans())
+            else None,
             demographics=draw(st.dictionaries(text, text, max_size=2)),
             goals=draw(st.lists(text, max_size=2)),
         )

@@ -8,10 +8,10 @@ from typing import Any
 import jsonschema
 import pytest
 
+from journeyline.formats import load_workspace
 from journeyline.formats.document import parse, syntax_for, workspace_to_data
 from journeyline.formats.locate import parse_json, parse_yaml
 from journeyline.formats.schema import SCHEMA_ID, document_schema
-from journeyline.formats import load_workspace
 
 FIXTURES = Path(__file__).parent / "format_fixtures"
 FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
@@ -29,7 +29,7 @@ def test_schema_is_valid_draft_2020_12() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == SCHEMA_ID
     assert schema["properties"]["journeyline"]["const"] == 1
-    assert list(schema["properties"])[0] == "journeyline"
+    assert next(iter(schema["properties"])) == "journeyline"
     assert schema["additionalProperties"] is False
     for name, definition in schema["$defs"].items():
         if definition.get("type") == "object":

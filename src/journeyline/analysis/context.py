@@ -90,10 +90,6 @@ class MapContext:
             ids |= {link for item in self.workspace.evidence for link in item.links}
         return ids
 
-    def score_text(self, score: float) -> str:
-        """A raw score as written on the map's scale, e.g. '-2 (on -5 … 5)'."""
-        return f"{score:g}"
-
     @property
     def scale_text(self) -> str:
         """The map's scale, e.g. '-5 … 5'."""

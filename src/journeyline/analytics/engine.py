@@ -256,6 +256,7 @@ class SparkEngine:
             .appName(app_name)
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.log.structuredLogging.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.ansi.enabled", "false")
             .config("spark.sql.shuffle.partitions", os.environ.get("JOURNEYLINE_SPARK_PARTITIONS", "8"))
@@ -265,7 +266,7 @@ class SparkEngine:
             self.spark = builder.getOrCreate()
         except Exception as error:  # the JVM failed to start: no traceback for the user
             raise UsageError(f"cannot start Spark at {master}: {error}") from error
-        self.spark.sparkContext.setLogLevel("ERROR")
+        self.spark.sparkContext.setLogLevel("OFF")  # errors reach the user as InvalidInput
         self._cached: dict[str, Any] = {}
         self._tmp = Path(tempfile.mkdtemp(prefix="journeyline-spark-"))
 

@@ -115,8 +115,8 @@ class FunnelResult:
         return data
 
 
-def _win(col: str, window_us: int | None) -> str:
-    return "1 = 1" if window_us is None else f"{col} - t1 <= {window_us}"
+def _win(col: str, window_us: int | None, start: str = "t1") -> str:
+    return "1 = 1" if window_us is None else f"{col} - {start} <= {window_us}"
 
 
 def funnel(
@@ -390,7 +390,7 @@ def _unordered(
     k = len(steps)
     d = log.engine.dialect
     any_cond = " OR ".join(conds)
-    cols = ["unit", "pos", "t AS t1"]
+    cols = ["unit", "pos", "t AS t0"]
     cols += [f"MIN(CASE WHEN {c} THEN t END) OVER cw AS nt{j}" for j, c in enumerate(conds, 1)]
     if first_only:
         cols.append("MIN(pos) OVER (PARTITION BY unit) AS f1")
@@ -398,13 +398,13 @@ def _unordered(
         f"SELECT {', '.join(cols)} FROM ev WHERE {any_cond} "
         "WINDOW cw AS (PARTITION BY unit ORDER BY pos ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)"
     )
-    reached = {j: f"(nt{j} IS NOT NULL AND {_win(f'nt{j}', window_us)})" for j in range(1, k + 1)}
+    reached = {j: f"(nt{j} IS NOT NULL AND {_win(f'nt{j}', window_us, 't0')})" for j in range(1, k + 1)}
     depth = " + ".join(f"CASE WHEN {reached[j]} THEN 1 ELSE 0 END" for j in range(1, k + 1))
     tcols = ", ".join(f"CASE WHEN {reached[j]} THEN nt{j} END AS t{j}" for j in range(1, k + 1))
     where = " WHERE pos = f1" if first_only else ""
     log.engine.materialize(
         "funnel_units",
-        f"WITH m AS ({m_sql}), att AS (SELECT unit, pos AS p1, t1, {depth} AS depth, {tcols} FROM m{where}) "
+        f"WITH m AS ({m_sql}), att AS (SELECT unit, pos AS p1, t0, {depth} AS depth, {tcols} FROM m{where}) "
         "SELECT * FROM (SELECT att.*, row_number() OVER (PARTITION BY unit ORDER BY depth DESC, p1) AS rk FROM att) r "
         "WHERE rk = 1",
     )
@@ -439,8 +439,8 @@ def _unordered(
                     dropoff_rate=share(c - nxt, c),
                 )
             )
-        last = "GREATEST(" + ", ".join(f"COALESCE(t{j}, t1)" for j in range(1, k + 1)) + ")"
-        ttc = _time_to_convert(log, f"({last} - t1)", f"depth = {k}")
+        last = "GREATEST(" + ", ".join(f"COALESCE(t{j}, t0)" for j in range(1, k + 1)) + ")"
+        ttc = _time_to_convert(log, f"({last} - t0)", f"depth = {k}")
         return FunnelResult(
             log=log.summary(),
             mode=FunnelMode.unordered.value,

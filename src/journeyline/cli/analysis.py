@@ -28,9 +28,9 @@ from journeyline.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
+    err_console,
     print_json,
     reporting_errors,
-    warn,
 )
 from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.model import JourneyMap, MapType, Workspace, did_you_mean
@@ -65,7 +65,7 @@ def _load(path: Path) -> Workspace:
 
     loaded = load_workspace(path)
     for warning in loaded.warnings:
-        warn(warning.render().removeprefix("warning: "))
+        err_console.print(warning.render(), markup=False)
     return loaded.workspace
 
 

@@ -81,7 +81,9 @@ def _plural(count: int, word: str) -> str:
 
 
 def validate(
-    paths: list[Path] = typer.Argument(..., help="Files (.yaml, .yml, .json, …) or workspace folders."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Files (.yaml, .yml, .json, …) or workspace folders."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Check files against the schema and their references; exit 1 if any has errors."""
@@ -92,7 +94,11 @@ def validate(
         for report in reports:
             if report.ok:
                 sizes = ", ".join(
-                    [_plural(report.maps, "map"), _plural(report.stages, "stage"), _plural(report.steps, "step")]
+                    [
+                        _plural(report.maps, "map"),
+                        _plural(report.stages, "stage"),
+                        _plural(report.steps, "step"),
+                    ]
                 )
                 console.print(f"{report.path}: ok — {sizes}", markup=False)
             for diagnostic in [*report.errors, *report.warnings]:
@@ -104,7 +110,9 @@ def validate(
 
 
 def schema(
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the schema to this file."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the schema to this file."
+    ),
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of the Journeyline document format."""
     text = json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n"
@@ -124,7 +132,9 @@ def convert(
     """Read IN with the format its extension names and write OUT with the format of its extension."""
     with reporting_errors(fmt):
         if target.exists() and source.exists() and target.resolve() == source.resolve():
-            raise UsageError(f"{target}: refusing to overwrite the input; choose another output path")
+            raise UsageError(
+                f"{target}: refusing to overwrite the input; choose another output path"
+            )
         folder_out = target.is_dir() or not target.suffix
         writer = "folder" if folder_out else format_for(target, reading=False).name
         reader = "folder" if source.is_dir() else format_for(source, reading=True).name

@@ -324,6 +324,12 @@ def _dropped(workspace: Workspace, journey: JourneyMap, keeps_scope: bool) -> li
     ):
         if attr == "kind":
             n = sum(1 for step in steps if step.kind.value != "action")
+        elif attr == "personas":
+            n = sum(
+                1
+                for step in steps
+                if step.personas and step.personas != personas_from_actors(workspace, step)
+            )
         else:
             n = sum(1 for step in steps if getattr(step, attr))
         if n:
@@ -400,6 +406,12 @@ def _dropped(workspace: Workspace, journey: JourneyMap, keeps_scope: bool) -> li
             )
         )
     return out
+
+
+def personas_from_actors(workspace: Workspace, step: Step) -> list[str]:
+    """Ids of the personas whose names the step lists as actors (how the layout keeps them)."""
+    ids = {p.name: p.id for p in workspace.personas}
+    return list(dict.fromkeys(ids[actor] for actor in step.actors if actor in ids))
 
 
 def _persona_details(persona: Persona) -> bool:

@@ -29,7 +29,6 @@ MAX_ALIAS_EXPANSION = 100_000
 """Values an alias may repeat, in total, before a file counts as an alias bomb."""
 
 
-
 class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """PyYAML's safe loader (libyaml's parser when available) with a memo for tag resolution.
 
@@ -49,6 +48,7 @@ class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
                     self._memo[key] = tag
             return tag
         return super().resolve(kind, value, implicit)
+
 
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _MERGE_TAG = "tag:yaml.org,2002:merge"

@@ -30,6 +30,7 @@ from journeyline.formats.journey_grid import (
     cell_text,
     map_to_rows,
     normalize_label,
+    personas_from_actors,
     pick_map,
     rows_to_map,
 )
@@ -74,6 +75,8 @@ def _workspace(grid: GridIn, extra_personas: Sequence[Persona] = ()) -> Workspac
     workspace = Workspace(personas=personas, lanes=grid.lanes, maps=[grid.journey])
     assign_ids(workspace)
     grid.journey.personas = [p.id for p in personas]
+    for step in grid.journey.steps():
+        step.personas = personas_from_actors(workspace, step)
     return workspace
 
 

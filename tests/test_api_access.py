@@ -1,0 +1,197 @@
+"""No endpoint leaks another workspace's data, and every role gets exactly what it may do.
+
+The test walks every operation in the OpenAPI document with every role, with an
+outsider, without credentials, and with a foreign workspace's ids.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from journeyline.store import collaboration, sharing, workspaces
+from tests.api_support import ROLES, World, database, world  # noqa: F401
+
+RANK = {"viewer": 0, "commenter": 1, "editor": 2, "owner": 3}
+ELEMENT_IDS = {
+    "stages": "signup",
+    "steps": "form",
+    "pain_points": "slow",
+    "opportunities": "wallets",
+    "evidence": "quote",  # a map's evidence; the workspace's is 'survey'
+    "segments": "smb",
+    "personas": "priya",
+    "lanes": "regulation",
+}
+FOREIGN_MARKERS = ("Trial to paid b", "Priya b", "Card form rejects cards b", "I gave up b", "Acme B", "Survey b")
+PUBLIC = {("GET", "/api/health"), ("POST", "/api/auth/sign-in"), ("POST", "/api/auth/sign-in-link")}
+
+
+def operations(world: World) -> list[tuple[str, str]]:
+    spec = world.app.openapi()
+    return [(method.upper(), path) for path, ops in spec["paths"].items() for method in ops]
+
+
+def needed_role(method: str, path: str) -> str:
+    """What the product promises: who may do what (independent of the code's own checks)."""
+    if method == "GET":
+        return "editor" if path.endswith("/share-links") else "viewer"
+    if "/members" in path or (method == "DELETE" and path == "/api/workspaces/{workspace_id}"):
+        return "owner"
+    if path.endswith("/comments") and method == "POST":
+        return "commenter"
+    if "/comments/{comment_id}" in path:
+        return "editor"  # the comment is someone else's: only its author or an editor
+    if "/votes/" in path:
+        return "commenter"
+    return "editor"
+
+
+def element_id(path: str, tag: str) -> str:
+    kind = path.split("/")[-2]
+    if kind == "evidence" and "/maps/" not in path:
+        return f"survey-{tag}"
+    return f"{ELEMENT_IDS[kind]}-{tag}"
+
+
+class Walk:
+    """Fills in an operation's path and body for workspace A (or for B's ids)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        owner = world.actors["owner"]
+        outsider = world.actors["outsider"]
+        workspaces.add_member(world.db, owner, world.workspace, "bystander@example.org", "viewer")
+        self.bystander = next(
+            m["account"] for m in workspaces.list_members(world.db, owner, world.workspace) if m["email"] == "bystander@example.org"
+        )
+        self.ids = {
+            "a": {
+                "comment": collaboration.add_comment(world.db, owner, world.workspace, "trial-a", "Owner's note")["id"],
+                "link": sharing.create_share_link(world.db, owner, world.workspace, "trial-a")[0]["id"],
+            },
+            "b": {
+                "comment": collaboration.add_comment(world.db, outsider, world.foreign_workspace, "trial-b", "I gave up b")["id"],
+                "link": sharing.create_share_link(world.db, outsider, world.foreign_workspace, "trial-b")[0]["id"],
+            },
+        }
+
+    def url(self, path: str, *, workspace: str, tag: str) -> str:
+        values = {
+            "workspace_id": workspace,
+            "map_id": f"trial-{tag}",
+            "number": "1",
+            "comment_id": self.ids[tag]["comment"],
+            "link_id": self.ids[tag]["link"],
+            "account_id": self.bystander if tag == "a" else self.world.actors["outsider"].account_id,
+            "target": f"wallets-{tag}",
+            "fmt": "svg",
+        }
+        if "{element_id}" in path:
+            values["element_id"] = element_id(path, tag)
+        url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+        if path.endswith("/steps") or path.endswith("/steps/{element_id}"):
+            url += f"?stage=signup-{tag}"
+        if path.endswith("/diff"):
+            url += "?from=1"
+        return url
+
+    @staticmethod
+    def request_kwargs(method: str, path: str) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"headers": {"If-Match": '"999"'}}
+        if path.endswith("/import"):
+            document = {"journeyline": 1, "name": "Imported", "maps": [{"id": "imported-x", "name": "Imported"}]}
+            kwargs["files"] = {"file": ("imported.json", json.dumps(document).encode(), "application/json")}
+            return kwargs
+        if method in ("GET", "DELETE") or path.endswith("/restore") or "/votes/" in path:
+            return kwargs
+        body: dict[str, Any] = {"name": "Walked"}
+        if "/members" in path:
+            body = {"email": "new@example.org", "role": "viewer"} if method == "POST" else {"role": "viewer"}
+        elif "/comments" in path:
+            body = {"body": "Walked"} if method == "POST" else {"resolved": True}
+        elif path.endswith("/share-links"):
+            body = {"label": "walk"}
+        elif path.endswith("/evidence") or path.endswith("/evidence/{element_id}"):
+            body = {"quote": "Walked"}
+        elif path == "/api/workspaces/{workspace_id}/maps/{map_id}" and method == "PATCH":
+            body = {"scenario": "Walked"}
+        kwargs["json"] = body
+        return kwargs
+
+
+def test_every_operation_with_every_role(world: World) -> None:
+    walk = Walk(world)
+    ops = operations(world)
+    scoped = [(m, p) for m, p in ops if p.startswith("/api/workspaces/{workspace_id}")]
+    assert len(scoped) > 60, "the walk should cover the whole workspace API"
+    for method, path in scoped:
+        url = walk.url(path, workspace=world.workspace, tag="a")
+        kwargs = walk.request_kwargs(method, path)
+        need = needed_role(method, path)
+        anonymous = world.client("anonymous").request(method, url, **kwargs)
+        assert anonymous.status_code == 401, (method, path, anonymous.text)
+        outsider = world.client("outsider").request(method, url, **kwargs)
+        assert outsider.status_code == 404, (method, path, outsider.text)
+        for role in ROLES:
+            if RANK[role] < RANK[need]:
+                response = world.client(role).request(method, url, **kwargs)
+                assert response.status_code == 403, (role, method, path, response.text)
+    # Allowed: the access check passes (writes with a stale If-Match then stop at 409).
+    ordered = sorted(scoped, key=lambda op: (op == ("DELETE", "/api/workspaces/{workspace_id}"), op[0] == "DELETE"))
+    for method, path in ordered:
+        url = walk.url(path, workspace=world.workspace, tag="a")
+        kwargs = walk.request_kwargs(method, path)
+        response = world.client(needed_role(method, path)).request(method, url, **kwargs)
+        assert response.status_code not in (401, 403, 404) and response.status_code < 500, (method, path, response.text)
+        if "If-Match" in str(world.app.openapi()["paths"][path][method.lower()].get("parameters", [])):
+            assert response.status_code == 409, (method, path, response.text)
+
+
+def test_no_operation_reveals_a_foreign_workspace(world: World) -> None:
+    walk = Walk(world)
+    owner = world.client("owner")
+    for method, path in operations(world):
+        if not path.startswith("/api/workspaces/{workspace_id}"):
+            continue
+        kwargs = walk.request_kwargs(method, path)
+        # B's workspace id, with B's ids inside it.
+        theirs = owner.request(method, walk.url(path, workspace=world.foreign_workspace, tag="b"), **kwargs)
+        assert theirs.status_code == 404, (method, path, theirs.text)
+        # Our workspace id with B's ids: found nowhere.
+        mixed = owner.request(method, walk.url(path, workspace=world.workspace, tag="b"), **kwargs)
+        body = mixed.text
+        for marker in FOREIGN_MARKERS:
+            assert marker not in body and marker not in theirs.text, (method, path, marker)
+        if "{map_id}" in path or "{comment_id}" in path or "{link_id}" in path or "{element_id}" in path:
+            if not path.endswith("/votes/{target}"):
+                assert mixed.status_code in (404, 409) or mixed.status_code == 422, (method, path, body)
+                assert mixed.status_code != 200, (method, path, body)
+
+
+def test_workspace_list_shows_only_your_workspaces(world: World) -> None:
+    mine = world.client("viewer").get("/api/workspaces").json()
+    assert [w["id"] for w in mine] == [world.workspace]
+    assert mine[0]["role"] == "viewer"
+    theirs = world.client("outsider").get("/api/workspaces").json()
+    assert [w["id"] for w in theirs] == [world.foreign_workspace]
+
+
+def test_account_endpoints_need_sign_in(world: World) -> None:
+    for method, path in operations(world):
+        if path.startswith("/api/workspaces/{workspace_id}") or path.startswith("/api/shared") or (method, path) in PUBLIC:
+            continue
+        url = path.replace("{token_id}", "t_none")
+        response = world.client("anonymous").request(method, url, json={})
+        assert response.status_code == 401, (method, path, response.text)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "viewer"])
+def test_health_answers_without_sign_in(world: World, who: str) -> None:
+    response = world.client(who).get("/api/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["schema"] == "0001"
