@@ -374,3 +374,9 @@ def test_warnings_are_located_and_do_not_fail() -> None:
     assert warning.severity == "warning"
     assert (warning.line, warning.column) == (8, 22)
     assert "outside the map's scale" in warning.message
+
+
+def test_importing_formats_registers_the_builtin_formats() -> None:
+    from journeyline.formats import formats
+
+    assert {"yaml", "json", "mermaid", "csv", "xlsx", "markdown"} <= {f.name for f in formats()}

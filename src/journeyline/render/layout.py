@@ -38,6 +38,7 @@ from journeyline.render.shapes import (
     Image,
     Line,
     MapLayout,
+    Path,
     Row,
     Shape,
     StageSpan,
@@ -595,11 +596,13 @@ def layout_map(
 
     for row in rows:
         row.background.append(Line(0, row.height, total_width, row.height, "row-rule"))
-        row.background.extend(
-            Line(xs[i], 0, xs[i], row.height, "col-rule")
+        rules = "".join(
+            f"M{xs[i]:g} 0V{row.height:g}"
             for i in range(1, len(columns))
             if columns[i].stage_index == columns[i - 1].stage_index
         )
+        if rules:
+            row.background.append(Path(rules, "col-rule"))
         row.background.extend(Line(s.x, 0, s.x, row.height, "stage-rule") for s in spans)
 
     legend_top = y + 24

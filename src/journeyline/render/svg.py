@@ -230,7 +230,19 @@ def _in_window(g: Group, first: int, last: int) -> bool:
     return g.step is None or first <= g.step <= last
 
 
-def _row(w: _Writer, row: Row, out: list[str], first: int = 0, last: int = 1 << 30, y: float | None = None) -> None:
+def _visible(s: Shape, x0: float, x1: float) -> bool:
+    """Whether a background shape reaches into the horizontal window [x0, x1] of a page."""
+    if isinstance(s, Box):
+        return s.x < x1 and s.x + s.w > x0
+    if isinstance(s, Line):
+        return min(s.x1, s.x2) <= x1 and max(s.x1, s.x2) >= x0
+    return True
+
+
+def _row(
+    w: _Writer, row: Row, out: list[str], first: int = 0, last: int = 1 << 30,
+    y: float | None = None, window: tuple[float, float] | None = None,
+) -> None:
     top = row.y if y is None else y
     out.append(
         f'<g class="row" data-lane="{escape(row.lane, quote=True)}" data-y="{_n(row.y)}" '
@@ -238,7 +250,8 @@ def _row(w: _Writer, row: Row, out: list[str], first: int = 0, last: int = 1 << 
     )
     out.append('<g class="row-bg">')
     for s in row.background:
-        w.shape(s, out)
+        if window is None or _visible(s, *window):
+            w.shape(s, out)
     out.append("</g>")
     for g in row.cells:
         if _in_window(g, first, last):
@@ -315,9 +328,9 @@ def render_svg_page(layout: MapLayout, page: Page) -> str:
     for n, row in enumerate(layout.rows):
         if n == 0:
             stage_row = Row(row.lane, row.title, row.y, row.height, row.label, row.background, page.stage_cells, [], False)
-            _row(w, stage_row, body)
+            _row(w, stage_row, body, window=(page.x0, page.x1))
         else:
-            _row(w, row, body, page.first, page.last)
+            _row(w, row, body, page.first, page.last, window=(page.x0, page.x1))
     body.append("</g></g>")
     body.append(f'<g transform="translate(0 {_n(RUNNING_TITLE)})">')
     _labels(w, layout, body, layout.grid_top)

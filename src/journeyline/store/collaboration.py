@@ -194,7 +194,7 @@ def cast_vote(
 ) -> dict[str, Any]:
     """Put the actor's dot on an element (once; voting again changes nothing)."""
     with db.writing() as session:
-        require(session, actor, workspace_id, Role.viewer)
+        require(session, actor, workspace_id, Role.commenter)
         record = map_record(session, workspace_id, map_id)
         _check_target(db, record, target)
         exists = session.scalar(

@@ -173,19 +173,19 @@ def write_revision(
     assign_map_ids(journey)
     journey.id = record.map_id
     _check_in_workspace(access, journey, summary)
-    number = record.revision + 1
+    based_on = record.revision
+    number = based_on + 1
     document = map_document(journey)
     now = utcnow()
     result = session.execute(
         update(MapRecord)
-        .where(MapRecord.pk == record.pk, MapRecord.revision == record.revision)
+        .where(MapRecord.pk == record.pk, MapRecord.revision == based_on)
         .values(document=document, revision=number, name=journey.name[:300], updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if rowcount(result) != 1:  # another process wrote first (PostgreSQL)
-        fresh = map_record(session, access.workspace.id, record.map_id)
-        session.refresh(fresh)
-        check_revision(session, fresh, record.revision)
+        session.refresh(record)
+        check_revision(session, record, based_on)
     session.add(
         Revision(
             map_pk=record.pk,

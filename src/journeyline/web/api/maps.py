@@ -50,7 +50,7 @@ def get_map(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> JSON
 
 @router.put("/{map_id}", summary="Replace the whole map")
 def replace_map(
-    workspace_id: str, map_id: str, data: MapBody, actor: CurrentActor, db: Db, if_match: IfMatch
+    workspace_id: str, map_id: str, data: MapBody, actor: CurrentActor, db: Db, if_match: IfMatch = None
 ) -> JSONResponse:
     """Editors; If-Match. The map keeps the id in the address."""
     state = maps.replace_map(db, actor, workspace_id, map_id, if_match, maps.parse_map(data))
@@ -65,10 +65,10 @@ def patch_map(
     map_id: str,
     actor: CurrentActor,
     db: Db,
-    if_match: IfMatch,
     changes: Annotated[
         dict[str, Any], Body(examples=[{"scenario": "Upgrading before the trial ends"}])
     ],
+    if_match: IfMatch = None,
 ) -> JSONResponse:
     """Editors; If-Match. Stages, steps, pain points, opportunities and evidence have their own endpoints."""
     state = maps.patch_map(db, actor, workspace_id, map_id, if_match, changes)
@@ -81,7 +81,7 @@ def patch_map(
     status_code=204,
 )
 def delete_map(
-    workspace_id: str, map_id: str, actor: CurrentActor, db: Db, if_match: IfMatch
+    workspace_id: str, map_id: str, actor: CurrentActor, db: Db, if_match: IfMatch = None
 ) -> Response:
     """Editors; If-Match."""
     maps.delete_map(db, actor, workspace_id, map_id, if_match)
@@ -155,7 +155,7 @@ def diff(
     tags=["revisions"],
 )
 def restore(
-    workspace_id: str, map_id: str, number: int, actor: CurrentActor, db: Db, if_match: IfMatch
+    workspace_id: str, map_id: str, number: int, actor: CurrentActor, db: Db, if_match: IfMatch = None
 ) -> JSONResponse:
     """Editors; If-Match. The restore is a new revision: nothing in the log is lost."""
     state = maps.restore_revision(db, actor, workspace_id, map_id, number, if_match)
@@ -209,7 +209,7 @@ def _element_routes(kind: str) -> None:
         map_id: str,
         actor: CurrentActor,
         db: Db,
-        if_match: IfMatch,
+        if_match: IfMatch = None,
         position: Position = None,
         stage: StageQuery = None,
         data: dict[str, Any] = Body(examples=[ELEMENT_EXAMPLES[kind]]),
@@ -238,7 +238,7 @@ def _element_routes(kind: str) -> None:
         element_id: str,
         actor: CurrentActor,
         db: Db,
-        if_match: IfMatch,
+        if_match: IfMatch = None,
         position: Position = None,
         stage: StageQuery = None,
         changes: dict[str, Any] = Body(examples=[ELEMENT_EXAMPLES[kind]]),
@@ -263,7 +263,7 @@ def _element_routes(kind: str) -> None:
         element_id: str,
         actor: CurrentActor,
         db: Db,
-        if_match: IfMatch,
+        if_match: IfMatch = None,
     ) -> JSONResponse:
         edit = maps.remove_element(db, actor, workspace_id, map_id, kind, element_id, if_match)
         return with_etag(edit.to_dict(), edit.state.revision)

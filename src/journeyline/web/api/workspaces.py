@@ -87,8 +87,8 @@ def patch_workspace(
     workspace_id: str,
     actor: CurrentActor,
     db: Db,
-    if_match: IfMatch,
     changes: Annotated[dict[str, Any], Body(examples=[{"name": "Acme CX"}])],
+    if_match: IfMatch = None,
 ) -> JSONResponse:
     """Editors; If-Match with the workspace revision."""
     result = workspaces.update_workspace(db, actor, workspace_id, if_match, changes)
@@ -230,7 +230,7 @@ def _element_routes(kind: str) -> None:
         workspace_id: str,
         actor: CurrentActor,
         db: Db,
-        if_match: IfMatch,
+        if_match: IfMatch = None,
         position: Position = None,
         data: dict[str, Any] = Body(examples=[KIND_EXAMPLES[kind]]),
     ) -> JSONResponse:
@@ -254,7 +254,7 @@ def _element_routes(kind: str) -> None:
         element_id: str,
         actor: CurrentActor,
         db: Db,
-        if_match: IfMatch,
+        if_match: IfMatch = None,
         position: Position = None,
         changes: dict[str, Any] = Body(examples=[KIND_EXAMPLES[kind]]),
     ) -> JSONResponse:
@@ -264,7 +264,7 @@ def _element_routes(kind: str) -> None:
         return with_etag(edit.to_dict(), edit.revision)
 
     def delete_element(
-        workspace_id: str, element_id: str, actor: CurrentActor, db: Db, if_match: IfMatch
+        workspace_id: str, element_id: str, actor: CurrentActor, db: Db, if_match: IfMatch = None
     ) -> JSONResponse:
         edit = workspaces.remove_workspace_element(
             db, actor, workspace_id, kind, element_id, if_match
