@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from journeyline.cli.common import (
     FORMAT_OPTION,
@@ -65,26 +64,26 @@ def demo(
         )
         return
 
-    table = Table(title="Demo workspace: what the analysis found", title_justify="left")
-    table.add_column("Map")
-    table.add_column("Type")
-    table.add_column("Steps", justify="right")
-    for severity in ("high", "medium", "low", "info"):
-        table.add_column(severity.capitalize(), justify="right")
-    table.add_column("Most pressing finding")
+    console.print("[bold]Demo workspace: what the analysis found[/bold]")
     rank = {"high": 0, "medium": 1, "low": 2, "info": 3}
     for m in result.maps:
         counts = m.counts()
-        top = min(m.findings, key=lambda f: rank.get(f.severity, 9), default=None)
-        note = f"{top.kind}: {top.message}" if top else "nothing to flag"
-        table.add_row(
-            m.name,
-            m.type.replace("_", " "),
-            str(m.steps),
-            *(str(counts[s]) for s in ("high", "medium", "low", "info")),
-            note,
+        console.print()
+        console.print(
+            f"{m.name} ({m.type.replace('_', ' ')}, {m.stages} stages, {m.steps} steps)",
+            markup=False,
+            style="bold",
         )
-    console.print(table)
+        console.print(
+            "  " + " · ".join(f"{counts[s]} {s}" for s in ("high", "medium", "low", "info")),
+            markup=False,
+        )
+        top = min(m.findings, key=lambda f: rank.get(f.severity, 9), default=None)
+        if top is not None:
+            where = top.step or top.stage
+            at = f" at '{where}'" if where else ""
+            console.print(f"  most pressing: {top.kind}{at}: {top.message}", markup=False)
+    console.print()
     console.print(f"Workspace files: {result.workspace_dir}", markup=False)
     console.print(f"Open the maps:   {result.index.resolve().as_uri()}", markup=False)
 
