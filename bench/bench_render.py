@@ -13,9 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from journeyline.render import layout_map, render_html, render_svg, render_to_file  # noqa: E402
-from journeyline.render.browser import chromium  # noqa: E402
-from tests.conftest_render import big_map  # noqa: E402
+from tests.conftest_render import big_map
+
+from journeyline.render import layout_map, render_html, render_svg, render_to_file
+from journeyline.render.browser import chromium
 
 
 def best_of(runs: int, work: object) -> float:
@@ -30,13 +31,33 @@ def best_of(runs: int, work: object) -> float:
 def main() -> None:
     ws, journey = big_map(500, 12)
     results: list[tuple[str, float, float]] = []
-    results.append(("layout + SVG", best_of(3, lambda: render_svg(layout_map(journey, ws, findings=[]))), 1.0))
-    results.append(("layout + HTML", best_of(3, lambda: render_html(layout_map(journey, ws, findings=[]))), 1.0))
+    results.append(
+        ("layout + SVG", best_of(3, lambda: render_svg(layout_map(journey, ws, findings=[]))), 1.0)
+    )
+    results.append(
+        (
+            "layout + HTML",
+            best_of(3, lambda: render_html(layout_map(journey, ws, findings=[]))),
+            1.0,
+        )
+    )
     html = render_html(layout_map(journey, ws, findings=[]))
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "big.pdf"
-        results.append(("PDF, fit (incl. Chromium start)", best_of(2, lambda: render_to_file(ws, journey, pdf, paper="fit", findings=[])), 5.0))
-        results.append(("PDF, A3 pages (incl. Chromium start)", best_of(1, lambda: render_to_file(ws, journey, pdf, paper="A3", findings=[])), 5.0))
+        results.append(
+            (
+                "PDF, fit (incl. Chromium start)",
+                best_of(2, lambda: render_to_file(ws, journey, pdf, paper="fit", findings=[])),
+                5.0,
+            )
+        )
+        results.append(
+            (
+                "PDF, A3 pages (incl. Chromium start)",
+                best_of(1, lambda: render_to_file(ws, journey, pdf, paper="A3", findings=[])),
+                5.0,
+            )
+        )
         page_file = Path(tmp) / "big.html"
         page_file.write_text(html, encoding="utf-8")
         with chromium() as browser:
@@ -47,10 +68,14 @@ def main() -> None:
 
             open_html()  # warm the browser once
             results.append(("HTML open in Chromium (to load)", best_of(3, open_html), 1.5))
-    print(f"map: {len(journey.stages)} stages, {len(journey.steps())} steps; HTML {len(html) / 1e6:.1f} MB")
+    print(
+        f"map: {len(journey.stages)} stages, {len(journey.steps())} steps; HTML {len(html) / 1e6:.1f} MB"
+    )
     for name, seconds, target in results:
         verdict = "ok" if seconds <= target else "SLOW"
-        print(f"{name:40s} {seconds:7.3f} s   target {target:.1f} s   ratio {seconds / target:5.2f}  {verdict}")
+        print(
+            f"{name:40s} {seconds:7.3f} s   target {target:.1f} s   ratio {seconds / target:5.2f}  {verdict}"
+        )
 
 
 if __name__ == "__main__":

@@ -340,72 +340,83 @@ def test_no_window_funnel_matches_retentioneering(
         assert g["rate_overall"] == pytest.approx(e["conversion_rate"] * total / first, rel=1e-12)
 
 
-def posthog_funnel(log: str, steps: list[str], window: float | None, mode: str) -> list[dict[str, Any]]:
-    """An independent re-implementation of PostHog's funnel, per unit (its `aggregate_funnel` UDF).
+def reference_funnel(
+    log: str, steps: list[str], window: float | None, mode: str, semantics: str
+) -> list[dict[str, Any]]:
+    """A funnel computed in plain Python, unit by unit, under one of two semantics.
 
-    ordered: a step-1 event opens an attempt; step k counts when it comes after the
-    attempt's step k-1 and within `window` seconds of the attempt's step-1 time
-    (inclusive); a later step-1 event restarts the attempt at step 1 while earlier
-    progress is kept; the unit's result is the furthest step of any attempt, with the
-    times of the attempt that first got there. strict: as ordered, but any event that is
-    not the next step clears the progress. unordered: the steps may come in any order;
-    PostHog counts the most steps that fall within one window. Events are taken in
-    Journeyline's order (timestamp, file order); PostHog's own grouping of events less
-    than 50 ms apart is not reproduced (see docs/analytics-crosscheck.md).
-    Returns per step: count, rate_overall, rate_step, median_seconds_from_previous.
+    `posthog`: an independent re-implementation of PostHog's funnel (its
+    `aggregate_funnel` UDF, see `_posthog_unit`). `first_attempt`: Journeyline's
+    documented semantics (see `_first_attempt_unit`). Both read each unit's events in
+    Journeyline's order (timestamp, then file order). Returns per step: count,
+    rate_overall (of step 1), rate_step (of the previous step) and
+    median_seconds_from_previous.
     """
     import statistics
 
-    unit = LOGS[log][3][0]
-    event = LOGS[log][3][1]
-    time = LOGS[log][3][2]
+    unit, event, time = LOGS[log][3]
     df = ordered(log)
     n = len(steps)
+    limit = math.inf if window is None else window
+    per_unit = _posthog_unit if semantics == "posthog" else _first_attempt_unit
     reached = [0] * n
     gaps: list[list[float]] = [[] for _ in range(n)]
-    limit = math.inf if window is None else window
     for _, group in df.groupby(unit, sort=False):
         events = list(zip(group[event], (group[time].astype("int64") / 1e6).tolist(), strict=True))
-        best, timings = _unit_funnel(events, steps, limit, mode)
+        best, timings = per_unit(events, steps, limit, mode)
         for k in range(best):
             reached[k] += 1
             if k:
                 gaps[k].append(timings[k] - timings[k - 1])
     out = []
     for k in range(n):
+        previous = reached[k - 1] if k else reached[0]
         out.append(
             {
                 "count": reached[k],
                 "rate_overall": reached[k] / reached[0] if reached[0] else 0.0,
-                "rate_step": reached[k] / reached[k - 1] if k and reached[k - 1] else (1.0 if k == 0 and reached[0] else 0.0),
+                "rate_step": reached[k] / previous if previous else 0.0,
                 "median_seconds_from_previous": statistics.median(gaps[k]) if k and gaps[k] else None,
             }
         )
     return out
 
 
-def _unit_funnel(
+def _unordered_unit(events: list[tuple[str, float]], steps: list[str], window: float) -> tuple[int, list[float]]:
+    """Most distinct steps done within one window opened by a step event (earliest such window)."""
+    best, best_times = 0, []
+    for i, (name, start) in enumerate(events):
+        if name not in steps:
+            continue
+        seen: dict[int, float] = {}
+        for other, ts in events[i:]:
+            if ts - start > window:
+                break
+            for k, step in enumerate(steps):
+                if other == step and k not in seen:
+                    seen[k] = ts
+                    break
+        if len(seen) > best:
+            best, best_times = len(seen), sorted(seen.values())
+    return best, best_times
+
+
+def _posthog_unit(
     events: list[tuple[str, float]], steps: list[str], window: float, mode: str
 ) -> tuple[int, list[float]]:
-    """(furthest step, the step times of the attempt that first got there) for one unit."""
-    n = len(steps)
+    """PostHog: (furthest step, step times of the attempt that first got there) for one unit.
+
+    ordered: each step-1 event (re)starts the attempt at step 1; step k extends the
+    latest attempt that reached step k-1, if within `window` of that attempt's step-1
+    time (inclusive) and that attempt has not reached step k yet. strict: as ordered,
+    but after each event every step that event does not match is cleared, so only an
+    unbroken run counts (an event repeating the step just reached keeps the run).
+    unordered: the most distinct steps inside one window. PostHog's grouping of events
+    less than 50 ms apart is not reproduced (docs/analytics-crosscheck.md).
+    """
     if mode == "unordered":
-        best, best_times = 0, []
-        for i, (name, start) in enumerate(events):
-            if name not in steps:
-                continue
-            seen: dict[int, float] = {}
-            for other, ts in events[i:]:
-                if ts - start > window:
-                    break
-                for k, step in enumerate(steps):
-                    if other == step and k not in seen:
-                        seen[k] = ts
-                        break
-            if len(seen) > best:
-                best, best_times = len(seen), sorted(seen.values())
-        return best, best_times
-    # entered[k]: (attempt start, step times) of the latest attempt that reached step k+1
+        return _unordered_unit(events, steps, window)
+    n = len(steps)
     entered: list[tuple[float, list[float]] | None] = [None] * n
     best, best_times = 0, []
     for name, ts in events:
@@ -419,7 +430,8 @@ def _unit_funnel(
                 prev = entered[k - 1]
                 if prev is None or ts - prev[0] > window:
                     continue
-                if entered[k] is not None and entered[k][0] == prev[0]:
+                current = entered[k]
+                if current is not None and current[0] == prev[0]:
                     continue  # this attempt already reached step k
                 entered[k] = (prev[0], [*prev[1], ts])
             if k + 1 > best:
@@ -428,6 +440,38 @@ def _unit_funnel(
             for k in range(n):
                 if k not in matches:
                     entered[k] = None
+        if best == n:
+            break
+    return best, best_times
+
+
+def _first_attempt_unit(
+    events: list[tuple[str, float]], steps: list[str], window: float, mode: str
+) -> tuple[int, list[float]]:
+    """Journeyline: every step-1 event opens an attempt that takes, for each next step, its
+    earliest event after the previous step (strict: the very next event) within `window`
+    of the step-1 event; the unit counts its furthest attempt, the earliest among equals,
+    with that attempt's times. unordered: as PostHog."""
+    if mode == "unordered":
+        return _unordered_unit(events, steps, window)
+    n = len(steps)
+    best, best_times = 0, []
+    for i, (name, start) in enumerate(events):
+        if name != steps[0]:
+            continue
+        times, pos = [start], i
+        for step in steps[1:]:
+            nxt = None
+            for j in range(pos + 1, len(events) if mode != "strict" else min(pos + 2, len(events))):
+                if events[j][0] == step:
+                    nxt = j
+                    break
+            if nxt is None or events[nxt][1] - start > window:
+                break
+            times.append(events[nxt][1])
+            pos = nxt
+        if len(times) > best:
+            best, best_times = len(times), times
         if best == n:
             break
     return best, best_times
@@ -443,21 +487,47 @@ WINDOWED = [
     ]
     for mode in ("ordered", "strict", "unordered")
 ]
+SECONDS = {"1d": 86400.0, "14d": 14 * 86400.0}
 
 
 @pytest.mark.parametrize(("log", "steps", "window", "mode"), WINDOWED)
-def test_windowed_funnel_follows_posthog(log: str, steps: list[str], window: str, mode: str) -> None:
-    """Windowed funnels agree with PostHog's semantics (re-implemented in `posthog_funnel`)."""
-    seconds = {"1d": 86400.0, "14d": 14 * 86400.0}[window]
-    expected = posthog_funnel(log, steps, seconds, mode)
+def test_windowed_funnel_counts_follow_posthog(log: str, steps: list[str], window: str, mode: str) -> None:
+    """Who converts within the window is PostHog's answer in ordered and unordered mode.
+
+    In strict mode PostHog keeps a run going when the event of the step just reached
+    repeats (a, b, b, c converts); Journeyline requires each step to be the very next
+    event, so it counts at most as many units (the documented difference).
+    """
     got = ours(log, "funnel", "--steps", ",".join(steps), "--window", window, "--mode", mode)["steps"]
-    assert [s["count"] for s in got] == [s["count"] for s in expected]
+    posthog = reference_funnel(log, steps, SECONDS[window], mode, "posthog")
+    if mode == "strict":
+        ours_ref = reference_funnel(log, steps, SECONDS[window], mode, "first_attempt")
+        assert [s["count"] for s in got] == [s["count"] for s in ours_ref]
+        assert all(g["count"] <= p["count"] for g, p in zip(got, posthog, strict=True))
+        expected = ours_ref
+    else:
+        assert [s["count"] for s in got] == [s["count"] for s in posthog]
+        expected = posthog
     for g, e in zip(got, expected, strict=True):
         assert g["rate_overall"] == pytest.approx(e["rate_overall"], rel=1e-12)
         assert g["rate_step"] == pytest.approx(e["rate_step"], rel=1e-12)
-    if mode != "unordered":
-        medians = [s["median_seconds_from_previous"] for s in got]
-        assert all(close(a, b) for a, b in zip(medians, [e["median_seconds_from_previous"] for e in expected], strict=True)), medians
+
+
+@pytest.mark.parametrize(("log", "steps", "window", "mode"), WINDOWED)
+def test_windowed_funnel_times_come_from_the_first_best_attempt(
+    log: str, steps: list[str], window: str, mode: str
+) -> None:
+    """Step times are those of the unit's earliest furthest attempt (PostHog: its latest restart).
+
+    PostHog restarts an attempt at every new step-1 event, so its "time from the
+    previous step" is measured from the last step-1 event before step 2; Journeyline
+    measures from the first attempt that got furthest (see docs/analytics-crosscheck.md).
+    """
+    got = ours(log, "funnel", "--steps", ",".join(steps), "--window", window, "--mode", mode)["steps"]
+    expected = reference_funnel(log, steps, SECONDS[window], mode, "first_attempt")
+    medians = [s["median_seconds_from_previous"] for s in got]
+    wanted = [e["median_seconds_from_previous"] for e in expected]
+    assert all(close(a, b) for a, b in zip(medians, wanted, strict=True)), (medians, wanted)
 
 
 def test_ci_never_skips_the_crosscheck_tools() -> None:

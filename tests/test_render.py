@@ -43,12 +43,16 @@ def test_svg_snapshot_at_fixed_width() -> None:
 
 def test_html_snapshot_at_fixed_width() -> None:
     ws = trial_workspace()
-    _snapshot("trial-map.html", render_html(layout_map(ws.maps[0], ws, width=2400, persona="Priya Raman")))
+    _snapshot(
+        "trial-map.html", render_html(layout_map(ws.maps[0], ws, width=2400, persona="Priya Raman"))
+    )
 
 
 def test_same_map_gives_the_same_bytes() -> None:
     ws = trial_workspace()
-    assert render_svg(layout_map(ws.maps[0], ws)) == render_svg(layout_map(trial_workspace().maps[0], ws))
+    assert render_svg(layout_map(ws.maps[0], ws)) == render_svg(
+        layout_map(trial_workspace().maps[0], ws)
+    )
 
 
 def test_every_step_has_a_card_and_a_column_in_order() -> None:
@@ -133,8 +137,15 @@ def test_findings_are_annotated_on_the_curve() -> None:
     from journeyline.analysis import Finding
 
     ws = trial_workspace()
-    finding = Finding(kind="rapid_drop", severity="high", stage="Evaluation", step="Verifies the email address",
-                      message="Sentiment falls 4 points", suggestion="Look here", step_id="verify")
+    finding = Finding(
+        kind="rapid_drop",
+        severity="high",
+        stage="Evaluation",
+        step="Verifies the email address",
+        message="Sentiment falls 4 points",
+        suggestion="Look here",
+        step_id="verify",
+    )
     layout = layout_map(ws.maps[0], ws, persona="priya", findings=[finding])
     svg = render_svg(layout)
     assert "▼ Rapid drop" in svg and "Sentiment falls 4 points" in svg
@@ -173,7 +184,11 @@ def test_curve_passes_through_points_without_overshoot() -> None:
 
 
 def test_text_colours_meet_wcag_aa() -> None:
-    failing = {name: round(contrast(fg, bg), 2) for name, (fg, bg) in TEXT_PAIRS.items() if contrast(fg, bg) < 4.5}
+    failing = {
+        name: round(contrast(fg, bg), 2)
+        for name, (fg, bg) in TEXT_PAIRS.items()
+        if contrast(fg, bg) < 4.5
+    }
     assert not failing
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
 
@@ -207,7 +222,9 @@ def test_wide_map_splits_into_whole_columns_with_repeated_stage_headers() -> Non
     for page in pages:
         assert (layout.label_width + page.x1 - page.x0) * page.scale <= width + 0.5
         assert page.stage_cells, "every page repeats its stage headers"
-    continued = [page for page in pages if any("(continued)" in str(g.shapes) for g in page.stage_cells)]
+    continued = [
+        page for page in pages if any("(continued)" in str(g.shapes) for g in page.stage_cells)
+    ]
     assert continued
 
 
@@ -227,7 +244,9 @@ def test_cli_renders_svg_and_html(tmp_path: Path) -> None:
     source = _write_trial(tmp_path)
     runner = CliRunner()
     for name in ("map.svg", "map.html"):
-        result = runner.invoke(app, ["render", str(source), "-o", str(tmp_path / name), "--lanes", "actions,sentiment"])
+        result = runner.invoke(
+            app, ["render", str(source), "-o", str(tmp_path / name), "--lanes", "actions,sentiment"]
+        )
         assert result.exit_code == 0, result.output
         text = (tmp_path / name).read_text(encoding="utf-8")
         assert "Verifies the email address" in text and 'data-lane="sentiment"' in text
@@ -245,7 +264,9 @@ def test_cli_renders_svg_and_html(tmp_path: Path) -> None:
         (["-o", "{tmp}/nowhere/map.svg"], 2, "does not exist"),
     ],
 )
-def test_cli_bad_input_is_a_clear_error_without_traceback(tmp_path: Path, args: list[str], code: int, message: str) -> None:
+def test_cli_bad_input_is_a_clear_error_without_traceback(
+    tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
     source = _write_trial(tmp_path)
     argv = ["render", str(source), *[a.replace("{tmp}", str(tmp_path)) for a in args]]
     result = CliRunner().invoke(app, argv)
@@ -255,5 +276,7 @@ def test_cli_bad_input_is_a_clear_error_without_traceback(tmp_path: Path, args: 
 
 
 def test_cli_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["render", str(tmp_path / "missing.yaml"), "-o", str(tmp_path / "m.svg")])
+    result = CliRunner().invoke(
+        app, ["render", str(tmp_path / "missing.yaml"), "-o", str(tmp_path / "m.svg")]
+    )
     assert result.exit_code == 1 and "Traceback" not in result.output

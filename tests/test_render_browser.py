@@ -17,7 +17,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(autouse=True)
 def _needs_chromium() -> None:
-    require(Path("/usr/bin/chromium").exists(), "needs Debian's chromium (scripts/system-deps.sh installs it)")
+    require(
+        Path("/usr/bin/chromium").exists(),
+        "needs Debian's chromium (scripts/system-deps.sh installs it)",
+    )
 
 
 def _png_pixels_vary(path: Path) -> bool:
@@ -49,7 +52,9 @@ def test_html_opens_with_every_step_and_the_curve_drawn(tmp_path: Path) -> None:
             assert box is not None and box["width"] > 100 and box["height"] > 40
         curve = page.locator("path.curve").first.bounding_box()
         assert curve is not None and curve["width"] > 1500
-        assert page.locator("g.row[data-lane='sentiment'] g.face-group").count() == len(layout.series[0].points)
+        assert page.locator("g.row[data-lane='sentiment'] g.face-group").count() == len(
+            layout.series[0].points
+        )
         # Hover details show the full step.
         cards.nth(4).hover()
         assert "Verifies the email address" in page.locator(".detail").inner_text()

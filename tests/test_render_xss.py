@@ -29,29 +29,91 @@ EVIL = PAYLOAD + ATTR
 
 def _evil_workspace(avatar: str = "javascript:alert(3)") -> Workspace:
     persona = Persona(
-        id="p", name="P " + EVIL, role=EVIL, goals=[EVIL], challenges=[EVIL], quote=EVIL, bio=EVIL,
-        demographics={EVIL: EVIL}, values=[EVIL], fears=[EVIL], needs=[EVIL], motivations=[EVIL],
-        preferred_channels=[EVIL], marketing_message=EVIL, elevator_pitch=EVIL, avatar=avatar,
+        id="p",
+        name="P " + EVIL,
+        role=EVIL,
+        goals=[EVIL],
+        challenges=[EVIL],
+        quote=EVIL,
+        bio=EVIL,
+        demographics={EVIL: EVIL},
+        values=[EVIL],
+        fears=[EVIL],
+        needs=[EVIL],
+        motivations=[EVIL],
+        preferred_channels=[EVIL],
+        marketing_message=EVIL,
+        elevator_pitch=EVIL,
+        avatar=avatar,
     )
     step = Step(
-        id="s1", name=EVIL, kind="decision", description=EVIL, touchpoint=EVIL, channel=EVIL, does=EVIL,
-        thinks=EVIL, feels=EVIL, emotion=-3, actors=[EVIL], moment_of_truth=True,
-        branches=[Branch(label=EVIL, to="s2")], metrics=[Metric(name=EVIL, value=EVIL, unit=EVIL, target=EVIL)],
-        image="javascript:alert(4)", notes=EVIL, lanes={"custom": EVIL},
+        id="s1",
+        name=EVIL,
+        kind="decision",
+        description=EVIL,
+        touchpoint=EVIL,
+        channel=EVIL,
+        does=EVIL,
+        thinks=EVIL,
+        feels=EVIL,
+        emotion=-3,
+        actors=[EVIL],
+        moment_of_truth=True,
+        branches=[Branch(label=EVIL, to="s2")],
+        metrics=[Metric(name=EVIL, value=EVIL, unit=EVIL, target=EVIL)],
+        image="javascript:alert(4)",
+        notes=EVIL,
+        lanes={"custom": EVIL},
     )
     step2 = Step(id="s2", name="Second " + EVIL, zone="backstage", does=EVIL, emotion=2)
     journey = JourneyMap(
-        id="m", name=EVIL, personas=["p"], scenario=EVIL, goal=EVIL, timeframe=EVIL, owner=EVIL,
-        lanes=["actions", "touchpoints", "channels", "thinks", "feels", "sentiment", "pain_points",
-               "opportunities", "backstage", "metrics", "images", "notes", "custom"],
-        backstory=Backstory(story=EVIL, highest_goal=EVIL, pain_points=[EVIL], requirements=[EVIL], outcomes=[EVIL]),
-        stages=[Stage(id="st", name=EVIL, goal=EVIL, duration=EVIL, expectations=[EVIL], steps=[step, step2])],
-        pain_points=[PainPoint(id="pp", name=EVIL, description=EVIL, step="s1", impact="abandon"),
-                     PainPoint(id="pp2", name=EVIL)],
-        opportunities=[Opportunity(id="o", name=EVIL, description=EVIL, steps=["s1"], owner=EVIL, votes=3)],
+        id="m",
+        name=EVIL,
+        personas=["p"],
+        scenario=EVIL,
+        goal=EVIL,
+        timeframe=EVIL,
+        owner=EVIL,
+        lanes=[
+            "actions",
+            "touchpoints",
+            "channels",
+            "thinks",
+            "feels",
+            "sentiment",
+            "pain_points",
+            "opportunities",
+            "backstage",
+            "metrics",
+            "images",
+            "notes",
+            "custom",
+        ],
+        backstory=Backstory(
+            story=EVIL, highest_goal=EVIL, pain_points=[EVIL], requirements=[EVIL], outcomes=[EVIL]
+        ),
+        stages=[
+            Stage(
+                id="st",
+                name=EVIL,
+                goal=EVIL,
+                duration=EVIL,
+                expectations=[EVIL],
+                steps=[step, step2],
+            )
+        ],
+        pain_points=[
+            PainPoint(id="pp", name=EVIL, description=EVIL, step="s1", impact="abandon"),
+            PainPoint(id="pp2", name=EVIL),
+        ],
+        opportunities=[
+            Opportunity(id="o", name=EVIL, description=EVIL, steps=["s1"], owner=EVIL, votes=3)
+        ],
         evidence=[Evidence(id="e", name=EVIL, quote=EVIL, summary=EVIL, source=EVIL, links=["s1"])],
     )
-    return Workspace(id="w", personas=[persona], lanes=[LaneDefinition(id="custom", name=EVIL)], maps=[journey])
+    return Workspace(
+        id="w", personas=[persona], lanes=[LaneDefinition(id="custom", name=EVIL)], maps=[journey]
+    )
 
 
 def _outputs(ws: Workspace) -> dict[str, str]:
@@ -90,7 +152,10 @@ def test_unsafe_avatar_falls_back_to_initials_and_safe_ones_are_kept() -> None:
     html = _outputs(_evil_workspace("javascript:alert(3)"))["html"]
     assert "javascript:" not in html
     assert '<div class="avatar" aria-hidden="true">PO</div>' in html
-    assert 'class="avatar-initials" text-anchor="middle">PO</text>' in _outputs(_evil_workspace())["svg"]
+    assert (
+        'class="avatar-initials" text-anchor="middle">PO</text>'
+        in _outputs(_evil_workspace())["svg"]
+    )
     ok = _outputs(_evil_workspace("https://example.org/p.png"))
     assert 'href="https://example.org/p.png"' in ok["svg"]
     assert 'src="https://example.org/p.png"' in ok["html"]

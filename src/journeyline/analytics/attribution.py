@@ -86,7 +86,11 @@ def attribution(
     hl = int(half_life_seconds * 1_000_000)
     if hl <= 0:
         raise InvalidInput("the time-decay half-life must be positive")
-    lookback = "" if lookback_seconds is None else f" AND c.ct - e.t <= {int(lookback_seconds * 1_000_000)}"
+    lookback = (
+        ""
+        if lookback_seconds is None
+        else f" AND c.ct - e.t <= {int(lookback_seconds * 1_000_000)}"
+    )
     conv_units = f"SELECT unit, MIN(pos) AS cp, MIN(t) AS ct FROM ev WHERE {conv} GROUP BY unit"
     touches = (
         f"SELECT e.unit, e.pos, e.t, e.{tp} AS tp, c.ct FROM ev e JOIN ({conv_units}) c ON e.unit = c.unit "
@@ -112,11 +116,15 @@ def attribution(
         f"WHERE e.{tp} IS NOT NULL AND (c.unit IS NULL OR (e.pos < c.cp AND NOT {conv}"
         f"{lookback}))"
     )
-    edges = log.engine.fetch(_edges_sql(d.lit(START_STATE), d.lit(CONVERSION), d.lit(NULL_STATE), all_touches))
+    edges = log.engine.fetch(
+        _edges_sql(d.lit(START_STATE), d.lit(CONVERSION), d.lit(NULL_STATE), all_touches)
+    )
     edge_counts = {(str(s), str(t)): int(n) for s, t, n in edges}
     direct = int(conversions) - int(attributed)
     if direct:
-        edge_counts[(START_STATE, CONVERSION)] = edge_counts.get((START_STATE, CONVERSION), 0) + direct
+        edge_counts[(START_STATE, CONVERSION)] = (
+            edge_counts.get((START_STATE, CONVERSION), 0) + direct
+        )
     removal, p_conv = removal_effects(edge_counts)
     total_removal = sum(removal.values())
     credits = []
@@ -132,10 +140,28 @@ def attribution(
                 linear=round(float(linear), 6),
                 time_decay=round(float(decay), 6),
                 position_based=round(float(position), 6),
-                data_driven=round(int(attributed) * effect / total_removal, 6) if total_removal else 0.0,
+                data_driven=round(int(attributed) * effect / total_removal, 6)
+                if total_removal
+                else 0.0,
                 removal_effect=round(effect, 6),
             )
         )
+    listed = {c.touchpoint for c in credits}
+    for name, effect in sorted(removal.items()):
+        if name not in listed and effect > 0:  # seen only on non-converting paths, yet on the way
+            credits.append(
+                TouchpointCredit(
+                    name,
+                    0,
+                    0.0,
+                    0.0,
+                    0.0,
+                    0.0,
+                    0.0,
+                    round(int(attributed) * effect / total_removal, 6),
+                    round(effect, 6),
+                )
+            )
     credits.sort(key=lambda c: (-c.linear, c.touchpoint))
     return AttributionResult(
         log=log.summary(),
@@ -164,9 +190,7 @@ def _edges_sql(start: str, conv: str, null: str, all_touches: str) -> str:
     )
 
 
-def conversion_probability(
-    edges: dict[tuple[str, str], int], removed: str | None = None
-) -> float:
+def conversion_probability(edges: dict[tuple[str, str], int], removed: str | None = None) -> float:
     """P(reaching (conversion) from (start)) in the chain, with one state's traffic sent to (null)."""
     import numpy as np
 
@@ -184,7 +208,7 @@ def conversion_probability(
         p = c / out[s]
         if t == CONVERSION:
             r[index[s]] += p
-        elif t == NULL_STATE or t == removed:
+        elif t in (NULL_STATE, removed):
             continue
         else:
             q[index[s], index[t]] += p

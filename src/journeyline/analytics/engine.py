@@ -145,8 +145,21 @@ def _kind_of(type_name: str) -> str:
         return "timestamptz"
     if t.startswith("TIMESTAMP") or t in {"DATE", "DATETIME"}:
         return "timestamp"
-    if t in {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-             "UINTEGER", "UBIGINT", "INT", "LONG", "SHORT", "BYTE"}:
+    if t in {
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "INT",
+        "LONG",
+        "SHORT",
+        "BYTE",
+    }:
         return "integer"
     if t in {"FLOAT", "DOUBLE", "REAL"} or t.startswith("DECIMAL"):
         return "float"
@@ -195,7 +208,9 @@ class DuckDBEngine:
             return self.con.execute(sql)
         except self._duckdb.Error as error:
             where = f"{path}: " if path else ""
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            first = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
             raise InvalidInput(f"{where}cannot read the events ({first})") from error
 
     def source_schema(self, path: Path, fmt: str) -> list[tuple[str, str]]:
@@ -248,7 +263,9 @@ class SparkEngine:
                 "the Spark engine needs pyspark: pip install 'journeyline[spark]' (and Java 17)"
             ) from error
         if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-            raise UsageError("the Spark engine needs Java 17 (e.g. apt-get install openjdk-17-jre-headless)")
+            raise UsageError(
+                "the Spark engine needs Java 17 (e.g. apt-get install openjdk-17-jre-headless)"
+            )
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
         builder = (
@@ -259,7 +276,9 @@ class SparkEngine:
             .config("spark.log.structuredLogging.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.ansi.enabled", "false")
-            .config("spark.sql.shuffle.partitions", os.environ.get("JOURNEYLINE_SPARK_PARTITIONS", "8"))
+            .config(
+                "spark.sql.shuffle.partitions", os.environ.get("JOURNEYLINE_SPARK_PARTITIONS", "8")
+            )
             .config("spark.driver.memory", os.environ.get("JOURNEYLINE_SPARK_DRIVER_MEMORY", "2g"))
         )
         try:
@@ -358,7 +377,9 @@ def _first_line(error: BaseException) -> str:
 EngineFactory = Callable[[], Engine]
 
 
-def open_engine(name: EngineName | str = EngineName.duckdb, spark_master: str = "local[2]") -> Engine:
+def open_engine(
+    name: EngineName | str = EngineName.duckdb, spark_master: str = "local[2]"
+) -> Engine:
     """An engine by name: `duckdb` (default) or `spark` (needs pyspark and Java 17)."""
     if str(name) == EngineName.duckdb:
         return DuckDBEngine()

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from journeyline.analytics.matching import StepSpec, matchers_sql, parse_alternative
+from journeyline.analytics.matching import StepSpec, matchers_sql, parse_alternative, split_outside
 from journeyline.analytics.metrics import END, seconds, share
 from journeyline.analytics.readers import EventLog
 from journeyline.errors import InvalidInput
@@ -41,14 +41,16 @@ class Exclusion:
 def parse_exclusion(text: str) -> Exclusion:
     """`event` (whole funnel) or `event@2-3` (between steps 2 and 3); `a|b` for either."""
     body, _, bounds = text.partition("@")
-    matchers = [parse_alternative(a) for a in body.split("|")]
+    matchers = [parse_alternative(a) for a in split_outside(body, "|")]
     if not bounds:
         return Exclusion(matchers, body.strip())
     try:
         lo, _, hi = bounds.partition("-")
         return Exclusion(matchers, body.strip(), int(lo), int(hi) if hi else None)
     except ValueError as error:
-        raise InvalidInput(f"exclusion '{text}': write EVENT or EVENT@FROM-TO, e.g. cancel@1-3") from error
+        raise InvalidInput(
+            f"exclusion '{text}': write EVENT or EVENT@FROM-TO, e.g. cancel@1-3"
+        ) from error
 
 
 BUCKETS: tuple[tuple[str, float | None], ...] = (
@@ -157,11 +159,17 @@ def funnel(
             raise InvalidInput("unordered funnels take neither optional steps nor exclusions")
         return _unordered(log, steps, conds, window_us, window_seconds, first_only)
     if mode == FunnelMode.strict and (any(s.optional for s in steps) or exclusions):
-        raise InvalidInput("strict funnels take neither optional steps nor exclusions (no event can come between)")
+        raise InvalidInput(
+            "strict funnels take neither optional steps nor exclusions (no event can come between)"
+        )
     required = [j for j in range(1, k + 1) if not steps[j - 1].optional]
     for ex in exclusions:
         ex.to_step = ex.to_step or k
-        if not (1 <= ex.from_step < ex.to_step <= k) or steps[ex.from_step - 1].optional or steps[ex.to_step - 1].optional:
+        if (
+            not (1 <= ex.from_step < ex.to_step <= k)
+            or steps[ex.from_step - 1].optional
+            or steps[ex.to_step - 1].optional
+        ):
             raise InvalidInput(
                 f"exclusion '{ex.label}@{ex.from_step}-{ex.to_step}': the bounds must be two required steps "
                 f"between 1 and {k}, the first before the second"
@@ -180,10 +188,18 @@ def _check_steps_match(log: EventLog, steps: list[StepSpec], conds: list[str]) -
     )[0]
     for step, n in zip(steps, counts, strict=True):
         if not n:
-            names = [str(r[0]) for r in log.engine.fetch("SELECT DISTINCT event FROM ev LIMIT 5000")]
+            names = [
+                str(r[0]) for r in log.engine.fetch("SELECT DISTINCT event FROM ev LIMIT 5000")
+            ]
             guess = did_you_mean(step.matchers[0].event, names)
-            hint = f"did you mean '{guess}'?" if guess else "see `journeyline events reach` for the event names"
-            raise InvalidInput(f"funnel step '{step.label}' matches no event in {log.source} ({hint})")
+            hint = (
+                f"did you mean '{guess}'?"
+                if guess
+                else "see `journeyline events reach` for the event names"
+            )
+            raise InvalidInput(
+                f"funnel step '{step.label}' matches no event in {log.source} ({hint})"
+            )
 
 
 def _build_ordered(
@@ -212,7 +228,9 @@ def _build_ordered(
         cols.append(f"MIN(CASE WHEN {conds[0]} THEN pos END) OVER (PARTITION BY unit) AS f1")
     where = "" if strict else " WHERE " + " OR ".join([*conds, *xconds])
     window = (
-        "" if strict else " WINDOW fw AS (PARTITION BY unit ORDER BY pos ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
+        ""
+        if strict
+        else " WINDOW fw AS (PARTITION BY unit ORDER BY pos ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
     )
     m_sql = f"SELECT {', '.join(cols)} FROM ev{where}{window}"
 
@@ -255,7 +273,9 @@ def _build_ordered(
         anchor[j] = a
         for o in range(a + 1, j):  # optional steps between a and j
             po, to = f"a{a}_n{o}", f"a{a}_nt{o}"
-            reached[o] = f"({reached[a]} AND {po} IS NOT NULL AND {_win(to, window_us)} AND (NOT {reached[j]} OR {po} < p{j}))"
+            reached[o] = (
+                f"({reached[a]} AND {po} IS NOT NULL AND {_win(to, window_us)} AND (NOT {reached[j]} OR {po} < p{j}))"
+            )
             times[o] = to
             anchor[o] = a
     excluded = []
@@ -307,7 +327,8 @@ def _time_to_convert(log: EventLog, expr: str, where: str) -> dict[str, Any]:
         "p95_seconds": seconds(p95),
         "mean_seconds": seconds(mean),
         "distribution": [
-            {"bucket": label, "units": int(c or 0)} for (label, _), c in zip(BUCKETS, counts, strict=True)
+            {"bucket": label, "units": int(c or 0)}
+            for (label, _), c in zip(BUCKETS, counts, strict=True)
         ],
     }
 
@@ -337,7 +358,9 @@ def _summarise(
     )
     next_by_depth: dict[int, list[NextEvent]] = {}
     for dep, ev_name, n in next_rows:
-        next_by_depth.setdefault(int(dep), []).append(NextEvent(END if ev_name is None else str(ev_name), int(n)))
+        next_by_depth.setdefault(int(dep), []).append(
+            NextEvent(END if ev_name is None else str(ev_name), int(n))
+        )
     out = []
     for j in range(1, k + 1):
         c = counts[j - 1]
@@ -398,7 +421,9 @@ def _unordered(
         f"SELECT {', '.join(cols)} FROM ev WHERE {any_cond} "
         "WINDOW cw AS (PARTITION BY unit ORDER BY pos ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)"
     )
-    reached = {j: f"(nt{j} IS NOT NULL AND {_win(f'nt{j}', window_us, 't0')})" for j in range(1, k + 1)}
+    reached = {
+        j: f"(nt{j} IS NOT NULL AND {_win(f'nt{j}', window_us, 't0')})" for j in range(1, k + 1)
+    }
     depth = " + ".join(f"CASE WHEN {reached[j]} THEN 1 ELSE 0 END" for j in range(1, k + 1))
     tcols = ", ".join(f"CASE WHEN {reached[j]} THEN nt{j} END AS t{j}" for j in range(1, k + 1))
     where = " WHERE pos = f1" if first_only else ""
@@ -410,7 +435,8 @@ def _unordered(
     )
     try:
         unpivot = " UNION ALL ".join(
-            f"SELECT unit, {j} AS j, t{j} AS tt FROM funnel_units WHERE t{j} IS NOT NULL" for j in range(1, k + 1)
+            f"SELECT unit, {j} AS j, t{j} AS tt FROM funnel_units WHERE t{j} IS NOT NULL"
+            for j in range(1, k + 1)
         )
         gaps = log.engine.fetch(
             f"SELECT rk, COUNT(*), {d.quantile('gap', 0.5)}, {d.quantile('gap', 0.95)}, AVG(gap) FROM ("

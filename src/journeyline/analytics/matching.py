@@ -52,7 +52,9 @@ def _escape(c: str) -> str:
     return c
 
 
-def matcher_sql(d: Dialect, matcher: EventMatcher, props: dict[str, str], event_col: str = "event") -> str:
+def matcher_sql(
+    d: Dialect, matcher: EventMatcher, props: dict[str, str], event_col: str = "event"
+) -> str:
     """SQL that is true for the events this matcher selects."""
     if matcher.match == "exact":
         cond = f"{event_col} = {d.lit(matcher.event)}"
@@ -62,7 +64,9 @@ def matcher_sql(d: Dialect, matcher: EventMatcher, props: dict[str, str], event_
         try:
             re.compile(matcher.event)
         except re.error as error:
-            raise InvalidInput(f"regular expression '{matcher.event}' is invalid ({error})") from error
+            raise InvalidInput(
+                f"regular expression '{matcher.event}' is invalid ({error})"
+            ) from error
         cond = d.regex(event_col, f"^(?:{matcher.event})$")
     for prop, value in sorted(matcher.where.items()):
         if prop not in props:
@@ -102,11 +106,15 @@ def parse_alternative(text: str) -> EventMatcher:
         consumed = 0
         for m in _FILTER.finditer(rest):
             if m.start() != consumed:
-                raise InvalidInput(f"funnel step '{text}': write filters as name[prop=value][prop=value]")
+                raise InvalidInput(
+                    f"funnel step '{text}': write filters as name[prop=value][prop=value]"
+                )
             where[m.group(1).strip()] = m.group(2).strip()
             consumed = m.end()
         if consumed != len(rest):
-            raise InvalidInput(f"funnel step '{text}': write filters as name[prop=value][prop=value]")
+            raise InvalidInput(
+                f"funnel step '{text}': write filters as name[prop=value][prop=value]"
+            )
     head = head.strip()
     if not head:
         raise InvalidInput(f"funnel step '{text}' names no event")
@@ -117,20 +125,45 @@ def parse_alternative(text: str) -> EventMatcher:
     return EventMatcher(event=head, where=where)
 
 
+def split_outside(text: str, sep: str) -> list[str]:
+    """Split on `sep`, except inside `/regex/` and `[prop=value]`."""
+    parts: list[str] = []
+    current: list[str] = []
+    in_regex, depth = False, 0
+    for c in text:
+        if c == "/" and depth == 0 and (in_regex or not "".join(current).strip()):
+            in_regex = not in_regex
+        elif c == "[" and not in_regex:
+            depth += 1
+        elif c == "]" and not in_regex and depth:
+            depth -= 1
+        if c == sep and not in_regex and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(c)
+    parts.append("".join(current))
+    return parts
+
+
 def parse_steps(text: str) -> list[StepSpec]:
     """Funnel steps from `a,b|c,?d`: commas separate steps, `|` separates alternatives."""
     steps: list[StepSpec] = []
-    for raw in text.split(","):
+    for raw in split_outside(text, ","):
         part = raw.strip()
         if not part:
-            raise InvalidInput(f"funnel steps '{text}' have an empty step; separate steps with single commas")
+            raise InvalidInput(
+                f"funnel steps '{text}' have an empty step; separate steps with single commas"
+            )
         optional = part.startswith("?")
         if optional:
             part = part[1:].strip()
-        matchers = [parse_alternative(a) for a in part.split("|")]
+        matchers = [parse_alternative(a) for a in split_outside(part, "|")]
         steps.append(StepSpec(label=part, matchers=matchers, optional=optional))
     if len(steps) < 2:
-        raise InvalidInput("a funnel needs at least two steps, e.g. --steps 'view,cart|wishlist,purchase'")
+        raise InvalidInput(
+            "a funnel needs at least two steps, e.g. --steps 'view,cart|wishlist,purchase'"
+        )
     if steps[0].optional:
         raise InvalidInput("the first funnel step cannot be optional")
     if steps[-1].optional:

@@ -115,7 +115,9 @@ class TransitionsResult:
         }
 
 
-def transitions(log: EventLog, *, collapse_loops: bool = False, start_end: bool = True) -> TransitionsResult:
+def transitions(
+    log: EventLog, *, collapse_loops: bool = False, start_end: bool = True
+) -> TransitionsResult:
     """Transitions between consecutive events of a unit (the directly-follows graph).
 
     count: how many times `from` is directly followed by `to`; units: distinct units
@@ -129,7 +131,9 @@ def transitions(log: EventLog, *, collapse_loops: bool = False, start_end: bool 
     """
     where = " WHERE next_event IS NULL OR next_event <> event" if collapse_loops else ""
     if not start_end:
-        where = " WHERE next_event IS NOT NULL" + (" AND next_event <> event" if collapse_loops else "")
+        where = " WHERE next_event IS NOT NULL" + (
+            " AND next_event <> event" if collapse_loops else ""
+        )
     gap = "(next_t - t)"
     rows = log.engine.fetch(
         f"SELECT event, next_event, COUNT(*), COUNT(DISTINCT unit), {time_stats(log, gap)} "
@@ -301,7 +305,15 @@ def dwell(log: EventLog) -> DwellResult:
         f"{time_stats(log, 'dw')}, SUM(dw) FROM (SELECT unit, event, {expr} AS dw FROM ev) x GROUP BY event"
     )
     items = [
-        Dwell(str(e), int(n), int(u), seconds(med), seconds(p95), seconds(mean), seconds(total or 0) or 0.0)
+        Dwell(
+            str(e),
+            int(n),
+            int(u),
+            seconds(med),
+            seconds(p95),
+            seconds(mean),
+            seconds(total or 0) or 0.0,
+        )
         for e, n, u, med, p95, mean, total in rows
     ]
     items.sort(key=lambda w: (-(w.median_seconds if w.median_seconds is not None else -1), w.name))
@@ -356,7 +368,9 @@ def breakdown(log: EventLog, prop: str, *, limit: int = 8) -> BreakdownResult:
     ranked.sort(key=lambda r: (-int(r[1]), str(r[0])))
     keep = [str(v) for v, _ in ranked[:limit]]
     mapping = (
-        "CASE " + " ".join(f"WHEN {col} = {d.lit(v)} THEN {d.lit(v)}" for v in keep) + " " if keep else "CASE "
+        "CASE " + " ".join(f"WHEN {col} = {d.lit(v)} THEN {d.lit(v)}" for v in keep) + " "
+        if keep
+        else "CASE "
     ) + f"WHEN {col} IS NULL THEN {d.lit(NONE_VALUE)} ELSE {d.lit(OTHER)} END"
     rows = log.engine.fetch(
         f"SELECT event, v, COUNT(*), COUNT(DISTINCT unit) FROM (SELECT event, unit, {mapping} AS v FROM ev) x "
@@ -364,7 +378,9 @@ def breakdown(log: EventLog, prop: str, *, limit: int = 8) -> BreakdownResult:
     )
     totals = {
         str(e): (int(n), int(u))
-        for e, n, u in log.engine.fetch("SELECT event, COUNT(*), COUNT(DISTINCT unit) FROM ev GROUP BY event")
+        for e, n, u in log.engine.fetch(
+            "SELECT event, COUNT(*), COUNT(DISTINCT unit) FROM ev GROUP BY event"
+        )
     }
     values = list(keep)
     if len(ranked) > limit:
@@ -381,7 +397,9 @@ def breakdown(log: EventLog, prop: str, *, limit: int = 8) -> BreakdownResult:
         }
     order = {v: i for i, v in enumerate(values)}
     items = [
-        BreakdownRow(e, totals[e][0], totals[e][1], dict(sorted(vals.items(), key=lambda kv: order[kv[0]])))
+        BreakdownRow(
+            e, totals[e][0], totals[e][1], dict(sorted(vals.items(), key=lambda kv: order[kv[0]]))
+        )
         for e, vals in by_event.items()
     ]
     items.sort(key=lambda r: (-r.units, r.event))

@@ -93,7 +93,9 @@ def overlay(
     d = log.engine.dialect
     journey = journey.model_copy(deep=True)
     steps: list[tuple[Stage, Step, str]] = [
-        (stage, step, matchers_sql(d, step.events, log.props)) for stage, step in journey.iter_steps() if step.events
+        (stage, step, matchers_sql(d, step.events, log.props))
+        for stage, step in journey.iter_steps()
+        if step.events
     ]
     without = [step.name for _, step in journey.iter_steps() if not step.events]
     stages: list[tuple[Stage, str]] = []
@@ -101,7 +103,9 @@ def overlay(
         conds = [c for st, _, c in steps if st is stage]
         if conds:
             stages.append((stage, "(" + " OR ".join(conds) + ")"))
-    measured_steps = _measure(log, [(step.id, step.name, c) for _, step, c in steps], per_unit_dwell=False)
+    measured_steps = _measure(
+        log, [(step.id, step.name, c) for _, step, c in steps], per_unit_dwell=False
+    )
     measured_stages = _measure(log, [(st.id, st.name, c) for st, c in stages], per_unit_dwell=True)
     for (stage, step, _), m in zip(steps, measured_steps, strict=True):
         m.kind, m.stage = "step", stage.name
@@ -113,7 +117,9 @@ def overlay(
     rows = log.engine.fetch(
         f"SELECT event, COUNT(DISTINCT unit), COUNT(*) FROM ev WHERE NOT ({any_cond}) GROUP BY event"
     )
-    unmapped = [UnmappedEvent(str(e), int(u), share(int(u), log.total_units), int(n)) for e, u, n in rows]
+    unmapped = [
+        UnmappedEvent(str(e), int(u), share(int(u), log.total_units), int(n)) for e, u, n in rows
+    ]
     unmapped_events = sum(u.events for u in unmapped)
     unmapped = [u for u in unmapped if u.share >= unmapped_min_share]
     unmapped.sort(key=lambda u: (-u.units, u.event))
@@ -131,7 +137,9 @@ def overlay(
     return journey, result
 
 
-def _measure(log: EventLog, items: list[tuple[str, str, str]], *, per_unit_dwell: bool) -> list[MeasuredElement]:
+def _measure(
+    log: EventLog, items: list[tuple[str, str, str]], *, per_unit_dwell: bool
+) -> list[MeasuredElement]:
     """Reach, events, conversion to the next item, dwell and channel mix for each (id, name, condition)."""
     if not items:
         return []
@@ -144,7 +152,11 @@ def _measure(log: EventLog, items: list[tuple[str, str, str]], *, per_unit_dwell
     )
     aggs = []
     for i in range(len(items)):
-        conv = f"SUM(CASE WHEN f{i} IS NOT NULL AND l{i + 1} > f{i} THEN 1 ELSE 0 END)" if i + 1 < len(items) else "0"
+        conv = (
+            f"SUM(CASE WHEN f{i} IS NOT NULL AND l{i + 1} > f{i} THEN 1 ELSE 0 END)"
+            if i + 1 < len(items)
+            else "0"
+        )
         aggs.append(f"COUNT(f{i}), SUM(n{i}), {conv}")
         if per_unit_dwell:
             aggs.append(f"{d.quantile(f'd{i}', 0.5)}, {d.quantile(f'd{i}', 0.95)}")

@@ -80,7 +80,9 @@ class EventLog:
         """The `ev` column that holds a property; an error names the kept ones."""
         if name not in self.props:
             kept = ", ".join(self.props) or "none"
-            raise InvalidInput(f"property '{name}' was not read from the log (kept: {kept}); add --prop {name}")
+            raise InvalidInput(
+                f"property '{name}' was not read from the log (kept: {kept}); add --prop {name}"
+            )
         return self.props[name]
 
     def summary(self) -> dict[str, object]:
@@ -193,7 +195,9 @@ def _time_exprs(d: Dialect, col: str, kind: str, unit: TimeUnit) -> tuple[str, s
     if kind in {"timestamp", "timestamptz"}:
         return d.epoch_us(col), "2"
     if kind in {"integer", "float"}:
-        return _numeric_us(d, f"CAST({col} AS DOUBLE)", f"CAST({col} AS BIGINT)", kind == "float", unit), "2"
+        return _numeric_us(
+            d, f"CAST({col} AS DOUBLE)", f"CAST({col} AS BIGINT)", kind == "float", unit
+        ), "2"
     text = f"TRIM(CAST({col} AS {d.string_type}))"
     numeric = _numeric_us(
         d, f"CAST({text} AS DOUBLE)", f"CAST({text} AS BIGINT)", None, unit, text=text
@@ -210,7 +214,12 @@ def _time_exprs(d: Dialect, col: str, kind: str, unit: TimeUnit) -> tuple[str, s
 
 
 def _numeric_us(
-    d: Dialect, as_double: str, as_bigint: str, is_float: bool | None, unit: TimeUnit, text: str | None = None
+    d: Dialect,
+    as_double: str,
+    as_bigint: str,
+    is_float: bool | None,
+    unit: TimeUnit,
+    text: str | None = None,
 ) -> str:
 
     def scaled(u: TimeUnit) -> str:
@@ -254,7 +263,8 @@ def _check_parsed(engine: Engine, path: Path, cols: Columns, src: str) -> list[s
             f"JOIN {src} s ON s.__seq = p.seq WHERE p.t IS NULL ORDER BY p.seq LIMIT 3"
         )
         shown = "; ".join(
-            f"row {int(seq) + 1}: {'(empty)' if raw is None else repr(raw)}" for seq, raw in examples
+            f"row {int(seq) + 1}: {'(empty)' if raw is None else repr(raw)}"
+            for seq, raw in examples
         )
         raise InvalidInput(
             f"{path}: {bad} of {rows} timestamps in column '{cols.time}' cannot be read ({shown}); "
@@ -274,5 +284,7 @@ def _check_parsed(engine: Engine, path: Path, cols: Columns, src: str) -> list[s
     if no_unit:
         warnings.append(f"{no_unit} events have no unit ('{cols.unit}' empty) and are left out")
     if no_event:
-        warnings.append(f"{no_event} events have no event name ('{cols.event}' empty) and are left out")
+        warnings.append(
+            f"{no_event} events have no event name ('{cols.event}' empty) and are left out"
+        )
     return warnings

@@ -49,7 +49,9 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset("generic", ("user_id",), "event", "timestamp", description="user_id, event, timestamp"),
+        Preset(
+            "generic", ("user_id",), "event", "timestamp", description="user_id, event, timestamp"
+        ),
         Preset(
             "ga4",
             ("user_pseudo_id",),
@@ -65,7 +67,9 @@ PRESETS: dict[str, Preset] = {
             "timestamp",
             description="user_id (or anonymous_id), event, timestamp",
         ),
-        Preset("mixpanel", ("distinct_id",), "event", "time", description="distinct_id, event, time"),
+        Preset(
+            "mixpanel", ("distinct_id",), "event", "time", description="distinct_id, event, time"
+        ),
         Preset(
             "amplitude",
             ("user_id",),

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from journeyline import analytics as an
 from journeyline.analytics.overlay import DEFAULT_RARE_SHARE, DEFAULT_UNMAPPED_SHARE
@@ -72,30 +73,70 @@ class LogOptions:
 
 
 _COMMON: list[tuple[str, Any, Any]] = [
-    ("preset", str | None, typer.Option(None, "--preset", help=f"Column layout: {', '.join(an.PRESETS)}.")),
-    ("engine", an.EngineName, typer.Option(an.EngineName.duckdb, "--engine", help="duckdb (embedded) or spark.")),
+    (
+        "preset",
+        str | None,
+        typer.Option(None, "--preset", help=f"Column layout: {', '.join(an.PRESETS)}."),
+    ),
+    (
+        "engine",
+        an.EngineName,
+        typer.Option(an.EngineName.duckdb, "--engine", help="duckdb (embedded) or spark."),
+    ),
     ("spark_master", str, typer.Option("local[2]", "--spark-master", help="Spark master URL.")),
-    ("unit_col", str | None, typer.Option(None, "--unit-col", help="Column naming the unit (user or case).")),
+    (
+        "unit_col",
+        str | None,
+        typer.Option(None, "--unit-col", help="Column naming the unit (user or case)."),
+    ),
     ("event_col", str | None, typer.Option(None, "--event-col", help="Column naming the event.")),
-    ("time_col", str | None, typer.Option(None, "--time-col", help="Column holding the timestamp.")),
+    (
+        "time_col",
+        str | None,
+        typer.Option(None, "--time-col", help="Column holding the timestamp."),
+    ),
     (
         "time_unit",
         an.TimeUnit,
-        typer.Option(an.TimeUnit.auto, "--time-unit", help="Numeric timestamps are s, ms, us or ns (auto: by size)."),
+        typer.Option(
+            an.TimeUnit.auto,
+            "--time-unit",
+            help="Numeric timestamps are s, ms, us or ns (auto: by size).",
+        ),
     ),
     (
         "unit",
         an.UnitKind | None,
-        typer.Option(None, "--unit", help="Count by user, case or session (default: the preset's)."),
+        typer.Option(
+            None, "--unit", help="Count by user, case or session (default: the preset's)."
+        ),
     ),
-    ("session_col", str | None, typer.Option(None, "--session-col", help="Column naming sessions (implies --unit session).")),
+    (
+        "session_col",
+        str | None,
+        typer.Option(
+            None, "--session-col", help="Column naming sessions (implies --unit session)."
+        ),
+    ),
     (
         "session_timeout",
         str,
-        typer.Option("30m", "--session-timeout", help="Inactivity that ends a session, e.g. 30m; 'none' for no split."),
+        typer.Option(
+            "30m",
+            "--session-timeout",
+            help="Inactivity that ends a session, e.g. 30m; 'none' for no split.",
+        ),
     ),
-    ("channel_col", str | None, typer.Option(None, "--channel-col", help="Property holding the channel.")),
-    ("prop", list[str], typer.Option([], "--prop", help="Keep this property column too (repeatable).")),
+    (
+        "channel_col",
+        str | None,
+        typer.Option(None, "--channel-col", help="Property holding the channel."),
+    ),
+    (
+        "prop",
+        list[str],
+        typer.Option([], "--prop", help="Keep this property column too (repeatable)."),
+    ),
     ("fmt", OutputFormat, FORMAT_OPTION),
 ]
 
@@ -139,10 +180,17 @@ def _phases(fmt: OutputFormat) -> Iterator[Callable[[str], None]]:
 
 
 @contextmanager
-def _loaded(events: Path, opts: LogOptions, *props: str) -> Iterator[tuple[an.EventLog, Callable[[str], None]]]:
+def _loaded(
+    events: Path, opts: LogOptions, *props: str
+) -> Iterator[tuple[an.EventLog, Callable[[str], None]]]:
     with reporting_errors(opts.fmt), _phases(opts.fmt) as say:
-        say(f"reading {events.name}" + (f" on Spark ({opts.spark_master})" if opts.engine == an.EngineName.spark else ""))
-        with an.open_log(events, opts.spec(*props), engine=opts.engine, spark_master=opts.spark_master) as log:
+        say(
+            f"reading {events.name}"
+            + (f" on Spark ({opts.spark_master})" if opts.engine == an.EngineName.spark else "")
+        )
+        with an.open_log(
+            events, opts.spec(*props), engine=opts.engine, spark_master=opts.spark_master
+        ) as log:
             for message in log.warnings:
                 warn(message)
             yield log, say
@@ -176,9 +224,16 @@ def _table(*columns: str) -> Table:
     return table
 
 
+def _add(table: Table, *cells: str) -> None:
+    """A row of plain text: event names are data, never markup."""
+    table.add_row(*[Text(c) for c in cells])
+
+
 def _shown(items: list[Any], limit: int, what: str) -> list[Any]:
     if len(items) > limit:
-        console.print(f"… {len(items) - limit} more {what} (use --format json for all)", markup=False)
+        console.print(
+            f"… {len(items) - limit} more {what} (use --format json for all)", markup=False
+        )
     return items[:limit]
 
 
@@ -194,7 +249,7 @@ def reach_cmd(events: Path = EVENTS_ARG, *, opts: LogOptions) -> None:
     _header(result.log)
     table = _table("event", "units", "share", "events")
     for r in result.events:
-        table.add_row(r.event, str(r.units), _pct(r.share), str(r.events))
+        _add(table, r.event, str(r.units), _pct(r.share), str(r.events))
     console.print(table)
 
 
@@ -202,8 +257,12 @@ def reach_cmd(events: Path = EVENTS_ARG, *, opts: LogOptions) -> None:
 @log_command
 def transitions_cmd(
     events: Path = EVENTS_ARG,
-    collapse_loops: bool = typer.Option(False, "--collapse-loops", help="Count a run of repeats as one node."),
-    start_end: bool = typer.Option(True, "--start-end/--no-start-end", help="Report [start] and [end] edges."),
+    collapse_loops: bool = typer.Option(
+        False, "--collapse-loops", help="Count a run of repeats as one node."
+    ),
+    start_end: bool = typer.Option(
+        True, "--start-end/--no-start-end", help="Report [start] and [end] edges."
+    ),
     top: int | None = typer.Option(None, "--top", help="Keep the N most frequent transitions."),
     *,
     opts: LogOptions,
@@ -220,8 +279,16 @@ def transitions_cmd(
     table = _table("from", "to", "count", "units", "share", "median", "p95")
     for t in _shown(result.transitions, 40, "transitions"):
         loop = " (loop)" if t.self_loop else ""
-        table.add_row(t.source, t.target + loop, str(t.count), str(t.units), _pct(t.share),
-                      _dur(t.median_seconds), _dur(t.p95_seconds))
+        _add(
+            table,
+            t.source,
+            t.target + loop,
+            str(t.count),
+            str(t.units),
+            _pct(t.share),
+            _dur(t.median_seconds),
+            _dur(t.p95_seconds),
+        )
     console.print(table)
 
 
@@ -229,8 +296,12 @@ def transitions_cmd(
 @log_command
 def variants_cmd(
     events: Path = EVENTS_ARG,
-    collapse: bool = typer.Option(False, "--collapse", help="Collapse consecutive repeats (a,a,b is a,b)."),
-    max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Cut paths after N steps."),
+    collapse: bool = typer.Option(
+        False, "--collapse", help="Collapse consecutive repeats (a,a,b is a,b)."
+    ),
+    max_steps: int | None = typer.Option(
+        None, "--max-steps", min=1, help="Cut paths after N steps."
+    ),
     top: int | None = typer.Option(None, "--top", min=1, help="Keep the N most common variants."),
     *,
     opts: LogOptions,
@@ -242,10 +313,13 @@ def variants_cmd(
     if opts.fmt == OutputFormat.json:
         return print_json(result.to_dict())
     _header(result.log)
-    console.print(f"{result.total_variants} variants" + (" (repeats collapsed)" if collapse else ""), markup=False)
+    console.print(
+        f"{result.total_variants} variants" + (" (repeats collapsed)" if collapse else ""),
+        markup=False,
+    )
     table = _table("units", "share", "path")
     for v in _shown(result.variants, 30, "variants"):
-        table.add_row(str(v.units), _pct(v.share), " → ".join(v.path))
+        _add(table, str(v.units), _pct(v.share), " → ".join(v.path))
     table.columns[0].justify = "right"
     table.columns[2].justify = "left"
     console.print(table)
@@ -259,11 +333,23 @@ def _parse_window(window: str) -> float | None:
 @log_command
 def funnel_cmd(
     events: Path = EVENTS_ARG,
-    steps: str = typer.Option(..., "--steps", help="Steps in order, comma-separated; a|b for either; ?step optional; name[prop=value]."),
-    window: str = typer.Option("14d", "--window", help="Conversion window from the step-1 event, e.g. 30m, 14d; 'none'."),
-    mode: an.FunnelMode = typer.Option(an.FunnelMode.ordered, "--mode", help="ordered, strict or unordered."),
-    first_only: bool = typer.Option(False, "--first-only", help="Only each unit's first step-1 event starts an attempt."),
-    exclude: list[str] = typer.Option([], "--exclude", help="Exclusion event, EVENT or EVENT@FROM-TO (repeatable)."),
+    steps: str = typer.Option(
+        ...,
+        "--steps",
+        help="Steps in order, comma-separated; a|b for either; ?step optional; name[prop=value].",
+    ),
+    window: str = typer.Option(
+        "14d", "--window", help="Conversion window from the step-1 event, e.g. 30m, 14d; 'none'."
+    ),
+    mode: an.FunnelMode = typer.Option(
+        an.FunnelMode.ordered, "--mode", help="ordered, strict or unordered."
+    ),
+    first_only: bool = typer.Option(
+        False, "--first-only", help="Only each unit's first step-1 event starts an attempt."
+    ),
+    exclude: list[str] = typer.Option(
+        [], "--exclude", help="Exclusion event, EVENT or EVENT@FROM-TO (repeatable)."
+    ),
     *,
     opts: LogOptions,
 ) -> None:
@@ -272,10 +358,20 @@ def funnel_cmd(
         parsed = an.parse_steps(steps)
         exclusions = [an.parse_exclusion(x) for x in exclude]
         window_seconds = _parse_window(window)
-        props = [p for s in [*parsed, *exclusions] for m in s.matchers for p in m.where]
+        matchers = [m for s in parsed for m in s.matchers] + [
+            m for x in exclusions for m in x.matchers
+        ]
+        props = [p for m in matchers for p in m.where]
     with _loaded(events, opts, *props) as (log, say):
         say("funnel")
-        result = an.funnel(log, parsed, window_seconds=window_seconds, mode=mode, first_only=first_only, exclusions=exclusions)
+        result = an.funnel(
+            log,
+            parsed,
+            window_seconds=window_seconds,
+            mode=mode,
+            first_only=first_only,
+            exclusions=exclusions,
+        )
     if opts.fmt == OutputFormat.json:
         return print_json(result.to_dict())
     _header(result.log)
@@ -284,12 +380,29 @@ def funnel_cmd(
         f"({_pct(result.conversion)}); median time to convert {_dur(result.time_to_convert['median_seconds']) or '–'}",
         markup=False,
     )
-    table = _table("step", "units", "of step 1", "of previous", "of all units", "median from previous", "dropped", "then did")
+    table = _table(
+        "step",
+        "units",
+        "of step 1",
+        "of previous",
+        "of all units",
+        "median from previous",
+        "dropped",
+        "then did",
+    )
     for s in result.steps:
         nxt = ", ".join(f"{n.event} ({n.units})" for n in s.dropoff_next_events[:3])
-        table.add_row(s.name + (" (optional)" if s.optional else ""), str(s.count), _pct(s.rate_overall),
-                      _pct(s.rate_step), _pct(s.share_of_all), _dur(s.median_seconds_from_previous),
-                      str(s.dropoff) if s.dropoff else "", nxt)
+        _add(
+            table,
+            s.name + (" (optional)" if s.optional else ""),
+            str(s.count),
+            _pct(s.rate_overall),
+            _pct(s.rate_step),
+            _pct(s.share_of_all),
+            _dur(s.median_seconds_from_previous),
+            str(s.dropoff) if s.dropoff else "",
+            nxt,
+        )
     console.print(table)
 
 
@@ -305,7 +418,15 @@ def dwell_cmd(events: Path = EVENTS_ARG, *, opts: LogOptions) -> None:
     _header(result.log)
     table = _table("event", "count", "units", "median", "p95", "mean")
     for w in result.events:
-        table.add_row(w.name, str(w.count), str(w.units), _dur(w.median_seconds), _dur(w.p95_seconds), _dur(w.mean_seconds))
+        _add(
+            table,
+            w.name,
+            str(w.count),
+            str(w.units),
+            _dur(w.median_seconds),
+            _dur(w.p95_seconds),
+            _dur(w.mean_seconds),
+        )
     console.print(table)
 
 
@@ -313,8 +434,12 @@ def dwell_cmd(events: Path = EVENTS_ARG, *, opts: LogOptions) -> None:
 @log_command
 def breakdown_cmd(
     events: Path = EVENTS_ARG,
-    by: str | None = typer.Option(None, "--by", help="Property to break down by (default: --channel-col)."),
-    limit: int = typer.Option(8, "--limit", min=1, help="Values shown by name; the rest are 'Other'."),
+    by: str | None = typer.Option(
+        None, "--by", help="Property to break down by (default: --channel-col)."
+    ),
+    limit: int = typer.Option(
+        8, "--limit", min=1, help="Values shown by name; the rest are 'Other'."
+    ),
     *,
     opts: LogOptions,
 ) -> None:
@@ -322,7 +447,9 @@ def breakdown_cmd(
     with reporting_errors(opts.fmt):
         prop = by or opts.channel_col
         if not prop:
-            raise InvalidInput("name the property to break down by: --by PROPERTY (or --channel-col)")
+            raise InvalidInput(
+                "name the property to break down by: --by PROPERTY (or --channel-col)"
+            )
     with _loaded(events, opts, prop) as (log, say):
         say("breakdown")
         result = an.breakdown(log, prop, limit=limit)
@@ -331,7 +458,12 @@ def breakdown_cmd(
     _header(result.log)
     table = _table("event", "units", *result.values)
     for r in result.events:
-        table.add_row(r.event, str(r.units), *[_pct(r.values.get(v, {}).get("share", 0.0)) for v in result.values])
+        _add(
+            table,
+            r.event,
+            str(r.units),
+            *[_pct(r.values.get(v, {}).get("share", 0.0)) for v in result.values],
+        )
     console.print(table)
 
 
@@ -345,11 +477,21 @@ def loops_cmd(events: Path = EVENTS_ARG, *, opts: LogOptions) -> None:
     if opts.fmt == OutputFormat.json:
         return print_json(result.to_dict())
     _header(result.log)
-    console.print(f"{result.looping_units} units ({_pct(result.looping_share)}) repeat an event", markup=False)
+    console.print(
+        f"{result.looping_units} units ({_pct(result.looping_share)}) repeat an event", markup=False
+    )
     table = _table("event", "units", "repeating", "share", "self-loops", "returns", "max per unit")
     for r in result.events:
-        table.add_row(r.event, str(r.units), str(r.repeating_units), _pct(r.revisit_share), str(r.self_loops),
-                      str(r.returns), str(r.max_per_unit))
+        _add(
+            table,
+            r.event,
+            str(r.units),
+            str(r.repeating_units),
+            _pct(r.revisit_share),
+            str(r.self_loops),
+            str(r.returns),
+            str(r.max_per_unit),
+        )
     console.print(table)
 
 
@@ -357,9 +499,17 @@ def loops_cmd(events: Path = EVENTS_ARG, *, opts: LogOptions) -> None:
 @log_command
 def attribution_cmd(
     events: Path = EVENTS_ARG,
-    conversion: str = typer.Option(..., "--conversion", help="The conversion event (a|b, name[prop=value])."),
-    touchpoint_col: str | None = typer.Option(None, "--touchpoint-col", help="Attribute to this property (e.g. the channel) instead of events."),
-    lookback: str = typer.Option("none", "--lookback", help="Only touchpoints this long before the conversion, e.g. 30d."),
+    conversion: str = typer.Option(
+        ..., "--conversion", help="The conversion event (a|b, name[prop=value])."
+    ),
+    touchpoint_col: str | None = typer.Option(
+        None,
+        "--touchpoint-col",
+        help="Attribute to this property (e.g. the channel) instead of events.",
+    ),
+    lookback: str = typer.Option(
+        "none", "--lookback", help="Only touchpoints this long before the conversion, e.g. 30d."
+    ),
     half_life: str = typer.Option("7d", "--half-life", help="Half-life of the time-decay model."),
     *,
     opts: LogOptions,
@@ -371,10 +521,18 @@ def attribution_cmd(
         half = an.parse_duration(half_life, "half-life")
         if half is None:
             raise InvalidInput("the half-life needs a duration, e.g. 7d")
-        props = [p for m in spec.matchers for p in m.where] + ([touchpoint_col] if touchpoint_col else [])
+        props = [p for m in spec.matchers for p in m.where] + (
+            [touchpoint_col] if touchpoint_col else []
+        )
     with _loaded(events, opts, *props) as (log, say):
         say("attribution")
-        result = an.attribution(log, spec, touchpoint=touchpoint_col, lookback_seconds=lookback_s, half_life_seconds=half)
+        result = an.attribution(
+            log,
+            spec,
+            touchpoint=touchpoint_col,
+            lookback_seconds=lookback_s,
+            half_life_seconds=half,
+        )
     if opts.fmt == OutputFormat.json:
         return print_json(result.to_dict())
     _header(result.log)
@@ -383,24 +541,46 @@ def attribution_cmd(
         f"{result.direct} direct",
         markup=False,
     )
-    table = _table(result.touchpoint, "first", "last", "linear", "time-decay", "position", "data-driven")
+    table = _table(
+        result.touchpoint, "first", "last", "linear", "time-decay", "position", "data-driven"
+    )
     for c in result.touchpoints:
-        table.add_row(c.touchpoint, f"{c.first:.1f}", f"{c.last:.1f}", f"{c.linear:.1f}", f"{c.time_decay:.1f}",
-                      f"{c.position_based:.1f}", f"{c.data_driven:.1f}")
+        _add(
+            table,
+            c.touchpoint,
+            f"{c.first:.1f}",
+            f"{c.last:.1f}",
+            f"{c.linear:.1f}",
+            f"{c.time_decay:.1f}",
+            f"{c.position_based:.1f}",
+            f"{c.data_driven:.1f}",
+        )
     console.print(table)
 
 
 @events_app.command("overlay")
 @log_command
 def overlay_cmd(
-    map_file: Path = typer.Argument(..., metavar="MAP", help="Map or workspace file whose steps declare events."),
+    map_file: Path = typer.Argument(
+        ..., metavar="MAP", help="Map or workspace file whose steps declare events."
+    ),
     events: Path = EVENTS_ARG,
-    output: Path = typer.Option(..., "--output", "-o", help="Where to write the map with measured figures."),
-    map_id: str | None = typer.Option(None, "--map", help="Which map, when the file holds several."),
-    unmapped_share: float = typer.Option(DEFAULT_UNMAPPED_SHARE, "--unmapped-share",
-                                         help="Report unmapped events done by at least this share of units."),
-    rare_share: float = typer.Option(DEFAULT_RARE_SHARE, "--rare-share",
-                                     help="Report steps reached by fewer than this share of units."),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="Where to write the map with measured figures."
+    ),
+    map_id: str | None = typer.Option(
+        None, "--map", help="Which map, when the file holds several."
+    ),
+    unmapped_share: float = typer.Option(
+        DEFAULT_UNMAPPED_SHARE,
+        "--unmapped-share",
+        help="Report unmapped events done by at least this share of units.",
+    ),
+    rare_share: float = typer.Option(
+        DEFAULT_RARE_SHARE,
+        "--rare-share",
+        help="Report steps reached by fewer than this share of units.",
+    ),
     *,
     opts: LogOptions,
 ) -> None:
@@ -416,7 +596,9 @@ def overlay_cmd(
             )
     with _loaded(events, opts, *an.props_for_map(journey)) as (log, say):
         say("overlay")
-        measured, result = an.overlay(log, journey, unmapped_min_share=unmapped_share, rare_max_share=rare_share)
+        measured, result = an.overlay(
+            log, journey, unmapped_min_share=unmapped_share, rare_max_share=rare_share
+        )
     with reporting_errors(opts.fmt):
         workspace.maps = [measured if m.id == journey.id else m for m in workspace.maps]
         for diagnostic in save_workspace(workspace, output):
@@ -426,13 +608,26 @@ def overlay_cmd(
     _header(result.log)
     table = _table("step", "stage", "units", "share", "conversion", "median dwell")
     for s in result.steps:
-        table.add_row(s.name, s.stage or "", str(s.units), _pct(s.share), _pct(s.conversion), _dur(s.median_seconds))
+        _add(
+            table,
+            s.name,
+            s.stage or "",
+            str(s.units),
+            _pct(s.share),
+            _pct(s.conversion),
+            _dur(s.median_seconds),
+        )
     console.print(table)
     console.print(f"{_pct(result.mapped_event_share)} of events match a step", markup=False)
     for u in result.unmapped_events:
-        console.print(f"undocumented touchpoint: {u.event} ({u.units} units, {_pct(u.share)}) matches no step", markup=False)
+        console.print(
+            f"undocumented touchpoint: {u.event} ({u.units} units, {_pct(u.share)}) matches no step",
+            markup=False,
+        )
     for r in result.rare_steps:
-        console.print(f"rarely reached: step '{r.name}' ({r.units} units, {_pct(r.share)})", markup=False)
+        console.print(
+            f"rarely reached: step '{r.name}' ({r.units} units, {_pct(r.share)})", markup=False
+        )
     for name in result.steps_without_events:
         console.print(f"not measured: step '{name}' declares no events", markup=False)
     console.print(f"wrote {output}", markup=False)
@@ -444,11 +639,15 @@ def _pick_map(workspace: Any, map_id: str | None, path: Path) -> Any:
     if map_id is None:
         if len(workspace.maps) > 1:
             ids = ", ".join(m.id for m in workspace.maps)
-            raise InvalidInput(f"{path}: holds {len(workspace.maps)} maps; choose one with --map ({ids})")
+            raise InvalidInput(
+                f"{path}: holds {len(workspace.maps)} maps; choose one with --map ({ids})"
+            )
         return workspace.maps[0]
     found = workspace.journey(map_id)
     if found is None:
-        raise InvalidInput(f"{path}: no map '{map_id}' (maps: {', '.join(m.id for m in workspace.maps)})")
+        raise InvalidInput(
+            f"{path}: no map '{map_id}' (maps: {', '.join(m.id for m in workspace.maps)})"
+        )
     return found
 
 
@@ -457,9 +656,13 @@ def _pick_map(workspace: Any, map_id: str | None, path: Path) -> Any:
 def discover_cmd(
     events: Path = EVENTS_ARG,
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the draft map."),
-    coverage: float = typer.Option(0.8, "--coverage", help="Take dominant paths until they cover this share of units."),
+    coverage: float = typer.Option(
+        0.8, "--coverage", help="Take dominant paths until they cover this share of units."
+    ),
     max_paths: int = typer.Option(20, "--max-paths", min=1, help="At most this many paths."),
-    min_share: float = typer.Option(0.05, "--min-share", help="Keep events done by at least this share of units on those paths."),
+    min_share: float = typer.Option(
+        0.05, "--min-share", help="Keep events done by at least this share of units on those paths."
+    ),
     name: str | None = typer.Option(None, "--name", help="Title of the drafted map."),
     *,
     opts: LogOptions,
@@ -470,19 +673,30 @@ def discover_cmd(
 
     with _loaded(events, opts) as (log, say):
         say("discover")
-        found = an.discover(log, coverage=coverage, max_paths=max_paths, min_share=min_share, name=name)
+        found = an.discover(
+            log, coverage=coverage, max_paths=max_paths, min_share=min_share, name=name
+        )
     with reporting_errors(opts.fmt):
-        for diagnostic in save_workspace(Workspace(name=found.journey.name, maps=[found.journey]), output):
+        for diagnostic in save_workspace(
+            Workspace(name=found.journey.name, maps=[found.journey]), output
+        ):
             warn(diagnostic.render())
     if opts.fmt == OutputFormat.json:
-        return print_json({
-            "output": str(output),
-            "coverage": found.coverage,
-            "paths": [{"path": p, "units": n} for p, n in found.paths],
-            "stages": [{"name": s.name, "steps": [st.name for st in s.steps]} for s in found.journey.stages],
-            "overlay": found.overlay.to_dict(),
-        })
-    console.print(f"{len(found.paths)} dominant paths cover {_pct(found.coverage)} of units", markup=False)
+        return print_json(
+            {
+                "output": str(output),
+                "coverage": found.coverage,
+                "paths": [{"path": p, "units": n} for p, n in found.paths],
+                "stages": [
+                    {"name": s.name, "steps": [st.name for st in s.steps]}
+                    for s in found.journey.stages
+                ],
+                "overlay": found.overlay.to_dict(),
+            }
+        )
+    console.print(
+        f"{len(found.paths)} dominant paths cover {_pct(found.coverage)} of units", markup=False
+    )
     for stage in found.journey.stages:
         console.print(f"{stage.name}: " + ", ".join(s.name for s in stage.steps), markup=False)
     console.print(f"wrote {output}", markup=False)
@@ -492,7 +706,9 @@ def discover_cmd(
 @log_command
 def report_cmd(
     events: Path = EVENTS_ARG,
-    steps: str | None = typer.Option(None, "--steps", help="Funnel steps (see `events funnel`); no funnel when left out."),
+    steps: str | None = typer.Option(
+        None, "--steps", help="Funnel steps (see `events funnel`); no funnel when left out."
+    ),
     window: str = typer.Option("14d", "--window", help="Funnel conversion window."),
     mode: an.FunnelMode = typer.Option(an.FunnelMode.ordered, "--mode", help="Funnel mode."),
     top: int | None = typer.Option(None, "--top", min=1, help="Keep the N most common variants."),
@@ -505,7 +721,14 @@ def report_cmd(
         window_seconds = _parse_window(window)
         props = [p for s in parsed or [] for m in s.matchers for p in m.where]
     with _loaded(events, opts, *props) as (log, say):
-        result = an.report(log, steps=parsed, window_seconds=window_seconds, mode=mode, top_variants=top, progress=say)
+        result = an.report(
+            log,
+            steps=parsed,
+            window_seconds=window_seconds,
+            mode=mode,
+            top_variants=top,
+            progress=say,
+        )
     if opts.fmt == OutputFormat.json:
         return print_json(result.to_dict())
     _header(result.reach.log)

@@ -27,12 +27,15 @@ def _pick_map(workspace: Workspace, map_id: str | None, path: Path) -> JourneyMa
         if len(workspace.maps) == 1:
             return workspace.maps[0]
         ids = ", ".join(m.id for m in workspace.maps)
-        raise InvalidInput(f"{path}: holds {len(workspace.maps)} maps; choose one with --map ({ids})")
+        raise InvalidInput(
+            f"{path}: holds {len(workspace.maps)} maps; choose one with --map ({ids})"
+        )
     journey = workspace.journey(map_id)
     if journey is None:
         hint = did_you_mean(map_id, [m.id for m in workspace.maps])
         raise InvalidInput(
-            f"{path}: no map with id {map_id!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+            f"{path}: no map with id {map_id!r}"
+            + (f" (did you mean {hint!r}?)" if hint else "")
             + f"; maps: {', '.join(m.id for m in workspace.maps)}"
         )
     return journey
@@ -60,18 +63,40 @@ def register(app: typer.Typer) -> None:
     @app.command("render")
     def render(
         file: Path = typer.Argument(..., help="A workspace file (.yaml, .json …) or folder."),
-        out: Path = typer.Option(..., "--out", "-o", help="Output file: .html, .svg, .png or .pdf."),
-        map_id: str | None = typer.Option(None, "--map", "-m", help="Id of the map (needed when the file holds several)."),
+        out: Path = typer.Option(
+            ..., "--out", "-o", help="Output file: .html, .svg, .png or .pdf."
+        ),
+        map_id: str | None = typer.Option(
+            None, "--map", "-m", help="Id of the map (needed when the file holds several)."
+        ),
         lanes: str | None = typer.Option(
-            None, "--lanes", help="Comma-separated lanes to show, in order (default: the map's lanes)."
+            None,
+            "--lanes",
+            help="Comma-separated lanes to show, in order (default: the map's lanes).",
         ),
-        persona: str | None = typer.Option(None, "--persona", help="Draw the map through one persona's eyes (name or id)."),
+        persona: str | None = typer.Option(
+            None, "--persona", help="Draw the map through one persona's eyes (name or id)."
+        ),
         compare: Path | None = typer.Option(
-            None, "--compare", help="A TO-BE map file: draw AS-IS and TO-BE lines and mark removed and added steps."
+            None,
+            "--compare",
+            help="A TO-BE map file: draw AS-IS and TO-BE lines and mark removed and added steps.",
         ),
-        paper: str = typer.Option("fit", "--paper", help="PDF pages: A4, A3 (landscape, split with repeated headers) or fit (one page)."),
-        width: float | None = typer.Option(None, "--width", help="Target width of the map in pixels (step columns stretch or shrink)."),
-        no_analysis: bool = typer.Option(False, "--no-analysis", help="Do not annotate the sentiment line with analysis findings."),
+        paper: str = typer.Option(
+            "fit",
+            "--paper",
+            help="PDF pages: A4, A3 (landscape, split with repeated headers) or fit (one page).",
+        ),
+        width: float | None = typer.Option(
+            None,
+            "--width",
+            help="Target width of the map in pixels (step columns stretch or shrink).",
+        ),
+        no_analysis: bool = typer.Option(
+            False,
+            "--no-analysis",
+            help="Do not annotate the sentiment line with analysis findings.",
+        ),
     ) -> None:
         """Draw a journey map as HTML, SVG, PNG or PDF."""
         from journeyline.render import render_to_file
@@ -82,7 +107,9 @@ def register(app: typer.Typer) -> None:
             to_be = None
             if compare is not None:
                 to_be = _pick_to_be(_load(compare), journey, compare)
-            lane_list = [lane.strip() for lane in lanes.split(",") if lane.strip()] if lanes else None
+            lane_list = (
+                [lane.strip() for lane in lanes.split(",") if lane.strip()] if lanes else None
+            )
             written = render_to_file(
                 workspace,
                 journey,
@@ -95,4 +122,6 @@ def register(app: typer.Typer) -> None:
                 width=width,
             )
             steps = sum(len(stage.steps) for stage in journey.stages)
-            console.print(f"Wrote {written} ({len(journey.stages)} stages, {steps} steps)", markup=False)
+            console.print(
+                f"Wrote {written} ({len(journey.stages)} stages, {steps} steps)", markup=False
+            )

@@ -76,7 +76,9 @@ def chromium() -> Iterator[Browser]:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError as error:  # pragma: no cover - playwright is a dependency
-        raise BrowserUnavailable("PNG and PDF export need the 'playwright' Python package") from error
+        raise BrowserUnavailable(
+            "PNG and PDF export need the 'playwright' Python package"
+        ) from error
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(
@@ -91,7 +93,9 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def open_page(browser: Browser, html: str, *, width: int = 1280, height: int = 800, scale: float = 1.0) -> Page:
+def open_page(
+    browser: Browser, html: str, *, width: int = 1280, height: int = 800, scale: float = 1.0
+) -> Page:
     """A page showing the given HTML, with the network refused."""
     page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
     page.route("**/*", _refuse_network)
@@ -99,7 +103,9 @@ def open_page(browser: Browser, html: str, *, width: int = 1280, height: int = 8
     return page
 
 
-def html_to_png(html: str, out: Path, *, selector: str, width: int, height: int, scale: float) -> Path:
+def html_to_png(
+    html: str, out: Path, *, selector: str, width: int, height: int, scale: float
+) -> Path:
     """Screenshot the element matching `selector` (the whole map) into a PNG file."""
     with chromium() as browser:
         page = open_page(browser, html, width=width, height=height, scale=scale)

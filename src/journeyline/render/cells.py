@@ -44,7 +44,9 @@ def badge_width(label: str, size: float = 10.0) -> float:
     return round(measure(label, size, bold=True) + 14, 1)
 
 
-def badge(x: float, y: float, label: str, cls: str, size: float = 10.0) -> tuple[list[Shape], float]:
+def badge(
+    x: float, y: float, label: str, cls: str, size: float = 10.0
+) -> tuple[list[Shape], float]:
     """A pill with a bold label: returns shapes and its width (height is 18)."""
     w = badge_width(label, size)
     return [

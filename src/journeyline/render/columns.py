@@ -26,7 +26,9 @@ def _concerns(step: Step, persona_id: str | None) -> bool:
     return persona_id is None or not step.personas or persona_id in step.personas
 
 
-def plain_columns(journey: JourneyMap, persona_id: str | None) -> tuple[list[Stage], list[StepColumn]]:
+def plain_columns(
+    journey: JourneyMap, persona_id: str | None
+) -> tuple[list[Stage], list[StepColumn]]:
     """Every stage, and every step that concerns the persona (all steps without one)."""
     columns = [
         StepColumn(i, stage, step)
@@ -60,7 +62,9 @@ def _merge_stages(as_is: list[Stage], to_be: list[Stage]) -> list[tuple[Stage, S
         if id(stage) in used:
             continue
         anchor = to_be[position - 1] if position else None
-        where = next((i + 1 for i, (_, m) in enumerate(pairs) if anchor is not None and m is anchor), 0)
+        where = next(
+            (i + 1 for i, (_, m) in enumerate(pairs) if anchor is not None and m is anchor), 0
+        )
         if anchor is None:
             where = 0
         pairs.insert(where, (stage, stage))
@@ -87,7 +91,9 @@ def compared_columns(
         old_ids = {s.id: s for s in old}
         old_names = {s.name.strip().lower(): s for s in old}
 
-        def key(step: Step, old_ids: dict[str, Step] = old_ids, old_names: dict[str, Step] = old_names) -> str:
+        def key(
+            step: Step, old_ids: dict[str, Step] = old_ids, old_names: dict[str, Step] = old_names
+        ) -> str:
             if step.id in old_ids:
                 return step.id
             named = old_names.get(step.name.strip().lower())
@@ -95,7 +101,9 @@ def compared_columns(
 
         a = [s.id for s in old]
         b = [key(s) for s in new]
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+            None, a, b, autojunk=False
+        ).get_opcodes():
             if tag == "equal":
                 columns.extend(
                     StepColumn(index, stage, old[i], "", new[j])

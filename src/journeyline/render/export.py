@@ -45,7 +45,12 @@ def write_png(layout: MapLayout, out: Path) -> Path:
     dpr = 2 if max(layout.width, layout.height) * 2 <= MAX_PNG_SIDE else 1
     width, height = int(layout.width * scale) + 1, int(layout.height * scale) + 1
     return html_to_png(
-        render_png_html(layout, scale), out, selector="#map svg", width=width, height=height, scale=dpr
+        render_png_html(layout, scale),
+        out,
+        selector="#map svg",
+        width=width,
+        height=height,
+        scale=dpr,
     )
 
 
@@ -78,12 +83,20 @@ def render_to_file(
     if findings is None:
         findings = analyse(journey, workspace)
     layout = layout_map(
-        journey, workspace, lanes=lanes, persona=persona, compare=compare_with, findings=findings, width=width
+        journey,
+        workspace,
+        lanes=lanes,
+        persona=persona,
+        compare=compare_with,
+        findings=findings,
+        width=width,
     )
     if not out.parent.exists():
         raise UsageError(f"cannot write {out}: the folder {out.parent} does not exist")
     if suffix == ".svg":
-        out.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + render_svg(layout) + "\n", encoding="utf-8")
+        out.write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n' + render_svg(layout) + "\n", encoding="utf-8"
+        )
     elif suffix == ".html":
         out.write_text(render_html(layout), encoding="utf-8")
     elif suffix == ".png":

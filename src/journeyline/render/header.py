@@ -33,13 +33,24 @@ def _avatar(persona: Persona, cx: float, cy: float, r: float) -> list[Shape]:
     avatar = persona.avatar or ""
     url = safe_url(avatar) if avatar and not is_emoji_avatar(avatar) else None
     if url:
-        return [Box(cx - r, cy - r, 2 * r, 2 * r, "avatar-ring", rx=r), Image(url, cx - r, cy - r, 2 * r, 2 * r, round=True)]
+        return [
+            Box(cx - r, cy - r, 2 * r, 2 * r, "avatar-ring", rx=r),
+            Image(url, cx - r, cy - r, 2 * r, 2 * r, round=True),
+        ]
     if avatar and is_emoji_avatar(avatar):
-        return [Box(cx - r, cy - r, 2 * r, 2 * r, "avatar-emoji", rx=r), Text(cx, cy + r * 0.36, (avatar.strip(),), "emoji", r, anchor="middle")]
-    return [Box(cx - r, cy - r, 2 * r, 2 * r, "avatar", rx=r), Text(cx, cy + 6.5, (initials(persona.name),), "avatar-initials", 18, anchor="middle")]
+        return [
+            Box(cx - r, cy - r, 2 * r, 2 * r, "avatar-emoji", rx=r),
+            Text(cx, cy + r * 0.36, (avatar.strip(),), "emoji", r, anchor="middle"),
+        ]
+    return [
+        Box(cx - r, cy - r, 2 * r, 2 * r, "avatar", rx=r),
+        Text(cx, cy + 6.5, (initials(persona.name),), "avatar-initials", 18, anchor="middle"),
+    ]
 
 
-def _bullets(x: float, y: float, width: float, heading: str, items: list[str], cls: str) -> tuple[list[Shape], float]:
+def _bullets(
+    x: float, y: float, width: float, heading: str, items: list[str], cls: str
+) -> tuple[list[Shape], float]:
     shapes: list[Shape] = [Text(x, y + 10, (heading.upper(),), f"card-heading {cls}", 10.5)]
     top = y
     y += 18
@@ -61,11 +72,15 @@ def _bullets(x: float, y: float, width: float, heading: str, items: list[str], c
 
 def _persona_card(persona: Persona, x: float, y: float, assumption: bool) -> tuple[Group, float]:
     shapes: list[Shape] = _avatar(persona, x + 44, y + 42, 26)
-    name, h, _ = text_block(x + 84, y + 16, persona.name, CARD_W - 100, 16, "persona-name", bold=True, max_lines=2)
+    name, h, _ = text_block(
+        x + 84, y + 16, persona.name, CARD_W - 100, 16, "persona-name", bold=True, max_lines=2
+    )
     shapes += name
     ty = y + 16 + h + 1
     if persona.role:
-        role, h, _ = text_block(x + 84, ty, persona.role, CARD_W - 100, 12, "card-muted", max_lines=2)
+        role, h, _ = text_block(
+            x + 84, ty, persona.role, CARD_W - 100, 12, "card-muted", max_lines=2
+        )
         shapes += role
         ty += h
     if assumption:
@@ -75,14 +90,18 @@ def _persona_card(persona: Persona, x: float, y: float, assumption: bool) -> tup
     ty = max(ty, y + 76) + 8
     col_w = (CARD_W - 48) / 2
     goals, gh = _bullets(x + 16, ty, col_w, "Goals", persona.goals, "goal-heading")
-    pains, ph = _bullets(x + 32 + col_w, ty, col_w, "Frustrations", persona.challenges, "pain-heading")
+    pains, ph = _bullets(
+        x + 32 + col_w, ty, col_w, "Frustrations", persona.challenges, "pain-heading"
+    )
     shapes += goals + pains
     height = ty + max(gh, ph) + 14 - y
     card = Box(x, y, CARD_W, height, "persona-card", rx=10)
     return Group([card, *shapes], "persona", title=persona.name), height
 
 
-def _story_card(journey: JourneyMap, unplaced: list[str], x: float, y: float) -> tuple[Group | None, float]:
+def _story_card(
+    journey: JourneyMap, unplaced: list[str], x: float, y: float
+) -> tuple[Group | None, float]:
     b = journey.backstory
     entries: list[tuple[str, str, int]] = []
     if b.story:
@@ -108,7 +127,11 @@ def _story_card(journey: JourneyMap, unplaced: list[str], x: float, y: float) ->
         shapes += body
         ty += h + 6
     height = ty + 8 - y
-    return Group([Box(x, y, STORY_W, height, "persona-card", rx=10), *shapes], "backstory", title="Back-story"), height
+    return Group(
+        [Box(x, y, STORY_W, height, "persona-card", rx=10), *shapes],
+        "backstory",
+        title="Back-story",
+    ), height
 
 
 def build_header(
@@ -127,7 +150,7 @@ def build_header(
     x = MARGIN
     line_h = 20.0
     tips = []
-    for label, value in _scope_items(journey):
+    for label, value in scope_items(journey):
         label_text = label.upper()
         lw = measure(label_text, 10, bold=True) + 6
         fitted = fit_line(value, 340, 12.5)
@@ -140,13 +163,21 @@ def build_header(
         x += lw + vw + 26
     band_h = y + line_h + 14
     groups = [
-        Group([Box(0, 0, width, band_h, "header-band", rx=0), *shapes], "title-band", title="\n".join(tips) or None)
+        Group(
+            [Box(0, 0, width, band_h, "header-band", rx=0), *shapes],
+            "title-band",
+            title="\n".join(tips) or None,
+        )
     ]
     unplaced = [p.name for p in journey.pain_points if not p.step]
     cards: list[tuple[Group, float, float]] = []
     cx, cy, row_h = MARGIN, band_h + 18, 0.0
+
+    def persona_block(persona: Persona) -> Callable[[float, float], tuple[Group | None, float]]:
+        return lambda bx, by: _persona_card(persona, bx, by, assumption(persona.id))
+
     blocks: list[tuple[float, Callable[[float, float], tuple[Group | None, float]]]] = [
-        (CARD_W, lambda bx, by, p=p: _persona_card(p, bx, by, assumption(p.id))) for p in personas
+        (CARD_W, persona_block(p)) for p in personas
     ]
     blocks.append((STORY_W, lambda bx, by: _story_card(journey, unplaced, bx, by)))
     for w, make in blocks:
@@ -164,7 +195,7 @@ def build_header(
     return groups, round(height, 1)
 
 
-def _scope_items(journey: JourneyMap) -> list[tuple[str, str]]:
+def scope_items(journey: JourneyMap) -> list[tuple[str, str]]:
     items = [
         ("Scenario", journey.scenario or ""),
         ("Goal", journey.goal or ""),
@@ -177,7 +208,9 @@ def _scope_items(journey: JourneyMap) -> list[tuple[str, str]]:
     return [(k, v) for k, v in items if v]
 
 
-def build_legend(width: float, series: list[SeriesInfo], compared: bool, top: float) -> tuple[list[Group], float]:
+def build_legend(
+    width: float, series: list[SeriesInfo], compared: bool, top: float
+) -> tuple[list[Group], float]:
     """What the colours, badges, faces and lines mean; laid out left to right, wrapping."""
     inner = min(width, HEADER_MAX) - 2 * MARGIN
     items: list[tuple[list[Shape], float, str]] = []
@@ -186,8 +219,19 @@ def build_legend(width: float, series: list[SeriesInfo], compared: bool, top: fl
         text = Text(used + 6, 13, (label,), "legend-text", 11.5)
         items.append(([*shapes, text], used + 6 + measure(label, 11.5), label))
 
-    for kind, label in (("action", "Action step"), ("question", "Question"), ("decision", "Decision (with its paths)")):
-        entry([Box(0, 2, 26, 16, f"card card-{kind}", rx=3), Box(0, 2, 4, 16, f"accent-{kind}", rx=2)], 26, label)
+    for kind, label in (
+        ("action", "Action step"),
+        ("question", "Question"),
+        ("decision", "Decision (with its paths)"),
+    ):
+        entry(
+            [
+                Box(0, 2, 26, 16, f"card card-{kind}", rx=3),
+                Box(0, 2, 4, 16, f"accent-{kind}", rx=2),
+            ],
+            26,
+            label,
+        )
     for label, cls, meaning in (
         ("★ Moment of truth", "b-moment", "make-or-break moment"),
         ("Assumption", "b-assumption", "rests on no evidence (dashed outline)"),
@@ -198,17 +242,36 @@ def build_legend(width: float, series: list[SeriesInfo], compared: bool, top: fl
         shapes, w = badge(0, 1, label, cls)
         entry(shapes, w, meaning)
     if compared:
-        for label, cls, meaning in (("+ Added in TO-BE", "b-added", "new step"), ("− Removed in TO-BE", "b-removed", "step dropped")):
+        for label, cls, meaning in (
+            ("+ Added in TO-BE", "b-added", "new step"),
+            ("− Removed in TO-BE", "b-removed", "step dropped"),
+        ):
             shapes, w = badge(0, 1, label, cls)
             entry(shapes, w, meaning)
     if len(series) == 1 and not compared:
-        entry([Face(10, 10, 9, 0.6, palette.face_fill(0.6)), Face(32, 10, 9, -0.6, palette.face_fill(-0.6))], 42, "sentiment score, face and number")
+        entry(
+            [
+                Face(10, 10, 9, 0.6, palette.face_fill(0.6)),
+                Face(32, 10, 9, -0.6, palette.face_fill(-0.6)),
+            ],
+            42,
+            "sentiment score, face and number",
+        )
     else:
         for s in series:
-            shapes: list[Shape] = [Path("M0 10H34", "legend-line", s.colour, s.dash), Marker(s.marker, 17, 10, 5, s.colour)]  # type: ignore[arg-type]
-            entry(shapes, 34, f"{s.label} sentiment line")
-    entry([Path("M0 10H34", "visibility-legend", "", "7 5")], 34, "line of visibility (frontstage above, backstage below)")
-    groups: list[Group] = [Group([Text(MARGIN, top + 13, ("LEGEND",), "card-heading", 10.5)], "legend-title")]
+            line: list[Shape] = [
+                Path("M0 10H34", "legend-line", s.colour, s.dash),
+                Marker(s.marker, 17, 10, 5, s.colour),
+            ]
+            entry(line, 34, f"{s.label} sentiment line")
+    entry(
+        [Path("M0 10H34", "visibility-legend", "", "7 5")],
+        34,
+        "line of visibility (frontstage above, backstage below)",
+    )
+    groups: list[Group] = [
+        Group([Text(MARGIN, top + 13, ("LEGEND",), "card-heading", 10.5)], "legend-title")
+    ]
     x, y = MARGIN + 70, top
     for shapes, w, label in items:
         if x > MARGIN + 70 and x + w > MARGIN + inner:
@@ -268,5 +331,3 @@ def persona_sheet(persona: Persona, assumption: bool) -> PersonaSheet:
         sections=sections,
         assumption=assumption,
     )
-
-

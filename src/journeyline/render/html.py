@@ -86,11 +86,21 @@ def render_print_html(layout: MapLayout, paper: str = "fit") -> str:
             raise ValueError(f"unknown paper {paper!r}")
         width, height = page_size_px(paper)
         pages = [_fit_cover(render_svg_cover(layout), width, height)]
-        pages += [render_svg_page(layout, page) for page in paginate(layout, width, height)]
+        # The pages share one stylesheet (in the cover's SVG): 70 copies would slow printing 50×.
+        pages += [
+            render_svg_page(layout, page, inline_css=False)
+            for page in paginate(layout, width, height)
+        ]
         size, margin = f"{paper} landscape", "10mm"
-    return template.render(layout=layout, pages=pages, css=_asset("map.css"), map_size=size, map_margin=margin)
+    return template.render(
+        layout=layout, pages=pages, css=_asset("map.css"), map_size=size, map_margin=margin
+    )
 
 
 def _fit_cover(svg: str, width: float, height: float) -> str:
     """Let the cover scale down to the page: its viewBox keeps the proportions."""
-    return svg.replace("<svg ", f'<svg style="max-width:{width:.0f}px;max-height:{height:.0f}px;width:100%;height:auto" ', 1)
+    return svg.replace(
+        "<svg ",
+        f'<svg style="max-width:{width:.0f}px;max-height:{height:.0f}px;width:100%;height:auto" ',
+        1,
+    )

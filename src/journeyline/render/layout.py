@@ -16,7 +16,6 @@ from journeyline.model import (
     JourneyMap,
     Lane,
     Persona,
-    Stage,
     Step,
     StepKind,
     Workspace,
@@ -26,7 +25,7 @@ from journeyline.model import (
 )
 from journeyline.render.cells import badge_flow, text_block
 from journeyline.render.columns import StepColumn, compared_columns, plain_columns
-from journeyline.render.header import build_header, build_legend, persona_sheet
+from journeyline.render.header import build_header, build_legend, persona_sheet, scope_items
 from journeyline.render.icons import channel_icon, channel_label
 from journeyline.render.safety import safe_url
 from journeyline.render.sentiment import SentimentInput, build_sentiment_row
@@ -40,12 +39,14 @@ from journeyline.render.shapes import (
     MapLayout,
     Path,
     Row,
+    SeriesInfo,
     Shape,
     StageSpan,
     StageText,
-    StepText,
     Text,
 )
+from journeyline.render.textversion import metric_lines
+from journeyline.render.textversion import text_version as build_text_version
 
 LABEL_WIDTH = 168.0
 STEP_WIDTH = 196.0
@@ -106,7 +107,9 @@ def resolve_persona(journey: JourneyMap, workspace: Workspace, name: str) -> Per
     )
 
 
-def resolve_lanes(journey: JourneyMap, workspace: Workspace, lanes: Sequence[str] | None) -> list[str]:
+def resolve_lanes(
+    journey: JourneyMap, workspace: Workspace, lanes: Sequence[str] | None
+) -> list[str]:
     """The lanes to draw, in order, checked against the built-in and the workspace's lanes."""
     chosen = list(lanes) if lanes else list(journey.lanes or DEFAULT_LANES)
     custom = {lane.id for lane in workspace.lanes}
@@ -117,7 +120,9 @@ def resolve_lanes(journey: JourneyMap, workspace: Workspace, lanes: Sequence[str
         if name not in known:
             hint = did_you_mean(name, known)
             raise InvalidInput(
-                f"unknown lane {name!r}" + (f" (did you mean {hint!r}?)" if hint else "") + f"; lanes: {', '.join(known)}"
+                f"unknown lane {name!r}"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+                + f"; lanes: {', '.join(known)}"
             )
         if name not in result:
             result.append(name)
@@ -148,7 +153,9 @@ def _evidenced(journey: JourneyMap, workspace: Workspace, compare: JourneyMap | 
     return ids
 
 
-def _by_step(journey: JourneyMap, compare: JourneyMap | None) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+def _by_step(
+    journey: JourneyMap, compare: JourneyMap | None
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     pains: dict[str, list[int]] = {}
     for i, pain in enumerate(journey.pain_points):
         if pain.step:
@@ -172,7 +179,9 @@ def _step_card(ctx: _Context, index: int, x: float) -> tuple[Group, float]:
     shapes: list[Shape] = []
     y = PAD + 9
     shapes.append(Icon(kind, cx + 12, y - 1, 14, f"kind-{kind}"))
-    shapes.append(Text(cx + 30, y + 10, (KIND_LABELS[kind].upper(),), f"kind-label kind-{kind}", 10))
+    shapes.append(
+        Text(cx + 30, y + 10, (KIND_LABELS[kind].upper(),), f"kind-label kind-{kind}", 10)
+    )
     shapes.append(Text(cx + w - 10, y + 10, (str(index + 1),), "step-number", 10, anchor="end"))
     y += 20
     removed = col.status == "removed"
@@ -185,11 +194,15 @@ def _step_card(ctx: _Context, index: int, x: float) -> tuple[Group, float]:
         names = {c.step.id: c.step.name for c in ctx.columns}
         for branch in step.branches[:4]:
             target = names.get(branch.to or "", "end of journey" if not branch.to else branch.to)
-            more, h, _ = text_block(cx + 12, y, f"↳ {branch.label} → {target}", inner, 11, "branch", max_lines=2)
+            more, h, _ = text_block(
+                cx + 12, y, f"↳ {branch.label} → {target}", inner, 11, "branch", max_lines=2
+            )
             shapes += more
             y += h
         if len(step.branches) > 4:
-            more, h, _ = text_block(cx + 12, y, f"+{len(step.branches) - 4} more paths", inner, 11, "muted")
+            more, h, _ = text_block(
+                cx + 12, y, f"+{len(step.branches) - 4} more paths", inner, 11, "muted"
+            )
             shapes += more
             y += h
         y += 2
@@ -209,26 +222,45 @@ def _step_card(ctx: _Context, index: int, x: float) -> tuple[Group, float]:
         shapes += placed
         y += h + 5
     height = y + 8 - PAD
-    card = Box(cx, PAD, w, height, f"card card-{kind}" + (" removed" if removed else ""),
-               dashed=ctx.assumption(step.id) or removed)
+    card = Box(
+        cx,
+        PAD,
+        w,
+        height,
+        f"card card-{kind}" + (" removed" if removed else ""),
+        dashed=ctx.assumption(step.id) or removed,
+    )
     accent = Box(cx, PAD, 5, height, f"accent-{kind}", rx=2.5)
-    return Group([card, accent, *shapes], "step-card", step=index, title=step.name), height + 2 * PAD
+    return Group(
+        [card, accent, *shapes], "step-card", step=index, title=step.name
+    ), height + 2 * PAD
 
 
 def _text_cell(
-    x: float, w: float, text: str | None, cls: str, *, icon: str | None = None, max_lines: int = 6,
-    size: float = 12, bold: bool = False,
+    x: float,
+    w: float,
+    text: str | None,
+    cls: str,
+    *,
+    icon: str | None = None,
+    max_lines: int = 6,
+    size: float = 12,
+    bold: bool = False,
 ) -> tuple[list[Shape], float, bool]:
     if not text or not text.strip():
         return [], 0.0, False
     offset = 20.0 if icon else 0.0
-    shapes, h, cut = text_block(x + offset, PAD, text, w - offset, size, cls, bold=bold, max_lines=max_lines)
+    shapes, h, cut = text_block(
+        x + offset, PAD, text, w - offset, size, cls, bold=bold, max_lines=max_lines
+    )
     if icon:
         shapes.insert(0, Icon(icon, x, PAD + 0.5, 15, "lane-icon"))
     return shapes, h + 2 * PAD, cut
 
 
-def _pain_cards(ctx: _Context, step: Step, x: float, w: float) -> tuple[list[Shape], float, list[str]]:
+def _pain_cards(
+    ctx: _Context, step: Step, x: float, w: float
+) -> tuple[list[Shape], float, list[str]]:
     shapes: list[Shape] = []
     titles: list[str] = []
     y = PAD
@@ -251,7 +283,10 @@ def _pain_cards(ctx: _Context, step: Step, x: float, w: float) -> tuple[list[Sha
         shapes.append(Box(x, top, w, y - top, "pain", dashed=ctx.assumption(pain.id)))
         shapes.extend(placed)
         shapes.extend(body)
-        titles.append(f"Pain point ({label}): {pain.name}" + (f" — {pain.description}" if pain.description else ""))
+        titles.append(
+            f"Pain point ({label}): {pain.name}"
+            + (f" — {pain.description}" if pain.description else "")
+        )
         y += 6
     if len(indices) > 4:
         more, h, _ = text_block(x, y, f"+{len(indices) - 4} more pain points", w, 11, "muted")
@@ -260,7 +295,9 @@ def _pain_cards(ctx: _Context, step: Step, x: float, w: float) -> tuple[list[Sha
     return shapes, (y + PAD if indices else 0.0), titles
 
 
-def _opportunity_cards(ctx: _Context, step: Step, x: float, w: float) -> tuple[list[Shape], float, list[str]]:
+def _opportunity_cards(
+    ctx: _Context, step: Step, x: float, w: float
+) -> tuple[list[Shape], float, list[str]]:
     shapes: list[Shape] = []
     titles: list[str] = []
     y = PAD
@@ -273,12 +310,16 @@ def _opportunity_cards(ctx: _Context, step: Step, x: float, w: float) -> tuple[l
         meta = [f"▲ {opp.votes} vote" + ("" if opp.votes == 1 else "s")]
         if opp.owner:
             meta.append(opp.owner)
-        meta_shapes, mh, _ = text_block(x + 26, y, " · ".join(meta), w - 34, 10.5, "opp-meta", bold=True, max_lines=2)
+        meta_shapes, mh, _ = text_block(
+            x + 26, y, " · ".join(meta), w - 34, 10.5, "opp-meta", bold=True, max_lines=2
+        )
         y += mh
         status = opp.status.value.replace("_", " ").capitalize()
         extra = [status] + ([f"effort {opp.effort.value.upper()}"] if opp.effort else [])
         extra += [f"impact {opp.impact.value}"] if opp.impact else []
-        ex_shapes, eh, _ = text_block(x + 26, y, " · ".join(extra), w - 34, 10.5, "muted-on-card", max_lines=2)
+        ex_shapes, eh, _ = text_block(
+            x + 26, y, " · ".join(extra), w - 34, 10.5, "muted-on-card", max_lines=2
+        )
         y += eh + 7
         shapes.append(Box(x, top, w, y - top, "opp"))
         shapes.append(Icon("opportunity", x + 6, top + 7, 15, "opp-icon"))
@@ -292,7 +333,9 @@ def _opportunity_cards(ctx: _Context, step: Step, x: float, w: float) -> tuple[l
     return shapes, (y + PAD if indices else 0.0), titles
 
 
-def _backstage_cell(ctx: _Context, step: Step, x: float, w: float) -> tuple[list[Shape], float, str]:
+def _backstage_cell(
+    ctx: _Context, step: Step, x: float, w: float
+) -> tuple[list[Shape], float, str]:
     shapes: list[Shape] = []
     y = PAD
     title = ""
@@ -313,37 +356,6 @@ def _backstage_cell(ctx: _Context, step: Step, x: float, w: float) -> tuple[list
     return shapes, (y + PAD if shapes else 0.0), title
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f}s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 172800:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
-
-
-def metric_lines(step: Step) -> list[str]:
-    """A step's metrics and measured figures as short lines of text."""
-    lines: list[str] = []
-    for metric in step.metrics:
-        value = "" if metric.value is None else f"{metric.value}{metric.unit or ''}"
-        target = f" (target {metric.target}{metric.unit or ''})" if metric.target is not None else ""
-        lines.append(f"{metric.name}: {value or '—'}{target}")
-    m = step.measured
-    if m is not None:
-        if m.units is not None:
-            share = f" ({m.share:.0%})" if m.share is not None else ""
-            lines.append(f"Reach: {m.units:,} {m.unit or 'units'}{share}")
-        if m.conversion is not None:
-            lines.append(f"Conversion: {m.conversion:.0%}")
-        if m.dropoff is not None:
-            lines.append(f"Drop-off: {m.dropoff:.0%}")
-        if m.median_seconds is not None:
-            lines.append(f"Median time: {_duration(m.median_seconds)}")
-    return lines
-
-
 def _metrics_cell(step: Step, x: float, w: float) -> tuple[list[Shape], float, str]:
     lines = metric_lines(step)
     shapes: list[Shape] = []
@@ -362,9 +374,20 @@ def _image_cell(step: Step, x: float, w: float) -> tuple[list[Shape], float]:
         return [], 0.0
     href = safe_url(step.image)
     if href is None:
-        shapes, h, _ = text_block(x, PAD, "Image not shown: only data:, https: and relative addresses are drawn.", w, 10.5, "muted", max_lines=3)
+        shapes, h, _ = text_block(
+            x,
+            PAD,
+            "Image not shown: only data:, https: and relative addresses are drawn.",
+            w,
+            10.5,
+            "muted",
+            max_lines=3,
+        )
         return shapes, h + 2 * PAD
-    return [Box(x, PAD, w, 104, "image-frame", rx=4), Image(href, x + 2, PAD + 2, w - 4, 100)], 104 + 2 * PAD
+    return [
+        Box(x, PAD, w, 104, "image-frame", rx=4),
+        Image(href, x + 2, PAD + 2, w - 4, 100),
+    ], 104 + 2 * PAD
 
 
 def _cell(ctx: _Context, lane: str, index: int, x: float) -> tuple[Group | None, float]:
@@ -384,7 +407,9 @@ def _cell(ctx: _Context, lane: str, index: int, x: float) -> tuple[Group | None,
         title = step.touchpoint or ""
     elif lane == "channels":
         label = channel_label(step.channel) if step.channel else None
-        shapes, h, cut = _text_cell(cx, w, label, "body", icon=channel_icon(step.channel or ""), max_lines=2)
+        shapes, h, cut = _text_cell(
+            cx, w, label, "body", icon=channel_icon(step.channel or ""), max_lines=2
+        )
         title = label or ""
     elif lane == "thinks":
         text = f"“{step.thinks.strip()}”" if step.thinks and step.thinks.strip() else None
@@ -435,7 +460,12 @@ def _stage_backgrounds(spans: list[StageSpan], height: float) -> list[Shape]:
 
 
 def stage_head(
-    stage: StageText, index: int, x: float, width: float, cap: float | None = None, continued: bool = False
+    stage: StageText,
+    index: int,
+    x: float,
+    width: float,
+    cap: float | None = None,
+    continued: bool = False,
 ) -> tuple[Group, float]:
     """The header of a stage column: name, duration, goal and expectations (also used per page)."""
     inner = width - 28
@@ -466,7 +496,9 @@ def stage_head(
         shapes += placed
         y += h + 4
     height = y + 10
-    frame = Box(x + 3, 3, width - 6, (cap or height) - 6, f"stage-head stage-head-{index % 2}", rx=6)
+    frame = Box(
+        x + 3, 3, width - 6, (cap or height) - 6, f"stage-head stage-head-{index % 2}", rx=6
+    )
     return Group([frame, *shapes], "stage", stage=index, title=stage.name), height
 
 
@@ -503,13 +535,25 @@ def layout_map(
     step_width = round(step_width, 1)
     xs = [round(LABEL_WIDTH + i * step_width, 1) for i in range(len(columns))]
     grid_right = LABEL_WIDTH + step_width * len(columns)
-    total_width = round(max(grid_right, MIN_MAP_WIDTH if not width else min(width, MIN_MAP_WIDTH)), 1)
+    total_width = round(
+        max(grid_right, MIN_MAP_WIDTH if not width else min(width, MIN_MAP_WIDTH)), 1
+    )
 
     pains, opps = _by_step(journey, compare)
     dom_id = "jl-" + slugify(journey.id or journey.name, fallback="map", max_length=32)
     lane_names = {lane.id: lane.name for lane in workspace.lanes}
-    ctx = _Context(journey, workspace, columns, xs, step_width, _evidenced(journey, workspace, compare),
-                   dom_id, pains, opps, lane_names)
+    ctx = _Context(
+        journey,
+        workspace,
+        columns,
+        xs,
+        step_width,
+        _evidenced(journey, workspace, compare),
+        dom_id,
+        pains,
+        opps,
+        lane_names,
+    )
 
     layout_columns = [
         Column(i, c.stage_index, xs[i], step_width, c.step.id, c.step.name, c.status)
@@ -519,9 +563,17 @@ def layout_map(
     for stage_index, stage in enumerate(stages):
         owned = [c.index for c in layout_columns if c.stage == stage_index]
         if owned:
-            spans.append(StageSpan(stage_index, stage.name, owned[0], owned[-1], xs[owned[0]],
-                                   round(step_width * len(owned), 1)))
-    text_version = _text_version(ctx, stages)
+            spans.append(
+                StageSpan(
+                    stage_index,
+                    stage.name,
+                    owned[0],
+                    owned[-1],
+                    xs[owned[0]],
+                    round(step_width * len(owned), 1),
+                )
+            )
+    text_version = build_text_version(ctx, stages)
 
     # Header first: its height decides where the grid starts.
     header, header_height = build_header(journey, workspace, personas, total_width, ctx.assumption)
@@ -554,14 +606,15 @@ def layout_map(
     rows.append(steps_row)
     y += step_height
 
-    sentiment_annotations: list[str] = []
     curve_description = ""
-    series_info = []
+    series_info: list[SeriesInfo] = []
     for lane in lane_ids:
         title = LANE_TITLES.get(lane) or lane_names.get(lane, lane)
         if lane == "sentiment":
-            row, series_info, curve_description, sentiment_annotations = build_sentiment_row(
-                SentimentInput(journey, compare, columns, xs, step_width, personas, persona_id, findings or ()),
+            row, series_info, curve_description, _ = build_sentiment_row(
+                SentimentInput(
+                    journey, compare, columns, xs, step_width, personas, persona_id, findings or ()
+                ),
                 y,
                 total_width,
             )
@@ -577,7 +630,9 @@ def layout_map(
             row.height = max(row.height, 66.0)
         row.label = _row_label(lane, title, row.height, LABEL_WIDTH)
         if lane == "backstage" and rows[-1].lane != "steps":
-            note, _, _ = text_block(40, 32, "below the line of visibility", LABEL_WIDTH - 52, 10, "muted", max_lines=2)
+            note, _, _ = text_block(
+                40, 32, "below the line of visibility", LABEL_WIDTH - 52, 10, "muted", max_lines=2
+            )
             row.label += [Line(0, 0, LABEL_WIDTH, 0, "visibility", dash="7 5"), *note]
         row.background = _stage_backgrounds(spans, row.height)
         row.cells = [g for g, _ in placed if g is not None]
@@ -609,12 +664,23 @@ def layout_map(
     legend, legend_height = build_legend(total_width, series_info, compare is not None, legend_top)
     height = round(legend_top + legend_height + 16, 1)
 
-    unplaced = [p.name for p in journey.pain_points if not p.step or p.step not in {c.step.id for c in columns}]
-    findings_text = [
-        f"{f.severity}: {f.message}" for f in (findings or ())
+    unplaced = [
+        p.name
+        for p in journey.pain_points
+        if not p.step or p.step not in {c.step.id for c in columns}
     ]
+    findings_text = [f"{f.severity}: {f.message}" for f in (findings or ())]
     evidence = [
-        " — ".join(part for part in (e.name, e.kind.value.replace("_", " "), e.quote or e.summary or "", e.source or "") if part)
+        " — ".join(
+            part
+            for part in (
+                e.name,
+                e.kind.value.replace("_", " "),
+                e.quote or e.summary or "",
+                e.source or "",
+            )
+            if part
+        )
         for e in [*journey.evidence, *workspace.evidence]
     ]
     summary = (
@@ -636,7 +702,7 @@ def layout_map(
         columns=layout_columns,
         stages=spans,
         series=series_info,
-        scope=_scope(journey),
+        scope=scope_items(journey),
         summary=summary,
         curve_description=curve_description,
         text_version=text_version,
@@ -645,87 +711,3 @@ def layout_map(
         personas=[persona_sheet(p, ctx.assumption(p.id)) for p in personas],
         evidence=evidence,
     )
-
-
-def _scope(journey: JourneyMap) -> list[tuple[str, str]]:
-    items = [
-        ("Scenario", journey.scenario or ""),
-        ("Goal", journey.goal or ""),
-        ("Type", journey.type.value.replace("_", " ").capitalize()),
-        ("Timeframe", journey.timeframe or ""),
-        ("Status", journey.status.value.capitalize()),
-        ("Owner", journey.owner or ""),
-        ("Review", journey.review_date.isoformat() if journey.review_date else ""),
-    ]
-    return [(k, v) for k, v in items if v]
-
-
-def _text_version(ctx: _Context, stages: list[Stage]) -> list[StageText]:
-    evidence_for: dict[str, list[str]] = {}
-    for e in [*ctx.journey.evidence, *ctx.workspace.evidence]:
-        label = e.name or e.quote or e.summary or e.source or e.id
-        for link in e.links:
-            evidence_for.setdefault(link, []).append(label)
-    result = [
-        StageText(
-            s.name, s.goal or "", s.duration or "", list(s.expectations), ctx.assumption(s.id), []
-        )
-        for s in stages
-    ]
-    names = {c.step.id: c.step.name for c in ctx.columns}
-    for i, col in enumerate(ctx.columns):
-        step = col.step
-        fields: list[tuple[str, str]] = []
-        for label, value in (
-            ("Description", step.description),
-            ("Does", step.does),
-            ("Touchpoint", step.touchpoint),
-            ("Channel", channel_label(step.channel) if step.channel else None),
-            ("Thinks", step.thinks),
-            ("Feels", step.feels),
-            ("Emotion", _emotions(step)),
-            ("Zone", "backstage" if step.zone == Zone.backstage else None),
-            ("Actors", ", ".join(step.actors)),
-            ("Metrics", "; ".join(metric_lines(step))),
-            ("Notes", step.notes),
-        ):
-            if value:
-                fields.append((label, value))
-        for lane_id, text in step.lanes.items():
-            if text:
-                fields.append((ctx.lane_names.get(lane_id, lane_id), text))
-        pains = [
-            f"{p.name} (impact: {p.impact.value}" + (f", reach {p.reach:.0%}" if p.reach is not None else "") + ")"
-            for p in (ctx.journey.pain_points[j] for j in ctx.pains.get(step.id, []))
-        ]
-        opps = [
-            f"{o.name} ({o.votes} votes" + (f", owner {o.owner}" if o.owner else "") + f", {o.status.value.replace('_', ' ')})"
-            for o in (ctx.journey.opportunities[j] for j in ctx.opportunities.get(step.id, []))
-        ]
-        branches = [f"{b.label} → {names.get(b.to or '', b.to or 'end of journey')}" for b in step.branches]
-        result[col.stage_index].steps.append(
-            StepText(
-                index=i,
-                dom_id=f"{ctx.dom_id}-step-{i + 1}",
-                name=step.name,
-                kind=step.kind.value,
-                stage=result[col.stage_index].name,
-                fields=fields,
-                pain_points=pains,
-                opportunities=opps,
-                evidence=evidence_for.get(step.id, []),
-                branches=branches,
-                assumption=ctx.assumption(step.id),
-                moment_of_truth=step.moment_of_truth,
-                status=col.status,
-            )
-        )
-    return result
-
-
-def _emotions(step: Step) -> str:
-    parts = [f"{step.emotion:g}"] if step.emotion is not None else []
-    parts += [f"{pid}: {score:g}" for pid, score in step.emotions.items()]
-    return ", ".join(parts)
-
-

@@ -72,8 +72,12 @@ def paginate(layout: MapLayout, width: float, height: float) -> list[Page]:
             sx = columns[a].x
             sw = columns[b].x + columns[b].width - sx
             group, _ = stage_head(
-                layout.text_version[span.index], span.index, sx, sw,
-                cap=stage_row.height, continued=span.first < first,
+                layout.text_version[span.index],
+                span.index,
+                sx,
+                sw,
+                cap=stage_row.height,
+                continued=span.first < first,
             )
             cells.append(group)
         pages.append(Page(number, first, last, x0, x1, scale, cells))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_IMAGE_DATA = re.compile(r"^data:image/(png|jpeg|jpg|gif|webp|svg\+xml|avif)(;[a-z0-9=.+-]+)*,", re.IGNORECASE)
+_IMAGE_DATA = re.compile(
+    r"^data:image/(png|jpeg|jpg|gif|webp|svg\+xml|avif)(;[a-z0-9=.+-]+)*,", re.IGNORECASE
+)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
 

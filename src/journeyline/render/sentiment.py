@@ -11,7 +11,18 @@ from journeyline.render import palette
 from journeyline.render.cells import badge_width
 from journeyline.render.columns import StepColumn
 from journeyline.render.curve import describe_series, score_text, smooth_path
-from journeyline.render.shapes import Box, Face, Group, Line, Marker, Path, Row, SeriesInfo, Shape, Text
+from journeyline.render.shapes import (
+    Box,
+    Face,
+    Group,
+    Line,
+    Marker,
+    Path,
+    Row,
+    SeriesInfo,
+    Shape,
+    Text,
+)
 from journeyline.render.text import fit_line
 
 if TYPE_CHECKING:
@@ -28,7 +39,12 @@ CURVE_KINDS = {
     "negative_moment_of_truth": "Low moment of truth",
 }
 SEVERITY_ORDER = ("info", "low", "medium", "high")
-MARKERS: tuple[Literal["circle", "square", "diamond", "triangle"], ...] = ("circle", "square", "diamond", "triangle")
+MARKERS: tuple[Literal["circle", "square", "diamond", "triangle"], ...] = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle",
+)
 
 
 @dataclass
@@ -63,14 +79,24 @@ def _series(data: SentimentInput) -> list[_Series]:
     cols = data.columns
     if data.compare is not None:
         pid = data.persona_id or (data.personas[0].id if data.personas else None)
-        as_is = [(i, s) for i, c in enumerate(cols) if c.status != "added" and (s := _score(c.step, pid)) is not None]
+        as_is = [
+            (i, s)
+            for i, c in enumerate(cols)
+            if c.status != "added" and (s := _score(c.step, pid)) is not None
+        ]
         to_be = [
-            (i, s) for i, c in enumerate(cols)
+            (i, s)
+            for i, c in enumerate(cols)
             if c.to_be is not None and (s := _score(c.to_be, pid)) is not None
         ]
         (c1, d1), (c2, d2) = palette.COMPARE["as_is"], palette.COMPARE["to_be"]
-        return [_Series("AS-IS", c1, d1, "circle", pid, as_is), _Series("TO-BE", c2, d2, "square", pid, to_be)]
-    multi = len(data.personas) > 1 and data.persona_id is None and any(c.step.emotions for c in cols)
+        return [
+            _Series("AS-IS", c1, d1, "circle", pid, as_is),
+            _Series("TO-BE", c2, d2, "square", pid, to_be),
+        ]
+    multi = (
+        len(data.personas) > 1 and data.persona_id is None and any(c.step.emotions for c in cols)
+    )
     if not multi:
         pid = data.persona_id or (data.personas[0].id if data.personas else None)
         label = data.personas[0].name if data.personas else "Sentiment"
@@ -79,16 +105,28 @@ def _series(data: SentimentInput) -> list[_Series]:
     result = []
     for n, persona in enumerate(data.personas):
         points = [
-            (i, s) for i, c in enumerate(cols)
+            (i, s)
+            for i, c in enumerate(cols)
             if (not c.step.personas or persona.id in c.step.personas)
             and (s := _score(c.step, persona.id)) is not None
         ]
         k = n % len(palette.SERIES)
-        result.append(_Series(persona.name, palette.SERIES[k], palette.SERIES_DASH[k], MARKERS[n % 4], persona.id, points))
+        result.append(
+            _Series(
+                persona.name,
+                palette.SERIES[k],
+                palette.SERIES_DASH[k],
+                MARKERS[n % 4],
+                persona.id,
+                points,
+            )
+        )
     return result
 
 
-def build_sentiment_row(data: SentimentInput, y: float, width: float) -> tuple[Row, list[SeriesInfo], str, list[str]]:
+def build_sentiment_row(
+    data: SentimentInput, y: float, width: float
+) -> tuple[Row, list[SeriesInfo], str, list[str]]:
     """The sentiment row with its curves, faces, neutral line and annotated findings."""
     scale: SentimentScale = data.journey.scale
     height = ROW_HEIGHT
@@ -103,16 +141,48 @@ def build_sentiment_row(data: SentimentInput, y: float, width: float) -> tuple[R
     row = Row("sentiment", "Sentiment", y, height)
     row.background = [
         Box(left, PLOT_TOP - 8, width - left, neutral_y - PLOT_TOP + 8, "band-positive", rx=0),
-        Box(left, neutral_y, width - left, height - PLOT_BOTTOM + 8 - neutral_y, "band-negative", rx=0),
+        Box(
+            left,
+            neutral_y,
+            width - left,
+            height - PLOT_BOTTOM + 8 - neutral_y,
+            "band-negative",
+            rx=0,
+        ),
     ]
     label_x = 160.0
     row.label = [
-        Text(label_x, y_of(scale.max) + 4, (score_text(scale.max),), "scale-label", 10.5, anchor="end"),
-        Text(label_x, neutral_y + 4, (f"{score_text(scale.neutral)} neutral",), "scale-label", 10.5, anchor="end"),
-        Text(label_x, y_of(scale.min) + 4, (score_text(scale.min),), "scale-label", 10.5, anchor="end"),
+        Text(
+            label_x,
+            y_of(scale.max) + 4,
+            (score_text(scale.max),),
+            "scale-label",
+            10.5,
+            anchor="end",
+        ),
+        Text(
+            label_x,
+            neutral_y + 4,
+            (f"{score_text(scale.neutral)} neutral",),
+            "scale-label",
+            10.5,
+            anchor="end",
+        ),
+        Text(
+            label_x,
+            y_of(scale.min) + 4,
+            (score_text(scale.min),),
+            "scale-label",
+            10.5,
+            anchor="end",
+        ),
     ]
     row.overlay.append(
-        Group([Line(left, neutral_y, width, neutral_y, "neutral", dash="4 4")], "neutral", title="Neutral")
+        Group(
+            [Line(left, neutral_y, width, neutral_y, "neutral", dash="4 4")],
+            "neutral",
+            title="Neutral",
+        )
     )
     series = _series(data)
     single = len(series) == 1
@@ -122,7 +192,9 @@ def build_sentiment_row(data: SentimentInput, y: float, width: float) -> tuple[R
     for n, s in enumerate(series):
         pts = [(round(data.xs[i] + data.step_width / 2, 1), y_of(score)) for i, score in s.points]
         path = smooth_path(pts)
-        shapes: list[Shape] = [Path(path, f"curve curve-{n}", s.colour, s.dash)] if len(pts) > 1 else []
+        shapes: list[Shape] = (
+            [Path(path, f"curve curve-{n}", s.colour, s.dash)] if len(pts) > 1 else []
+        )
         row.overlay.append(Group(shapes, f"series series-{n}", title=f"Sentiment line: {s.label}"))
         for (i, score), (px, py) in zip(s.points, pts, strict=True):
             norm = scale.normalize(score)
@@ -138,22 +210,34 @@ def build_sentiment_row(data: SentimentInput, y: float, width: float) -> tuple[R
                 point = [Marker(s.marker, px, py, 5.5, s.colour)]
             row.overlay.append(Group(point, f"point point-{n}", step=i, title=tip))
         own = [
-            f for f in data.findings
-            if f.kind in CURVE_KINDS and f.step_id is not None
+            f
+            for f in data.findings
+            if f.kind in CURVE_KINDS
+            and f.step_id is not None
             and (f.persona == s.persona_id or (f.persona is None and n == 0))
             and (data.compare is None or n == 0)
         ]
         marked = _annotate(row, own, s, data, pts, height)
         annotations += marked
-        names = [(data.columns[i].stage.name, data.columns[i].step.name, score) for i, score in s.points]
-        descriptions.append(describe_series(s.label if not single else "Sentiment line", names, scale.neutral, marked))
+        names = [
+            (data.columns[i].stage.name, data.columns[i].step.name, score) for i, score in s.points
+        ]
+        descriptions.append(
+            describe_series(
+                s.label if not single else "Sentiment line", names, scale.neutral, marked
+            )
+        )
         infos.append(SeriesInfo(s.label, s.colour, s.dash, s.marker, list(s.points)))
     return row, infos, " ".join(descriptions), annotations
 
 
 def _annotate(
-    row: Row, findings: Sequence[FindingLike], s: _Series, data: SentimentInput,
-    pts: list[tuple[float, float]], height: float,
+    row: Row,
+    findings: Sequence[FindingLike],
+    s: _Series,
+    data: SentimentInput,
+    pts: list[tuple[float, float]],
+    height: float,
 ) -> list[str]:
     by_step: dict[str, list[FindingLike]] = {}
     for f in findings:
@@ -171,7 +255,10 @@ def _annotate(
             label = CURVE_KINDS[f.kind]
             if label not in kinds:
                 kinds.append(label)
-        worst = max(found, key=lambda f: SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else 0)
+        worst = max(
+            found,
+            key=lambda f: SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else 0,
+        )
         up = all(f.kind == "peak" for f in found)
         label = ("▲ " if up else "▼ ") + " · ".join(kinds)
         fitted = fit_line(label, data.step_width - 30, 10, bold=True).lines[0]
@@ -182,7 +269,9 @@ def _annotate(
         shapes: list[Shape] = [
             Line(px, link_y, px, py - 12 if up else py + 12, "leader", dash="2 2"),
             Box(bx, by, w, 18, f"badge finding-{worst.severity}", rx=9),
-            Text(round(bx + 7, 1), by + 12.8, (fitted,), f"badge-text finding-{worst.severity}", 10),
+            Text(
+                round(bx + 7, 1), by + 12.8, (fitted,), f"badge-text finding-{worst.severity}", 10
+            ),
         ]
         message = " ".join(f.message for f in found)
         row.overlay.append(Group(shapes, "finding", step=i, title=message))

@@ -178,7 +178,7 @@ class SeriesInfo:
     label: str
     colour: str
     dash: str
-    marker: str
+    marker: Literal["circle", "square", "diamond", "triangle"]
     points: list[tuple[int, float]]
 
 

@@ -26,7 +26,9 @@ from journeyline.render.shapes import (
     Text,
 )
 
-FONT_STACK = "'DejaVu Sans', Verdana, 'Segoe UI', system-ui, -apple-system, sans-serif, 'Noto Color Emoji'"
+FONT_STACK = (
+    "'DejaVu Sans', Verdana, 'Segoe UI', system-ui, -apple-system, sans-serif, 'Noto Color Emoji'"
+)
 
 
 def _css() -> str:
@@ -92,7 +94,9 @@ def _css() -> str:
         **{f"finding-{k}": v for k, v in p.SEVERITY.items()},
     }
     for cls, (bg, ink) in badges.items():
-        rules.append(f".badge.{cls}{{fill:{bg};stroke:{ink};stroke-opacity:.35}}.badge-text.{cls}{{fill:{ink}}}")
+        rules.append(
+            f".badge.{cls}{{fill:{bg};stroke:{ink};stroke-opacity:.35}}.badge-text.{cls}{{fill:{ink}}}"
+        )
     return "".join(rules)
 
 
@@ -173,7 +177,9 @@ class _Writer:
     def marker(self, s: Marker, out: list[str]) -> None:
         x, y, r = s.cx, s.cy, s.r
         if s.shape == "circle":
-            out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{s.colour}" class="marker"/>')
+            out.append(
+                f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{s.colour}" class="marker"/>'
+            )
         elif s.shape == "square":
             out.append(
                 f'<rect x="{_n(x - r)}" y="{_n(y - r)}" width="{_n(2 * r)}" height="{_n(2 * r)}" fill="{s.colour}" class="marker"/>'
@@ -240,8 +246,13 @@ def _visible(s: Shape, x0: float, x1: float) -> bool:
 
 
 def _row(
-    w: _Writer, row: Row, out: list[str], first: int = 0, last: int = 1 << 30,
-    y: float | None = None, window: tuple[float, float] | None = None,
+    w: _Writer,
+    row: Row,
+    out: list[str],
+    first: int = 0,
+    last: int = 1 << 30,
+    y: float | None = None,
+    window: tuple[float, float] | None = None,
 ) -> None:
     top = row.y if y is None else y
     out.append(
@@ -271,7 +282,9 @@ def _labels(w: _Writer, layout: MapLayout, out: list[str], y0: float) -> None:
         out.append(f"<title>{escape(row.title, quote=False)}</title>")
         for s in row.label:
             w.shape(s, out)
-        out.append(f'<line x1="0" y1="{_n(row.height)}" x2="{_n(layout.label_width)}" y2="{_n(row.height)}" class="row-rule"/>')
+        out.append(
+            f'<line x1="0" y1="{_n(row.height)}" x2="{_n(layout.label_width)}" y2="{_n(row.height)}" class="row-rule"/>'
+        )
         out.append("</g>")
     out.append("</g>")
 
@@ -290,7 +303,9 @@ def _open(layout: MapLayout, width: float, height: float, view: str, extra_title
 def render_svg(layout: MapLayout, *, scale: float = 1.0) -> str:
     """The whole map as one standalone SVG document (header, grid, curve, legend)."""
     w = _Writer(layout.dom_id)
-    body: list[str] = [f'<rect class="page" width="{_n(layout.width)}" height="{_n(layout.height)}"/>']
+    body: list[str] = [
+        f'<rect class="page" width="{_n(layout.width)}" height="{_n(layout.height)}"/>'
+    ]
     body.append('<g class="header">')
     for g in layout.header:
         w.group(g, body)
@@ -304,11 +319,16 @@ def render_svg(layout: MapLayout, *, scale: float = 1.0) -> str:
     for g in layout.legend:
         w.group(g, body)
     body.append("</g>")
-    head = _open(layout, layout.width * scale, layout.height * scale, f"0 0 {_n(layout.width)} {_n(layout.height)}")
+    head = _open(
+        layout,
+        layout.width * scale,
+        layout.height * scale,
+        f"0 0 {_n(layout.width)} {_n(layout.height)}",
+    )
     return f"{head}<style>{CSS}</style>{w.defs()}{''.join(body)}</svg>"
 
 
-def render_svg_page(layout: MapLayout, page: Page) -> str:
+def render_svg_page(layout: MapLayout, page: Page, *, inline_css: bool = True) -> str:
     """One page of a split map: lane titles, the page's columns and stage headers, a running title."""
     w = _Writer(layout.dom_id)
     grid_h = grid_height(layout)
@@ -319,15 +339,25 @@ def render_svg_page(layout: MapLayout, page: Page) -> str:
     top = RUNNING_TITLE - layout.grid_top
     body: list[str] = [f'<rect class="page" width="{_n(width)}" height="{_n(height)}"/>']
     title = f"{layout.title} — steps {page.first + 1}–{page.last + 1} of {len(layout.columns)}"
-    body.append(f'<text x="0" y="18" font-size="13" class="lane-title">{escape(title, quote=False)}</text>')
-    clip = f"{layout.dom_id}-p{page.number}-clip"
     body.append(
-        f'<clipPath id="{clip}"><rect x="{_n(page.x0)}" y="{_n(layout.grid_top)}" width="{_n(page.x1 - page.x0)}" height="{_n(grid_h)}"/></clipPath>'
+        f'<text x="0" y="18" font-size="13" class="lane-title">{escape(title, quote=False)}</text>'
     )
-    body.append(f'<g transform="translate({_n(dx)} {_n(top)})"><g clip-path="url(#{clip})">')
+    # No clip path (slow to print): the viewBox clips the right edge, the opaque lane
+    # titles drawn on top hide anything left of the page's first column.
+    body.append(f'<g transform="translate({_n(dx)} {_n(top)})"><g>')
     for n, row in enumerate(layout.rows):
         if n == 0:
-            stage_row = Row(row.lane, row.title, row.y, row.height, row.label, row.background, page.stage_cells, [], False)
+            stage_row = Row(
+                row.lane,
+                row.title,
+                row.y,
+                row.height,
+                row.label,
+                row.background,
+                page.stage_cells,
+                [],
+                False,
+            )
             _row(w, stage_row, body, window=(page.x0, page.x1))
         else:
             _row(w, row, body, page.first, page.last, window=(page.x0, page.x1))
@@ -335,8 +365,15 @@ def render_svg_page(layout: MapLayout, page: Page) -> str:
     body.append(f'<g transform="translate(0 {_n(RUNNING_TITLE)})">')
     _labels(w, layout, body, layout.grid_top)
     body.append("</g>")
-    head = _open(layout, width * page.scale, height * page.scale, f"0 0 {_n(width)} {_n(height)}", f"-p{page.number}")
-    return f"{head}<style>{CSS}</style>{w.defs()}{''.join(body)}</svg>"
+    head = _open(
+        layout,
+        width * page.scale,
+        height * page.scale,
+        f"0 0 {_n(width)} {_n(height)}",
+        f"-p{page.number}",
+    )
+    style = f"<style>{CSS}</style>" if inline_css else ""
+    return f"{head}{style}{w.defs()}{''.join(body)}</svg>"
 
 
 def render_svg_cover(layout: MapLayout) -> str:

@@ -71,7 +71,9 @@ def _ellipsize(line: str, limit: float, bold: bool) -> str:
     return out.rstrip() + ELLIPSIS
 
 
-def wrap(text: str, width: float, size: float, *, bold: bool = False, max_lines: int = 0) -> Wrapped:
+def wrap(
+    text: str, width: float, size: float, *, bold: bool = False, max_lines: int = 0
+) -> Wrapped:
     """Greedy word wrap to `width` pixels; with `max_lines`, cut there and end with an ellipsis.
 
     Whitespace runs (including newlines) count as one space; words wider than the line

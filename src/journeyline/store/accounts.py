@@ -328,19 +328,27 @@ def token_actor(db: Database, secret: str) -> Actor:
     digest = hash_secret(secret)
     with db.reading() as session:
         row = session.execute(
-            select(Account, ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at)
+            select(
+                Account.id,
+                Account.name,
+                Account.email,
+                Account.is_admin,
+                ApiToken.id,
+                ApiToken.revoked_at,
+                ApiToken.last_used_at,
+            )
             .join(ApiToken, ApiToken.account_id == Account.id)
             .where(ApiToken.token_hash == digest)
         ).first()
-    if row is None or row[2] is not None:
+    if row is None or row[5] is not None:
         raise NotSignedIn("this API token is not valid (unknown or revoked)")
     now = utcnow()
-    last_used = row[3]
+    last_used = row[6]
     if last_used is None or now - last_used > dt.timedelta(minutes=5):
         # Record use coarsely, so reads do not become writes.
         with db.writing() as session:
-            session.execute(update(ApiToken).where(ApiToken.id == row[1]).values(last_used_at=now))
-    return actor_of(row[0])
+            session.execute(update(ApiToken).where(ApiToken.id == row[4]).values(last_used_at=now))
+    return Actor(account_id=row[0], name=row[1], email=row[2], is_admin=bool(row[3]))
 
 
 def same_secret(a: str, b: str) -> bool:

@@ -35,7 +35,7 @@ def element_ids(journey: JourneyMap) -> set[str]:
 def _check_target(db: Database, record: MapRecord, target: str | None) -> None:
     if target is None:
         return
-    journey = journey_of(db, record)
+    journey = journey_of(db, record, copy=False)
     if target not in element_ids(journey):
         known = sorted(element_ids(journey))
         raise InvalidInput(

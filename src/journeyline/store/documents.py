@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -60,38 +61,91 @@ def invalid_from_validation(error: ValidationError, what: str) -> InvalidInput:
 
 
 class MapCache:
-    """Parsed maps by (map key, revision), least recently used first out."""
+    """Parsed maps by (map key, revision), least recently used first out.
+
+    A cached map is shared and must not be changed: `peek` is for reading, `copy` gives
+    an editable map. The map's JSON form is cached beside it, for responses.
+    """
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[int, int], JourneyMap] = OrderedDict()
+        self._items: OrderedDict[tuple[int, int], tuple[JourneyMap, dict[str, Any] | None]] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[int, int], document: dict[str, Any]) -> JourneyMap:
-        """A private copy of the map at this revision (parsed once)."""
+    def _entry(
+        self, key: tuple[int, int], document: Callable[[], dict[str, Any]]
+    ) -> tuple[JourneyMap, dict[str, Any] | None]:
         with self._lock:
-            cached = self._items.get(key)
-            if cached is not None:
+            entry = self._items.get(key)
+            if entry is not None:
                 self._items.move_to_end(key)
-        if cached is None:
-            cached = map_from_document(document)
-            with self._lock:
-                self._items[key] = cached
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
-        return cached.model_copy(deep=True)
+                return entry
+        journey = map_from_document(document())
+        return self._store(key, (journey, None))
 
-    def put(self, key: tuple[int, int], journey: JourneyMap) -> None:
-        """Remember the map just written at this revision."""
+    def _store(
+        self, key: tuple[int, int], entry: tuple[JourneyMap, dict[str, Any] | None]
+    ) -> tuple[JourneyMap, dict[str, Any] | None]:
         with self._lock:
-            self._items[key] = journey.model_copy(deep=True)
+            self._items[key] = entry
+            self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+        return entry
+
+    def peek(self, key: tuple[int, int], document: Callable[[], dict[str, Any]]) -> JourneyMap:
+        """The shared, read-only map at this revision (parsed once)."""
+        return self._entry(key, document)[0]
+
+    def copy(self, key: tuple[int, int], document: Callable[[], dict[str, Any]]) -> JourneyMap:
+        """An editable copy of the map at this revision."""
+        journey = self._entry(key, document)[0]
+        return JourneyMap.model_validate(journey.model_dump())
+
+    def json(self, key: tuple[int, int], document: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The map's JSON form at this revision (shared: do not change it)."""
+        journey, data = self._entry(key, document)
+        if data is None:
+            data = journey.model_dump(mode="json")
+            self._store(key, (journey, data))
+        return data
+
+    def put(self, key: tuple[int, int], journey: JourneyMap) -> None:
+        """Remember the map just written at this revision (the caller gives it up)."""
+        self._store(key, (journey, None))
 
 
-def workspace_of(record: WorkspaceRecord, maps: list[JourneyMap]) -> Workspace:
-    """The stored workspace as a model, holding `maps`."""
-    return workspace_from_document(record.document, maps)
+_WORKSPACES: OrderedDict[tuple[str, int], Workspace] = OrderedDict()
+_WORKSPACES_LOCK = threading.Lock()
+
+
+def workspace_of(
+    record: WorkspaceRecord, maps: list[JourneyMap], *, editable: bool = True
+) -> Workspace:
+    """The stored workspace as a model, holding `maps` (parsed once per revision).
+
+    With editable=False the result shares its segments, personas … with the cache and
+    must only be read.
+    """
+    key = (record.id, record.revision)
+    with _WORKSPACES_LOCK:
+        cached = _WORKSPACES.get(key)
+        if cached is not None:
+            _WORKSPACES.move_to_end(key)
+    if cached is None:
+        cached = workspace_from_document(record.document)
+        with _WORKSPACES_LOCK:
+            _WORKSPACES[key] = cached
+            while len(_WORKSPACES) > 128:
+                _WORKSPACES.popitem(last=False)
+    if not editable:
+        return cached.model_copy(update={"maps": list(maps)})
+    # A fresh model with its own lists, so edits never reach the cached one.
+    workspace = Workspace.model_validate(cached.model_dump())
+    workspace.maps = list(maps)
+    return workspace
 
 
 def map_workspace(workspace: Workspace, journey: JourneyMap) -> Workspace:

@@ -33,7 +33,7 @@ def _context(
     journey = collaboration.journey_with_votes(db, actor, workspace_id, map_id)
     with db.reading() as session:
         access = require(session, actor, workspace_id, Role.viewer)
-        workspace = workspace_of(access.workspace, [])
+        workspace = workspace_of(access.workspace, [], editable=False)
     return map_workspace(workspace, journey), journey
 
 

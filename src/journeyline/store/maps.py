@@ -31,7 +31,7 @@ from journeyline.store.documents import (
     workspace_of,
 )
 from journeyline.store.errors import Conflict, PreconditionRequired, StaleRevision
-from journeyline.store.tables import Account, MapRecord, Revision, utcnow
+from journeyline.store.tables import Account, MapRecord, Member, Revision, utcnow
 
 T = TypeVar("T")
 
@@ -70,6 +70,7 @@ class MapState:
     revision: int
     journey: JourneyMap
     updated_at: dt.datetime
+    data: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form: where it is, its revision, and the map in full."""
@@ -78,7 +79,7 @@ class MapState:
             "id": self.journey.id,
             "revision": self.revision,
             "updated_at": iso(self.updated_at),
-            "map": self.journey.model_dump(mode="json"),
+            "map": self.data if self.data is not None else self.journey.model_dump(mode="json"),
         }
 
 
@@ -117,9 +118,12 @@ def map_record(session: Session, workspace_id: str, map_id: str) -> MapRecord:
     return record
 
 
-def journey_of(db: Database, record: MapRecord) -> JourneyMap:
-    """A private, editable copy of the stored map."""
-    return db.map_cache.get((record.pk, record.revision), record.document)
+def journey_of(db: Database, record: MapRecord, *, copy: bool = True) -> JourneyMap:
+    """The stored map: an editable copy, or (copy=False) the shared, read-only one."""
+    key = (record.pk, record.revision)
+    if copy:
+        return db.map_cache.copy(key, lambda: record.document)
+    return db.map_cache.peek(key, lambda: record.document)
 
 
 def _state(workspace_id: str, record: MapRecord, journey: JourneyMap) -> MapState:
@@ -158,7 +162,7 @@ def check_revision(session: Session, record: MapRecord, based_on: int) -> None:
 
 
 def _check_in_workspace(access: Access, journey: JourneyMap, what: str) -> None:
-    workspace = workspace_of(access.workspace, [journey])
+    workspace = workspace_of(access.workspace, [journey], editable=False)
     elements.ensure_integrity(workspace, what)
 
 
@@ -242,11 +246,29 @@ def list_maps(db: Database, actor: Actor, workspace_id: str) -> list[dict[str, A
 
 
 def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
-    """The map as it is now."""
+    """The map as it is now (shared and read-only: copy it before changing it)."""
     with db.reading() as session:
-        require(session, actor, workspace_id, Role.viewer)
-        record = map_record(session, workspace_id, map_id)
-        return _state(workspace_id, record, journey_of(db, record))
+        # One query on the hot path; the access check's own errors when it finds nothing.
+        row = session.execute(
+            select(MapRecord.pk, MapRecord.revision, MapRecord.updated_at)
+            .join(Member, Member.workspace_id == MapRecord.workspace_id)
+            .where(
+                MapRecord.workspace_id == workspace_id,
+                MapRecord.map_id == map_id,
+                Member.account_id == actor.account_id,
+            )
+        ).first()
+        if row is None:
+            require(session, actor, workspace_id, Role.viewer)
+            raise map_not_found(map_id)
+        pk, revision, updated_at = row
+
+        def document() -> dict[str, Any]:
+            return dict(session.scalar(select(MapRecord.document).where(MapRecord.pk == pk)) or {})
+
+        journey = db.map_cache.peek((pk, revision), document)
+        data = db.map_cache.json((pk, revision), document)
+    return MapState(workspace_id, revision, journey, updated_at, data)
 
 
 def parse_map(data: Any) -> JourneyMap:
@@ -269,7 +291,7 @@ def add_map_record(
             select(MapRecord.map_id).where(MapRecord.workspace_id == access.workspace.id)
         )
     )
-    workspace = workspace_of(access.workspace, [])
+    workspace = workspace_of(access.workspace, [], editable=False)
     taken |= {e.id for name in elements.WORKSPACE_KINDS for e in getattr(workspace, name)}
     if journey.id and journey.id in taken:
         raise id_taken(journey.id)
@@ -538,7 +560,7 @@ def load_maps(db: Database, session: Session, workspace_id: str) -> list[Journey
     records = session.scalars(
         select(MapRecord).where(MapRecord.workspace_id == workspace_id).order_by(MapRecord.pk)
     ).all()
-    return [journey_of(db, record) for record in records]
+    return [journey_of(db, record) for record in records]  # editable copies
 
 
 def workspace_with_maps(
@@ -555,4 +577,6 @@ def map_with_context(db: Database, actor: Actor, workspace_id: str, map_id: str)
     with db.reading() as session:
         access = require(session, actor, workspace_id, Role.viewer)
         record = map_record(session, workspace_id, map_id)
-        return map_workspace(workspace_of(access.workspace, []), journey_of(db, record))
+        return map_workspace(
+            workspace_of(access.workspace, [], editable=False), journey_of(db, record)
+        )

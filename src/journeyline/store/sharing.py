@@ -163,8 +163,8 @@ def open_share_link(db: Database, token: str, password: str | None = None) -> Sh
                 )
             if not verify_password(link.password_hash, password):
                 raise ShareLinkLocked("wrong password for this share link")
-        journey = journey_of(db, record)
+        journey = journey_of(db, record, copy=False)
         # Only what the map names: its personas, its segment and its custom lanes.
-        scoped = map_workspace(workspace_of(workspace_record, []), journey)
+        scoped = map_workspace(workspace_of(workspace_record, [], editable=False), journey)
         scoped.id, scoped.name, scoped.analysis = "", "", {}
         return SharedMap(journey, scoped, record.revision, link.label)

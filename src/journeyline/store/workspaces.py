@@ -64,7 +64,7 @@ def list_workspaces(db: Database, actor: Actor) -> list[dict[str, Any]]:
             .where(Member.account_id == actor.account_id)
             .order_by(WorkspaceRecord.created_at, WorkspaceRecord.id)
         ).all()
-    return [_summary(record, Role(role), n or 0) for record, role, n in rows]
+        return [_summary(record, Role(role), n or 0) for record, role, n in rows]
 
 
 def create_workspace(

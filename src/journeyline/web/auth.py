@@ -24,8 +24,8 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def database(request: Request) -> Database:
-    """The app's database."""
+async def database(request: Request) -> Database:
+    """The app's database (async: no worker thread needed to look it up)."""
     db: Database = request.app.state.db
     return db
 
@@ -38,7 +38,7 @@ def settings_of(request: Request) -> Settings:
 
 def current_actor(request: Request) -> Actor:
     """The signed-in actor; NotSignedIn without valid credentials (PermissionDenied on CSRF failure)."""
-    db = database(request)
+    db: Database = request.app.state.db
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, secret = header.partition(" ")

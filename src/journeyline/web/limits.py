@@ -48,27 +48,34 @@ class BodyLimit:
                     await _refuse(send, limit)
                     return
         received = 0
-        started = False
+        exceeded = False
+        replaced = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    exceeded = True
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
+        async def guarded_send(message: Message) -> None:
+            # The app may turn the exception into its own error (e.g. 400 "cannot parse
+            # the body"); once the limit is passed, the answer is 413 whatever it says.
+            nonlocal replaced
+            if exceeded:
+                if not replaced:
+                    replaced = True
+                    await _refuse(send, limit)
+                return
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, guarded_send)
         except BodyTooLarge:
-            if not started:
+            if not replaced:
                 await _refuse(send, limit)
 
 

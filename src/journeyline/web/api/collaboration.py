@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from journeyline.store import collaboration, sharing
@@ -53,9 +54,9 @@ def list_comments(
     actor: CurrentActor,
     db: Db,
     target: Annotated[str | None, Query(description="Only comments on this element.")] = None,
-) -> list[dict[str, Any]]:
+) -> JSONResponse:
     """Everyone in the workspace can read them."""
-    return collaboration.list_comments(db, actor, workspace_id, map_id, target)
+    return JSONResponse(collaboration.list_comments(db, actor, workspace_id, map_id, target))
 
 
 @router.post(
@@ -98,9 +99,9 @@ def delete_comment(
 
 
 @router.get("/votes", summary="Dot votes per element, most first", tags=["votes"])
-def list_votes(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> list[dict[str, Any]]:
+def list_votes(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> JSONResponse:
     """With `mine`: whether you voted for it."""
-    return collaboration.list_votes(db, actor, workspace_id, map_id)
+    return JSONResponse(collaboration.list_votes(db, actor, workspace_id, map_id))
 
 
 @router.put("/votes/{target}", summary="Put your dot on an element", tags=["votes"])

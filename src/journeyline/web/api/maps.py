@@ -29,9 +29,9 @@ MapBody = Annotated[
 
 
 @router.get("", summary="The workspace's maps")
-def list_maps(workspace_id: str, actor: CurrentActor, db: Db) -> list[dict[str, Any]]:
+def list_maps(workspace_id: str, actor: CurrentActor, db: Db) -> JSONResponse:
     """Id, name, revision and last change of each map."""
-    return maps.list_maps(db, actor, workspace_id)
+    return JSONResponse(maps.list_maps(db, actor, workspace_id))
 
 
 @router.post("", summary="Create a map", status_code=201)
@@ -50,7 +50,12 @@ def get_map(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> JSON
 
 @router.put("/{map_id}", summary="Replace the whole map")
 def replace_map(
-    workspace_id: str, map_id: str, data: MapBody, actor: CurrentActor, db: Db, if_match: IfMatch = None
+    workspace_id: str,
+    map_id: str,
+    data: MapBody,
+    actor: CurrentActor,
+    db: Db,
+    if_match: IfMatch = None,
 ) -> JSONResponse:
     """Editors; If-Match. The map keeps the id in the address."""
     state = maps.replace_map(db, actor, workspace_id, map_id, if_match, maps.parse_map(data))
@@ -155,7 +160,12 @@ def diff(
     tags=["revisions"],
 )
 def restore(
-    workspace_id: str, map_id: str, number: int, actor: CurrentActor, db: Db, if_match: IfMatch = None
+    workspace_id: str,
+    map_id: str,
+    number: int,
+    actor: CurrentActor,
+    db: Db,
+    if_match: IfMatch = None,
 ) -> JSONResponse:
     """Editors; If-Match. The restore is a new revision: nothing in the log is lost."""
     state = maps.restore_revision(db, actor, workspace_id, map_id, number, if_match)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
 from journeyline.formats import formats
 from journeyline.web.api.common import CurrentActor, Db
@@ -13,14 +14,14 @@ router = APIRouter(prefix="/api", tags=["system"])
 
 
 @router.get("/health", summary="Is the server up and its database reachable? (no sign-in needed)")
-def health(db: Db) -> dict[str, Any]:
+def health(db: Db) -> JSONResponse:
     """Answers without authentication; says whether the database answers and its schema revision."""
     revision = db.schema_revision()
-    return {
-        "status": "ok" if revision else "degraded",
-        "database": db.url.get_backend_name(),
-        "schema": revision,
-    }
+    status = "ok" if revision else "degraded"
+    return JSONResponse(
+        {"status": status, "database": db.url.get_backend_name(), "schema": revision},
+        status_code=200 if revision else 503,
+    )
 
 
 @router.get("/formats", summary="File formats for import and export")

@@ -1,0 +1,218 @@
+"""Benchmark: 50 concurrent API clients on loopback, reads and edits, against `journeyline serve` on SQLite.
+
+Target (issue 5): p95 under 100 ms for reads and for edits.
+
+The server is the real command (`journeyline serve --data-dir TMP`) in its own process;
+the clients run in this process (asyncio + httpx), one task per client, each with its own
+API token, a bounded number of requests each. Ten maps, five clients per map, as in five
+workshops of ten people: every client reads its map, reads the step list or comments, and
+edits a step with the revision it read (If-Match). A 409 (someone else edited first) is a
+correct, fast answer; the client reads again and retries. Between requests each client
+pauses like a person at a board does (200–800 ms, seeded), so the offered load is
+bounded; `--no-pause` runs the clients back to back to show the saturation point.
+Writes a `## Web API` section into bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from journeyline.model import Workspace  # noqa: E402
+from journeyline.store import accounts, open_database, sqlite_url, workspaces  # noqa: E402
+from journeyline.templates import load_template  # noqa: E402
+
+CLIENTS = 50
+MAPS = 10
+REQUESTS_PER_CLIENT = 40
+TARGET_MS = 100.0
+PAUSE_MIN, PAUSE_MAX = 0.2, 0.8
+"""Seconds a client waits between requests: a person at a board, not a load generator."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(data_dir: Path) -> tuple[str, list[str], list[str]]:
+    """A workspace with MAPS copies of a template map, and one editor token per client."""
+    db = open_database(sqlite_url(data_dir))
+    template = load_template("saas-trial")
+    source = Workspace.model_validate(template.model_dump())
+    base = source.maps[0]
+    source.maps = []
+    for n in range(MAPS):
+        copy = base.model_copy(deep=True)
+        copy.id = f"map-{n}"
+        copy.name = f"{base.name} ({n})"
+        source.maps.append(copy)
+    with db.writing() as session:
+        owner = accounts.actor_of(accounts.create_account(session, "owner@bench.local", "Owner"))
+    workspace = workspaces.create_workspace(db, owner, source=source)["id"]
+    tokens = []
+    for n in range(CLIENTS):
+        email = f"client{n}@bench.local"
+        workspaces.add_member(db, owner, workspace, email, "editor")
+        with db.reading() as session:
+            member = accounts.find_account(session, email)
+            assert member is not None
+            actor = accounts.actor_of(member)
+        tokens.append(accounts.create_api_token(db, actor, "bench")[1])
+    map_ids = [m.id for m in source.maps]
+    db.close()
+    return workspace, map_ids, tokens
+
+
+async def client(
+    n: int, base_url: str, workspace: str, map_id: str, token: str, pause: bool, out: dict[str, list[float]]
+) -> None:
+    rng = random.Random(n)
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"/api/workspaces/{workspace}/maps/{map_id}"
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=30) as http:
+
+        async def timed(kind: str, method: str, path: str, **kwargs: object) -> httpx.Response:
+            start = time.perf_counter()
+            response = await http.request(method, path, **kwargs)  # type: ignore[arg-type]
+            out[kind].append((time.perf_counter() - start) * 1000)
+            if response.status_code >= 500 or response.status_code in (401, 403, 404, 422, 428):
+                raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:200]}")
+            return response
+
+        current = await timed("read", "GET", url)
+        steps = [s["id"] for stage in current.json()["map"]["stages"] for s in stage["steps"]]
+        etag = current.headers["ETag"]
+        for i in range(REQUESTS_PER_CLIENT):
+            if pause:
+                await asyncio.sleep(rng.uniform(PAUSE_MIN, PAUSE_MAX))
+            choice = rng.random()
+            if choice < 0.35:
+                current = await timed("read", "GET", url)
+                etag = current.headers["ETag"]
+            elif choice < 0.55:
+                await timed("read", "GET", f"{url}/steps")
+            elif choice < 0.70:
+                await timed("read", "GET", f"{url}/comments")
+            else:
+                step = rng.choice(steps)
+                response = await timed(
+                    "edit", "PATCH", f"{url}/steps/{step}", json={"feels": f"client {n} edit {i}"}, headers={"If-Match": etag}
+                )
+                if response.status_code == 409:
+                    out["conflicts"].append(1.0)
+                    etag = response.headers["ETag"]
+                else:
+                    etag = response.headers["ETag"]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+async def run_clients(base_url: str, workspace: str, map_ids: list[str], tokens: list[str], pause: bool) -> tuple[dict[str, list[float]], float]:
+    out: dict[str, list[float]] = {"read": [], "edit": [], "conflicts": []}
+    start = time.perf_counter()
+    await asyncio.gather(
+        *(client(n, base_url, workspace, map_ids[n % len(map_ids)], tokens[n], pause, out) for n in range(len(tokens)))
+    )
+    return out, time.perf_counter() - start
+
+
+def wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise RuntimeError("the server exited")
+        try:
+            if httpx.get(f"{base_url}/api/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the server did not come up")
+
+
+def write_results(lines: list[str]) -> None:
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    section = "## Web API\n\n" + "\n".join(lines) + "\n"
+    pattern = re.compile(r"^## Web API\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(section + "\n", text).rstrip() + "\n"
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-pause", action="store_true", help="Clients send back to back (saturation).")
+    args = parser.parse_args()
+    pause = not args.no_pause
+    with tempfile.TemporaryDirectory(prefix="journeyline-bench-") as folder:
+        data_dir = Path(folder) / "data"
+        workspace, map_ids, tokens = prepare(data_dir)
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        env = dict(os.environ, JOURNEYLINE_DATA_DIR=str(data_dir))
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "journeyline"), "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(base_url, server)
+            out, elapsed = asyncio.run(run_clients(base_url, workspace, map_ids, tokens, pause))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    reads, edits = out["read"], out["edit"]
+    total = len(reads) + len(edits)
+    rows = []
+    ok = True
+    for name, values in (("reads", reads), ("edits", edits)):
+        p95 = percentile(values, 95)
+        ok = ok and p95 < TARGET_MS
+        rows.append(
+            f"| {name} | {len(values)} | {statistics.median(values):.1f} | {p95:.1f} | {percentile(values, 99):.1f} | "
+            f"{max(values):.1f} | {p95 / TARGET_MS:.2f} |"
+        )
+    mode = f"pausing {PAUSE_MIN * 1000:.0f}–{PAUSE_MAX * 1000:.0f} ms between requests, like people at a board" if pause else "back to back (saturation)"
+    lines = [
+        f"`python bench/bench_api.py{'' if pause else ' --no-pause'}`: {CLIENTS} concurrent clients on 127.0.0.1, "
+        f"{mode}; `journeyline serve` on SQLite (one process); {MAPS} maps, {CLIENTS // MAPS} editors each; "
+        f"{total} requests in {elapsed:.1f} s ({total / elapsed:.0f} req/s); {len(out['conflicts'])} edits answered 409 "
+        f"(stale If-Match) and retried. Target: p95 < {TARGET_MS:.0f} ms.",
+        "",
+        "| requests | count | p50 ms | p95 ms | p99 ms | max ms | p95 / target |",
+        "|----------|------:|-------:|-------:|-------:|-------:|-------------:|",
+        *rows,
+        "",
+        f"Result: {'PASS' if ok else 'FAIL'} (machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}).",
+    ]
+    print("\n".join(lines))
+    write_results(lines)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Comments and dot votes, and how votes reach the ranked opportunities."""
+
+from __future__ import annotations
+
+from tests.api_support import World, database, envelope_of, world  # noqa: F401
+
+
+def base(world: World) -> str:
+    return f"/api/workspaces/{world.workspace}/maps/trial-a"
+
+
+def test_comments_on_a_map_and_its_elements(world: World) -> None:
+    commenter = world.client("commenter")
+    added = commenter.post(f"{base(world)}/comments", json={"body": "Is this <b>really</b> the step?", "target": "card-a"})
+    assert added.status_code == 201, added.text
+    comment = added.json()
+    assert comment["author"] == "Commenter" and comment["body"] == "Is this <b>really</b> the step?"
+    assert commenter.post(f"{base(world)}/comments", json={"body": "x", "target": "nowhere"}).status_code == 422
+    assert commenter.post(f"{base(world)}/comments", json={"body": "   "}).status_code == 422
+    assert world.client("viewer").get(f"{base(world)}/comments?target=card-a").json()[0]["id"] == comment["id"]
+    assert world.client("viewer").get(f"{base(world)}/comments?target=form-a").json() == []
+    url = f"{base(world)}/comments/{comment['id']}"
+    assert world.client("editor").patch(url, json={"body": "rewritten"}).status_code == 403  # not the author
+    edited = commenter.patch(url, json={"body": "Is this the step?"})
+    assert edited.json()["body"] == "Is this the step?"
+    resolved = world.client("editor").patch(url, json={"resolved": True})
+    assert resolved.json()["resolved"] is True
+    assert world.client("owner").delete(url).status_code == 204
+    assert world.client("viewer").get(f"{base(world)}/comments").json() == []
+
+
+def test_votes_count_once_per_person_and_rank_opportunities(world: World) -> None:
+    for who in ("commenter", "editor", "commenter"):
+        response = world.client(who).put(f"{base(world)}/votes/wallets-a")
+        assert response.status_code == 200, response.text
+    votes = world.client("commenter").get(f"{base(world)}/votes").json()
+    assert votes == [{"target": "wallets-a", "votes": 2, "mine": True}]
+    assert world.client("viewer").get(f"{base(world)}/votes").json()[0]["mine"] is False
+    ranked = world.client("viewer").get(f"{base(world)}/priorities").json()["opportunities"]
+    assert ranked[0]["id"] == "wallets-a" and ranked[0]["votes"] == 2
+    withdrawn = world.client("editor").delete(f"{base(world)}/votes/wallets-a")
+    assert withdrawn.json() == {"target": "wallets-a", "votes": 1, "mine": False}
+    unknown = world.client("editor").put(f"{base(world)}/votes/nothing")
+    assert unknown.status_code == 422 and "nothing" in envelope_of(unknown)["message"]
+
+
+def test_analyses_of_a_stored_map(world: World) -> None:
+    viewer = world.client("viewer")
+    findings = viewer.get(f"{base(world)}/analysis").json()["findings"]
+    assert findings and all({"kind", "severity", "message"} <= set(f) for f in findings)
+    compared = viewer.get(f"/api/workspaces/{world.workspace}/maps/future-a/compare").json()
+    assert compared["asis"]["id"] == "trial-a" and compared["tobe"]["id"] == "future-a"
+    no_asis = viewer.get(f"{base(world)}/compare")
+    assert no_asis.status_code == 400 and envelope_of(no_asis)["diagnostics"][0]["hint"].startswith("pass ?asis=")
+    summary = viewer.get(f"{base(world)}/summary?format=markdown")
+    assert summary.headers["content-type"].startswith("text/markdown")
+    assert "Card form rejects cards a" in summary.text
+    assert viewer.get(f"{base(world)}/summary").json()["map"]["id"] == "trial-a"
+    assert viewer.get(f"{base(world)}/render.gif").status_code == 400

@@ -1,0 +1,133 @@
+"""The store itself: migrations match the models, SQLite runs in WAL mode, maps round-trip, diffs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from journeyline.model import JourneyMap, Stage, Step
+from journeyline.store import accounts, maps, workspaces
+from journeyline.store.database import Database, open_database
+from journeyline.store.diff import diff_data
+from journeyline.store.documents import map_document, map_from_document
+from journeyline.store.tables import Base
+from journeyline.web.settings import SETTINGS, Settings
+from tests.api_support import database, sample_workspace  # noqa: F401
+
+
+def test_migrations_create_exactly_the_models(database: Database) -> None:  # noqa: F811
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert compare_metadata(context, Base.metadata) == []
+    assert database.schema_revision() == "0001"
+    database.migrate()  # running again changes nothing
+    assert database.schema_revision() == "0001"
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'data' / 'j.db'}")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.close()
+
+
+def test_unsupported_database_urls_are_refused() -> None:
+    import pytest
+
+    from journeyline.errors import UsageError
+
+    with pytest.raises(UsageError, match="unsupported database 'mysql'"):
+        Database("mysql://localhost/x")
+
+
+names = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(str.strip)
+steps = st.builds(
+    Step,
+    name=names,
+    emotion=st.none() | st.integers(min_value=-5, max_value=5).map(float),
+    feels=st.none() | names,
+    moment_of_truth=st.booleans(),
+)
+journeys = st.builds(
+    JourneyMap,
+    name=names,
+    scenario=st.none() | names,
+    stages=st.lists(st.builds(Stage, name=names, steps=st.lists(steps, max_size=4)), max_size=4),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(journey=journeys)
+def test_a_map_round_trips_through_the_document(journey: JourneyMap) -> None:
+    from journeyline.model import assign_map_ids
+
+    assign_map_ids(journey)
+    journey.id = journey.id or "map"
+    assert map_from_document(map_document(journey)) == journey
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(journey=journeys)
+def test_a_map_round_trips_through_the_database(tmp_path_factory, journey: JourneyMap) -> None:
+    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('rt') / 'j.db'}")
+    with db.writing() as session:
+        actor = accounts.actor_of(accounts.create_account(session, "a@example.org"))
+    created = workspaces.create_workspace(db, actor, "W")
+    expected = journey.model_copy(deep=True)
+    stored = maps.create_map(db, actor, created["id"], expected)  # fills in ids
+    db.map_cache = type(db.map_cache)()  # read it back from the database, not the cache
+    again = maps.get_map(db, actor, created["id"], stored.journey.id)
+    assert again.journey == expected
+    assert [s.name for s in again.journey.steps()] == [s.name for s in journey.steps()]
+    db.close()
+
+
+def test_stored_documents_are_the_file_format(database: Database) -> None:  # noqa: F811
+    with database.writing() as session:
+        actor = accounts.actor_of(accounts.create_account(session, "a@example.org"))
+    created = workspaces.create_workspace(database, actor, source=sample_workspace("a"))
+    with database.reading() as session:
+        document = session.execute(text("SELECT document FROM maps WHERE map_id = 'trial-a'")).scalar_one()
+    if isinstance(document, str):
+        import json
+
+        document = json.loads(document)
+    assert document["journeyline"] == 1
+    assert [m["id"] for m in document["maps"]] == ["trial-a"]
+    assert created["maps"] == 2
+
+
+def test_diff_matches_elements_by_id() -> None:
+    before = {"stages": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}], "goal": "x"}
+    after = {"stages": [{"id": "b", "name": "Bee"}, {"id": "a", "name": "A"}, {"id": "c", "name": "C"}]}
+    changes = [c.to_dict() for c in diff_data(before, after)]
+    assert changes == [
+        {"change": "added", "path": "stages/c", "before": None, "after": {"id": "c", "name": "C"}},
+        {"change": "moved", "path": "stages", "before": ["a", "b"], "after": ["b", "a"]},
+        {"change": "changed", "path": "stages/b/name", "before": "B", "after": "Bee"},
+        {"change": "removed", "path": "goal", "before": "x", "after": None},
+    ]
+    assert diff_data(before, before) == []
+
+
+def test_settings_come_from_defaults_environment_and_flags() -> None:
+    assert Settings.from_env({}).port == 8000
+    env = {"JOURNEYLINE_PORT": "9000", "JOURNEYLINE_SECURE_COOKIES": "true", "JOURNEYLINE_DATA_DIR": "/srv/j"}
+    from_env = Settings.from_env(env)
+    assert (from_env.port, from_env.secure_cookies) == (9000, True)
+    assert from_env.resolved_database_url == "sqlite:////srv/j/journeyline.db"
+    assert Settings.from_env(env, port=9100).port == 9100
+    assert Settings(host="0.0.0.0", port=1).base_url == "http://127.0.0.1:1"
+    assert [s.name for s in SETTINGS] == [f for f in Settings.__dataclass_fields__]
+    import pytest
+
+    from journeyline.errors import UsageError
+
+    with pytest.raises(UsageError, match="JOURNEYLINE_PORT must be a whole number"):
+        Settings.from_env({"JOURNEYLINE_PORT": "eighty"})
