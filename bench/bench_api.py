@@ -81,7 +81,13 @@ def prepare(data_dir: Path) -> tuple[str, list[str], list[str]]:
 
 
 async def client(
-    n: int, base_url: str, workspace: str, map_id: str, token: str, pause: bool, out: dict[str, list[float]]
+    n: int,
+    base_url: str,
+    workspace: str,
+    map_id: str,
+    token: str,
+    pause: bool,
+    out: dict[str, list[float]],
 ) -> None:
     rng = random.Random(n)
     headers = {"Authorization": f"Bearer {token}"}
@@ -113,7 +119,11 @@ async def client(
             else:
                 step = rng.choice(steps)
                 response = await timed(
-                    "edit", "PATCH", f"{url}/steps/{step}", json={"feels": f"client {n} edit {i}"}, headers={"If-Match": etag}
+                    "edit",
+                    "PATCH",
+                    f"{url}/steps/{step}",
+                    json={"feels": f"client {n} edit {i}"},
+                    headers={"If-Match": etag},
                 )
                 if response.status_code == 409:
                     out["conflicts"].append(1.0)
@@ -128,11 +138,16 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
-async def run_clients(base_url: str, workspace: str, map_ids: list[str], tokens: list[str], pause: bool) -> tuple[dict[str, list[float]], float]:
+async def run_clients(
+    base_url: str, workspace: str, map_ids: list[str], tokens: list[str], pause: bool
+) -> tuple[dict[str, list[float]], float]:
     out: dict[str, list[float]] = {"read": [], "edit": [], "conflicts": []}
     start = time.perf_counter()
     await asyncio.gather(
-        *(client(n, base_url, workspace, map_ids[n % len(map_ids)], tokens[n], pause, out) for n in range(len(tokens)))
+        *(
+            client(n, base_url, workspace, map_ids[n % len(map_ids)], tokens[n], pause, out)
+            for n in range(len(tokens))
+        )
     )
     return out, time.perf_counter() - start
 
@@ -164,7 +179,9 @@ def write_results(lines: list[str]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-pause", action="store_true", help="Clients send back to back (saturation).")
+    parser.add_argument(
+        "--no-pause", action="store_true", help="Clients send back to back (saturation)."
+    )
     args = parser.parse_args()
     pause = not args.no_pause
     with tempfile.TemporaryDirectory(prefix="journeyline-bench-") as folder:
@@ -196,7 +213,11 @@ def main() -> int:
             f"| {name} | {len(values)} | {statistics.median(values):.1f} | {p95:.1f} | {percentile(values, 99):.1f} | "
             f"{max(values):.1f} | {p95 / TARGET_MS:.2f} |"
         )
-    mode = f"pausing {PAUSE_MIN * 1000:.0f}–{PAUSE_MAX * 1000:.0f} ms between requests, like people at a board" if pause else "back to back (saturation)"
+    mode = (
+        f"pausing {PAUSE_MIN * 1000:.0f}–{PAUSE_MAX * 1000:.0f} ms between requests, like people at a board"
+        if pause
+        else "back to back (saturation)"
+    )
     lines = [
         f"`python bench/bench_api.py{'' if pause else ' --no-pause'}`: {CLIENTS} concurrent clients on 127.0.0.1, "
         f"{mode}; `journeyline serve` on SQLite (one process); {MAPS} maps, {CLIENTS // MAPS} editors each; "

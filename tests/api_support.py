@@ -19,10 +19,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from journeyline.model import Workspace
 from journeyline.store import accounts, workspaces
 from journeyline.store.access import Actor
 from journeyline.store.database import Database, open_database
-from journeyline.model import Workspace
 from journeyline.web import Settings, create_app
 
 POSTGRES_ENV = "JOURNEYLINE_TEST_DATABASE_URL"
@@ -34,7 +34,9 @@ def postgres_url() -> str:
     """The test server's URL, or skip (fail in CI) when there is none."""
     url = os.environ.get(POSTGRES_ENV)
     if not url:
-        message = f"PostgreSQL tests need {POSTGRES_ENV} (run: eval $(bash scripts/postgres-test.sh))"
+        message = (
+            f"PostgreSQL tests need {POSTGRES_ENV} (run: eval $(bash scripts/postgres-test.sh))"
+        )
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)
         pytest.skip(message)
@@ -73,7 +75,14 @@ def sample_workspace(tag: str = "a") -> Workspace:
             "segments": [{"id": f"smb-{tag}", "name": "SMB"}],
             "personas": [{"id": f"priya-{tag}", "name": f"Priya {tag}", "segment": f"smb-{tag}"}],
             "lanes": [{"id": f"regulation-{tag}", "name": "Regulation"}],
-            "evidence": [{"id": f"survey-{tag}", "kind": "survey", "summary": f"Survey {tag}", "links": [f"priya-{tag}"]}],
+            "evidence": [
+                {
+                    "id": f"survey-{tag}",
+                    "kind": "survey",
+                    "summary": f"Survey {tag}",
+                    "links": [f"priya-{tag}"],
+                }
+            ],
             "maps": [
                 {
                     "id": f"trial-{tag}",
@@ -85,28 +94,69 @@ def sample_workspace(tag: str = "a") -> Workspace:
                             "id": f"signup-{tag}",
                             "name": "Sign up",
                             "steps": [
-                                {"id": f"form-{tag}", "name": "Fill the form", "emotion": -2, "channel": "web"},
+                                {
+                                    "id": f"form-{tag}",
+                                    "name": "Fill the form",
+                                    "emotion": -2,
+                                    "channel": "web",
+                                },
                                 {"id": f"verify-{tag}", "name": "Verify e-mail", "emotion": 1},
                             ],
                         },
                         {
                             "id": f"pay-{tag}",
                             "name": "Pay",
-                            "steps": [{"id": f"card-{tag}", "name": "Enter card", "emotion": -4, "moment_of_truth": True}],
+                            "steps": [
+                                {
+                                    "id": f"card-{tag}",
+                                    "name": "Enter card",
+                                    "emotion": -4,
+                                    "moment_of_truth": True,
+                                }
+                            ],
                         },
                     ],
                     "pain_points": [
-                        {"id": f"slow-{tag}", "name": f"Card form rejects cards {tag}", "step": f"card-{tag}", "impact": "abandon"}
+                        {
+                            "id": f"slow-{tag}",
+                            "name": f"Card form rejects cards {tag}",
+                            "step": f"card-{tag}",
+                            "impact": "abandon",
+                        }
                     ],
                     "opportunities": [
-                        {"id": f"wallets-{tag}", "name": "Accept wallets", "pain_points": [f"slow-{tag}"], "effort": "m", "impact": "high"}
+                        {
+                            "id": f"wallets-{tag}",
+                            "name": "Accept wallets",
+                            "pain_points": [f"slow-{tag}"],
+                            "effort": "m",
+                            "impact": "high",
+                        }
                     ],
                     "evidence": [
-                        {"id": f"quote-{tag}", "kind": "quote", "quote": f"I gave up {tag}", "links": [f"card-{tag}"]}
+                        {
+                            "id": f"quote-{tag}",
+                            "kind": "quote",
+                            "quote": f"I gave up {tag}",
+                            "links": [f"card-{tag}"],
+                        }
                     ],
                 },
-                {"id": f"future-{tag}", "name": f"Future {tag}", "type": "future_state", "based_on": f"trial-{tag}",
-                 "stages": [{"id": f"fsignup-{tag}", "name": "Sign up", "steps": [{"id": f"fform-{tag}", "name": "One-click sign up", "emotion": 2}]}]},
+                {
+                    "id": f"future-{tag}",
+                    "name": f"Future {tag}",
+                    "type": "future_state",
+                    "based_on": f"trial-{tag}",
+                    "stages": [
+                        {
+                            "id": f"fsignup-{tag}",
+                            "name": "Sign up",
+                            "steps": [
+                                {"id": f"fform-{tag}", "name": "One-click sign up", "emotion": 2}
+                            ],
+                        }
+                    ],
+                },
             ],
         }
     )
@@ -147,11 +197,15 @@ def build_world(db: Database, settings: Settings | None = None) -> World:
     for role in ROLES[1:]:
         workspaces.add_member(db, actors["owner"], mine["id"], f"{role}@example.org", role)
     app = create_app(settings or Settings(), database=db)
-    world = World(db=db, app=app, workspace=mine["id"], foreign_workspace=theirs["id"], actors=actors)
+    world = World(
+        db=db, app=app, workspace=mine["id"], foreign_workspace=theirs["id"], actors=actors
+    )
     for who, actor in actors.items():
         _, secret = accounts.create_api_token(db, actor, "tests")
         world.tokens[who] = secret
-        world.clients[who] = TestClient(app, headers={"Authorization": f"Bearer {secret}"}, raise_server_exceptions=False)
+        world.clients[who] = TestClient(
+            app, headers={"Authorization": f"Bearer {secret}"}, raise_server_exceptions=False
+        )
     world.clients["anonymous"] = TestClient(app, raise_server_exceptions=False)
     return world
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures are imported from tests.api_support by name
 """Accounts over the API: passwords, session cookies and CSRF, sign-in links, API tokens."""
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ def _with_password(world: World, who: str, password: str) -> None:
 def test_password_sign_in_sets_safe_cookies(world: World) -> None:
     _with_password(world, "editor", "correct horse battery")
     browser = TestClient(world.app, base_url="https://testserver")
-    wrong = browser.post("/api/auth/sign-in", json={"email": "editor@example.org", "password": "nope nope nope"})
-    unknown = browser.post("/api/auth/sign-in", json={"email": "ghost@example.org", "password": "nope nope nope"})
+    wrong = browser.post(
+        "/api/auth/sign-in", json={"email": "editor@example.org", "password": "nope nope nope"}
+    )
+    unknown = browser.post(
+        "/api/auth/sign-in", json={"email": "ghost@example.org", "password": "nope nope nope"}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert envelope_of(wrong)["message"] == envelope_of(unknown)["message"]  # no account probing
-    response = browser.post("/api/auth/sign-in", json={"email": "EDITOR@example.org", "password": "correct horse battery"})
+    response = browser.post(
+        "/api/auth/sign-in",
+        json={"email": "EDITOR@example.org", "password": "correct horse battery"},
+    )
     assert response.status_code == 200, response.text
     cookies = response.headers.get_list("set-cookie")
     session = next(c for c in cookies if c.startswith("journeyline_session="))
@@ -35,7 +43,10 @@ def test_password_sign_in_sets_safe_cookies(world: World) -> None:
 def test_cookie_sessions_need_the_csrf_token_to_write(world: World) -> None:
     _with_password(world, "commenter", "correct horse battery")
     browser = TestClient(world.app)
-    signed_in = browser.post("/api/auth/sign-in", json={"email": "commenter@example.org", "password": "correct horse battery"})
+    signed_in = browser.post(
+        "/api/auth/sign-in",
+        json={"email": "commenter@example.org", "password": "correct horse battery"},
+    )
     token = signed_in.json()["csrf_token"]
     assert browser.cookies.get("journeyline_csrf") == token
     path = f"/api/workspaces/{world.workspace}/maps/trial-a/comments"
@@ -71,7 +82,10 @@ def test_a_sign_in_link_works_once(world: World) -> None:
     again = TestClient(world.app).post("/api/auth/sign-in-link", json={"token": token})
     assert again.status_code == 401
     expired = accounts.issue_sign_in_link(world.db, "viewer@example.org", dt.timedelta(seconds=-1))
-    assert TestClient(world.app).post("/api/auth/sign-in-link", json={"token": expired}).status_code == 401
+    assert (
+        TestClient(world.app).post("/api/auth/sign-in-link", json={"token": expired}).status_code
+        == 401
+    )
 
 
 def test_sign_in_page_escapes_the_token(world: World) -> None:
@@ -90,10 +104,15 @@ def test_api_tokens_can_be_listed_and_revoked(world: World) -> None:
     assert all("token" not in t for t in listed)
     script = TestClient(world.app, headers={"Authorization": f"Bearer {secret}"})
     assert script.get("/api/me").json()["email"] == "editor@example.org"
-    assert world.client("viewer").delete(f"/api/me/tokens/{created.json()['id']}").status_code == 404  # not theirs
+    assert (
+        world.client("viewer").delete(f"/api/me/tokens/{created.json()['id']}").status_code == 404
+    )  # not theirs
     assert me.delete(f"/api/me/tokens/{created.json()['id']}").status_code == 204
     assert script.get("/api/me").status_code == 401
-    assert TestClient(world.app, headers={"Authorization": "Basic abc"}).get("/api/me").status_code == 401
+    assert (
+        TestClient(world.app, headers={"Authorization": "Basic abc"}).get("/api/me").status_code
+        == 401
+    )
 
 
 def test_passwords_change_with_the_current_one(world: World) -> None:
@@ -102,7 +121,15 @@ def test_passwords_change_with_the_current_one(world: World) -> None:
     assert short.status_code == 422
     assert me.post("/api/me/password", json={"password": "first password!"}).status_code == 204
     assert me.post("/api/me/password", json={"password": "second password!"}).status_code == 422
-    changed = me.post("/api/me/password", json={"password": "second password!", "current_password": "first password!"})
+    changed = me.post(
+        "/api/me/password",
+        json={"password": "second password!", "current_password": "first password!"},
+    )
     assert changed.status_code == 204
     browser = TestClient(world.app)
-    assert browser.post("/api/auth/sign-in", json={"email": "owner@example.org", "password": "second password!"}).status_code == 200
+    assert (
+        browser.post(
+            "/api/auth/sign-in", json={"email": "owner@example.org", "password": "second password!"}
+        ).status_code
+        == 200
+    )

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures are imported from tests.api_support by name
 """Comments and dot votes, and how votes reach the ranked opportunities."""
 
 from __future__ import annotations
@@ -11,16 +12,29 @@ def base(world: World) -> str:
 
 def test_comments_on_a_map_and_its_elements(world: World) -> None:
     commenter = world.client("commenter")
-    added = commenter.post(f"{base(world)}/comments", json={"body": "Is this <b>really</b> the step?", "target": "card-a"})
+    added = commenter.post(
+        f"{base(world)}/comments",
+        json={"body": "Is this <b>really</b> the step?", "target": "card-a"},
+    )
     assert added.status_code == 201, added.text
     comment = added.json()
     assert comment["author"] == "Commenter" and comment["body"] == "Is this <b>really</b> the step?"
-    assert commenter.post(f"{base(world)}/comments", json={"body": "x", "target": "nowhere"}).status_code == 422
+    assert (
+        commenter.post(
+            f"{base(world)}/comments", json={"body": "x", "target": "nowhere"}
+        ).status_code
+        == 422
+    )
     assert commenter.post(f"{base(world)}/comments", json={"body": "   "}).status_code == 422
-    assert world.client("viewer").get(f"{base(world)}/comments?target=card-a").json()[0]["id"] == comment["id"]
+    assert (
+        world.client("viewer").get(f"{base(world)}/comments?target=card-a").json()[0]["id"]
+        == comment["id"]
+    )
     assert world.client("viewer").get(f"{base(world)}/comments?target=form-a").json() == []
     url = f"{base(world)}/comments/{comment['id']}"
-    assert world.client("editor").patch(url, json={"body": "rewritten"}).status_code == 403  # not the author
+    assert (
+        world.client("editor").patch(url, json={"body": "rewritten"}).status_code == 403
+    )  # not the author
     edited = commenter.patch(url, json={"body": "Is this the step?"})
     assert edited.json()["body"] == "Is this the step?"
     resolved = world.client("editor").patch(url, json={"resolved": True})
@@ -51,7 +65,9 @@ def test_analyses_of_a_stored_map(world: World) -> None:
     compared = viewer.get(f"/api/workspaces/{world.workspace}/maps/future-a/compare").json()
     assert compared["asis"]["id"] == "trial-a" and compared["tobe"]["id"] == "future-a"
     no_asis = viewer.get(f"{base(world)}/compare")
-    assert no_asis.status_code == 400 and envelope_of(no_asis)["diagnostics"][0]["hint"].startswith("pass ?asis=")
+    assert no_asis.status_code == 400 and envelope_of(no_asis)["diagnostics"][0]["hint"].startswith(
+        "pass ?asis="
+    )
     summary = viewer.get(f"{base(world)}/summary?format=markdown")
     assert summary.headers["content-type"].startswith("text/markdown")
     assert "Card form rejects cards a" in summary.text

@@ -28,16 +28,22 @@ def test_every_endpoint_and_setting_is_documented(tmp_path: Path) -> None:
 def test_setup_prepares_the_first_run_and_prints_a_sign_in_link(tmp_path: Path) -> None:
     runner = CliRunner()
     data = tmp_path / "data"
-    first = runner.invoke(cli, ["setup", "--data-dir", str(data), "--email", "lead@example.org", "--format", "json"])
+    first = runner.invoke(
+        cli, ["setup", "--data-dir", str(data), "--email", "lead@example.org", "--format", "json"]
+    )
     assert first.exit_code == 0, first.output
     result = json.loads(first.output)
     assert result["created_owner"] is True and result["owner"] == "lead@example.org"
     assert result["workspace"] and result["url"] == "http://127.0.0.1:8000"
     assert re.fullmatch(r"http://127\.0\.0\.1:8000/signin/[\w-]{20,}", result["sign_in_link"])
     assert (data / "journeyline.db").is_file()
-    second = json.loads(runner.invoke(cli, ["setup", "--data-dir", str(data), "--format", "json"]).output)
+    second = json.loads(
+        runner.invoke(cli, ["setup", "--data-dir", str(data), "--format", "json"]).output
+    )
     assert second["created_owner"] is False and second["workspace"] is None
-    assert second["owner"] == "lead@example.org" and second["sign_in_link"] != result["sign_in_link"]
+    assert (
+        second["owner"] == "lead@example.org" and second["sign_in_link"] != result["sign_in_link"]
+    )
     text = runner.invoke(cli, ["setup", "--data-dir", str(data)])
     assert "One-time sign-in link for lead@example.org" in text.output
 
@@ -53,6 +59,8 @@ def test_setup_prepares_the_first_run_and_prints_a_sign_in_link(tmp_path: Path) 
 
 
 def test_serve_refuses_two_databases() -> None:
-    result = CliRunner().invoke(cli, ["serve", "--data-dir", "x", "--database-url", "sqlite:///y.db"])
+    result = CliRunner().invoke(
+        cli, ["serve", "--data-dir", "x", "--database-url", "sqlite:///y.db"]
+    )
     assert result.exit_code == 2
     assert "not both" in result.output

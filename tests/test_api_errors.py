@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures are imported from tests.api_support by name
 """One JSON error envelope for the whole API: this test pins its shape."""
 
 from __future__ import annotations
@@ -5,7 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from journeyline.errors import InvalidInput, JourneylineError, NotFound, UsageError
-from journeyline.store.errors import Conflict, NotSignedIn, PermissionDenied, PreconditionRequired, StaleRevision
+from journeyline.store.errors import (
+    Conflict,
+    NotSignedIn,
+    PermissionDenied,
+    PreconditionRequired,
+    StaleRevision,
+)
 from journeyline.web.errors import envelope, status_for
 from tests.api_support import World, database, envelope_of, world  # noqa: F401
 
@@ -31,15 +38,45 @@ def test_the_envelope_is_the_same_for_every_error(world: World) -> None:
     check_shape(world.client("outsider").get(ws), 404, "NotFound")
     check_shape(world.client("owner").get("/api/no/such/thing"), 404, "NotFound")
     check_shape(world.client("owner").put("/api/health"), 405, "MethodNotAllowed")
-    stale = check_shape(world.client("owner").patch(f"{ws}/maps/trial-a", json={"goal": "x"}, headers={"If-Match": '"7"'}), 409, "StaleRevision")
+    stale = check_shape(
+        world.client("owner").patch(
+            f"{ws}/maps/trial-a", json={"goal": "x"}, headers={"If-Match": '"7"'}
+        ),
+        409,
+        "StaleRevision",
+    )
     assert set(stale["details"]) == {"current_revision", "your_revision", "changes"}
-    check_shape(world.client("owner").patch(f"{ws}/maps/trial-a", json={"goal": "x"}), 428, "PreconditionRequired")
-    invalid = check_shape(world.client("owner").post(f"{ws}/members", json={"role": "viewer"}), 422, "InvalidInput")
+    check_shape(
+        world.client("owner").patch(f"{ws}/maps/trial-a", json={"goal": "x"}),
+        428,
+        "PreconditionRequired",
+    )
+    invalid = check_shape(
+        world.client("owner").post(f"{ws}/members", json={"role": "viewer"}), 422, "InvalidInput"
+    )
     assert invalid["diagnostics"][0]["message"] == "email: Field required"
-    check_shape(world.client("owner").post(f"{ws}/maps", content=b"{not json", headers={"content-type": "application/json"}), 422, "InvalidInput")
-    domain = check_shape(world.client("owner").patch(f"{ws}/maps/trial-a/steps/form-a", json={"emotion": "very"}, headers={"If-Match": '"1"'}), 422, "InvalidInput")
+    check_shape(
+        world.client("owner").post(
+            f"{ws}/maps", content=b"{not json", headers={"content-type": "application/json"}
+        ),
+        422,
+        "InvalidInput",
+    )
+    domain = check_shape(
+        world.client("owner").patch(
+            f"{ws}/maps/trial-a/steps/form-a", json={"emotion": "very"}, headers={"If-Match": '"1"'}
+        ),
+        422,
+        "InvalidInput",
+    )
     assert domain["diagnostics"][0]["message"].startswith("emotion:")
-    check_shape(world.client("owner").patch(f"{ws}/maps/trial-a", json={"goal": "x"}, headers={"If-Match": "soon"}), 400, "UsageError")
+    check_shape(
+        world.client("owner").patch(
+            f"{ws}/maps/trial-a", json={"goal": "x"}, headers={"If-Match": "soon"}
+        ),
+        400,
+        "UsageError",
+    )
 
 
 def test_the_envelope_pinned() -> None:
@@ -71,7 +108,10 @@ def test_one_table_maps_domain_errors_to_statuses() -> None:
 
 
 def test_security_headers_on_every_response(world: World) -> None:
-    for response in (world.client("anonymous").get("/api/health"), world.client("anonymous").get("/api/workspaces")):
+    for response in (
+        world.client("anonymous").get("/api/health"),
+        world.client("anonymous").get("/api/workspaces"),
+    ):
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
 

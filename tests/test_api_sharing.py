@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures are imported from tests.api_support by name
 """Read-only share links: one map and nothing else; they expire, take a password, and can be revoked."""
 
 from __future__ import annotations
@@ -26,10 +27,25 @@ def test_a_share_link_shows_the_map_and_nothing_else(world: World) -> None:
     assert view["map"]["id"] == "trial-a"
     assert [p["id"] for p in view["personas"]] == ["priya-a"]
     text = shared.text
-    for other in ("future-a", "Future a", "Acme A", "survey-a", world.workspace, "editor@example.org"):
+    for other in (
+        "future-a",
+        "Future a",
+        "Acme A",
+        "survey-a",
+        world.workspace,
+        "editor@example.org",
+    ):
         assert other not in text, other
     # The token opens nothing else.
-    assert world.client("anonymous").get(f"/api/workspaces/{world.workspace}", headers={"Authorization": f"Bearer {body['token']}"}).status_code == 401
+    assert (
+        world.client("anonymous")
+        .get(
+            f"/api/workspaces/{world.workspace}",
+            headers={"Authorization": f"Bearer {body['token']}"},
+        )
+        .status_code
+        == 401
+    )
     listed = world.client("editor").get(links(world)).json()
     assert [link["id"] for link in listed] == [body["id"]]
     assert "token" not in listed[0]
@@ -44,7 +60,11 @@ def test_revoked_and_expired_links_stop_working(world: World) -> None:
     second = editor.post(links(world), json={"expires_in_days": 1}).json()
     assert world.client("anonymous").get(f"/api/shared/{second['token']}").status_code == 200
     with world.db.writing() as session:
-        session.execute(update(ShareLink).where(ShareLink.id == second["id"]).values(expires_at=dt.datetime(2000, 1, 1)))
+        session.execute(
+            update(ShareLink)
+            .where(ShareLink.id == second["id"])
+            .values(expires_at=dt.datetime(2000, 1, 1))
+        )
     assert world.client("anonymous").get(f"/api/shared/{second['token']}").status_code == 404
     assert editor.get(links(world)).json()[0]["state"] == "expired"
     past = editor.post(links(world), json={"expires_at": "2001-01-01T00:00:00Z"})
@@ -58,8 +78,15 @@ def test_a_password_protected_link(world: World) -> None:
     visitor = world.client("anonymous")
     locked = visitor.get(f"/api/shared/{created['token']}")
     assert locked.status_code == 401 and envelope_of(locked)["type"] == "ShareLinkLocked"
-    assert visitor.get(f"/api/shared/{created['token']}", headers={"X-Share-Password": "wrong one"}).status_code == 401
-    opened = visitor.get(f"/api/shared/{created['token']}", headers={"X-Share-Password": "open sesame"})
+    assert (
+        visitor.get(
+            f"/api/shared/{created['token']}", headers={"X-Share-Password": "wrong one"}
+        ).status_code
+        == 401
+    )
+    opened = visitor.get(
+        f"/api/shared/{created['token']}", headers={"X-Share-Password": "open sesame"}
+    )
     assert opened.status_code == 200 and opened.json()["map"]["id"] == "trial-a"
     posted = visitor.post(f"/api/shared/{created['token']}", json={"password": "open sesame"})
     assert posted.status_code == 200
@@ -69,6 +96,8 @@ def test_a_deleted_map_takes_its_links_along(world: World) -> None:
     created = world.client("editor").post(links(world), json={}).json()
     etag = world.etag("editor", f"/api/workspaces/{world.workspace}/maps/trial-a")
     # trial-a is referenced by future-a's based_on only as a warning, so it can go.
-    gone = world.client("editor").delete(f"/api/workspaces/{world.workspace}/maps/trial-a", headers={"If-Match": etag})
+    gone = world.client("editor").delete(
+        f"/api/workspaces/{world.workspace}/maps/trial-a", headers={"If-Match": etag}
+    )
     assert gone.status_code == 204
     assert world.client("anonymous").get(f"/api/shared/{created['token']}").status_code == 404

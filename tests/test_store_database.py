@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures are imported from tests.api_support by name
 """The store itself: migrations match the models, SQLite runs in WAL mode, maps round-trip, diffs."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from journeyline.web.settings import SETTINGS, Settings
 from tests.api_support import database, sample_workspace  # noqa: F401
 
 
-def test_migrations_create_exactly_the_models(database: Database) -> None:  # noqa: F811
+def test_migrations_create_exactly_the_models(database: Database) -> None:
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection)
         assert compare_metadata(context, Base.metadata) == []
@@ -46,7 +47,9 @@ def test_unsupported_database_urls_are_refused() -> None:
         Database("mysql://localhost/x")
 
 
-names = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(str.strip)
+names = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30
+).filter(str.strip)
 steps = st.builds(
     Step,
     name=names,
@@ -62,7 +65,9 @@ journeys = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(journey=journeys)
 def test_a_map_round_trips_through_the_document(journey: JourneyMap) -> None:
     from journeyline.model import assign_map_ids
@@ -72,7 +77,9 @@ def test_a_map_round_trips_through_the_document(journey: JourneyMap) -> None:
     assert map_from_document(map_document(journey)) == journey
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(journey=journeys)
 def test_a_map_round_trips_through_the_database(tmp_path_factory, journey: JourneyMap) -> None:
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('rt') / 'j.db'}")
@@ -88,12 +95,14 @@ def test_a_map_round_trips_through_the_database(tmp_path_factory, journey: Journ
     db.close()
 
 
-def test_stored_documents_are_the_file_format(database: Database) -> None:  # noqa: F811
+def test_stored_documents_are_the_file_format(database: Database) -> None:
     with database.writing() as session:
         actor = accounts.actor_of(accounts.create_account(session, "a@example.org"))
     created = workspaces.create_workspace(database, actor, source=sample_workspace("a"))
     with database.reading() as session:
-        document = session.execute(text("SELECT document FROM maps WHERE map_id = 'trial-a'")).scalar_one()
+        document = session.execute(
+            text("SELECT document FROM maps WHERE map_id = 'trial-a'")
+        ).scalar_one()
     if isinstance(document, str):
         import json
 
@@ -105,7 +114,9 @@ def test_stored_documents_are_the_file_format(database: Database) -> None:  # no
 
 def test_diff_matches_elements_by_id() -> None:
     before = {"stages": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}], "goal": "x"}
-    after = {"stages": [{"id": "b", "name": "Bee"}, {"id": "a", "name": "A"}, {"id": "c", "name": "C"}]}
+    after = {
+        "stages": [{"id": "b", "name": "Bee"}, {"id": "a", "name": "A"}, {"id": "c", "name": "C"}]
+    }
     changes = [c.to_dict() for c in diff_data(before, after)]
     assert changes == [
         {"change": "added", "path": "stages/c", "before": None, "after": {"id": "c", "name": "C"}},
@@ -118,7 +129,11 @@ def test_diff_matches_elements_by_id() -> None:
 
 def test_settings_come_from_defaults_environment_and_flags() -> None:
     assert Settings.from_env({}).port == 8000
-    env = {"JOURNEYLINE_PORT": "9000", "JOURNEYLINE_SECURE_COOKIES": "true", "JOURNEYLINE_DATA_DIR": "/srv/j"}
+    env = {
+        "JOURNEYLINE_PORT": "9000",
+        "JOURNEYLINE_SECURE_COOKIES": "true",
+        "JOURNEYLINE_DATA_DIR": "/srv/j",
+    }
     from_env = Settings.from_env(env)
     assert (from_env.port, from_env.secure_cookies) == (9000, True)
     assert from_env.resolved_database_url == "sqlite:////srv/j/journeyline.db"

@@ -216,15 +216,49 @@ def edit_map(
     `change` returns the new map, a result for the caller, and a one-line summary for the log.
     """
     based_on = parse_revision(if_match)
-    with db.writing() as session:
+    # The work (copy, change, validate, serialise) happens outside the write transaction;
+    # the write is one conditional UPDATE, so a concurrent writer can never be overwritten.
+    with db.reading() as session:
         access = require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
         check_revision(session, record, based_on)
         journey, result, summary = change(journey_of(db, record))
-        state = write_revision(db, session, access, record, journey, summary)
-        pk = record.pk
-    db.map_cache.put((pk, state.revision), state.journey)
-    return state, result
+        assign_map_ids(journey)
+        journey.id = record.map_id
+        _check_in_workspace(access, journey, summary)
+        pk, name = record.pk, record.map_id
+    document = map_document(journey)
+    number = based_on + 1
+    now = utcnow()
+    with db.writing() as session:
+        still_editor = session.scalar(
+            select(Member.role).where(
+                Member.workspace_id == workspace_id, Member.account_id == actor.account_id
+            )
+        )
+        if still_editor is None or not Role(still_editor).allows(Role.editor):
+            require(session, actor, workspace_id, Role.editor)  # raises the right error
+        done = session.execute(
+            update(MapRecord)
+            .where(MapRecord.pk == pk, MapRecord.revision == based_on)
+            .values(document=document, revision=number, name=journey.name[:300], updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if rowcount(done) != 1:
+            check_revision(session, map_record(session, workspace_id, name), based_on)
+            raise map_not_found(name)  # deleted meanwhile
+        session.add(
+            Revision(
+                map_pk=pk,
+                number=number,
+                document=document,
+                author_id=actor.account_id,
+                summary=summary[:500],
+                created_at=now,
+            )
+        )
+    db.map_cache.put((pk, number), journey)
+    return MapState(workspace_id, number, journey, now), result
 
 
 # --- whole maps ---------------------------------------------------------------------------------
