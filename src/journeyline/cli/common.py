@@ -18,8 +18,8 @@ from rich.console import Console
 
 from journeyline.errors import InvalidInput, JourneylineError, NotFound, UsageError
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = Console(highlight=False, soft_wrap=True, emoji=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 EXIT_OK = 0
 EXIT_INVALID = 1
