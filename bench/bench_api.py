@@ -20,6 +20,7 @@ import asyncio
 import os
 import random
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -190,6 +191,7 @@ def main() -> int:
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         env = dict(os.environ, JOURNEYLINE_DATA_DIR=str(data_dir))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "journeyline"), "serve", "--port", str(port)],
             env=env,
@@ -202,6 +204,8 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     reads, edits = out["read"], out["edit"]
     total = len(reads) + len(edits)
     rows = []
@@ -222,7 +226,9 @@ def main() -> int:
         f"`python bench/bench_api.py{'' if pause else ' --no-pause'}`: {CLIENTS} concurrent clients on 127.0.0.1, "
         f"{mode}; `journeyline serve` on SQLite (one process); {MAPS} maps, {CLIENTS // MAPS} editors each; "
         f"{total} requests in {elapsed:.1f} s ({total / elapsed:.0f} req/s); {len(out['conflicts'])} edits answered 409 "
-        f"(stale If-Match) and retried. Target: p95 < {TARGET_MS:.0f} ms.",
+        f"(stale If-Match) and retried. Server CPU: {server_cpu:.1f} s in all, {server_cpu / total * 1000:.1f} ms per "
+        f"request, {server_cpu / elapsed:.0%} of one core. Load average at the end: {os.getloadavg()[0]:.1f}. "
+        f"Target: p95 < {TARGET_MS:.0f} ms.",
         "",
         "| requests | count | p50 ms | p95 ms | p99 ms | max ms | p95 / target |",
         "|----------|------:|-------:|-------:|-------:|-------:|-------------:|",

@@ -64,8 +64,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # Fewer worker threads than anyio's 40: requests queue in order instead of
-        # fighting over the GIL, which keeps tail latency low under load.
+        # Synchronous routes (the database work) run on this many worker threads.
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         yield
         if owns_database:

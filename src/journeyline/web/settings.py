@@ -56,7 +56,7 @@ SETTINGS: tuple[Setting, ...] = (
         7,
         "How long the sign-in link of an invited member stays valid, in days.",
     ),
-    Setting("worker_threads", 8, "Threads that run requests' database work at the same time."),
+    Setting("worker_threads", 40, "Threads that run requests' database work at the same time."),
     Setting(
         "secure_cookies",
         None,
@@ -80,7 +80,7 @@ class Settings:
     session_days: int = 14
     sign_in_link_hours: int = 24
     invite_link_days: int = 7
-    worker_threads: int = 8
+    worker_threads: int = 40
     secure_cookies: bool | None = None
 
     @property
