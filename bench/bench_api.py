@@ -52,7 +52,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def prepare(data_dir: Path) -> tuple[str, list[str], list[str]]:
+def prepare(data_dir: Path, clients: int = CLIENTS) -> tuple[str, list[str], list[str]]:
     """A workspace with MAPS copies of a template map, and one editor token per client."""
     db = open_database(sqlite_url(data_dir))
     template = load_template("saas-trial")
@@ -68,7 +68,7 @@ def prepare(data_dir: Path) -> tuple[str, list[str], list[str]]:
         owner = accounts.actor_of(accounts.create_account(session, "owner@bench.local", "Owner"))
     workspace = workspaces.create_workspace(db, owner, source=source)["id"]
     tokens = []
-    for n in range(CLIENTS):
+    for n in range(clients):
         email = f"client{n}@bench.local"
         workspaces.add_member(db, owner, workspace, email, "editor")
         with db.reading() as session:
@@ -183,11 +183,17 @@ def main() -> int:
     parser.add_argument(
         "--no-pause", action="store_true", help="Clients send back to back (saturation)."
     )
+    parser.add_argument(
+        "--clients", type=int, default=CLIENTS, help=f"Concurrent clients (default {CLIENTS})."
+    )
+    parser.add_argument(
+        "--no-record", action="store_true", help="Print only; leave bench/RESULTS.md alone."
+    )
     args = parser.parse_args()
     pause = not args.no_pause
     with tempfile.TemporaryDirectory(prefix="journeyline-bench-") as folder:
         data_dir = Path(folder) / "data"
-        workspace, map_ids, tokens = prepare(data_dir)
+        workspace, map_ids, tokens = prepare(data_dir, args.clients)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         env = dict(os.environ, JOURNEYLINE_DATA_DIR=str(data_dir))
@@ -223,8 +229,8 @@ def main() -> int:
         else "back to back (saturation)"
     )
     lines = [
-        f"`python bench/bench_api.py{'' if pause else ' --no-pause'}`: {CLIENTS} concurrent clients on 127.0.0.1, "
-        f"{mode}; `journeyline serve` on SQLite (one process); {MAPS} maps, {CLIENTS // MAPS} editors each; "
+        f"`python bench/bench_api.py{'' if pause else ' --no-pause'}`: {len(tokens)} concurrent clients on 127.0.0.1, "
+        f"{mode}; `journeyline serve` on SQLite (one process); {MAPS} maps, {max(1, len(tokens) // MAPS)} editors each; "
         f"{total} requests in {elapsed:.1f} s ({total / elapsed:.0f} req/s); {len(out['conflicts'])} edits answered 409 "
         f"(stale If-Match) and retried. Server CPU: {server_cpu:.1f} s in all, {server_cpu / total * 1000:.1f} ms per "
         f"request, {server_cpu / elapsed:.0%} of one core. Load average at the end: {os.getloadavg()[0]:.1f}. "
@@ -237,7 +243,8 @@ def main() -> int:
         f"Result: {'PASS' if ok else 'FAIL'} (machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}).",
     ]
     print("\n".join(lines))
-    write_results(lines)
+    if not args.no_record:
+        write_results(lines)
     return 0 if ok else 1
 
 

@@ -1,9 +1,12 @@
 """Both engines give identical answers on the real logs (issue 4, part 6).
 
-Every analysis (reach, transitions, variants, funnel, dwell) runs through the CLI with
-`--engine duckdb` and with `--engine spark` (local[2], SPARK_LOCAL_IP=127.0.0.1) on each
-log in ../shared/data/events/, and the two JSON answers must be equal: the same keys,
-the same lists in the same order, numbers equal to 1e-9 (relative).
+Every analysis (reach, transitions, variants, dwell and a funnel: ordered, strict or
+unordered, with and without a window, with an either-or step) runs through the CLI's
+`journeyline events report` with `--engine duckdb` and with `--engine spark` (local[2],
+SPARK_LOCAL_IP=127.0.0.1) on each log in ../shared/data/events/, and the two JSON
+answers must be equal: the same keys, the same lists in the same order, numbers equal
+to 1e-9 (relative). The report reads each log once and makes the same library calls
+as the single commands (`events reach`, `events funnel` …), whose JSON it nests.
 
 Spark starts once for the whole module: the Spark engine takes the process's active
 session (`SparkSession.builder.getOrCreate()`), so the fixture below starts it and every
@@ -13,6 +16,7 @@ Missing Java or pyspark skips these tests on a developer's machine and fails the
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import math
@@ -28,22 +32,17 @@ from tests.conftest import SHARED_EVENTS, require
 
 pytestmark = [pytest.mark.spark, pytest.mark.shared_data, pytest.mark.xdist_group("spark")]
 
-# file -> (preset, funnel steps, window)
-LOGS: dict[str, tuple[str, str, str]] = {
-    "bpic2012.csv.gz": ("xes", "A_SUBMITTED,A_PREACCEPTED,A_ACCEPTED,A_APPROVED", "14d"),
-    "bpic2012.xes.gz": ("xes", "A_SUBMITTED,A_PREACCEPTED|A_DECLINED,A_ACCEPTED,A_APPROVED", "none"),
-    "helpdesk.csv.gz": ("xes", "Assign seriousness,Take in charge ticket,Resolve ticket,Closed", "14d"),
-    "helpdesk.xes.gz": ("xes", "Assign seriousness,Take in charge ticket,Resolve ticket,Closed", "1d"),
-    "ecom_synthetic.csv.gz": ("generic", "home,product_view,add_to_cart,purchase", "1d"),
+# file -> (preset, funnel steps, window, mode)
+LOGS: dict[str, tuple[str, str, str, str]] = {
+    "bpic2012.csv.gz": ("xes", "A_SUBMITTED,A_PREACCEPTED,A_ACCEPTED,A_APPROVED", "14d", "ordered"),
+    "bpic2012.xes.gz": ("xes", "A_SUBMITTED,A_PREACCEPTED|A_DECLINED,A_ACCEPTED,A_APPROVED", "none", "ordered"),
+    "helpdesk.csv.gz": ("xes", "Assign seriousness,Take in charge ticket,Resolve ticket,Closed", "14d", "strict"),
+    "helpdesk.xes.gz": ("xes", "Assign seriousness,Take in charge ticket,Resolve ticket,Closed", "1d", "ordered"),
+    "ecom_synthetic.csv.gz": ("generic", "home,product_view,add_to_cart,purchase", "1d", "unordered"),
 }
 
-ANALYSES: dict[str, list[str]] = {
-    "reach": [],
-    "transitions": [],
-    "variants": [],
-    "dwell": [],
-    "funnel": [],  # steps and window from LOGS
-}
+# The analyses the report holds, compared one by one.
+ANALYSES = ["reach", "transitions", "variants", "dwell", "funnel"]
 
 
 def java_17() -> str | None:
@@ -77,17 +76,19 @@ def spark() -> Iterator[Any]:
     engine.spark.stop()
 
 
-def run(engine: str, command: str, file: str) -> dict[str, Any]:
+@functools.cache
+def answer(engine: str, file: str) -> dict[str, Any]:
+    """`journeyline events report … --engine ENGINE --format json`: every analysis, one read."""
     from typer.testing import CliRunner
 
     from journeyline.cli import app
 
     require(SHARED_EVENTS.is_dir(), f"needs the shared event logs at {SHARED_EVENTS}")
-    preset, steps, window = LOGS[file]
-    extra = ["--steps", steps, "--window", window] if command == "funnel" else []
-    args = ["events", command, str(SHARED_EVENTS / file), "--preset", preset, "--format", "json"]
-    result = CliRunner().invoke(app, [*args, *extra, "--engine", engine])
-    assert result.exit_code == 0, f"--engine {engine} {command} {file} failed:\n{result.output}"
+    preset, steps, window, mode = LOGS[file]
+    args = ["events", "report", str(SHARED_EVENTS / file), "--preset", preset, "--format", "json"]
+    args += ["--steps", steps, "--window", window, "--mode", mode, "--engine", engine]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, f"journeyline {' '.join(args)} failed:\n{result.output}"
     data: dict[str, Any] = json.loads(result.stdout)
     return data
 
@@ -120,12 +121,16 @@ def test_differences_compares_floats_relatively() -> None:
     assert differences([1], [1, 2]) == ["$: 1 items vs 2"]
 
 
+@pytest.mark.parametrize("analysis", ANALYSES)
 @pytest.mark.parametrize("file", list(LOGS))
-@pytest.mark.parametrize("command", list(ANALYSES))
-def test_spark_and_duckdb_agree(spark: Any, command: str, file: str) -> None:
-    duck = run("duckdb", command, file)
-    sparked = run("spark", command, file)
-    # the source path is echoed back identically; everything else must agree too
-    found = differences(duck, sparked)
-    assert not found, f"{command} on {file}: {len(found)} differences, first: {found[:5]}"
-    assert duck != {} and any(isinstance(v, list) and v for v in duck.values())
+def test_spark_and_duckdb_agree(spark: Any, file: str, analysis: str) -> None:
+    duck = answer("duckdb", file)
+    sparked = answer("spark", file)
+    assert duck[analysis], f"{analysis} on {file} is empty: nothing compared"
+    found = differences(duck[analysis], sparked[analysis], f"${analysis}")
+    assert not found, f"{analysis} on {file}: {len(found)} differences, first: {found[:5]}"
+
+
+@pytest.mark.parametrize("file", list(LOGS))
+def test_spark_and_duckdb_describe_the_log_alike(spark: Any, file: str) -> None:
+    assert differences(answer("duckdb", file)["log"], answer("spark", file)["log"]) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -21,6 +22,7 @@ from journeyline.model import (
     Workspace,
 )
 from journeyline.render import layout_map, render_html, render_print_html, render_svg
+from journeyline.render.html import details_data, script_json
 
 PAYLOAD = "<script>alert(1)</script>"
 ATTR = '"><img src=x onerror=alert(2)>'
@@ -134,9 +136,34 @@ def test_payloads_in_every_field_stay_text(kind: str) -> None:
     assert "onerror=alert(2)>" not in out.replace("onerror=alert(2)&gt;", "")
     assert "javascript:" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
-    # Our own <script> elements are the only ones, and none holds user text.
-    for body in re.findall(r"<script[^>]*>(.*?)</script>", out, flags=re.S):
-        assert "alert(" not in body
+    # Our own <script> elements are the only ones: the code holds no user text, and the
+    # JSON data island (hover details) holds it only as escaped JSON.
+    for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", out, flags=re.S):
+        if 'type="application/json"' in attrs:
+            assert not set("<>&\u2028\u2029") & set(body)
+            assert json.loads(body)["steps"][0][0] == EVIL
+        else:
+            assert "alert(" not in body
+
+
+def test_script_json_cannot_end_its_script_element() -> None:
+    text = "</script><script>alert(1)</script><!-- & \u2028 \u2029 é"
+    out = script_json({"name": text})
+    assert not set("<>&\u2028\u2029") & set(out)
+    assert json.loads(out) == {"name": text}
+
+
+def test_hover_details_carry_every_field_of_the_step() -> None:
+    layout = layout_map(_evil_workspace().maps[0], _evil_workspace())
+    steps = details_data(layout)["steps"]
+    assert isinstance(steps, list)
+    name, tags, fields = steps[0]
+    assert name == EVIL
+    assert ["kind-decision", "Decision"] in tags and ["moment", "★ Moment of truth"] in tags
+    labels = [label for label, _ in fields]
+    for label in ("Stage", "Does", "Thinks", "Feels", "Pain points", "Opportunities", "Evidence"):
+        assert label in labels
+    assert all(EVIL in value for label, value in fields if label in ("Does", "Thinks"))
 
 
 def test_every_field_reaches_the_html() -> None:

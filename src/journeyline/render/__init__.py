@@ -5,7 +5,12 @@ lane, the sentiment curve's points, wrapped text, the legend); the writers only
 serialise it. PNG and PDF go through Debian's headless Chromium (see `browser`).
 """
 
-from journeyline.render.browser import BrowserUnavailable, chromium_path
+from journeyline.render.browser import (
+    BrowserUnavailable,
+    ChromiumSession,
+    chromium_path,
+    chromium_session,
+)
 from journeyline.render.export import render_to_file
 from journeyline.render.html import render_html, render_print_html
 from journeyline.render.layout import layout_map
@@ -15,8 +20,10 @@ from journeyline.render.svg import render_svg
 
 __all__ = [
     "BrowserUnavailable",
+    "ChromiumSession",
     "MapLayout",
     "chromium_path",
+    "chromium_session",
     "layout_map",
     "render_html",
     "render_print_html",

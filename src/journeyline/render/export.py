@@ -9,7 +9,7 @@ from typing import Any
 
 from journeyline.errors import UsageError
 from journeyline.model import JourneyMap, Workspace
-from journeyline.render.browser import html_to_pdf, html_to_png
+from journeyline.render.browser import ChromiumSession, html_to_pdf, html_to_png
 from journeyline.render.html import render_html, render_png_html, render_print_html
 from journeyline.render.layout import FindingLike, layout_map
 from journeyline.render.shapes import MapLayout
@@ -39,7 +39,7 @@ def analyse(journey: JourneyMap, workspace: Workspace) -> list[FindingLike]:
     return list(analyze(journey, workspace)) if analyze is not None else []
 
 
-def write_png(layout: MapLayout, out: Path) -> Path:
+def write_png(layout: MapLayout, out: Path, *, session: ChromiumSession | None = None) -> Path:
     """The map as a PNG: twice the pixels for crispness when small, scaled down when huge."""
     scale = min(1.0, MAX_PNG_SIDE / layout.width, MAX_PNG_SIDE / layout.height)
     dpr = 2 if max(layout.width, layout.height) * 2 <= MAX_PNG_SIDE else 1
@@ -51,6 +51,7 @@ def write_png(layout: MapLayout, out: Path) -> Path:
         width=width,
         height=height,
         scale=dpr,
+        session=session,
     )
 
 
@@ -65,11 +66,14 @@ def render_to_file(
     paper: str = "fit",
     findings: Sequence[FindingLike] | None = None,
     width: float | None = None,
+    session: ChromiumSession | None = None,
 ) -> Path:
     """Lay the map out once and write it as HTML, SVG, PNG or PDF (by the suffix of `out_path`).
 
     Findings default to running the analysis, so the curve shows rapid drops, troughs
-    and peaks. PNG and PDF need Chromium (BrowserUnavailable says how to install it).
+    and peaks. PNG and PDF need Chromium (BrowserUnavailable says how to install it); they
+    use `session`, else the enclosing `chromium_session()` block's browser, else start
+    Chromium for this file only.
     """
     out = Path(out_path)
     suffix = out.suffix.lower()
@@ -100,7 +104,7 @@ def render_to_file(
     elif suffix == ".html":
         out.write_text(render_html(layout), encoding="utf-8")
     elif suffix == ".png":
-        write_png(layout, out)
+        write_png(layout, out, session=session)
     else:
-        html_to_pdf(render_print_html(layout, paper), out)
+        html_to_pdf(render_print_html(layout, paper), out, session=session)
     return out

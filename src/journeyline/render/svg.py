@@ -6,6 +6,11 @@ randomness, so the same map always gives the same bytes.
 
 from __future__ import annotations
 
+import math
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from journeyline.render import palette as p
@@ -25,6 +30,7 @@ from journeyline.render.shapes import (
     Shape,
     Text,
 )
+from journeyline.render.text import fit_line
 
 FONT_STACK = (
     "'DejaVu Sans', Verdana, 'Segoe UI', system-ui, -apple-system, sans-serif, 'Noto Color Emoji'"
@@ -109,15 +115,134 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-class _Writer:
-    """Serialises shapes; collects the icons it used so only those are defined."""
+_PATH_COMMAND = re.compile(r"([MVHLC])([-\d.\s]*)")
+_PATH_ARGS = {"M": 2, "V": 1, "H": 1, "L": 2, "C": 6}
 
-    def __init__(self, dom_id: str) -> None:
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """One drawing command of a path, with the point it starts from and its x extent."""
+
+    start: str
+    command: str
+    left: float
+    right: float
+    moved: bool
+    """Whether the path moved (M) to this segment's start rather than drawing there."""
+
+
+@lru_cache(maxsize=64)
+def _segments(d: str) -> tuple[tuple[_Segment, ...], bool] | None:
+    """A path's drawing commands, and whether they run left to right; None if not understood."""
+    commands = _PATH_COMMAND.findall(d)
+    if "".join(c + a for c, a in commands) != d:
+        return None
+    out: list[_Segment] = []
+    cx = cy = 0.0
+    ordered = True
+    moved = False
+    for cmd, text in commands:
+        args = [float(v) for v in text.split()]
+        if len(args) != _PATH_ARGS[cmd]:
+            return None
+        if cmd == "M":
+            cx, cy = args
+            moved = True
+            continue
+        if cmd == "V":
+            xs, end = (cx,), (cx, args[0])
+        elif cmd == "H":
+            xs, end = (cx, args[0]), (args[0], cy)
+        elif cmd == "L":
+            xs, end = (cx, args[0]), (args[0], args[1])
+        else:
+            xs, end = (cx, args[0], args[2], args[4]), (args[4], args[5])
+        segment = _Segment(f"M{_n(cx)} {_n(cy)}", cmd + text, min(xs), max(xs), moved)
+        moved = False
+        if out and (segment.left < out[-1].left or segment.right < out[-1].right):
+            ordered = False
+        out.append(segment)
+        cx, cy = end
+    return tuple(out), ordered
+
+
+def clip_path_x(d: str, x0: float, x1: float) -> str:
+    """The segments of path `d` that reach into the band x0 ≤ x ≤ x1; the rest are dropped.
+
+    A page of a split map shows a few columns of a map that may be 100 000 px wide;
+    Chromium prints every segment of a path even when the page shows none of it (and
+    expands dashed strokes into one piece per dash), so each page would carry the whole
+    curve and every column rule. Segments are kept whole, so nothing visible changes.
+    Understands the absolute M/V/H/L/C paths the layout makes; anything else is
+    returned unchanged.
+    """
+    parsed = _segments(d)
+    if parsed is None:
+        return d
+    segments, ordered = parsed
+    first = bisect_left(segments, x0, key=lambda g: g.right) if ordered else 0
+    out: list[str] = []
+    previous = -2
+    for i in range(first, len(segments)):
+        segment = segments[i]
+        if segment.left > x1:
+            if ordered:
+                break
+            continue
+        if segment.right < x0:
+            continue
+        if previous != i - 1 or segment.moved:
+            out.append(segment.start)
+        out.append(segment.command)
+        previous = i
+    return "".join(out)
+
+
+def _clip_line(s: Line, x0: float, x1: float) -> Line | None:
+    """A line cut to the band x0 ≤ x ≤ x1 (a horizontal one keeps its dash pattern in phase)."""
+    left, right = min(s.x1, s.x2), max(s.x1, s.x2)
+    if right < x0 or left > x1:
+        return None
+    if s.y1 != s.y2:
+        return s
+    start = max(left, x0)
+    period = sum(float(v) for v in s.dash.replace(",", " ").split()) if s.dash else 0.0
+    if period > 0:
+        start = left + math.floor((start - left) / period) * period
+    return Line(start, s.y1, min(right, x1), s.y2, s.cls, s.dash)
+
+
+class _Writer:
+    """Serialises shapes; collects the icons it used so only those are defined.
+
+    `tooltips=False` leaves out the `<title>` of every group (PNG and PDF show none);
+    `step_tooltips=False` only those of a step's groups (the HTML page shows a step's
+    details in its own panel, and 4 000 hidden titles slow a big map's opening);
+    `window` (x0, x1) drops what lies outside that band of the layout (a page of a
+    split map).
+    """
+
+    def __init__(
+        self,
+        dom_id: str,
+        *,
+        tooltips: bool = True,
+        step_tooltips: bool = True,
+        window: tuple[float, float] | None = None,
+    ) -> None:
         self.dom_id = dom_id
         self.icons: set[str] = set()
         self.clips = 0
+        self.tooltips = tooltips
+        self.step_tooltips = tooltips and step_tooltips
+        self.window = window
 
     def shape(self, s: Shape, out: list[str]) -> None:
+        if self.window is not None:
+            clipped = _clip(s, *self.window)
+            if clipped is None:
+                return
+            s = clipped
         if isinstance(s, Text):
             self.text(s, out)
         elif isinstance(s, Box):
@@ -217,7 +342,7 @@ class _Writer:
         if g.stage is not None:
             attrs += f' data-stage="{g.stage + 1}"'
         out.append(f"<g{attrs}{extra}>")
-        if g.title:
+        if g.title and (self.step_tooltips if g.step is not None else self.tooltips):
             out.append(f"<title>{escape(g.title, quote=False)}</title>")
         for s in g.shapes:
             self.shape(s, out)
@@ -236,13 +361,16 @@ def _in_window(g: Group, first: int, last: int) -> bool:
     return g.step is None or first <= g.step <= last
 
 
-def _visible(s: Shape, x0: float, x1: float) -> bool:
-    """Whether a background shape reaches into the horizontal window [x0, x1] of a page."""
+def _clip(s: Shape, x0: float, x1: float) -> Shape | None:
+    """The part of a shape inside the horizontal window [x0, x1] of a page (None: nothing)."""
     if isinstance(s, Box):
-        return s.x < x1 and s.x + s.w > x0
+        return s if s.x < x1 and s.x + s.w > x0 else None
     if isinstance(s, Line):
-        return min(s.x1, s.x2) <= x1 and max(s.x1, s.x2) >= x0
-    return True
+        return _clip_line(s, x0, x1)
+    if isinstance(s, Path):
+        d = clip_path_x(s.d, x0, x1)
+        return Path(d, s.cls, s.colour, s.dash) if d else None
+    return s
 
 
 def _row(
@@ -252,7 +380,6 @@ def _row(
     first: int = 0,
     last: int = 1 << 30,
     y: float | None = None,
-    window: tuple[float, float] | None = None,
 ) -> None:
     top = row.y if y is None else y
     out.append(
@@ -261,8 +388,7 @@ def _row(
     )
     out.append('<g class="row-bg">')
     for s in row.background:
-        if window is None or _visible(s, *window):
-            w.shape(s, out)
+        w.shape(s, out)
     out.append("</g>")
     for g in row.cells:
         if _in_window(g, first, last):
@@ -279,7 +405,8 @@ def _labels(w: _Writer, layout: MapLayout, out: list[str], y0: float) -> None:
         out.append(
             f'<g class="row-label" data-lane="{escape(row.lane, quote=True)}" transform="translate(0 {_n(row.y - y0)})">'
         )
-        out.append(f"<title>{escape(row.title, quote=False)}</title>")
+        if w.tooltips:
+            out.append(f"<title>{escape(row.title, quote=False)}</title>")
         for s in row.label:
             w.shape(s, out)
         out.append(
@@ -300,9 +427,15 @@ def _open(layout: MapLayout, width: float, height: float, view: str, extra_title
     )
 
 
-def render_svg(layout: MapLayout, *, scale: float = 1.0) -> str:
-    """The whole map as one standalone SVG document (header, grid, curve, legend)."""
-    w = _Writer(layout.dom_id)
+def render_svg(
+    layout: MapLayout, *, scale: float = 1.0, tooltips: bool = True, step_tooltips: bool = True
+) -> str:
+    """The whole map as one standalone SVG document (header, grid, curve, legend).
+
+    `tooltips=False` leaves out the `<title>` tooltips (for PNG and PDF, which show none);
+    `step_tooltips=False` only the tooltips of the steps' cells (the HTML shows details).
+    """
+    w = _Writer(layout.dom_id, tooltips=tooltips, step_tooltips=step_tooltips)
     body: list[str] = [
         f'<rect class="page" width="{_n(layout.width)}" height="{_n(layout.height)}"/>'
     ]
@@ -328,9 +461,15 @@ def render_svg(layout: MapLayout, *, scale: float = 1.0) -> str:
     return f"{head}<style>{CSS}</style>{w.defs()}{''.join(body)}</svg>"
 
 
-def render_svg_page(layout: MapLayout, page: Page, *, inline_css: bool = True) -> str:
-    """One page of a split map: lane titles, the page's columns and stage headers, a running title."""
-    w = _Writer(layout.dom_id)
+def render_svg_page(
+    layout: MapLayout, page: Page, *, inline_css: bool = True, tooltips: bool = False
+) -> str:
+    """One page of a split map: lane titles, the page's columns and stage headers, a running title.
+
+    Only what lies on the page is written (cells of its columns, the parts of lines,
+    rules and curves that cross it), so printing a page costs the same on any map width.
+    """
+    w = _Writer(layout.dom_id, tooltips=tooltips, window=(page.x0, page.x1))
     grid_h = grid_height(layout)
     lw = layout.label_width
     width = lw + page.x1 - page.x0
@@ -338,7 +477,12 @@ def render_svg_page(layout: MapLayout, page: Page, *, inline_css: bool = True) -
     dx = lw - page.x0
     top = RUNNING_TITLE - layout.grid_top
     body: list[str] = [f'<rect class="page" width="{_n(width)}" height="{_n(height)}"/>']
-    title = f"{layout.title} — steps {page.first + 1}–{page.last + 1} of {len(layout.columns)}"
+    # The step range comes first and the map's title is cut to the page: a last page of
+    # one or two columns is narrow.
+    steps = f"Steps {page.first + 1}–{page.last + 1} of {len(layout.columns)}"
+    title = fit_line(f"{steps} — {layout.title}", width - 4, 13, bold=True).lines[0]
+    if not title.startswith(steps):
+        title = steps
     body.append(
         f'<text x="0" y="18" font-size="13" class="lane-title">{escape(title, quote=False)}</text>'
     )
@@ -358,10 +502,11 @@ def render_svg_page(layout: MapLayout, page: Page, *, inline_css: bool = True) -
                 [],
                 False,
             )
-            _row(w, stage_row, body, window=(page.x0, page.x1))
+            _row(w, stage_row, body)
         else:
-            _row(w, row, body, page.first, page.last, window=(page.x0, page.x1))
+            _row(w, row, body, page.first, page.last)
     body.append("</g></g>")
+    w.window = None
     body.append(f'<g transform="translate(0 {_n(RUNNING_TITLE)})">')
     _labels(w, layout, body, layout.grid_top)
     body.append("</g>")
@@ -376,9 +521,9 @@ def render_svg_page(layout: MapLayout, page: Page, *, inline_css: bool = True) -
     return f"{head}{style}{w.defs()}{''.join(body)}</svg>"
 
 
-def render_svg_cover(layout: MapLayout) -> str:
+def render_svg_cover(layout: MapLayout, *, tooltips: bool = False) -> str:
     """The header (title, scope, persona cards, back-story) and the legend, for a cover page."""
-    w = _Writer(layout.dom_id)
+    w = _Writer(layout.dom_id, tooltips=tooltips)
     width = min(layout.width, 1560.0)
     legend_h = layout.height - layout.legend_top
     height = layout.header_height + legend_h + 8

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound
@@ -323,32 +323,57 @@ def revoke_api_token(db: Database, actor: Actor, token_id: str) -> None:
             token.revoked_at = utcnow()
 
 
-def token_actor(db: Database, secret: str) -> Actor:
-    """The actor an API token acts for; NotSignedIn when it is unknown or revoked."""
-    digest = hash_secret(secret)
+_TOKEN_LOOKUP = (
+    select(
+        Account.id,
+        Account.name,
+        Account.email,
+        Account.is_admin,
+        ApiToken.id,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+    )
+    .join(ApiToken, ApiToken.account_id == Account.id)
+    .where(ApiToken.token_hash == bindparam("digest"))
+)
+"""Built once: every API request runs it."""
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """Who an API token acts for, and the token's id when its last use should be recorded."""
+
+    actor: Actor
+    stale_token_id: str | None
+
+
+def look_up_token(db: Database, secret: str) -> TokenUse:
+    """Read-only: the actor of an API token; NotSignedIn when it is unknown or revoked."""
     with db.reading() as session:
-        row = session.execute(
-            select(
-                Account.id,
-                Account.name,
-                Account.email,
-                Account.is_admin,
-                ApiToken.id,
-                ApiToken.revoked_at,
-                ApiToken.last_used_at,
-            )
-            .join(ApiToken, ApiToken.account_id == Account.id)
-            .where(ApiToken.token_hash == digest)
-        ).first()
+        row = session.execute(_TOKEN_LOOKUP, {"digest": hash_secret(secret)}).first()
     if row is None or row[5] is not None:
         raise NotSignedIn("this API token is not valid (unknown or revoked)")
-    now = utcnow()
     last_used = row[6]
-    if last_used is None or now - last_used > dt.timedelta(minutes=5):
-        # Record use coarsely, so reads do not become writes.
-        with db.writing() as session:
-            session.execute(update(ApiToken).where(ApiToken.id == row[4]).values(last_used_at=now))
-    return Actor(account_id=row[0], name=row[1], email=row[2], is_admin=bool(row[3]))
+    # Use is recorded coarsely (every 5 minutes at most), so reads do not become writes.
+    stale = last_used is None or utcnow() - last_used > dt.timedelta(minutes=5)
+    actor = Actor(account_id=row[0], name=row[1], email=row[2], is_admin=bool(row[3]))
+    return TokenUse(actor, row[4] if stale else None)
+
+
+def record_token_use(db: Database, token_id: str) -> None:
+    """Note that a token was used now."""
+    with db.writing() as session:
+        session.execute(
+            update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
+        )
+
+
+def token_actor(db: Database, secret: str) -> Actor:
+    """The actor an API token acts for (recording its use); NotSignedIn when unknown or revoked."""
+    use = look_up_token(db, secret)
+    if use.stale_token_id is not None:
+        record_token_use(db, use.stale_token_id)
+    return use.actor
 
 
 def same_secret(a: str, b: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from journeyline.errors import Diagnostic, NotFound, UsageError
@@ -31,7 +31,7 @@ from journeyline.store.documents import (
     workspace_of,
 )
 from journeyline.store.errors import Conflict, PreconditionRequired, StaleRevision
-from journeyline.store.tables import Account, MapRecord, Member, Revision, utcnow
+from journeyline.store.tables import Account, MapRecord, Member, Revision, serialize, utcnow
 
 T = TypeVar("T")
 
@@ -179,7 +179,7 @@ def write_revision(
     _check_in_workspace(access, journey, summary)
     based_on = record.revision
     number = based_on + 1
-    document = map_document(journey)
+    document = serialize(map_document(journey))
     now = utcnow()
     result = session.execute(
         update(MapRecord)
@@ -227,7 +227,7 @@ def edit_map(
         journey.id = record.map_id
         _check_in_workspace(access, journey, summary)
         pk, name = record.pk, record.map_id
-    document = map_document(journey)
+    document = serialize(map_document(journey))
     number = based_on + 1
     now = utcnow()
     with db.writing() as session:
@@ -279,18 +279,24 @@ def list_maps(db: Database, actor: Actor, workspace_id: str) -> list[dict[str, A
     ]
 
 
+_MAP_LOOKUP = (
+    select(MapRecord.pk, MapRecord.revision, MapRecord.updated_at)
+    .join(Member, Member.workspace_id == MapRecord.workspace_id)
+    .where(
+        MapRecord.workspace_id == bindparam("workspace"),
+        MapRecord.map_id == bindparam("map"),
+        Member.account_id == bindparam("account"),
+    )
+)
+"""Built once: every read of a map runs it (membership and revision in one query)."""
+
+
 def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
     """The map as it is now (shared and read-only: copy it before changing it)."""
     with db.reading() as session:
         # One query on the hot path; the access check's own errors when it finds nothing.
         row = session.execute(
-            select(MapRecord.pk, MapRecord.revision, MapRecord.updated_at)
-            .join(Member, Member.workspace_id == MapRecord.workspace_id)
-            .where(
-                MapRecord.workspace_id == workspace_id,
-                MapRecord.map_id == map_id,
-                Member.account_id == actor.account_id,
-            )
+            _MAP_LOOKUP, {"workspace": workspace_id, "map": map_id, "account": actor.account_id}
         ).first()
         if row is None:
             require(session, actor, workspace_id, Role.viewer)
@@ -338,7 +344,7 @@ def add_map_record(
     assign_map_ids(journey)
     _check_in_workspace(access, journey, summary)
     now = utcnow()
-    document = map_document(journey)
+    document = serialize(map_document(journey))
     record = MapRecord(
         workspace_id=access.workspace.id,
         map_id=journey.id,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     DateTime,
     ForeignKey,
@@ -18,7 +18,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -37,6 +39,33 @@ def utcnow() -> dt.datetime:
 def new_id(prefix: str) -> str:
     """A random, unguessable public id such as `w_3kq9…`, so ids reveal nothing about others."""
     return f"{prefix}_{secrets.token_urlsafe(9).replace('-', 'x').replace('_', 'y')}"
+
+
+class Serialized(str):
+    """A document already serialised to JSON text, stored as it is (serialise once, store twice)."""
+
+
+def serialize(document: dict[str, Any]) -> Serialized:
+    """A document as compact JSON text (Unicode kept)."""
+    return Serialized(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+
+
+class Document(TypeDecorator[dict[str, Any]]):
+    """A JSON document in a text column, the same on SQLite and PostgreSQL."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return value if isinstance(value, Serialized) else serialize(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        loaded: dict[str, Any] = json.loads(value)
+        return loaded
 
 
 class Base(DeclarativeBase):
@@ -104,7 +133,7 @@ class WorkspaceRecord(Base):
     __tablename__ = "workspaces"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
-    document: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    document: Mapped[dict[str, Any]] = mapped_column(Document, deferred=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -118,7 +147,7 @@ class WorkspaceRevision(Base):
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    document: Mapped[dict[str, Any]] = mapped_column(Document)
     author_id: Mapped[str | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
@@ -152,7 +181,7 @@ class MapRecord(Base):
     name: Mapped[str] = mapped_column(String(300))
     revision: Mapped[int] = mapped_column(Integer, default=1)
     # Loaded only when used: parsed maps are cached by (pk, revision).
-    document: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    document: Mapped[dict[str, Any]] = mapped_column(Document, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -165,7 +194,7 @@ class Revision(Base):
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     map_pk: Mapped[int] = mapped_column(ForeignKey("maps.pk", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    document: Mapped[dict[str, Any]] = mapped_column(Document)
     author_id: Mapped[str | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from journeyline.store import accounts
 from journeyline.store.access import Actor
@@ -36,15 +37,22 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def current_actor(request: Request) -> Actor:
-    """The signed-in actor; NotSignedIn without valid credentials (PermissionDenied on CSRF failure)."""
+async def current_actor(request: Request) -> Actor:
+    """The signed-in actor; NotSignedIn without valid credentials (PermissionDenied on CSRF failure).
+
+    The look-up is one indexed read, run on the event loop to spare every request a hop
+    to a worker thread; the rare write (a token's last use) goes to a worker thread.
+    """
     db: Database = request.app.state.db
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise NotSignedIn("send an API token as 'Authorization: Bearer jl_…'")
-        return accounts.token_actor(db, secret.strip())
+        use = accounts.look_up_token(db, secret.strip())
+        if use.stale_token_id is not None:
+            await run_in_threadpool(accounts.record_token_use, db, use.stale_token_id)
+        return use.actor
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise NotSignedIn("sign in first (session cookie or 'Authorization: Bearer' API token)")

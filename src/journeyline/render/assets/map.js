@@ -69,17 +69,31 @@
   highlight.style.display = "none";
   svg.querySelector("g.grid").appendChild(highlight);
   relayout();
-  var columns = JSON.parse(root.querySelector("script.jl-columns").textContent);
+  // Every step's details travel as JSON (html.py: details_data); the panel is built on demand.
+  var island = root.querySelector("script.jl-data");
+  var data = island ? JSON.parse(island.textContent) : { columns: [], steps: [] };
   var current = null;
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  }
   function show(step) {
     if (!panel || step === current) return;
-    var source = root.querySelector("#" + svg.id + "-detail-" + step);
-    if (!source) return;
+    var d = data.steps[step - 1];
+    if (!d || !d.length) return;
     current = step;
-    body.innerHTML = "";
-    body.appendChild(source.content.cloneNode(true));
+    body.textContent = "";
+    body.appendChild(el("h2", null, step + ". " + d[0]));
+    var tags = el("p");
+    d[1].forEach(function (t) { tags.appendChild(el("span", "tag " + t[0], t[1])); });
+    body.appendChild(tags);
+    var dl = el("dl");
+    d[2].forEach(function (f) { dl.appendChild(el("dt", null, f[0])); dl.appendChild(el("dd", null, f[1])); });
+    body.appendChild(dl);
     panel.hidden = false;
-    var c = columns[step - 1];
+    var c = data.columns[step - 1];
     highlight.setAttribute("x", c[0]); highlight.setAttribute("width", c[1]);
     highlight.setAttribute("y", gridTop); highlight.setAttribute("height", gridH);
     highlight.style.display = "";
