@@ -99,6 +99,9 @@ async def client(
             start = time.perf_counter()
             response = await http.request(method, path, **kwargs)  # type: ignore[arg-type]
             out[kind].append((time.perf_counter() - start) * 1000)
+            timing = response.headers.get("server-timing", "")
+            if timing.startswith("app;dur="):
+                out[f"server {kind}"].append(float(timing.removeprefix("app;dur=")))
             if response.status_code >= 500 or response.status_code in (401, 403, 404, 422, 428):
                 raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:200]}")
             return response
@@ -142,7 +145,13 @@ def percentile(values: list[float], p: float) -> float:
 async def run_clients(
     base_url: str, workspace: str, map_ids: list[str], tokens: list[str], pause: bool
 ) -> tuple[dict[str, list[float]], float]:
-    out: dict[str, list[float]] = {"read": [], "edit": [], "conflicts": []}
+    out: dict[str, list[float]] = {
+        "read": [],
+        "edit": [],
+        "conflicts": [],
+        "server read": [],
+        "server edit": [],
+    }
     start = time.perf_counter()
     await asyncio.gather(
         *(
@@ -198,6 +207,7 @@ def main() -> int:
         base_url = f"http://127.0.0.1:{port}"
         env = dict(os.environ, JOURNEYLINE_DATA_DIR=str(data_dir))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client_before = resource.getrusage(resource.RUSAGE_SELF)
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "journeyline"), "serve", "--port", str(port)],
             env=env,
@@ -211,14 +221,24 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client_after = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (client_after.ru_utime + client_after.ru_stime) - (
+            client_before.ru_utime + client_before.ru_stime
+        )
         server_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     reads, edits = out["read"], out["edit"]
     total = len(reads) + len(edits)
     rows = []
     ok = True
-    for name, values in (("reads", reads), ("edits", edits)):
+    for name, values in (
+        ("reads", reads),
+        ("edits", edits),
+        ("reads, in the server", out["server read"]),
+        ("edits, in the server", out["server edit"]),
+    ):
         p95 = percentile(values, 95)
-        ok = ok and p95 < TARGET_MS
+        if "server" not in name:
+            ok = ok and p95 < TARGET_MS
         rows.append(
             f"| {name} | {len(values)} | {statistics.median(values):.1f} | {p95:.1f} | {percentile(values, 99):.1f} | "
             f"{max(values):.1f} | {p95 / TARGET_MS:.2f} |"
@@ -233,7 +253,8 @@ def main() -> int:
         f"{mode}; `journeyline serve` on SQLite (one process); {MAPS} maps, {max(1, len(tokens) // MAPS)} editors each; "
         f"{total} requests in {elapsed:.1f} s ({total / elapsed:.0f} req/s); {len(out['conflicts'])} edits answered 409 "
         f"(stale If-Match) and retried. Server CPU: {server_cpu:.1f} s in all, {server_cpu / total * 1000:.1f} ms per "
-        f"request, {server_cpu / elapsed:.0%} of one core. Load average at the end: {os.getloadavg()[0]:.1f}. "
+        f"request, {server_cpu / elapsed:.0%} of one core; the clients used {client_cpu / elapsed:.0%} of one core. "
+        f"Load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine competes for its cores). "
         f"Target: p95 < {TARGET_MS:.0f} ms.",
         "",
         "| requests | count | p50 ms | p95 ms | p99 ms | max ms | p95 / target |",

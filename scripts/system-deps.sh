@@ -5,6 +5,8 @@ need=()
 # Each feature that needs a system package adds its check here.
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
+# Avatars and emoji in PNG/PDF maps: Chromium draws them with a colour emoji font.
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
 [ -x /usr/bin/pdftoppm ] || need+=(poppler-utils)
 # Event analytics on Spark (tests/test_events_engines.py): a Java 17 runtime, and
 # procps (`ps`), which Spark's launch scripts call.

@@ -82,6 +82,13 @@ def test_personas_and_segments_one_by_one(world: World) -> None:
     removed = editor.delete(ws_url(world, "/personas/sam-support"), headers={"If-Match": etag})
     assert removed.status_code == 200
     assert [p["id"] for p in editor.get(ws_url(world, "/personas")).json()["items"]] == ["priya-a"]
+    log = editor.get(ws_url(world, "/revisions")).json()
+    assert [entry["summary"] for entry in log][:3] == [
+        "removed persona 'sam-support'",
+        "changed persona 'sam-support'",
+        "added persona 'sam-support'",
+    ]
+    assert log[0]["author"] == "Editor" and log[-1]["revision"] == 1
     segment = editor.post(
         ws_url(world, "/segments"),
         json={"name": "Enterprise"},

@@ -334,8 +334,9 @@ def test_no_window_funnel_matches_retentioneering(
     """Ordered funnel without a window: retentioneering's funnel, unit for unit.
 
     A unit reaches step k when it has events i1 < … < ik (in our order) with event(ij)
-    = step j. retentioneering divides by all paths in the stream (`conversion_rate`);
-    Journeyline, like PostHog, divides by the units that entered step 1 (`rate_overall`).
+    = step j. retentioneering divides by all paths in the stream (`conversion_rate`,
+    Journeyline's `share_of_all`); Journeyline, like PostHog, divides by the units that
+    entered step 1 (`rate_overall`).
     """
     unit, event, time = LOGS[log][3]
     df = frame(log)[[unit, event, time]].rename(columns={unit: "user_id", event: "event", time: "timestamp"})
@@ -350,6 +351,7 @@ def test_no_window_funnel_matches_retentioneering(
         assert g["rate_step"] == pytest.approx(e["step_conversion_rate"], rel=1e-12)
     for g, e in zip(got, expected, strict=True):
         assert g["rate_overall"] == pytest.approx(e["conversion_rate"] * total / first, rel=1e-12)
+        assert g["share_of_all"] == pytest.approx(e["conversion_rate"], rel=1e-12)
 
 
 @functools.cache
@@ -504,12 +506,12 @@ WINDOWED = [
     for log, steps, window in [
         ("ecom_synthetic.csv", ["catalog", "product_view", "add_to_cart", "purchase"], "1d"),
         ("ecom_synthetic.csv", ["home", "product_view", "cart", "purchase"], "14d"),
-        ("bpic2012.csv", ["A_SUBMITTED", "A_PREACCEPTED", "A_ACCEPTED", "A_APPROVED"], "14d"),
-        ("helpdesk.csv", ["Assign seriousness", "Take in charge ticket", "Resolve ticket", "Closed"], "14d"),
+        ("bpic2012.csv", ["A_SUBMITTED", "A_PARTLYSUBMITTED", "A_PREACCEPTED", "A_ACCEPTED"], "14d"),
+        ("helpdesk.csv", ["Assign seriousness", "Take in charge ticket", "Resolve ticket", "Closed"], "60d"),
     ]
     for mode in ("ordered", "strict", "unordered")
 ]
-SECONDS = {"1d": 86400.0, "14d": 14 * 86400.0}
+SECONDS = {"1d": 86400.0, "14d": 14 * 86400.0, "60d": 60 * 86400.0}
 
 
 @pytest.mark.parametrize(("log", "steps", "window", "mode"), WINDOWED)

@@ -12,11 +12,20 @@ from typer.testing import CliRunner
 from journeyline.cli import app
 from journeyline.errors import InvalidInput, NotFound
 from journeyline.formats import save_workspace
-from journeyline.model import JourneyMap, Stage, Step
-from journeyline.render import layout_map, render_html, render_svg, safe_url
+from journeyline.model import JourneyMap, MapType, Stage, Step
+from journeyline.render import (
+    chromium_session,
+    layout_map,
+    render_html,
+    render_svg,
+    render_to_file,
+    safe_url,
+)
+from journeyline.render.browser import active_session
 from journeyline.render.curve import monotone_tangents, smooth_path
 from journeyline.render.paging import page_size_px, paginate
 from journeyline.render.palette import TEXT_PAIRS, contrast
+from journeyline.render.svg import clip_path_x, render_svg_page
 from journeyline.render.text import measure, wrap
 from tests.conftest_render import big_map, trial_workspace
 
@@ -104,7 +113,7 @@ def test_compare_marks_removed_and_added_steps_and_draws_both_lines() -> None:
     ws = trial_workspace()
     as_is = ws.maps[0]
     to_be = as_is.model_copy(deep=True)
-    to_be.id, to_be.type = "saas-trial-to-be", "future_state"
+    to_be.id, to_be.type = "saas-trial-to-be", MapType.future_state
     eval_steps = to_be.stages[1].steps
     eval_steps.pop(2)  # 'Verifies the email address' is gone
     eval_steps.append(Step(id="magic", name="Signs in with a magic link", emotion=3))
@@ -226,6 +235,61 @@ def test_wide_map_splits_into_whole_columns_with_repeated_stage_headers() -> Non
         page for page in pages if any("(continued)" in str(g.shapes) for g in page.stage_cells)
     ]
     assert continued
+
+
+def test_clip_path_keeps_only_the_segments_that_reach_the_band() -> None:
+    curve = "M0 0C1 1 2 2 10 0C11 1 12 2 20 0C21 1 22 2 30 0"
+    assert clip_path_x(curve, 12, 18) == "M10 0C11 1 12 2 20 0"
+    assert clip_path_x(curve, 5, 25) == curve
+    assert clip_path_x(curve, 100, 200) == ""
+    rules = "M10 0V5M20 0V5M30 0V5"
+    assert clip_path_x(rules, 15, 30) == "M20 0V5M30 0V5"
+    assert clip_path_x("M0 0L5 5Z", 1, 2) == "M0 0L5 5Z"  # not understood: kept whole
+
+
+def _page_bytes(steps: int, number: int) -> int:
+    ws, journey = big_map(steps, 4 if steps < 100 else 12)
+    layout = layout_map(journey, ws, findings=[])
+    page = paginate(layout, *page_size_px("A3"))[number]
+    return len(render_svg_page(layout, page))
+
+
+def test_a_page_of_a_split_map_holds_only_its_own_columns() -> None:
+    """A page costs Chromium the same to print whatever the map's width: no page carries
+    the whole curve or every column rule."""
+    small, large = _page_bytes(60, 2), _page_bytes(500, 2)
+    assert large < small * 1.3
+
+
+def test_page_running_title_fits_a_narrow_last_page() -> None:
+    ws, journey = big_map(61, 4)
+    layout = layout_map(journey, ws, findings=[])
+    last = paginate(layout, *page_size_px("A3"))[-1]
+    svg = render_svg_page(layout, last)
+    title = re.search(r'<text x="0" y="18"[^>]*>([^<]*)</text>', svg)
+    assert title is not None and title.group(1).startswith(f"Steps {last.first + 1}–61 of 61")
+    width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))  # type: ignore[union-attr]
+    assert measure(title.group(1), 13, bold=True) <= width
+
+
+def test_the_html_map_leaves_step_tooltips_to_the_details_panel() -> None:
+    ws = trial_workspace()
+    layout = layout_map(ws.maps[0], ws)
+    svg, html = render_svg(layout), render_html(layout)
+    assert "<title>Hears about the tool from a peer</title>" in svg
+    assert "<title>Hears about the tool from a peer</title>" not in html
+    assert '"Hears about the tool from a peer"' in html  # in the details' data island
+    assert "<template" not in html
+
+
+def test_a_session_that_writes_no_png_or_pdf_never_starts_chromium(tmp_path: Path) -> None:
+    ws = trial_workspace()
+    with chromium_session() as session:
+        render_to_file(ws, ws.maps[0], tmp_path / "map.svg", findings=[])
+        render_to_file(ws, ws.maps[0], tmp_path / "map.html", findings=[])
+        assert active_session() is session
+    assert not session.started
+    assert active_session() is None
 
 
 def test_empty_map_still_renders() -> None:

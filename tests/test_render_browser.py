@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from journeyline.render import layout_map, render_html, render_to_file
-from journeyline.render.browser import chromium, open_page
+from journeyline.render.browser import chromium, chromium_session, open_page
 from tests.conftest import require
 from tests.conftest_render import big_map, trial_workspace
 
@@ -108,3 +108,19 @@ def test_pdf_a3_splits_a_wide_map_with_nothing_cut_off(tmp_path: Path) -> None:
     expected = 1 + len(paginate(layout_map(journey, ws), *page_size_px("A3")))
     assert count == expected and count > 3
     assert all(drawn)
+
+
+def test_one_session_renders_many_files_with_one_chromium(tmp_path: Path) -> None:
+    ws = trial_workspace()
+    with chromium_session() as session:
+        first = render_to_file(ws, ws.maps[0], tmp_path / "a.pdf", findings=[])
+        browser = session.browser
+        second = render_to_file(ws, ws.maps[0], tmp_path / "b.png", findings=[])
+        third = render_to_file(ws, ws.maps[0], tmp_path / "c.pdf", paper="A4", findings=[])
+        assert session.browser is browser and browser.is_connected()
+        assert len(browser.contexts) == 0  # every page was closed after its file
+    assert not browser.is_connected()
+    assert _pdf_pages(first) == (3, [True] * 3)
+    assert _png_pixels_vary(second)
+    count, drawn = _pdf_pages(third)
+    assert count >= 4 and all(drawn)

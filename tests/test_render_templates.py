@@ -153,9 +153,7 @@ def test_template_renders_to_every_format_without_clipping(
     assert _png_varies(png)
 
     # PDF, one page: the map page has the map's proportions, then one page per persona.
-    fit = _pdf(
-        render_to_file(workspace, journey, tmp_path / "fit.pdf", paper="fit", findings=[])
-    )
+    fit = _pdf(render_to_file(workspace, journey, tmp_path / "fit.pdf", paper="fit", findings=[]))
     assert len(fit) == 1 + len(layout.personas)
     assert all(p["drawn"] for p in fit)
     w, h = fit[0]["size"]

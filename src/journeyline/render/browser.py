@@ -59,7 +59,8 @@ def chromium_path() -> Path:
         return Path(found)
     raise BrowserUnavailable(
         "PNG and PDF export need Chromium, which is not installed. Install Debian's package "
-        "(sudo apt-get install chromium fonts-dejavu-core), or set JOURNEYLINE_CHROMIUM to a "
+        "(sudo apt-get install chromium fonts-dejavu-core fonts-noto-color-emoji), or set "
+        "JOURNEYLINE_CHROMIUM to a "
         "Chromium executable; HTML and SVG export work without it."
     )
 
@@ -119,11 +120,23 @@ def _serve(html: str) -> Callable[[Any], None]:
 
 
 def open_page(
-    browser: Browser, html: str, *, width: int = 1280, height: int = 800, scale: float = 1.0
+    browser: Browser,
+    html: str,
+    *,
+    width: int = 1280,
+    height: int = 800,
+    scale: float = 1.0,
+    print_media: bool = False,
 ) -> Page:
-    """A page showing the given HTML (loaded to its `load` event), with the network refused."""
+    """A page showing the given HTML (loaded to its `load` event), with the network refused.
+
+    `print_media` lays the page out for print from the start (a page about to be printed
+    is then not laid out twice).
+    """
     page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
     page.route("**/*", _serve(html))
+    if print_media:
+        page.emulate_media(media="print")
     page.goto(DOCUMENT_URL, wait_until="load")
     return page
 
@@ -163,9 +176,8 @@ class ChromiumSession:
 
     def pdf(self, html: str, out: Path) -> Path:
         """Print the HTML to PDF using the page sizes its CSS declares (@page rules)."""
-        page = open_page(self.browser, html)
+        page = open_page(self.browser, html, print_media=True)
         try:
-            page.emulate_media(media="print")
             page.pdf(path=str(out), prefer_css_page_size=True, print_background=True)
         finally:
             page.close()

@@ -149,6 +149,7 @@ def _segments(d: str) -> tuple[tuple[_Segment, ...], bool] | None:
             cx, cy = args
             moved = True
             continue
+        xs: tuple[float, ...]
         if cmd == "V":
             xs, end = (cx,), (cx, args[0])
         elif cmd == "H":

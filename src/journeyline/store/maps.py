@@ -134,21 +134,32 @@ def _full(document: dict[str, Any]) -> dict[str, Any]:
     return map_from_document(document).model_dump(mode="json")
 
 
-def changes_since(session: Session, record: MapRecord, revision: int) -> list[Change] | None:
-    """What changed in the map from `revision` to now (None when that revision is unknown)."""
-    old = session.scalar(
-        select(Revision).where(Revision.map_pk == record.pk, Revision.number == revision)
+def changes_since(
+    db: Database, session: Session, record: MapRecord, revision: int
+) -> list[Change] | None:
+    """What changed in the map from `revision` to now (None when that revision is unknown).
+
+    Both sides come from the cache of parsed revisions: a conflict costs a diff, not two parses.
+    """
+    old_pk = session.scalar(
+        select(Revision.pk).where(Revision.map_pk == record.pk, Revision.number == revision)
     )
-    if old is None:
+    if old_pk is None:
         return None
-    return diff_data(_full(old.document), _full(record.document))
+
+    def old_document() -> dict[str, Any]:
+        return dict(session.scalar(select(Revision.document).where(Revision.pk == old_pk)) or {})
+
+    before = db.map_cache.json((record.pk, revision), old_document)
+    after = db.map_cache.json((record.pk, record.revision), lambda: record.document)
+    return diff_data(before, after)
 
 
-def check_revision(session: Session, record: MapRecord, based_on: int) -> None:
+def check_revision(db: Database, session: Session, record: MapRecord, based_on: int) -> None:
     """StaleRevision (with the changes since) unless `based_on` is the stored revision."""
     if based_on == record.revision:
         return
-    changes = changes_since(session, record, based_on) if based_on < record.revision else None
+    changes = changes_since(db, session, record, based_on) if based_on < record.revision else None
     raise StaleRevision(
         f"map '{record.map_id}' has changed since revision {based_on}: it is now at revision "
         f"{record.revision}; nothing was overwritten (read it again, re-apply your change, and "
@@ -189,7 +200,7 @@ def write_revision(
     )
     if rowcount(result) != 1:  # another process wrote first (PostgreSQL)
         session.refresh(record)
-        check_revision(session, record, based_on)
+        check_revision(db, session, record, based_on)
     session.add(
         Revision(
             map_pk=record.pk,
@@ -221,7 +232,7 @@ def edit_map(
     with db.reading() as session:
         access = require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
-        check_revision(session, record, based_on)
+        check_revision(db, session, record, based_on)
         journey, result, summary = change(journey_of(db, record))
         assign_map_ids(journey)
         journey.id = record.map_id
@@ -245,7 +256,7 @@ def edit_map(
             .execution_options(synchronize_session=False)
         )
         if rowcount(done) != 1:
-            check_revision(session, map_record(session, workspace_id, name), based_on)
+            check_revision(db, session, map_record(session, workspace_id, name), based_on)
             raise map_not_found(name)  # deleted meanwhile
         session.add(
             Revision(
@@ -431,7 +442,7 @@ def delete_map(
     with db.writing() as session:
         require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
-        check_revision(session, record, based_on)
+        check_revision(db, session, record, based_on)
         session.delete(record)
 
 
@@ -523,6 +534,15 @@ def list_elements(
     kind = elements.map_kind(kind_name)
     state = get_map(db, actor, workspace_id, map_id)
     return state, elements.list_map_elements(state.journey, kind)
+
+
+def element_data(state: MapState, kind_name: str, items: list[Element]) -> list[dict[str, Any]]:
+    """The elements' JSON form, taken from the map's cached JSON when there is one."""
+    if state.data is None:
+        return [item.model_dump(mode="json") for item in items]
+    if kind_name == "steps":
+        return [step for stage in state.data["stages"] for step in stage["steps"]]
+    return list(state.data[kind_name])
 
 
 # --- revisions ------------------------------------------------------------------------------------

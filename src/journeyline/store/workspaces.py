@@ -226,6 +226,27 @@ def edit_workspace(
     return number, result
 
 
+def list_workspace_revisions(db: Database, actor: Actor, workspace_id: str) -> list[dict[str, Any]]:
+    """The workspace document's revision log, newest first (maps have their own)."""
+    with db.reading() as session:
+        require(session, actor, workspace_id, Role.viewer)
+        rows = session.execute(
+            select(
+                WorkspaceRevision.number,
+                WorkspaceRevision.created_at,
+                WorkspaceRevision.summary,
+                Account.name,
+            )
+            .outerjoin(Account, Account.id == WorkspaceRevision.author_id)
+            .where(WorkspaceRevision.workspace_id == workspace_id)
+            .order_by(WorkspaceRevision.number.desc())
+        ).all()
+    return [
+        {"revision": number, "created_at": maps.iso(created), "summary": summary, "author": author}
+        for number, created, summary, author in rows
+    ]
+
+
 WORKSPACE_FIELDS = ("name", "description", "analysis")
 """The workspace's own fields that PATCH changes."""
 

@@ -5,6 +5,7 @@ Nothing registers itself on import: every router is listed here, in order.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -38,7 +39,8 @@ Every error has the same JSON shape: `{"error": {"status", "type", "message",
 
 
 class SecurityHeaders:
-    """Adds headers that stop browsers from sniffing types or framing the app."""
+    """Adds headers that stop browsers from sniffing types or framing the app, and a
+    `Server-Timing: app;dur=MS` header: the time the server spent before answering."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -47,10 +49,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                spent = (time.perf_counter() - started) * 1000
+                timing = (b"server-timing", f"app;dur={spent:.1f}".encode())
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS, timing]
             await send(message)
 
         await self.app(scope, receive, with_headers)

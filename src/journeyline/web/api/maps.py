@@ -209,7 +209,7 @@ def _element_routes(kind: str) -> None:
 
     def list_elements(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> JSONResponse:
         state, items = maps.list_elements(db, actor, workspace_id, map_id, kind)
-        content = {"revision": state.revision, "items": [i.model_dump(mode="json") for i in items]}
+        content = {"revision": state.revision, "items": maps.element_data(state, kind, items)}
         if is_step:
             content["stages"] = {s.id: [step.id for step in s.steps] for s in state.journey.stages}
         return with_etag(content, state.revision)

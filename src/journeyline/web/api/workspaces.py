@@ -104,6 +104,14 @@ def delete_workspace(workspace_id: str, actor: CurrentActor, db: Db) -> Response
     return Response(status_code=204)
 
 
+@router.get(
+    "/{workspace_id}/revisions", summary="The workspace document's revision log, newest first"
+)
+def list_revisions(workspace_id: str, actor: CurrentActor, db: Db) -> JSONResponse:
+    """Changes to segments, personas, lanes, evidence and the workspace's fields (maps have their own)."""
+    return JSONResponse(workspaces.list_workspace_revisions(db, actor, workspace_id))
+
+
 @router.post("/{workspace_id}/import", summary="Import a file's maps, personas and segments")
 def import_into(
     workspace_id: str,
