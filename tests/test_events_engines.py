@@ -35,10 +35,30 @@ pytestmark = [pytest.mark.spark, pytest.mark.shared_data, pytest.mark.xdist_grou
 # file -> (preset, funnel steps, window, mode)
 LOGS: dict[str, tuple[str, str, str, str]] = {
     "bpic2012.csv.gz": ("xes", "A_SUBMITTED,A_PREACCEPTED,A_ACCEPTED,A_APPROVED", "14d", "ordered"),
-    "bpic2012.xes.gz": ("xes", "A_SUBMITTED,A_PREACCEPTED|A_DECLINED,A_ACCEPTED,A_APPROVED", "none", "ordered"),
-    "helpdesk.csv.gz": ("xes", "Assign seriousness,Take in charge ticket,Resolve ticket,Closed", "14d", "strict"),
-    "helpdesk.xes.gz": ("xes", "Assign seriousness,Take in charge ticket,Resolve ticket,Closed", "1d", "ordered"),
-    "ecom_synthetic.csv.gz": ("generic", "home,product_view,add_to_cart,purchase", "1d", "unordered"),
+    "bpic2012.xes.gz": (
+        "xes",
+        "A_SUBMITTED,A_PREACCEPTED|A_DECLINED,A_ACCEPTED,A_APPROVED",
+        "none",
+        "ordered",
+    ),
+    "helpdesk.csv.gz": (
+        "xes",
+        "Assign seriousness,Take in charge ticket,Resolve ticket,Closed",
+        "14d",
+        "strict",
+    ),
+    "helpdesk.xes.gz": (
+        "xes",
+        "Assign seriousness,Take in charge ticket,Resolve ticket,Closed",
+        "1d",
+        "ordered",
+    ),
+    "ecom_synthetic.csv.gz": (
+        "generic",
+        "home,product_view,add_to_cart,purchase",
+        "1d",
+        "unordered",
+    ),
 }
 
 # The analyses the report holds, compared one by one.
@@ -108,9 +128,11 @@ def differences(a: Any, b: Any, where: str = "$") -> list[str]:
             out += differences(x, y, f"{where}[{i}]")
         return out
     if isinstance(a, float) or isinstance(b, float):
-        if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
-            if math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0):
-                return []
+        numbers = (
+            isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool)
+        )
+        if numbers and math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0):
+            return []
         return [f"{where}: {a!r} vs {b!r}"]
     return [] if a == b else [f"{where}: {a!r} vs {b!r}"]
 

@@ -429,7 +429,11 @@ def _open(layout: MapLayout, width: float, height: float, view: str, extra_title
 
 
 def render_svg(
-    layout: MapLayout, *, scale: float = 1.0, tooltips: bool = True, step_tooltips: bool = True
+    layout: MapLayout,
+    *,
+    scale: float = 1.0,
+    tooltips: bool = True,
+    step_tooltips: bool = True,
 ) -> str:
     """The whole map as one standalone SVG document (header, grid, curve, legend).
 

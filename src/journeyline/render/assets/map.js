@@ -68,7 +68,10 @@
   highlight.setAttribute("class", "col-highlight");
   highlight.style.display = "none";
   svg.querySelector("g.grid").appendChild(highlight);
-  relayout();
+  // Nothing is hidden yet and the SVG already has every row in place: only measure the
+  // grid (writing the same transforms again would just invalidate the map's layout).
+  gridTop = rows.length ? parseFloat(rows[0].getAttribute("data-y")) : 0;
+  rows.forEach(function (row) { gridH += parseFloat(row.getAttribute("data-h")); });
   // Every step's details travel as JSON (html.py: details_data); the panel is built on demand.
   var island = root.querySelector("script.jl-data");
   var data = island ? JSON.parse(island.textContent) : { columns: [], steps: [] };
