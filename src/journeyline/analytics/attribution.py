@@ -79,10 +79,12 @@ def attribution(
     `direct` and get no credit. Sorted by linear credit (descending), then touchpoint.
     """
     d = log.engine.dialect
-    conv = matchers_sql(d, conversion.matchers, log.props)
+    conv = matchers_sql(log, conversion.matchers)
     if not log.engine.fetch(f"SELECT COUNT(*) FROM ev WHERE {conv}")[0][0]:
         raise InvalidInput(f"conversion '{conversion.label}' matches no event in {log.source}")
-    tp = log.prop(touchpoint) if touchpoint else "event"
+    # Touchpoints are a property's values, or event names (joined from the id).
+    tp = f"e.{log.prop(touchpoint)}" if touchpoint else "nm.name"
+    names = "" if touchpoint else " JOIN ev_names nm ON nm.id = e.event"
     hl = int(half_life_seconds * 1_000_000)
     if hl <= 0:
         raise InvalidInput("the time-decay half-life must be positive")
@@ -93,8 +95,8 @@ def attribution(
     )
     conv_units = f"SELECT unit, MIN(pos) AS cp, MIN(t) AS ct FROM ev WHERE {conv} GROUP BY unit"
     touches = (
-        f"SELECT e.unit, e.pos, e.t, e.{tp} AS tp, c.ct FROM ev e JOIN ({conv_units}) c ON e.unit = c.unit "
-        f"WHERE e.pos < c.cp AND NOT {conv} AND e.{tp} IS NOT NULL{lookback}"
+        f"SELECT e.unit, e.pos, e.t, {tp} AS tp, c.ct FROM ev e JOIN ({conv_units}) c ON e.unit = c.unit"
+        f"{names} WHERE e.pos < c.cp AND NOT {conv} AND {tp} IS NOT NULL{lookback}"
     )
     age = f"POWER(2.0, -CAST(ct - t AS DOUBLE) / {hl})"
     rows = log.engine.fetch(
@@ -111,9 +113,9 @@ def attribution(
     )[0]
     # Markov chain: converters' paths end in (conversion), the others' in (null).
     all_touches = (
-        f"SELECT e.unit, e.pos, e.{tp} AS tp, CASE WHEN c.unit IS NULL THEN 0 ELSE 1 END AS conv "
-        f"FROM ev e LEFT JOIN ({conv_units}) c ON e.unit = c.unit "
-        f"WHERE e.{tp} IS NOT NULL AND (c.unit IS NULL OR (e.pos < c.cp AND NOT {conv}"
+        f"SELECT e.unit, e.pos, {tp} AS tp, CASE WHEN c.unit IS NULL THEN 0 ELSE 1 END AS conv "
+        f"FROM ev e LEFT JOIN ({conv_units}) c ON e.unit = c.unit{names} "
+        f"WHERE {tp} IS NOT NULL AND (c.unit IS NULL OR (e.pos < c.cp AND NOT {conv}"
         f"{lookback}))"
     )
     edges = log.engine.fetch(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -42,8 +41,10 @@ class Dialect:
     parse_ts_template: str
     epoch_us_template: str
     quantile_template: str
+    quantiles_template: str
     int_div_template: str
     ordered_list_template: str
+    path_steps_template: str
 
     def ident(self, name: str) -> str:
         """A quoted identifier (column or table name)."""
@@ -71,6 +72,15 @@ class Dialect:
         """Exact quantile with linear interpolation between the closest ranks."""
         return self.quantile_template.format(e=expr, q=q)
 
+    def quantiles(self, expr: str, qs: tuple[float, ...]) -> str:
+        """Several exact quantiles in one pass, as a list (NULL when there are no values)."""
+        return self.quantiles_template.format(e=expr, qs=", ".join(str(q) for q in qs))
+
+    def path_steps(self, table: str) -> str:
+        """A relation with one row per step of each path in `table` (columns `pid`, `path`,
+        `units`): `pid`, `units`, `i` (1-based), the step's event `a`, the next one `b` (NULL last)."""
+        return self.path_steps_template.format(t=table)
+
     def int_div(self, a: str, b: str) -> str:
         """Integer division."""
         return self.int_div_template.format(a=a, b=b)
@@ -89,8 +99,13 @@ DUCKDB = Dialect(
     parse_ts_template="epoch_us(TRY_CAST({e} AS TIMESTAMPTZ))",
     epoch_us_template="epoch_us({e})",
     quantile_template="quantile_cont({e}, {q})",
+    quantiles_template="quantile_cont({e}, [{qs}])",
     int_div_template="({a} // {b})",
     ordered_list_template="list({v} ORDER BY {k})",
+    path_steps_template=(
+        "(SELECT pid, units, i, path[i] AS a, path[i + 1] AS b FROM "
+        "(SELECT pid, units, path, unnest(range(1, len(path) + 1)) AS i FROM {t}) x)"
+    ),
 )
 
 SPARK = Dialect(
@@ -102,9 +117,14 @@ SPARK = Dialect(
     parse_ts_template="unix_micros(TRY_CAST({e} AS TIMESTAMP))",
     epoch_us_template="unix_micros(CAST({e} AS TIMESTAMP))",
     quantile_template="percentile({e}, {q})",
+    quantiles_template="percentile({e}, array({qs}))",
     int_div_template="({a} DIV {b})",
     ordered_list_template=(
         "transform(array_sort(collect_list(named_struct('k', {k}, 'v', {v}))), x -> x.v)"
+    ),
+    path_steps_template=(
+        "(SELECT pid, units, i + 1 AS i, a, element_at(path, i + 2) AS b "
+        "FROM {t} LATERAL VIEW posexplode(path) x AS i, a)"
     ),
 )
 
@@ -180,27 +200,24 @@ class DuckDBEngine:
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET preserve_insertion_order = true")
+        self.con.execute("SET enable_progress_bar = false")  # the CLI shows its own
         limit = memory_limit or os.environ.get("JOURNEYLINE_DUCKDB_MEMORY", "3GB")
         self.con.execute(f"SET memory_limit = '{limit}'")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
-        self._xes: dict[Path, Any] = {}
 
     def _reader(self, path: Path, fmt: str) -> str:
         p = self.dialect.lit(str(path))
         if fmt == "csv":
             return f"read_csv({p}, header = true, all_varchar = true)"
         if fmt == "parquet":
-            return f"read_parquet({p})"
+            return f"read_parquet({p}, file_row_number = true)"
         if fmt == "jsonl":
             return f"read_json({p}, format = 'newline_delimited')"
         if fmt == "xes":
-            if path not in self._xes:
-                from journeyline.analytics.xes import read_xes
+            from journeyline.analytics.xes import xes_as_parquet
 
-                self._xes[path] = read_xes(path)
-                self.con.register(f"xes_{len(self._xes)}", self._xes[path])
-            return f"xes_{list(self._xes).index(path) + 1}"
+            return f"read_parquet({self.dialect.lit(str(xes_as_parquet(path)))})"
         raise UsageError(f"unknown event file format '{fmt}'")
 
     def _run(self, sql: str, path: Path | None = None) -> Any:
@@ -216,14 +233,28 @@ class DuckDBEngine:
     def source_schema(self, path: Path, fmt: str) -> list[tuple[str, str]]:
         """Columns of the file without reading it whole."""
         rows = self._run(f"DESCRIBE SELECT * FROM {self._reader(path, fmt)}", path).fetchall()
-        return [(str(r[0]), _kind_of(str(r[1]))) for r in rows]
+        hidden = {"file_row_number"} if fmt == "parquet" else set()
+        return [(str(r[0]), _kind_of(str(r[1]))) for r in rows if str(r[0]) not in hidden]
 
     def create_source(self, path: Path, fmt: str, columns: list[str]) -> str:
-        """Read only the needed columns, with `__seq` the 0-based row number in file order."""
+        """Read only the needed columns, with `__seq` the 0-based row number in file order.
+
+        Parquet: the reader's own `file_row_number`, so the scan stays parallel. XES:
+        numbered while parsing. CSV and JSON: `row_number() OVER ()`, which DuckDB runs
+        as a streaming window; that operator is order-dependent, so with
+        `preserve_insertion_order` (set above) its pipeline reads the file in order
+        (checked on 20 M CSV rows at 2 and 4 threads).
+        """
         cols = ", ".join(self.dialect.ident(c) for c in columns)
+        if fmt == "parquet":
+            seq = "file_row_number"
+        elif fmt == "xes":
+            seq = "__seq"
+        else:
+            seq = "row_number() OVER () - 1"
         self._run(
             "CREATE OR REPLACE TEMP VIEW src AS SELECT "
-            f"row_number() OVER () - 1 AS __seq, {cols} FROM {self._reader(path, fmt)}",
+            f"{seq} AS __seq, {cols} FROM {self._reader(path, fmt)}",
             path,
         )
         return "src"
@@ -276,9 +307,9 @@ class SparkEngine:
             .config("spark.log.structuredLogging.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.ansi.enabled", "false")
-            .config(
-                "spark.sql.shuffle.partitions", os.environ.get("JOURNEYLINE_SPARK_PARTITIONS", "8")
-            )
+            .config("spark.sql.shuffle.partitions", _shuffle_partitions(master))
+            .config("spark.sql.adaptive.enabled", "true")
+            .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
             .config("spark.driver.memory", os.environ.get("JOURNEYLINE_SPARK_DRIVER_MEMORY", "2g"))
         )
         try:
@@ -287,7 +318,6 @@ class SparkEngine:
             raise UsageError(f"cannot start Spark at {master}: {error}") from error
         self.spark.sparkContext.setLogLevel("OFF")  # errors reach the user as InvalidInput
         self._cached: dict[str, Any] = {}
-        self._tmp = Path(tempfile.mkdtemp(prefix="journeyline-spark-"))
 
     def _frame(self, path: Path, fmt: str) -> Any:
         reader = self.spark.read
@@ -299,14 +329,9 @@ class SparkEngine:
             if fmt == "jsonl":
                 return reader.json(str(path))
             if fmt == "xes":
-                target = self._tmp / f"{path.name}.parquet"
-                if not target.exists():
-                    import pyarrow.parquet as pq
+                from journeyline.analytics.xes import xes_as_parquet
 
-                    from journeyline.analytics.xes import read_xes
-
-                    pq.write_table(read_xes(path), target)
-                return reader.parquet(str(target))
+                return reader.parquet(str(xes_as_parquet(path)))
         except Exception as error:
             raise InvalidInput(f"{path}: cannot read the events ({_first_line(error)})") from error
         raise UsageError(f"unknown event file format '{fmt}'")
@@ -363,10 +388,18 @@ class SparkEngine:
             raise InvalidInput(f"Spark cannot run the analysis ({_first_line(error)})") from error
 
     def close(self) -> None:
-        """Drop cached tables and temporary files (the session stays for reuse in-process)."""
+        """Drop cached tables (the session stays for reuse in-process)."""
         for name in list(self._cached):
             self.drop(name)
-        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _shuffle_partitions(master: str) -> str:
+    """Shuffle partitions: `JOURNEYLINE_SPARK_PARTITIONS`, else 4 on a local master (Spark's
+    default of 200 mostly schedules empty tasks on one machine), else 200."""
+    explicit = os.environ.get("JOURNEYLINE_SPARK_PARTITIONS")
+    if explicit:
+        return explicit
+    return "4" if master.startswith("local") else "200"
 
 
 def _first_line(error: BaseException) -> str:

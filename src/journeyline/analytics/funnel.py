@@ -150,8 +150,7 @@ def funnel(
     k = len(steps)
     if k < 2:
         raise InvalidInput("a funnel needs at least two steps")
-    d = log.engine.dialect
-    conds = [matchers_sql(d, s.matchers, log.props) for s in steps]
+    conds = [matchers_sql(log, s.matchers) for s in steps]
     _check_steps_match(log, steps, conds)
     window_us = None if window_seconds is None else int(window_seconds * 1_000_000)
     if mode == FunnelMode.unordered:
@@ -174,7 +173,7 @@ def funnel(
                 f"exclusion '{ex.label}@{ex.from_step}-{ex.to_step}': the bounds must be two required steps "
                 f"between 1 and {k}, the first before the second"
             )
-    xconds = [matchers_sql(d, ex.matchers, log.props) for ex in exclusions]
+    xconds = [matchers_sql(log, ex.matchers) for ex in exclusions]
     _build_ordered(log, steps, conds, xconds, exclusions, required, window_us, mode, first_only)
     try:
         return _summarise(log, steps, required, window_seconds, mode, first_only, exclusions)
@@ -188,9 +187,7 @@ def _check_steps_match(log: EventLog, steps: list[StepSpec], conds: list[str]) -
     )[0]
     for step, n in zip(steps, counts, strict=True):
         if not n:
-            names = [
-                str(r[0]) for r in log.engine.fetch("SELECT DISTINCT event FROM ev LIMIT 5000")
-            ]
+            names = sorted(log.event_names.values())[:5000]
             guess = did_you_mean(step.matchers[0].event, names)
             hint = (
                 f"did you mean '{guess}'?"
@@ -359,7 +356,7 @@ def _summarise(
     next_by_depth: dict[int, list[NextEvent]] = {}
     for dep, ev_name, n in next_rows:
         next_by_depth.setdefault(int(dep), []).append(
-            NextEvent(END if ev_name is None else str(ev_name), int(n))
+            NextEvent(END if ev_name is None else log.name(ev_name), int(n))
         )
     out = []
     for j in range(1, k + 1):

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from journeyline.analytics.engine import Dialect
 from journeyline.errors import InvalidInput
 from journeyline.model import EventMatcher
+
+if TYPE_CHECKING:
+    from journeyline.analytics.readers import EventLog
 
 
 def glob_to_regex(pattern: str) -> str:
@@ -52,34 +56,40 @@ def _escape(c: str) -> str:
     return c
 
 
-def matcher_sql(
-    d: Dialect, matcher: EventMatcher, props: dict[str, str], event_col: str = "event"
-) -> str:
-    """SQL that is true for the events this matcher selects."""
+def name_sql(d: Dialect, matcher: EventMatcher, name_col: str = "name") -> str:
+    """SQL that is true for the event names this matcher selects (its property filters aside)."""
     if matcher.match == "exact":
-        cond = f"{event_col} = {d.lit(matcher.event)}"
-    elif matcher.match == "glob":
-        cond = d.regex(event_col, glob_to_regex(matcher.event))
-    else:
-        try:
-            re.compile(matcher.event)
-        except re.error as error:
-            raise InvalidInput(
-                f"regular expression '{matcher.event}' is invalid ({error})"
-            ) from error
-        cond = d.regex(event_col, f"^(?:{matcher.event})$")
+        return f"{name_col} = {d.lit(matcher.event)}"
+    if matcher.match == "glob":
+        return d.regex(name_col, glob_to_regex(matcher.event))
+    try:
+        re.compile(matcher.event)
+    except re.error as error:
+        raise InvalidInput(f"regular expression '{matcher.event}' is invalid ({error})") from error
+    return d.regex(name_col, f"^(?:{matcher.event})$")
+
+
+def matcher_sql(log: EventLog, matcher: EventMatcher) -> str:
+    """SQL over `ev` that is true for the events this matcher selects.
+
+    The name pattern is evaluated once, by the engine, against the small table of event
+    names; the events table is then filtered on the matching integer ids.
+    """
+    d = log.engine.dialect
+    ids = log.event_ids(name_sql(d, matcher))
+    cond = f"event IN ({', '.join(str(i) for i in ids)})" if ids else "1 = 0"
     for prop, value in sorted(matcher.where.items()):
-        if prop not in props:
+        if prop not in log.props:
             raise InvalidInput(f"property '{prop}' was not read from the log; add --prop {prop}")
-        cond += f" AND {props[prop]} = {d.lit(value)}"
+        cond += f" AND {log.props[prop]} = {d.lit(value)}"
     return f"({cond})"
 
 
-def matchers_sql(d: Dialect, matchers: list[EventMatcher], props: dict[str, str]) -> str:
+def matchers_sql(log: EventLog, matchers: list[EventMatcher]) -> str:
     """SQL true for events that any of the matchers selects (false when there are none)."""
     if not matchers:
         return "(1 = 0)"
-    return "(" + " OR ".join(matcher_sql(d, m, props) for m in matchers) + ")"
+    return "(" + " OR ".join(matcher_sql(log, m) for m in matchers) + ")"
 
 
 @dataclass

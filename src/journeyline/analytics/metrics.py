@@ -33,9 +33,40 @@ def share(part: int, whole: int) -> float:
 
 
 def time_stats(log: EventLog, expr: str) -> str:
-    """SQL for median, p95 and mean of a duration expression in microseconds."""
+    """SQL for [median, p95] (one list) and the mean of a duration expression in microseconds."""
     d = log.engine.dialect
-    return f"{d.quantile(expr, 0.5)}, {d.quantile(expr, 0.95)}, AVG({expr})"
+    return f"{d.quantiles(expr, (0.5, 0.95))}, AVG({expr})"
+
+
+def median_p95(values: Any) -> tuple[Any, Any]:
+    """The two quantiles from `time_stats`' list (None, None when nothing was measured)."""
+    return (None, None) if values is None else (values[0], values[1])
+
+
+STEPS = "ev_steps"
+
+
+def journey_steps(log: EventLog) -> str:
+    """The table of distinct journeys' steps, built once per log and shared by the path metrics.
+
+    `ev_paths` holds every distinct path (a unit's events in order) with the units that
+    take it; `ev_steps` one row per step of each path: `pid`, `units`, `i` (1-based),
+    the event `a` and the next one `b` (NULL at the end). Distinct units per event or
+    transition are then sums over distinct paths, with no distinct count over events.
+    """
+    if STEPS not in log.built:
+        d = log.engine.dialect
+        log.engine.materialize(
+            "ev_paths",
+            "SELECT row_number() OVER (ORDER BY units DESC) AS pid, path, units FROM "
+            f"(SELECT path, COUNT(*) AS units FROM (SELECT unit, {d.ordered_list('event', 'pos')} "
+            "AS path FROM ev GROUP BY unit) u GROUP BY path) v",
+        )
+        log.engine.materialize(
+            STEPS, f"SELECT pid, units, i, a, b FROM {d.path_steps('ev_paths')} s"
+        )
+        log.built.add(STEPS)
+    return STEPS
 
 
 # --- reach -------------------------------------------------------------------------------
@@ -68,8 +99,13 @@ def reach(log: EventLog) -> ReachResult:
 
     Sorted by units (descending), then event name.
     """
-    rows = log.engine.fetch("SELECT event, COUNT(DISTINCT unit), COUNT(*) FROM ev GROUP BY event")
-    items = [EventReach(str(e), int(u), share(int(u), log.total_units), int(n)) for e, u, n in rows]
+    rows = log.engine.fetch(
+        "SELECT a, SUM(units), SUM(k * units) FROM (SELECT pid, a, MAX(units) AS units, "
+        f"COUNT(*) AS k FROM {journey_steps(log)} GROUP BY pid, a) x GROUP BY a"
+    )
+    items = [
+        EventReach(log.name(e), int(u), share(int(u), log.total_units), int(n)) for e, u, n in rows
+    ]
     items.sort(key=lambda r: (-r.units, r.event))
     return ReachResult(log.summary(), items)
 
@@ -129,24 +165,32 @@ def transitions(
     the time of the transition out of it runs from the run's last event.
     Sorted by count (descending), then from, then to.
     """
-    where = " WHERE next_event IS NULL OR next_event <> event" if collapse_loops else ""
+    where = " WHERE b IS NULL OR b <> a" if collapse_loops else ""
     if not start_end:
-        where = " WHERE next_event IS NOT NULL" + (
-            " AND next_event <> event" if collapse_loops else ""
-        )
-    gap = "(next_t - t)"
-    rows = log.engine.fetch(
-        f"SELECT event, next_event, COUNT(*), COUNT(DISTINCT unit), {time_stats(log, gap)} "
-        f"FROM ev{where} GROUP BY event, next_event"
+        where = " WHERE b IS NOT NULL" + (" AND b <> a" if collapse_loops else "")
+    # Counts and distinct units from the distinct paths; the times from the events, in a
+    # query of their own (one aggregate holding both is slow on every engine).
+    counted = log.engine.fetch(
+        "SELECT a, b, SUM(k * units), SUM(units) FROM (SELECT pid, a, b, MAX(units) AS units, "
+        f"COUNT(*) AS k FROM {journey_steps(log)}{where} GROUP BY pid, a, b) x GROUP BY a, b"
     )
+    loops_out = " AND next_event <> event" if collapse_loops else ""
+    timed = {
+        (e, x): (*median_p95(qs), mean)
+        for e, x, qs, mean in log.engine.fetch(
+            f"SELECT event, next_event, {time_stats(log, '(next_t - t)')} FROM ev "
+            f"WHERE next_event IS NOT NULL{loops_out} GROUP BY event, next_event"
+        )
+    }
+    rows = [(e, x, n, u, *timed.get((e, x), (None, None, None))) for e, x, n, u in counted]
     if start_end:
         rows += [
-            (None, e, n, u, None, None, None)
-            for e, n, u in log.engine.fetch(
-                "SELECT event, COUNT(*), COUNT(DISTINCT unit) FROM ev WHERE pos = 1 GROUP BY event"
+            (None, e, n, n, None, None, None)
+            for e, n in log.engine.fetch(
+                f"SELECT a, SUM(units) FROM {journey_steps(log)} WHERE i = 1 GROUP BY a"
             )
         ]
-    outgoing: dict[str | None, int] = {}
+    outgoing: dict[int | None, int] = {}
     for source, _t, n, *_ in rows:
         outgoing[source] = outgoing.get(source, 0) + int(n)
     items = []
@@ -154,8 +198,8 @@ def transitions(
         kind = "start" if source is None else "end" if target is None else "step"
         items.append(
             Transition(
-                source=START if source is None else str(source),
-                target=END if target is None else str(target),
+                source=START if source is None else log.name(source),
+                target=END if target is None else log.name(target),
                 count=int(n),
                 units=int(u),
                 share=share(int(n), outgoing[source]),
@@ -210,12 +254,17 @@ class VariantsResult:
 def variant_paths(log: EventLog, *, collapse: bool) -> list[tuple[list[str], int]]:
     """Every distinct full path (optionally with repeats collapsed) and its unit count."""
     d = log.engine.dialect
-    where = " WHERE prev_event IS NULL OR prev_event <> event" if collapse else ""
+    if not collapse:
+        journey_steps(log)
+        rows = log.engine.fetch("SELECT path, units FROM ev_paths")
+        return [([log.name(e) for e in path], int(n)) for path, n in rows]
+    # Collapsing keeps the last event of each run of repeats: the same path as the first.
+    where = " WHERE next_event IS NULL OR next_event <> event"
     rows = log.engine.fetch(
         f"SELECT path, COUNT(*) FROM (SELECT unit, {d.ordered_list('event', 'pos')} AS path "
         f"FROM ev{where} GROUP BY unit) p GROUP BY path"
     )
-    return [([str(e) for e in path], int(n)) for path, n in rows]
+    return [([log.name(e) for e in path], int(n)) for path, n in rows]
 
 
 def variants(
@@ -300,21 +349,32 @@ def dwell(log: EventLog) -> DwellResult:
     dwell; median/p95/mean/total over them. Sorted by median (descending), then name.
     """
     expr = dwell_sql(log)
+    if dwell_cutoff(log) is None:  # every event but a unit's last has a dwell
+        per_event = (
+            f"SELECT a, SUM(units) FROM (SELECT pid, a, MAX(units) AS units FROM "
+            f"{journey_steps(log)} WHERE b IS NOT NULL GROUP BY pid, a) x GROUP BY a"
+        )
+    else:
+        per_event = (
+            "SELECT event, COUNT(*) FROM (SELECT event, unit FROM ev "
+            f"WHERE {expr} IS NOT NULL GROUP BY event, unit) x GROUP BY event"
+        )
+    units = dict(log.engine.fetch(per_event))
     rows = log.engine.fetch(
-        f"SELECT event, COUNT(dw), COUNT(DISTINCT CASE WHEN dw IS NOT NULL THEN unit END), "
-        f"{time_stats(log, 'dw')}, SUM(dw) FROM (SELECT unit, event, {expr} AS dw FROM ev) x GROUP BY event"
+        f"SELECT event, COUNT(dw), {time_stats(log, 'dw')}, SUM(dw) "
+        f"FROM (SELECT event, {expr} AS dw FROM ev) x GROUP BY event"
     )
     items = [
         Dwell(
-            str(e),
+            log.name(e),
             int(n),
-            int(u),
-            seconds(med),
-            seconds(p95),
+            int(units.get(e, 0)),
+            seconds(median_p95(qs)[0]),
+            seconds(median_p95(qs)[1]),
             seconds(mean),
             seconds(total or 0) or 0.0,
         )
-        for e, n, u, med, p95, mean, total in rows
+        for e, n, qs, mean, total in rows
     ]
     items.sort(key=lambda w: (-(w.median_seconds if w.median_seconds is not None else -1), w.name))
     return DwellResult(log.summary(), dwell_cutoff(log), items)
@@ -377,7 +437,7 @@ def breakdown(log: EventLog, prop: str, *, limit: int = 8) -> BreakdownResult:
         "GROUP BY event, v"
     )
     totals = {
-        str(e): (int(n), int(u))
+        log.name(e): (int(n), int(u))
         for e, n, u in log.engine.fetch(
             "SELECT event, COUNT(*), COUNT(DISTINCT unit) FROM ev GROUP BY event"
         )
@@ -389,8 +449,8 @@ def breakdown(log: EventLog, prop: str, *, limit: int = 8) -> BreakdownResult:
         values.append(NONE_VALUE)
     by_event: dict[str, dict[str, dict[str, float]]] = {}
     for e, v, n, u in rows:
-        event_total = totals[str(e)][0]
-        by_event.setdefault(str(e), {})[str(v)] = {
+        event_total = totals[log.name(e)][0]
+        by_event.setdefault(log.name(e), {})[str(v)] = {
             "events": int(n),
             "units": int(u),
             "share": share(int(n), event_total),
@@ -464,7 +524,7 @@ def loops(log: EventLog) -> LoopsResult:
     )[0][0]
     items = [
         Revisit(
-            event=str(e),
+            event=log.name(e),
             events=int(n),
             units=int(u),
             repeating_units=int(rep),

@@ -90,10 +90,9 @@ def overlay(
     by at least `unmapped_min_share` of units; rare steps: measured steps reached by
     fewer than `rare_max_share` of units.
     """
-    d = log.engine.dialect
     journey = journey.model_copy(deep=True)
     steps: list[tuple[Stage, Step, str]] = [
-        (stage, step, matchers_sql(d, step.events, log.props))
+        (stage, step, matchers_sql(log, step.events))
         for stage, step in journey.iter_steps()
         if step.events
     ]
@@ -118,7 +117,8 @@ def overlay(
         f"SELECT event, COUNT(DISTINCT unit), COUNT(*) FROM ev WHERE NOT ({any_cond}) GROUP BY event"
     )
     unmapped = [
-        UnmappedEvent(str(e), int(u), share(int(u), log.total_units), int(n)) for e, u, n in rows
+        UnmappedEvent(log.name(e), int(u), share(int(u), log.total_units), int(n))
+        for e, u, n in rows
     ]
     unmapped_events = sum(u.events for u in unmapped)
     unmapped = [u for u in unmapped if u.share >= unmapped_min_share]

@@ -1,9 +1,11 @@
 """Read an event log into the normalised events table every metric is written against.
 
-The table `ev` has one row per event: `unit` (the journey: user, case or session),
-`event`, `t` (microseconds since 1970 UTC), `seq` (0-based row number in the file),
-`pos` (1-based position in the unit's journey), the neighbouring events (`prev_event`,
-`next_event`, `prev_t`, `next_t`) and one column per kept property (`p0`, `p1` …).
+The table `ev` has one row per event, integer-coded: `unit` (the journey: user, case or
+session, as a dense integer id), `event` (an integer id; `ev_names` maps ids to names and
+`EventLog.event_names` holds the same map in Python), `t` (microseconds since 1970 UTC),
+`pos` (1-based position in the unit's journey), the next event of the journey
+(`next_event`, `next_t`) and one column per kept property (`p0`, `p1` …). Metrics group
+and join on the integers and turn ids into names only for their (small) results.
 
 Ordering: events are ordered by (unit, timestamp, file order). Equal timestamps are
 common (bpic2012 has about 14,000), so the file order breaks ties, the same in every
@@ -65,6 +67,22 @@ class EventLog:
     end_us: int
     session_timeout_seconds: float | None
     warnings: list[str] = field(default_factory=list)
+    event_names: dict[int, str] = field(default_factory=dict)
+    """Event id (the `event` column of `ev`) → event name."""
+    _ids: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    built: set[str] = field(default_factory=set, repr=False)
+    """Tables derived from `ev` once and shared by the metrics (e.g. `ev_paths`)."""
+
+    def name(self, event_id: int) -> str:
+        """The name of an event id from `ev`."""
+        return self.event_names[int(event_id)]
+
+    def event_ids(self, name_condition: str) -> list[int]:
+        """Ids of the events whose name satisfies a SQL condition on the column `name`."""
+        if name_condition not in self._ids:
+            rows = self.engine.fetch(f"SELECT id FROM ev_names WHERE {name_condition} ORDER BY id")
+            self._ids[name_condition] = [int(r[0]) for r in rows]
+        return self._ids[name_condition]
 
     @property
     def period_start(self) -> dt.datetime:
@@ -134,46 +152,18 @@ def load_events(path: Path | str, spec: LogSpec, engine: Engine) -> EventLog:
     unit_expr = f"CAST({q(cols.unit)} AS {s})"
     if cols.unit_fallback:
         unit_expr = f"COALESCE({unit_expr}, CAST({q(cols.unit_fallback)} AS {s}))"
+    event_expr = f"CAST({q(cols.event)} AS {s})"
     t_expr, tz_expr = _time_exprs(d, q(cols.time), schema.get(cols.time, "string"), cols.time_unit)
+    warnings = _check_source(engine, path, cols, src, unit_expr, event_expr, t_expr, tz_expr)
     prop_cols = {name: f"p{i}" for i, name in enumerate(props)}
-    prop_select = "".join(f", CAST({q(name)} AS {s}) AS {col}" for name, col in prop_cols.items())
-    session_select = f", CAST({q(spec.session_col)} AS {s}) AS sess" if spec.session_col else ""
-    engine.materialize(
-        "parsed",
-        f"SELECT __seq AS seq, {unit_expr} AS unit, CAST({q(cols.event)} AS {s}) AS event, "
-        f"{t_expr} AS t, {tz_expr} AS tz{prop_select}{session_select} FROM {src}",
-    )
-    warnings = _check_parsed(engine, path, cols, src)
-    extra = "".join(f", {c}" for c in prop_cols.values())
-    base = f"SELECT seq, unit, event, t{extra} FROM parsed WHERE t IS NOT NULL AND unit IS NOT NULL AND event IS NOT NULL"
     timeout = spec.session_timeout_seconds
-    if unit_kind == UnitKind.session:
-        if spec.session_col:
-            base = (
-                f"SELECT seq, concat(unit, ' / ', COALESCE(sess, '')) AS unit, event, t{extra} "
-                "FROM parsed WHERE t IS NOT NULL AND unit IS NOT NULL AND event IS NOT NULL"
-            )
-        elif timeout is not None:
-            gap = int(timeout * 1_000_000)
-            base = (
-                f"SELECT seq, concat(unit, ' #', CAST(SUM(CASE WHEN prev_t IS NULL OR t - prev_t > {gap} "
-                f"THEN 1 ELSE 0 END) OVER (PARTITION BY unit ORDER BY t, seq ROWS UNBOUNDED PRECEDING) AS {s})) "
-                f"AS unit, event, t{extra} FROM (SELECT seq, unit, event, t{extra}, "
-                f"lag(t) OVER (PARTITION BY unit ORDER BY t, seq) AS prev_t FROM ({base}) b) g"
-            )
-    engine.materialize(
-        "ev",
-        f"SELECT seq, unit, event, t{extra}, row_number() OVER w AS pos, "
-        "lag(event) OVER w AS prev_event, lead(event) OVER w AS next_event, "
-        "lag(t) OVER w AS prev_t, lead(t) OVER w AS next_t "
-        f"FROM ({base}) b WINDOW w AS (PARTITION BY unit ORDER BY t, seq)",
-    )
-    engine.drop("parsed")
+    _build_events(engine, src, unit_expr, event_expr, t_expr, prop_cols, spec, unit_kind)
     n_events, n_units, start, end = engine.fetch(
-        "SELECT COUNT(*), COUNT(DISTINCT unit), MIN(t), MAX(t) FROM ev"
+        "SELECT COUNT(*), SUM(CASE WHEN pos = 1 THEN 1 ELSE 0 END), MIN(t), MAX(t) FROM ev"
     )[0]
     if not n_events:
         raise InvalidInput(f"{path}: no events with a unit, an event name and a timestamp")
+    names = {int(i): str(n) for i, n in engine.fetch("SELECT id, name FROM ev_names")}
     return EventLog(
         engine=engine,
         source=str(path),
@@ -187,6 +177,73 @@ def load_events(path: Path | str, spec: LogSpec, engine: Engine) -> EventLog:
         end_us=int(end),
         session_timeout_seconds=timeout,
         warnings=warnings,
+        event_names=names,
+    )
+
+
+_SESSION_SPAN = 4_294_967_296
+"""Session units are numbered user id × 2³² + session number: unique while a user has
+fewer than 2³² sessions and the log fewer than 2³¹ users."""
+
+
+def _build_events(
+    engine: Engine,
+    src: str,
+    unit_expr: str,
+    event_expr: str,
+    t_expr: str,
+    prop_cols: dict[str, str],
+    spec: LogSpec,
+    unit_kind: UnitKind,
+) -> None:
+    """Build `ev_names` (event id → name) and `ev`, integer-coded, in one pass over the file.
+
+    Event names become small integer ids (dense, in name order) and units dense integer
+    ids (in name order), so the one window pass that numbers each journey, and every
+    group-by after it, works on integers; names are joined back only for output.
+    """
+    d = engine.dialect
+    q = d.ident
+    s = d.string_type
+    valid = f"{unit_expr} IS NOT NULL AND {event_expr} IS NOT NULL"
+    engine.materialize(
+        "ev_names",
+        f"SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INT) AS id, name "
+        f"FROM (SELECT DISTINCT {event_expr} AS name FROM {src} WHERE {valid}) n",
+    )
+    unit_key = unit_expr
+    if spec.session_col and unit_kind == UnitKind.session:
+        unit_key = f"concat({unit_expr}, ' / ', COALESCE(CAST({q(spec.session_col)} AS {s}), ''))"
+    props = "".join(f", CAST({q(name)} AS {s}) AS {col}" for name, col in prop_cols.items())
+    extra = "".join(f", {c}" for c in prop_cols.values())
+    journey = "PARTITION BY unit ORDER BY t, seq"
+    ctes = [
+        f"p AS (SELECT __seq AS seq, {unit_key} AS u, {event_expr} AS e, {t_expr} AS t{props} "
+        f"FROM {src} WHERE {valid})",
+        f"du AS (SELECT u, row_number() OVER (ORDER BY u) AS unit FROM "
+        f"(SELECT DISTINCT {unit_key} AS u FROM {src} WHERE {valid}) x)",
+        f"b AS (SELECT du.unit, n.id AS event, p.t, p.seq{extra} FROM p "
+        "JOIN du ON du.u = p.u JOIN ev_names n ON n.name = p.e)",
+    ]
+    timeout = spec.session_timeout_seconds
+    if unit_kind == UnitKind.session and not spec.session_col and timeout is not None:
+        gap = int(timeout * 1_000_000)
+        ctes.append(
+            f"g AS (SELECT b.*, lag(t) OVER ({journey}) AS prev_t FROM b)",
+        )
+        ctes.append(
+            f"s AS (SELECT unit * {_SESSION_SPAN} + SUM(CASE WHEN prev_t IS NULL OR t - prev_t > {gap} "
+            f"THEN 1 ELSE 0 END) OVER ({journey} ROWS UNBOUNDED PRECEDING) AS unit, event, t, seq{extra} "
+            "FROM g)"
+        )
+        last = "s"
+    else:
+        last = "b"
+    engine.materialize(
+        "ev",
+        f"WITH {', '.join(ctes)} SELECT unit, event, t{extra}, row_number() OVER w AS pos, "
+        "lead(event) OVER w AS next_event, lead(t) OVER w AS next_t "
+        f"FROM {last} WINDOW w AS ({journey})",
     )
 
 
@@ -245,26 +302,39 @@ def _numeric_us(
     )
 
 
-def _check_parsed(engine: Engine, path: Path, cols: Columns, src: str) -> list[str]:
-    """Empty logs, unparsable and mixed-zone timestamps are errors; missing units/events warnings."""
+def _check_source(
+    engine: Engine,
+    path: Path,
+    cols: Columns,
+    src: str,
+    unit_expr: str,
+    event_expr: str,
+    t_expr: str,
+    tz_expr: str,
+) -> list[str]:
+    """Empty logs, unparsable and mixed-zone timestamps are errors; missing units/events warnings.
+
+    One aggregate scan of the file, nothing kept: the events table is built after it.
+    """
     rows, bad, aware, naive, no_unit, no_event = engine.fetch(
         "SELECT COUNT(*), "
         "SUM(CASE WHEN t IS NULL THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN tz = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN tz = 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN unit IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN event IS NULL THEN 1 ELSE 0 END) "
-        "FROM parsed"
+        f"FROM (SELECT {t_expr} AS t, {tz_expr} AS tz, {unit_expr} AS unit, {event_expr} AS event "
+        f"FROM {src}) c"
     )[0]
     if not rows:
         raise InvalidInput(f"{path}: the file holds no events (only a header?)")
     d = engine.dialect
+    raw = f"CAST({d.ident(cols.time)} AS {d.string_type})"
     if bad:
         examples = engine.fetch(
-            f"SELECT p.seq, CAST(s.{d.ident(cols.time)} AS {d.string_type}) FROM parsed p "
-            f"JOIN {src} s ON s.__seq = p.seq WHERE p.t IS NULL ORDER BY p.seq LIMIT 3"
+            f"SELECT __seq, {raw} FROM {src} WHERE ({t_expr}) IS NULL ORDER BY __seq LIMIT 3"
         )
         shown = "; ".join(
-            f"row {int(seq) + 1}: {'(empty)' if raw is None else repr(raw)}"
-            for seq, raw in examples
+            f"row {int(seq) + 1}: {'(empty)' if value is None else repr(value)}"
+            for seq, value in examples
         )
         raise InvalidInput(
             f"{path}: {bad} of {rows} timestamps in column '{cols.time}' cannot be read ({shown}); "
@@ -272,8 +342,7 @@ def _check_parsed(engine: Engine, path: Path, cols: Columns, src: str) -> list[s
         )
     if aware and naive:
         example = engine.fetch(
-            f"SELECT p.seq, CAST(s.{d.ident(cols.time)} AS {d.string_type}) FROM parsed p "
-            f"JOIN {src} s ON s.__seq = p.seq WHERE p.tz = 0 ORDER BY p.seq LIMIT 1"
+            f"SELECT __seq, {raw} FROM {src} WHERE ({tz_expr}) = 0 ORDER BY __seq LIMIT 1"
         )[0]
         raise InvalidInput(
             f"{path}: column '{cols.time}' mixes time zones: {aware} timestamps carry a UTC offset and "

@@ -8,6 +8,9 @@ Every value is kept as text; `__seq` numbers the events in file order.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
+import tempfile
 from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError, iterparse
@@ -15,6 +18,48 @@ from xml.etree.ElementTree import ParseError, iterparse
 from journeyline.errors import InvalidInput
 
 _VALUE_TAGS = {"string", "date", "int", "float", "boolean", "id"}
+_CACHE_VERSION = "1"
+
+
+def cache_dir() -> Path:
+    """Where parsed XES logs are kept: `JOURNEYLINE_CACHE_DIR`, else `$XDG_CACHE_HOME/journeyline`
+    (by default `~/.cache/journeyline`)."""
+    explicit = os.environ.get("JOURNEYLINE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "journeyline"
+
+
+def xes_as_parquet(path: Path) -> Path:
+    """The XES file parsed once into Parquet (the columns `read_xes` gives), then reused.
+
+    Cached under `cache_dir()/xes`, keyed by the file's absolute path, modification time
+    and size, so an edited log is parsed again. When the cache cannot be written, a
+    fresh temporary file is used instead.
+    """
+    import pyarrow.parquet as pq
+
+    stat = path.stat()
+    key = f"{path.resolve()}|{stat.st_mtime_ns}|{stat.st_size}|{_CACHE_VERSION}"
+    name = hashlib.sha256(key.encode()).hexdigest()[:24] + ".parquet"
+    folder = cache_dir() / "xes"
+    target = folder / name
+    if target.is_file():
+        return target
+    table = read_xes(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        os.close(handle)
+    except OSError:
+        handle, tmp = tempfile.mkstemp(prefix="journeyline-xes-", suffix=".parquet")
+        os.close(handle)
+        pq.write_table(table, tmp)
+        return Path(tmp)
+    pq.write_table(table, tmp)
+    os.replace(tmp, target)  # atomic: a concurrent reader sees the old state or the whole file
+    return target
 
 
 def _local(tag: str) -> str:
