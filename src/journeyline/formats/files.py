@@ -8,13 +8,16 @@ from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.formats.atomic import write_atomically
 from journeyline.formats.diagnose import capped
 from journeyline.formats.document import dumps, read_document, syntax_for
-from journeyline.formats.folder import load_folder, save_folder
+from journeyline.formats.folder import enclosing_workspace, load_folder, save_folder
 from journeyline.formats.registry import Loaded, format_for
 from journeyline.model import Problem, Workspace, assign_ids, check_integrity
 
 
 def load_workspace(path: str | Path) -> Loaded:
     """Read a workspace from a file (by extension, through the registry) or a folder.
+
+    A document inside a workspace folder (`ROOT/journeys/x.yaml`) is read with the
+    folder's personas, segments and manifest, so its references resolve.
 
     Ids are filled in and references checked; errors raise InvalidInput whose
     diagnostics name file, line and column; warnings come back in `Loaded.warnings`.
@@ -26,6 +29,9 @@ def load_workspace(path: str | Path) -> Loaded:
         raise NotFound(
             f"{path}: no such file or folder", [Diagnostic("no such file or folder", str(path))]
         )
+    root = enclosing_workspace(path)
+    if root is not None:
+        return load_folder(root, journey_file=path)
     file_format = format_for(path, reading=True)
     assert file_format.read is not None
     loaded = file_format.read(path)

@@ -85,9 +85,25 @@ def folder_files(root: Path) -> tuple[Path, list[Path]]:
     return manifest, items
 
 
-def load_folder(root: Path) -> Loaded:
-    """Read every document of a workspace folder, merge them, and check the whole."""
+def enclosing_workspace(path: Path) -> Path | None:
+    """The workspace folder a document file sits in (`ROOT/journeys/x.yaml` …), or None."""
+    if path.suffix.lower() not in DOCUMENT_SUFFIXES or path.parent.name not in SUBFOLDERS.values():
+        return None
+    root = path.parent.parent
+    return root if is_workspace_folder(root) else None
+
+
+def load_folder(root: Path, *, journey_file: Path | None = None) -> Loaded:
+    """Read every document of a workspace folder, merge them, and check the whole.
+
+    With `journey_file` (a file in the folder's `journeys/`), only that file's maps are
+    read, in the context of the workspace's manifest, segments and personas: a map file
+    of a workspace folder can be validated, analysed or rendered on its own.
+    """
     manifest, items = folder_files(root)
+    if journey_file is not None:
+        journeys = root / SUBFOLDERS["maps"]
+        items = [p for p in items if p.parent != journeys or p.resolve() == journey_file.resolve()]
     parts: list[_Part] = []
     problems: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
