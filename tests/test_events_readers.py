@@ -98,6 +98,36 @@ def test_xes_reads_trace_attributes_as_case_columns(tmp_path: Path) -> None:
         )  # +01:00 converted to UTC
 
 
+def _xes(path: Path, events: list[str]) -> Path:
+    body = "".join(
+        f'<event><string key="concept:name" value="{e}"/>'
+        f'<date key="time:timestamp" value="2020-01-01T10:0{i}:00+00:00"/></event>'
+        for i, e in enumerate(events)
+    )
+    path.write_text(
+        '<?xml version="1.0"?><log xmlns="http://www.xes-standard.org/"><trace>'
+        f'<string key="concept:name" value="c1"/>{body}</trace></log>'
+    )
+    return path
+
+
+def test_xes_is_parsed_once_and_again_when_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOURNEYLINE_CACHE_DIR", str(tmp_path / "cache"))
+    xes = _xes(tmp_path / "log.xes", ["register", "close"])
+    with loaded(xes) as log:
+        assert variants(log).variants[0].path == ["register", "close"]
+    cached = list((tmp_path / "cache" / "xes").glob("*.parquet"))
+    assert len(cached) == 1
+    with loaded(xes) as log:  # read from the cache: no second file
+        assert variants(log).variants[0].path == ["register", "close"]
+    assert list((tmp_path / "cache" / "xes").glob("*.parquet")) == cached
+    _xes(xes, ["register", "check", "close"])
+    with loaded(xes) as log:  # edited (new size and time): parsed again
+        assert variants(log).variants[0].path == ["register", "check", "close"]
+
+
 def test_ga4_preset_reads_microsecond_epochs(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "ga4.csv",

@@ -44,6 +44,7 @@ class Dialect:
     quantiles_template: str
     int_div_template: str
     ordered_list_template: str
+    ordered_ints_template: str
     path_steps_template: str
 
     def ident(self, name: str) -> str:
@@ -76,6 +77,12 @@ class Dialect:
         """Several exact quantiles in one pass, as a list (NULL when there are no values)."""
         return self.quantiles_template.format(e=expr, qs=", ".join(str(q) for q in qs))
 
+    def ordered_ints(self, value: str, order: str, span: int) -> str:
+        """Aggregate a non-negative integer `value` below `span` into a list ordered by the
+        non-negative integer `order` (unique in the group): a sort of plain integers
+        `order * span + value`, cheaper than an ordered aggregate."""
+        return self.ordered_ints_template.format(v=value, k=order, n=int(span))
+
     def path_steps(self, table: str) -> str:
         """A relation with one row per step of each path in `table` (columns `pid`, `path`,
         `units`): `pid`, `units`, `i` (1-based), the step's event `a`, the next one `b` (NULL last)."""
@@ -102,6 +109,7 @@ DUCKDB = Dialect(
     quantiles_template="quantile_cont({e}, [{qs}])",
     int_div_template="({a} // {b})",
     ordered_list_template="list({v} ORDER BY {k})",
+    ordered_ints_template="list_transform(list_sort(list({k} * {n} + {v})), lambda x: x % {n})",
     path_steps_template=(
         "(SELECT pid, units, i, path[i] AS a, path[i + 1] AS b FROM "
         "(SELECT pid, units, path, unnest(range(1, len(path) + 1)) AS i FROM {t}) x)"
@@ -121,6 +129,9 @@ SPARK = Dialect(
     int_div_template="({a} DIV {b})",
     ordered_list_template=(
         "transform(array_sort(collect_list(named_struct('k', {k}, 'v', {v}))), x -> x.v)"
+    ),
+    ordered_ints_template=(
+        "transform(array_sort(collect_list(CAST({k} AS BIGINT) * {n} + {v})), x -> x % {n})"
     ),
     path_steps_template=(
         "(SELECT pid, units, i + 1 AS i, a, element_at(path, i + 2) AS b "
@@ -342,7 +353,7 @@ class SparkEngine:
         return [(f.name, _kind_of(f.dataType.simpleString())) for f in frame.schema.fields]
 
     def create_source(self, path: Path, fmt: str, columns: list[str]) -> str:
-        """The file as a view, `__seq` from monotonically_increasing_id (file order for one file)."""
+        """The file as a cached view, `__seq` from monotonically_increasing_id (file order for one file)."""
         from pyspark.sql import functions as F
 
         frame = self._frame(path, fmt)
@@ -352,6 +363,13 @@ class SparkEngine:
             frame = frame.select(
                 F.monotonically_increasing_id().alias("__seq"), *[F.col(f"`{c}`") for c in columns]
             )
+        # Cached: the file is scanned several times (checks, names, events), and a gzipped
+        # CSV is one task; reading it once from memory saves most of the load.
+        frame = frame.cache()
+        old = self._cached.pop("src", None)
+        if old is not None:
+            old.unpersist()
+        self._cached["src"] = frame
         frame.createOrReplaceTempView("src")
         return "src"
 

@@ -56,10 +56,11 @@ def journey_steps(log: EventLog) -> str:
     """
     if STEPS not in log.built:
         d = log.engine.dialect
+        span = max(len(log.event_names), 1)  # event ids are 0 … span - 1
         log.engine.materialize(
             "ev_paths",
             "SELECT row_number() OVER (ORDER BY units DESC) AS pid, path, units FROM "
-            f"(SELECT path, COUNT(*) AS units FROM (SELECT unit, {d.ordered_list('event', 'pos')} "
+            f"(SELECT path, COUNT(*) AS units FROM (SELECT unit, {d.ordered_ints('event', 'pos', span)} "
             "AS path FROM ev GROUP BY unit) u GROUP BY path) v",
         )
         log.engine.materialize(
@@ -261,7 +262,8 @@ def variant_paths(log: EventLog, *, collapse: bool) -> list[tuple[list[str], int
     # Collapsing keeps the last event of each run of repeats: the same path as the first.
     where = " WHERE next_event IS NULL OR next_event <> event"
     rows = log.engine.fetch(
-        f"SELECT path, COUNT(*) FROM (SELECT unit, {d.ordered_list('event', 'pos')} AS path "
+        "SELECT path, COUNT(*) FROM (SELECT unit, "
+        f"{d.ordered_ints('event', 'pos', max(len(log.event_names), 1))} AS path "
         f"FROM ev{where} GROUP BY unit) p GROUP BY path"
     )
     return [([log.name(e) for e in path], int(n)) for path, n in rows]
