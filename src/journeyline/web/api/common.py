@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 
 from journeyline.store.access import Actor
@@ -44,3 +46,36 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 def with_etag(content: Any, revision: int, status_code: int = 200) -> JSONResponse:
     """JSON with the revision as ETag, for the next If-Match."""
     return JSONResponse(content, status_code=status_code, headers={"ETag": etag(revision)})
+
+
+def add_element_routes(
+    router: APIRouter,
+    base: str,
+    kind: str,
+    label: str,
+    tags: list[str | Enum],
+    endpoints: dict[str, Callable[..., Any]],
+    summaries: dict[str, str],
+) -> None:
+    """The five routes of one kind of element: list and add at `base`, get/patch/delete by id.
+
+    `endpoints` and `summaries` are keyed by "list", "add", "get", "patch" and "delete".
+    """
+    one = f"{base}/{{element_id}}"
+    routes = (
+        ("list", base, "GET", 200),
+        ("add", base, "POST", 201),
+        ("get", one, "GET", 200),
+        ("patch", one, "PATCH", 200),
+        ("delete", one, "DELETE", 200),
+    )
+    for action, path, method, status in routes:
+        router.add_api_route(
+            path,
+            endpoints[action],
+            methods=[method],
+            tags=tags,
+            status_code=status,
+            name=f"{action}_{kind}",
+            summary=summaries.get(action, f"One {label}"),
+        )

@@ -10,7 +10,14 @@ from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
 
 from journeyline.store import maps
-from journeyline.web.api.common import CurrentActor, Db, IfMatch, Position, with_etag
+from journeyline.web.api.common import (
+    CurrentActor,
+    Db,
+    IfMatch,
+    Position,
+    add_element_routes,
+    with_etag,
+)
 
 router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps", tags=["maps"])
 
@@ -285,44 +292,26 @@ def _element_routes(kind: str) -> None:
             params = [p for p in signature.parameters.values() if p.name != "stage"]
             endpoint.__signature__ = signature.replace(parameters=params)  # type: ignore[union-attr]
 
-    base = f"/{{map_id}}/{kind}"
-    one = f"{base}/{{element_id}}"
     moved = " and `stage`/`position` move it" if is_step else "; `position` moves it"
-    router.add_api_route(
-        base,
-        list_elements,
-        methods=["GET"],
-        tags=tags,
-        name=f"list_{kind}",
-        summary=f"The map's {kind.replace('_', ' ')}, in order (ETag: map revision)",
-    )
-    router.add_api_route(
-        base,
-        add_element,
-        methods=["POST"],
-        tags=tags,
-        status_code=201,
-        name=f"add_{kind}",
-        summary=f"Add a {label} (editors; If-Match: map revision)",
-    )
-    router.add_api_route(
-        one, get_element, methods=["GET"], tags=tags, name=f"get_{kind}", summary=f"One {label}"
-    )
-    router.add_api_route(
-        one,
-        patch_element,
-        methods=["PATCH"],
-        tags=tags,
-        name=f"patch_{kind}",
-        summary=f"Change a {label}: only the fields sent change{moved} (editors; If-Match)",
-    )
-    router.add_api_route(
-        one,
-        delete_element,
-        methods=["DELETE"],
-        tags=tags,
-        name=f"delete_{kind}",
-        summary=f"Remove a {label}; refused (422) while something refers to it (editors; If-Match)",
+    add_element_routes(
+        router,
+        f"/{{map_id}}/{kind}",
+        kind,
+        label,
+        tags,
+        {
+            "list": list_elements,
+            "add": add_element,
+            "get": get_element,
+            "patch": patch_element,
+            "delete": delete_element,
+        },
+        {
+            "list": f"The map's {kind.replace('_', ' ')}, in order (ETag: map revision)",
+            "add": f"Add a {label} (editors; If-Match: map revision)",
+            "patch": f"Change a {label}: only the fields sent change{moved} (editors; If-Match)",
+            "delete": f"Remove a {label}; refused (422) while something refers to it (editors; If-Match)",
+        },
     )
 
 

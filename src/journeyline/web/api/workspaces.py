@@ -12,7 +12,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from journeyline.store import maps, transfer, workspaces
-from journeyline.web.api.common import CurrentActor, Db, IfMatch, Position, with_etag
+from journeyline.web.api.common import (
+    CurrentActor,
+    Db,
+    IfMatch,
+    Position,
+    add_element_routes,
+    with_etag,
+)
 from journeyline.web.auth import settings_of
 
 router = APIRouter(prefix="/api/workspaces", tags=["workspaces"])
@@ -279,43 +286,28 @@ def _element_routes(kind: str) -> None:
         )
         return with_etag(edit.to_dict(), edit.revision)
 
-    base = f"/{{workspace_id}}/{kind}"
-    one = f"{base}/{{element_id}}"
-    router.add_api_route(
-        base,
-        list_elements,
-        methods=["GET"],
-        tags=tags,
-        name=f"list_{kind}",
-        summary=f"The workspace's {kind}, in order (ETag: workspace revision)",
-    )
-    router.add_api_route(
-        base,
-        add_element,
-        methods=["POST"],
-        tags=tags,
-        status_code=201,
-        name=f"add_{kind}",
-        summary=f"Add a {label} (editors; If-Match: workspace revision; id derived from the name when left out)",
-    )
-    router.add_api_route(
-        one, get_element, methods=["GET"], tags=tags, name=f"get_{kind}", summary=f"One {label}"
-    )
-    router.add_api_route(
-        one,
-        patch_element,
-        methods=["PATCH"],
-        tags=tags,
-        name=f"patch_{kind}",
-        summary=f"Change a {label}: only the fields sent change; ids cannot (editors; If-Match)",
-    )
-    router.add_api_route(
-        one,
-        delete_element,
-        methods=["DELETE"],
-        tags=tags,
-        name=f"delete_{kind}",
-        summary=f"Remove a {label}; refused (422) while a map refers to it (editors; If-Match)",
+    add_element_routes(
+        router,
+        f"/{{workspace_id}}/{kind}",
+        kind,
+        label,
+        tags,
+        {
+            "list": list_elements,
+            "add": add_element,
+            "get": get_element,
+            "patch": patch_element,
+            "delete": delete_element,
+        },
+        {
+            "list": f"The workspace's {kind}, in order (ETag: workspace revision)",
+            "add": (
+                f"Add a {label} (editors; If-Match: workspace revision; "
+                "id derived from the name when left out)"
+            ),
+            "patch": f"Change a {label}: only the fields sent change; ids cannot (editors; If-Match)",
+            "delete": f"Remove a {label}; refused (422) while a map refers to it (editors; If-Match)",
+        },
     )
 
 
