@@ -50,3 +50,21 @@ def test_a_lone_map_file_still_needs_its_personas(tmp_path: Path) -> None:
     lone.write_text("journeyline: 1\nmaps:\n- name: M\n  personas: [ana]\n", "utf-8")
     with pytest.raises(InvalidInput, match="problem"):
         load_workspace(lone)
+
+
+def test_a_future_state_file_knows_its_current_state_sits_beside_it(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    workspace = load_template("ecommerce-purchase")
+    workspace.maps += load_template("ecommerce-purchase-future").maps
+    save_workspace(workspace, root)
+    future = root / "journeys" / "map-ecommerce-purchase-future.yaml"
+    loaded = load_workspace(future)
+    assert [m.id for m in loaded.workspace.maps] == ["map-ecommerce-purchase-future"]
+    assert not [w for w in loaded.warnings if "does not exist" in w.message]
+    # Named nowhere in the folder, the reference is still flagged.
+    text = future.read_text("utf-8").replace(
+        "based_on: map-ecommerce-purchase\n", "based_on: map-elsewhere\n"
+    )
+    future.write_text(text, "utf-8")
+    warnings = load_workspace(future).warnings
+    assert any("map-elsewhere" in w.message for w in warnings)

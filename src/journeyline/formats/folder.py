@@ -31,7 +31,7 @@ from journeyline.formats.document import (
 )
 from journeyline.formats.locate import Locator
 from journeyline.formats.registry import Loaded
-from journeyline.model import Workspace, assign_ids, check_integrity
+from journeyline.model import Problem, Workspace, assign_ids, check_integrity
 
 MANIFEST_NAMES = ("journeyline.yaml", "journeyline.yml", "journeyline.json")
 SUBFOLDERS: dict[str, str] = {"segments": "segments", "personas": "personas", "maps": "journeys"}
@@ -101,9 +101,13 @@ def load_folder(root: Path, *, journey_file: Path | None = None) -> Loaded:
     of a workspace folder can be validated, analysed or rendered on its own.
     """
     manifest, items = folder_files(root)
+    elsewhere: set[str] = set()  # ids of the maps in the journey files left unread
     if journey_file is not None:
         journeys = root / SUBFOLDERS["maps"]
-        items = [p for p in items if p.parent != journeys or p.resolve() == journey_file.resolve()]
+        kept = [p for p in items if p.parent != journeys or p.resolve() == journey_file.resolve()]
+        # The folder writes each map to `<id>.yaml`: a TO-BE map's `based_on` may name one.
+        elsewhere = {p.stem for p in items if p not in kept}
+        items = kept
     parts: list[_Part] = []
     problems: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
@@ -135,6 +139,8 @@ def load_folder(root: Path, *, journey_file: Path | None = None) -> Loaded:
     merged, origins = _merge(parts)
     assign_ids(merged)
     for problem in check_integrity(merged):
+        if problem.loc[-1:] == ("based_on",) and _based_on(merged, problem) in elsewhere:
+            continue
         loc = tuple(problem.loc)
         part, local = parts[0], loc
         origin = (
@@ -150,6 +156,12 @@ def load_folder(root: Path, *, journey_file: Path | None = None) -> Loaded:
     if problems:
         raise _folder_invalid(root, problems + warnings)
     return Loaded(merged, warnings)
+
+
+def _based_on(workspace: Workspace, problem: Problem) -> str | None:
+    """The map id a `based_on` problem is about."""
+    index = problem.loc[1]
+    return workspace.maps[index].based_on if isinstance(index, int) else None
 
 
 def _merge(parts: list[_Part]) -> tuple[Workspace, dict[tuple[str | int, int], tuple[int, int]]]:
