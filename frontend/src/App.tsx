@@ -1,0 +1,155 @@
+// Every page of the app and the frame around them.
+import { Link, Navigate, NavLink, Outlet, Route, Routes, useNavigate, useParams } from "react-router-dom";
+import { api, paths } from "./api";
+import { ErrorMessage, Loading, NoticeProvider, useAsync } from "./components/ui";
+import { SessionProvider, useSession } from "./session";
+import { useWorkspace, WorkspaceProvider } from "./workspace";
+import type { WorkspaceRow } from "./types";
+import { SignInPage } from "./pages/SignInPage";
+import { MapListPage } from "./pages/MapListPage";
+import { PersonasPage } from "./pages/PersonasPage";
+import { SegmentsPage } from "./pages/SegmentsPage";
+import { MapSettingsPage } from "./pages/MapSettingsPage";
+import { HistoryPage } from "./pages/HistoryPage";
+import { PresentPage } from "./pages/PresentPage";
+import { SharedMapPage } from "./pages/SharedMapPage";
+import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
+import { BoardPage } from "./board/BoardPage";
+
+export function App() {
+  return (
+    <NoticeProvider>
+      <Routes>
+        {/* A share link works signed out and shows one map and nothing else. */}
+        <Route path="/s/:token" element={<SharedMapPage />} />
+        <Route path="*" element={<SignedIn />} />
+      </Routes>
+    </NoticeProvider>
+  );
+}
+
+function SignedIn() {
+  return (
+    <SessionProvider>
+      <Gate />
+    </SessionProvider>
+  );
+}
+
+function Gate() {
+  const { me, loading } = useSession();
+  if (loading) return <Loading />;
+  if (!me) return <SignInPage />;
+  return (
+    <Routes>
+      <Route path="/" element={<FirstWorkspace />} />
+      <Route path="/w/:workspaceId" element={<WorkspaceFrame />}>
+        <Route index element={<MapListPage />} />
+        <Route path="personas" element={<PersonasPage />} />
+        <Route path="personas/:personaId" element={<PersonasPage />} />
+        <Route path="segments" element={<SegmentsPage />} />
+        <Route path="settings" element={<WorkspaceSettingsPage />} />
+        <Route path="maps/:mapId" element={<BoardPage />} />
+        <Route path="maps/:mapId/settings" element={<MapSettingsPage />} />
+        <Route path="maps/:mapId/history" element={<HistoryPage />} />
+      </Route>
+      {/* Presentation mode fills the screen: no frame around it. */}
+      <Route path="/w/:workspaceId/maps/:mapId/present" element={<WorkspaceScope><PresentPage /></WorkspaceScope>} />
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  );
+}
+
+/** Opens the first workspace you belong to (the demo workspace on a first run). */
+function FirstWorkspace() {
+  const loaded = useAsync(async () => (await api.get<WorkspaceRow[]>(paths.workspaces())).data, []);
+  const navigate = useNavigate();
+  if (loaded.error) return <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
+  if (!loaded.data) return <Loading />;
+  if (loaded.data.length === 0) return <NoWorkspace onCreated={(id) => navigate(`/w/${id}`)} />;
+  return <Navigate to={`/w/${loaded.data[0].id}`} replace />;
+}
+
+function NoWorkspace({ onCreated }: { onCreated: (id: string) => void }) {
+  return (
+    <main className="page narrow">
+      <h1>Welcome to Journeyline</h1>
+      <p>You are not a member of any workspace yet. Ask a workspace owner to invite you, or start your own.</p>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const name = String(new FormData(e.currentTarget).get("name") || "My workspace");
+          const created = await api.post<{ id: string }>(paths.workspaces(), { name });
+          onCreated(created.data.id);
+        }}
+      >
+        <label className="field">
+          <span className="field-label">Workspace name</span>
+          <input name="name" defaultValue="My workspace" required maxLength={200} />
+        </label>
+        <button type="submit" className="primary">
+          Create workspace
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function WorkspaceScope({ children }: { children: React.ReactNode }) {
+  const { workspaceId = "" } = useParams();
+  return <WorkspaceProvider workspaceId={workspaceId}>{children}</WorkspaceProvider>;
+}
+
+function WorkspaceFrame() {
+  return (
+    <WorkspaceScope>
+      <div className="app">
+        <TopBar />
+        <Outlet />
+      </div>
+    </WorkspaceScope>
+  );
+}
+
+function TopBar() {
+  const { state } = useWorkspace();
+  const { me, signOut } = useSession();
+  const base = `/w/${state.id}`;
+  return (
+    <header className="topbar">
+      <Link to={base} className="brand" aria-label="Journeyline: all maps">
+        <span className="brand-mark" aria-hidden="true">◠</span> Journeyline
+      </Link>
+      <span className="workspace-name" title={state.description ?? undefined}>{state.name}</span>
+      <nav aria-label="Workspace">
+        <NavLink to={base} end>Maps</NavLink>
+        <NavLink to={`${base}/personas`}>Personas</NavLink>
+        <NavLink to={`${base}/segments`}>Segments</NavLink>
+        <NavLink to={`${base}/settings`}>Settings</NavLink>
+      </nav>
+      <span className="spacer" />
+      <span className="me" title={me?.email}>{me?.name}</span>
+      <button
+        type="button"
+        className="quiet"
+        onClick={async () => {
+          await signOut();
+          window.location.assign("/");
+        }}
+      >
+        Sign out
+      </button>
+    </header>
+  );
+}
+
+function NotFound() {
+  return (
+    <main className="page narrow">
+      <h1>Nothing here</h1>
+      <p>
+        This page does not exist, or you are not a member of the workspace it belongs to. <Link to="/">Go to your maps</Link>.
+      </p>
+    </main>
+  );
+}
