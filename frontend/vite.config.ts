@@ -14,7 +14,12 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 600,
   },
+  // `npm run dev` serves the sources and sends API calls to a running `journeyline serve`
+  // (JOURNEYLINE_API, default http://127.0.0.1:8000).
   server: {
-    proxy: { "/api": "http://127.0.0.1:8000", "/signin": "http://127.0.0.1:8000" },
+    proxy: {
+      "/api": process.env.JOURNEYLINE_API ?? "http://127.0.0.1:8000",
+      "/signin": process.env.JOURNEYLINE_API ?? "http://127.0.0.1:8000",
+    },
   },
 });
