@@ -5,8 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
+DATA_DIR ?= journeyline-data
+PORT ?= 8000
+FRONTEND := frontend
+NPM_STAMP := $(FRONTEND)/node_modules/.journeyline-installed
 
-.PHONY: run test test-deps lint typecheck system-deps bench clean
+.PHONY: run demo frontend test test-deps lint typecheck system-deps bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,8 +18,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# The web app on SQLite in $(DATA_DIR): the first run creates the owner account and the demo
+# workspace; every run prints the URL and a fresh one-time sign-in link. The front-end build
+# is committed in src/journeyline/web/static/app, so neither this nor `make test` needs Node.
 run: $(STAMP)
+	$(BIN)/journeyline serve --demo --data-dir $(DATA_DIR) --port $(PORT)
+
+# The static demo: every template rendered to HTML in $(DEMO_DIR), with what the analysis found.
+demo: $(STAMP)
 	$(BIN)/journeyline demo $(DEMO_DIR)
+
+# Rebuild the front-end into src/journeyline/web/static/app (needs Node 20 and npm); commit
+# the result. npm ci runs when node_modules is missing or package-lock.json changed.
+$(NPM_STAMP): $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+frontend: $(NPM_STAMP)
+	cd $(FRONTEND) && npm run build
 
 system-deps:
 	@bash scripts/system-deps.sh
@@ -42,4 +62,4 @@ bench: $(STAMP)
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) journeyline-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi.testclient import TestClient
 
 from journeyline.store import accounts
@@ -133,3 +134,70 @@ def test_passwords_change_with_the_current_one(world: World) -> None:
         ).status_code
         == 200
     )
+
+
+def test_failed_password_sign_ins_are_limited_per_account_and_per_address(world: World) -> None:
+    _with_password(world, "editor", "correct horse battery")
+    _with_password(world, "viewer", "correct horse battery")
+    attacker = TestClient(world.app, client=("203.0.113.7", 50000))
+    for n in range(10):
+        wrong = attacker.post(
+            "/api/auth/sign-in", json={"email": "editor@example.org", "password": f"guess {n}"}
+        )
+        assert wrong.status_code == 401, (n, wrong.text)
+    # The 11th attempt is refused before the password is even checked, right or wrong.
+    limited = attacker.post(
+        "/api/auth/sign-in",
+        json={"email": "editor@example.org", "password": "correct horse battery"},
+    )
+    assert limited.status_code == 429
+    error = envelope_of(limited)
+    assert error["type"] == "TooManyAttempts" and "try again in 15 minutes" in error["message"]
+    retry_after = int(limited.headers["Retry-After"])
+    assert 0 < retry_after <= 15 * 60 and error["details"]["retry_after_seconds"] == retry_after
+    assert "journeyline_session" not in limited.headers.get("set-cookie", "")
+    # The same address is refused for other accounts too …
+    other = attacker.post(
+        "/api/auth/sign-in",
+        json={"email": "viewer@example.org", "password": "correct horse battery"},
+    )
+    assert other.status_code == 429
+    # … and the account from other addresses; its sign-in links keep working.
+    elsewhere = TestClient(world.app, client=("198.51.100.1", 50000))
+    assert (
+        elsewhere.post(
+            "/api/auth/sign-in",
+            json={"email": "EDITOR@example.org", "password": "correct horse battery"},
+        ).status_code
+        == 429
+    )
+    assert (
+        elsewhere.post(
+            "/api/auth/sign-in",
+            json={"email": "viewer@example.org", "password": "correct horse battery"},
+        ).status_code
+        == 200
+    )
+    token = accounts.issue_sign_in_link(world.db, "editor@example.org", dt.timedelta(hours=1))
+    assert elsewhere.post("/api/auth/sign-in-link", json={"token": token}).status_code == 200
+
+
+def test_the_sign_in_limit_forgets_old_failures() -> None:
+    from journeyline.store.errors import TooManyAttempts
+    from journeyline.web.throttle import SignInThrottle, sign_in_keys
+
+    now = [1000.0]
+    throttle = SignInThrottle(3, dt.timedelta(minutes=15), clock=lambda: now[0])
+    keys = sign_in_keys(" Ann@Example.org", "192.0.2.1")
+    assert keys == ("account:ann@example.org", "address:192.0.2.1")
+    for _ in range(3):
+        throttle.check(keys)
+        throttle.failed(keys)
+        now[0] += 60
+    with pytest.raises(TooManyAttempts) as refused:
+        throttle.check(keys)
+    assert refused.value.retry_after == 15 * 60 - 3 * 60  # until the first failure expires
+    now[0] += refused.value.retry_after
+    throttle.check(keys)  # one failure left the window: one more attempt
+    throttle.succeeded(keys[0])
+    throttle.check([keys[0]])

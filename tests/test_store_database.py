@@ -25,9 +25,9 @@ def test_migrations_create_exactly_the_models(database: Database) -> None:
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection)
         assert compare_metadata(context, Base.metadata) == []
-    assert database.schema_revision() == "0001"
+    assert database.schema_revision() == "0002"
     database.migrate()  # running again changes nothing
-    assert database.schema_revision() == "0001"
+    assert database.schema_revision() == "0002"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
@@ -146,3 +146,80 @@ def test_settings_come_from_defaults_environment_and_flags() -> None:
 
     with pytest.raises(UsageError, match="JOURNEYLINE_PORT must be a whole number"):
         Settings.from_env({"JOURNEYLINE_PORT": "eighty"})
+
+
+def test_the_summary_migration_fills_in_existing_maps(tmp_path: Path) -> None:
+    import json
+
+    from alembic import command
+    from alembic.config import Config
+
+    from journeyline.store.database import MIGRATIONS_DIR
+
+    db = open_database(f"sqlite:///{tmp_path / 'old.db'}", migrate=False)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    document = {
+        "journeyline": 1,
+        "maps": [
+            {
+                "id": "trial",
+                "name": "Trial",
+                "personas": ["priya"],
+                "review_date": "2026-01-31",
+                "tags": ["smb"],
+                "stages": [{"id": "s", "name": "S", "steps": [{"id": "a", "name": "A"}]}],
+            }
+        ],
+    }
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (id, name, document, revision, created_at, updated_at) "
+                "VALUES ('w', 'W', '{}', 1, '2026-01-01', '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO maps (workspace_id, map_id, name, revision, document, created_at, "
+                "updated_at) VALUES ('w', 'trial', 'Trial', 1, :doc, '2026-01-01', '2026-01-01')"
+            ),
+            {"doc": json.dumps(document)},
+        )
+    db.migrate()
+    assert db.schema_revision() == "0002"
+    with db.engine.connect() as connection:
+        summary = json.loads(connection.execute(text("SELECT summary FROM maps")).scalar_one())
+    db.close()
+    assert summary == {
+        "personas": ["priya"],
+        "segment": None,
+        "type": "current_state",
+        "status": "hypothesis",
+        "review_date": "2026-01-31",
+        "stages": 1,
+        "steps": 1,
+        "owner": None,
+        "tags": ["smb"],
+        "scenario": None,
+    }
+
+
+def test_the_migration_summarises_maps_as_the_store_does() -> None:
+    import importlib.util
+
+    from journeyline.store.database import MIGRATIONS_DIR
+    from journeyline.store.documents import map_summary
+    from journeyline.templates import load_template, template_names
+
+    path = MIGRATIONS_DIR / "versions" / "0002_map_summary.py"
+    spec = importlib.util.spec_from_file_location("migration_0002", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for name in template_names():
+        journey = load_template(name).maps[0]
+        assert migration.summary_of(map_document(journey)) == map_summary(journey), name

@@ -1,4 +1,190 @@
-// Contract: owned by the board helper, who replaces this file. Route: /w/:workspaceId/maps/:mapId
+// The journey board (/w/:workspaceId/maps/:mapId): the map as a grid, edited in place by
+// editors and owners, commented on and voted on by commenters, read by viewers. Every change
+// is saved at once; the toolbar says whether it was.
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useParams } from "react-router-dom";
+import { api, paths } from "../api";
+import { Dialog, ErrorMessage, Loading, useNotify } from "../components/ui";
+import { ShareDialog } from "../pages/ShareDialog";
+import { useSession } from "../session";
+import type { MapState } from "../types";
+import { useWorkspace } from "../workspace";
+import { MetaContext, type BoardMeta } from "./context";
+import { Grid } from "./Grid";
+import { SidePanel } from "./Panel";
+import { BoardContext, BoardStore, useBoard, useStore } from "./store";
+import { Toolbar } from "./Toolbar";
+import "./board.css";
+
 export function BoardPage() {
-  return <main className="board-page">Board</main>;
+  const { workspaceId = "", mapId = "" } = useParams();
+  const { state, canEdit, canComment } = useWorkspace();
+  const { me } = useSession();
+  const notify = useNotify();
+  const [store, setStore] = useState<BoardStore | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    let made: BoardStore | null = null;
+    setStore(null);
+    setError(null);
+    api.get<MapState>(paths.map(workspaceId, mapId)).then(
+      ({ data, etag }) => {
+        if (!live) return;
+        made = new BoardStore({ map: data.map, revision: etag ?? data.revision, target: { workspaceId, mapId }, canEdit, canComment });
+        made.notify = notify;
+        setStore(made);
+        const s = made;
+        // Comments, votes and findings come after the map is drawn: they never hold it up.
+        window.setTimeout(() => {
+          if (!live) return;
+          void s.loadComments();
+          void s.loadVotes();
+          void s.loadAnalysis();
+          s.startPolling();
+        }, 0);
+      },
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+      made?.dispose();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [workspaceId, mapId, attempt]);
+
+  const meta = useMemo<BoardMeta>(
+    () => ({
+      personas: state.workspace.personas,
+      laneNames: new Map(state.workspace.lanes.map((l) => [l.id, l.name])),
+      workspaceEvidenced: new Set(state.workspace.evidence.flatMap((e) => e.links)),
+      me: me?.id ?? null,
+    }),
+    [state.workspace, me?.id],
+  );
+
+  if (error)
+    return (
+      <main className="board" data-testid="board" data-ready="false">
+        <div className="page">
+          <ErrorMessage error={error} onRetry={() => setAttempt((n) => n + 1)} />
+        </div>
+      </main>
+    );
+  if (!store)
+    return (
+      <main className="board" data-testid="board" data-ready="false">
+        <Loading label="Opening the map…" />
+      </main>
+    );
+  return (
+    <BoardContext.Provider value={store}>
+      <MetaContext.Provider value={meta}>
+        <Board workspaceId={workspaceId} canManage={canEdit} />
+      </MetaContext.Provider>
+    </BoardContext.Provider>
+  );
+}
+
+const SHORTCUTS: [string, string][] = [
+  ["Ctrl/⌘ + Z", "Undo"],
+  ["Ctrl/⌘ + Shift + Z, Ctrl + Y", "Redo"],
+  ["← / →", "Focus the previous / next step card"],
+  ["Alt + ← / →", "Move the focused step (or stage) one place, across stages too"],
+  ["Space on a ⋮⋮ handle", "Pick up a step or stage; arrows move it; Space drops; Escape cancels"],
+  ["Enter", "Open the focused card's details (all fields and comments)"],
+  ["F2 or double-click", "Rename the focused step or stage in place"],
+  ["Delete", "Delete the focused card (Undo brings it back)"],
+  ["↑ / ↓ on a sentiment point", "Change the score by 1 (Shift: by ½); Home / End: top / bottom; Delete: no score"],
+  ["Enter in a text", "Save it (Shift + Enter: new line); Escape: cancel"],
+  ["Escape", "Close the side panel"],
+];
+
+function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boolean }) {
+  const store = useStore();
+  const name = useBoard((s) => s.map.name);
+  const mapId = useBoard((s) => s.map.id);
+  const panel = useBoard((s) => s.panel !== null);
+  const [ready, setReady] = useState(false);
+  const [sharing, setSharing] = useState(false);
+  const [shortcuts, setShortcuts] = useState(false);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    setReady(true);
+  }, []);
+
+  useEffect(() => {
+    document.title = `${name} · Journeyline`;
+  }, [name]);
+
+  // Undo / redo from the keyboard, except inside a text field (which has its own undo).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && t.closest("input, textarea, select, [contenteditable='true']")) return;
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      const key = e.key.toLowerCase();
+      if (key === "z" && !e.shiftKey) {
+        e.preventDefault();
+        store.undo();
+      } else if ((key === "z" && e.shiftKey) || key === "y") {
+        e.preventDefault();
+        store.redo();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [store]);
+
+  // Leaving while a change is still on its way: ask first.
+  useEffect(() => {
+    const onLeave = (e: BeforeUnloadEvent) => {
+      if (store.getState().status === "saving") {
+        e.preventDefault();
+        e.returnValue = "";
+      }
+    };
+    window.addEventListener("beforeunload", onLeave);
+    return () => window.removeEventListener("beforeunload", onLeave);
+  }, [store]);
+
+  // Bring the selected card into view when the panel opens over it.
+  const selection = useBoard((s) => s.selection);
+  useEffect(() => {
+    if (!selection || !scroller.current) return;
+    const el = document.querySelector<HTMLElement>(`[data-step-id="${CSS.escape(selection.id)}"], [data-stage-id="${CSS.escape(selection.id)}"], [data-pain-id="${CSS.escape(selection.id)}"], [data-opportunity-id="${CSS.escape(selection.id)}"]`);
+    if (!el) return;
+    const box = el.getBoundingClientRect();
+    const area = scroller.current.getBoundingClientRect();
+    const right = area.right - (panel ? 400 : 0);
+    if (box.right > right || box.left < area.left + 168) scroller.current.scrollBy({ left: box.left - area.left - 200, behavior: "smooth" });
+  }, [selection, panel]);
+
+  return (
+    <main className={panel ? "board with-panel" : "board"} data-testid="board" data-ready={ready ? "true" : "false"}>
+      <Toolbar workspaceId={workspaceId} onShare={() => setSharing(true)} onShortcuts={() => setShortcuts(true)} />
+      <div className="board-body">
+        <div className="board-scroll" ref={scroller}>
+          <Grid />
+        </div>
+        <SidePanel />
+      </div>
+      <ShareDialog workspaceId={workspaceId} mapId={mapId} mapName={name} open={sharing} onClose={() => setSharing(false)} canManage={canManage} />
+      <Dialog open={shortcuts} title="Keyboard shortcuts" onClose={() => setShortcuts(false)}>
+        <dl className="shortcuts">
+          {SHORTCUTS.map(([keys, what]) => (
+            <div key={keys}>
+              <dt>
+                <kbd>{keys}</kbd>
+              </dt>
+              <dd>{what}</dd>
+            </div>
+          ))}
+        </dl>
+      </Dialog>
+    </main>
+  );
 }

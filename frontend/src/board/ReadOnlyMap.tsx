@@ -1,13 +1,40 @@
-// Contract: owned by the board helper, who replaces this file.
 // The map as the board draws it, read-only: used by share links and presentation mode.
-import type { Finding, JourneyMap, Persona } from "../types";
+// The same grid as the board (stages × lanes, the sentiment line, pain points and
+// opportunities at their steps, findings where they occur), with nothing to edit.
+import { useEffect, useMemo } from "react";
+import type { Finding, JourneyMap, LaneDefinition, Persona } from "../types";
+import { MetaContext, type BoardMeta } from "./context";
+import { Grid } from "./Grid";
+import { BoardContext, BoardStore } from "./store";
+import "./board.css";
 
 export interface ReadOnlyMapProps {
   map: JourneyMap;
   personas: Persona[];
   findings?: Finding[];
+  /** The workspace's custom lane definitions, for their names (optional: ids are shown otherwise). */
+  lanes?: LaneDefinition[];
 }
 
-export function ReadOnlyMap({ map }: ReadOnlyMapProps) {
-  return <section aria-label={map.name}>{map.name}</section>;
+export function ReadOnlyMap({ map, personas, findings, lanes }: ReadOnlyMapProps) {
+  const store = useMemo(() => new BoardStore({ map, revision: 0, target: null, canEdit: false, canComment: false, findings }), [map]);
+  useEffect(() => {
+    if (findings) store.setFindings(findings);
+  }, [store, findings]);
+  useEffect(() => () => store.dispose(), [store]);
+  const meta = useMemo<BoardMeta>(
+    () => ({ personas, laneNames: new Map((lanes ?? []).map((l) => [l.id, l.name])), workspaceEvidenced: new Set<string>(), me: null }),
+    [personas, lanes],
+  );
+  return (
+    <BoardContext.Provider value={store}>
+      <MetaContext.Provider value={meta}>
+        <div className="read-only-map" data-testid="read-only-map">
+          <div className="board-scroll">
+            <Grid interactive={false} />
+          </div>
+        </div>
+      </MetaContext.Provider>
+    </BoardContext.Provider>
+  );
 }

@@ -1,4 +1,126 @@
-// Contract: owned by the pages helper, who replaces this file.
+// What a share link shows, signed out: one map, read-only, with its personas. Nothing else.
+import { useEffect, useState } from "react";
+import { useParams } from "react-router-dom";
+import { ApiError, api, paths } from "../api";
+import { ErrorMessage, Loading, label } from "../components/ui";
+import { ReadOnlyMap } from "../board/ReadOnlyMap";
+import type { JourneyMap, Persona, Segment } from "../types";
+import { PersonaCard, longDate } from "./kit";
+import "./pages.css";
+
+interface Shared { label: string; revision: number; map: JourneyMap; personas: Persona[]; segment: Segment | null }
+
+type View = { kind: "loading" } | { kind: "locked"; wrong: boolean } | { kind: "gone" } | { kind: "error"; error: unknown } | { kind: "shown"; data: Shared };
+
 export function SharedMapPage() {
-  return <main className="page">SharedMapPage</main>;
+  const { token = "" } = useParams();
+  const [view, setView] = useState<View>({ kind: "loading" });
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  const open = async (pw?: string) => {
+    try {
+      const reply = pw === undefined ? await api.get<Shared>(paths.shared(token)) : await api.post<Shared>(paths.shared(token), { password: pw });
+      setView({ kind: "shown", data: reply.data });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) setView({ kind: "locked", wrong: pw !== undefined });
+      else if (e instanceof ApiError && (e.status === 404 || e.status === 410)) setView({ kind: "gone" });
+      else setView({ kind: "error", error: e });
+    }
+  };
+  useEffect(() => {
+    void open();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [token]);
+  useEffect(() => {
+    document.title = view.kind === "shown" ? `${view.data.map.name} · Journeyline` : "Shared journey map · Journeyline";
+  }, [view]);
+
+  let body;
+  if (view.kind === "loading") body = <Loading label="Opening the shared map…" />;
+  else if (view.kind === "gone")
+    body = (
+      <div className="shared-message card">
+        <div className="empty-icon" aria-hidden="true">🔗</div>
+        <h1>This link was revoked or has expired</h1>
+        <p className="muted">Ask the person who shared it with you for a new link.</p>
+      </div>
+    );
+  else if (view.kind === "error")
+    body = (
+      <div className="shared-message card">
+        <h1>The map could not be opened</h1>
+        <ErrorMessage error={view.error} onRetry={() => void open()} />
+      </div>
+    );
+  else if (view.kind === "locked")
+    body = (
+      <form
+        className="shared-message card shared-lock"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          await open(password);
+          setBusy(false);
+        }}
+      >
+        <div className="empty-icon" aria-hidden="true">🔒</div>
+        <h1>This map is protected</h1>
+        <p className="muted">Enter the password you were given with the link.</p>
+        <label className="field">
+          <span className="field-label">Password</span>
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoFocus autoComplete="off" aria-invalid={view.wrong || undefined} aria-describedby={view.wrong ? "pw-wrong" : undefined} />
+        </label>
+        {view.wrong && <p className="field-error" id="pw-wrong" role="alert">That password is not right. Check it and try again.</p>}
+        <button type="submit" className="primary" disabled={busy || !password}>{busy ? "Opening…" : "Open map"}</button>
+      </form>
+    );
+  else body = <SharedMap data={view.data} />;
+
+  return (
+    <div className="shared-page">
+      <header className="shared-top">
+        <span className="brand"><span className="brand-mark" aria-hidden="true">◠</span> Journeyline</span>
+        <span className="badge">Read-only</span>
+      </header>
+      <main className="shared-main">{body}</main>
+      <footer className="shared-footer">
+        Shared with <strong>Journeyline</strong> — journey maps for teams
+      </footer>
+    </div>
+  );
+}
+
+function SharedMap({ data }: { data: Shared }) {
+  const { map, personas, segment } = data;
+  const facts: [string, string | null][] = [
+    ["Type", label(map.type)],
+    ["Timeframe", map.timeframe],
+    ["Status", label(map.status)],
+    ["Owner", map.owner],
+    ["Next review", map.review_date ? longDate(map.review_date) : null],
+  ];
+  return (
+    <article className="shared-map" aria-labelledby="shared-title">
+      <header className="shared-map-head">
+        <h1 id="shared-title">{map.name}</h1>
+        {map.scenario && <p className="shared-scenario">{map.scenario}</p>}
+        {map.goal && <p><strong>Goal:</strong> {map.goal}</p>}
+        <dl className="fact-row">
+          {facts.filter(([, v]) => v).map(([k, v]) => (
+            <div key={k}><dt>{k}</dt><dd>{v}</dd></div>
+          ))}
+          {segment && <div><dt>Segment</dt><dd>{segment.name}</dd></div>}
+        </dl>
+      </header>
+      {personas.length > 0 && (
+        <section aria-label="Personas" className="shared-personas">
+          {personas.map((p) => <PersonaCard key={p.id} persona={p} segment={segment && p.segment === segment.id ? segment : null} />)}
+        </section>
+      )}
+      <section className="shared-board" aria-label="Journey map">
+        <ReadOnlyMap map={map} personas={personas} />
+      </section>
+    </article>
+  );
 }

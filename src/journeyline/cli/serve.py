@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -17,6 +18,8 @@ from journeyline.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from journeyline.store.bootstrap import FirstRun
+    from journeyline.store.database import Database
     from journeyline.web.settings import Settings
 
 DATA_DIR_HELP = (
@@ -41,47 +44,59 @@ def _settings(
     )
 
 
-def _first_run(settings: Settings, email: str | None, demo: bool, fmt: OutputFormat) -> None:
-    from journeyline.store.bootstrap import first_run
+def _open(settings: Settings) -> Database:
+    """The database (the data dir made first when it is SQLite's), migrated."""
     from journeyline.store.database import open_database
 
     if settings.database_url is None:
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    db = open_database(settings.resolved_database_url)
-    try:
-        done = first_run(
-            db,
-            email=email,
-            demo=demo,
-            link_lifetime=dt.timedelta(hours=settings.sign_in_link_hours),
-        )
-    finally:
-        db.close()
-    link = f"{settings.base_url}/signin/{done.sign_in_token}"
-    if fmt == OutputFormat.json:
-        print_json(
-            {
-                "url": settings.base_url,
-                "owner": done.owner_email,
-                "created_owner": done.created_owner,
-                "workspace": done.workspace_id,
-                "sign_in_link": link,
-                "expires_in_hours": settings.sign_in_link_hours,
-            }
-        )
-        return
+    return open_database(settings.resolved_database_url)
+
+
+def _prepare(db: Database, settings: Settings, email: str | None, demo: bool) -> FirstRun:
+    from journeyline.store.bootstrap import first_run
+
+    return first_run(
+        db, email=email, demo=demo, link_lifetime=dt.timedelta(hours=settings.sign_in_link_hours)
+    )
+
+
+def _link(settings: Settings, done: FirstRun) -> str:
+    return f"{settings.base_url}/signin/{done.sign_in_token}"
+
+
+def _print_created(done: FirstRun) -> None:
     if done.created_owner:
         console.print(f"Created the owner account {done.owner_email}", markup=False)
     if done.workspace_id:
         console.print(
             f"Created the demo workspace {done.workspace_id} from the templates", markup=False
         )
-    console.print(f"Journeyline: {settings.base_url}", markup=False)
-    console.print(
-        f"One-time sign-in link for {done.owner_email} (valid {settings.sign_in_link_hours} h, works once):",
-        markup=False,
-    )
-    console.print(f"  {link}", markup=False, soft_wrap=True)
+
+
+def _print_link(settings: Settings, done: FirstRun, *, serving: bool) -> None:
+    hours = settings.sign_in_link_hours
+    if serving:
+        console.print(f"Journeyline is running at {settings.base_url}", markup=False)
+        console.print(
+            f"Open this link in your browser to sign in as {done.owner_email} "
+            f"(one-time sign-in link: it works once, for {hours} h):",
+            markup=False,
+        )
+    else:
+        console.print(f"Journeyline: {settings.base_url}", markup=False)
+        console.print(
+            f"One-time sign-in link for {done.owner_email} (valid {hours} h, works once); "
+            "open it in your browser while `journeyline serve` runs:",
+            markup=False,
+        )
+    console.print()
+    console.print(f"    {_link(settings, done)}", markup=False, soft_wrap=True)
+    console.print()
+    if serving:
+        console.print(
+            "Stop the server with Ctrl+C. Run the same command again for a new link.", markup=False
+        )
 
 
 def setup(
@@ -102,7 +117,42 @@ def setup(
     Run again, it creates nothing and prints a fresh sign-in link.
     """
     with reporting_errors(fmt):
-        _first_run(_settings(host, port, data_dir, database_url), email, demo, fmt)
+        settings = _settings(host, port, data_dir, database_url)
+        db = _open(settings)
+        try:
+            done = _prepare(db, settings, email, demo)
+        finally:
+            db.close()
+    if fmt == OutputFormat.json:
+        print_json(
+            {
+                "url": settings.base_url,
+                "owner": done.owner_email,
+                "created_owner": done.created_owner,
+                "workspace": done.workspace_id,
+                "sign_in_link": _link(settings, done),
+                "expires_in_hours": settings.sign_in_link_hours,
+            }
+        )
+        return
+    _print_created(done)
+    _print_link(settings, done, serving=False)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """UsageError when something already listens on the port (often: Journeyline itself)."""
+    from journeyline.errors import UsageError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise UsageError(
+                f"cannot listen on {host}:{port} ({error.strerror or error}): is Journeyline "
+                f"already running there? Stop it, or choose another port with --port"
+            ) from None
 
 
 def serve(
@@ -113,7 +163,9 @@ def serve(
     data_dir: Path | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
     database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
     demo: bool = typer.Option(
-        False, "--demo", help="First run setup before serving: owner, demo workspace, sign-in link."
+        False,
+        "--demo",
+        help="First run setup before serving (owner, demo workspace), and print a sign-in link.",
     ),
     email: str | None = typer.Option(
         None, "--email", help="With --demo: the owner's e-mail address."
@@ -126,12 +178,27 @@ def serve(
 
     with reporting_errors():
         settings = _settings(host, port, data_dir, database_url)
-        if settings.database_url is None:
-            Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+        _check_port_free(settings.host, settings.port)
+        db = _open(settings)
+        done = None
         if demo:
-            _first_run(settings, email, True, OutputFormat.text)
-        app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
+            done = _prepare(db, settings, email, True)
+            _print_created(done)
+        app = create_app(settings, database=db)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[Any] | None = None) -> None:
+            await super().startup(sockets)
+            if done is not None and self.started:
+                _print_link(settings, done, serving=True)
+
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
+    )
+    try:
+        Server(config).run()
+    finally:
+        db.close()
 
 
 def register(app: typer.Typer) -> None:

@@ -27,6 +27,26 @@ def map_document(journey: JourneyMap) -> dict[str, Any]:
     return workspace_to_data(Workspace(maps=[journey]))
 
 
+def map_summary(journey: JourneyMap) -> dict[str, Any]:
+    """What the map list shows and filters on, stored beside each revision of the map.
+
+    Whether a map is stale (its review date has passed) depends on the day it is read, so
+    `list_maps` works it out from `review_date`; everything here depends on the map alone.
+    """
+    return {
+        "personas": list(journey.personas),
+        "segment": journey.segment,
+        "type": journey.type.value,
+        "status": journey.status.value,
+        "review_date": journey.review_date.isoformat() if journey.review_date else None,
+        "stages": len(journey.stages),
+        "steps": sum(len(stage.steps) for stage in journey.stages),
+        "owner": journey.owner,
+        "tags": list(journey.tags),
+        "scenario": journey.scenario,
+    }
+
+
 def map_from_document(document: dict[str, Any]) -> JourneyMap:
     """The map a stored document holds."""
     maps = document.get("maps") or []

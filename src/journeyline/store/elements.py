@@ -332,18 +332,26 @@ def describe_location(workspace: Workspace, loc: tuple[str | int, ...]) -> str:
     return "/".join(parts)
 
 
-def integrity_errors(workspace: Workspace) -> list[Diagnostic]:
-    """The workspace's broken references and duplicate ids as diagnostics (warnings left out)."""
-    problems: list[Problem] = [p for p in check_integrity(workspace) if p.severity == "error"]
+def integrity_errors(workspace: Workspace, *, maps_only: bool = False) -> list[Diagnostic]:
+    """The workspace's broken references and duplicate ids as diagnostics (warnings left out).
+
+    With `maps_only`, only problems inside its maps: for checking one map against a
+    workspace loaded without its other maps.
+    """
+    problems: list[Problem] = [
+        p
+        for p in check_integrity(workspace)
+        if p.severity == "error" and (not maps_only or p.loc[:1] == ("maps",))
+    ]
     return [
         Diagnostic(f"{describe_location(workspace, p.loc)}: {p.message}", hint=p.hint)
         for p in problems
     ]
 
 
-def ensure_integrity(workspace: Workspace, what: str) -> None:
+def ensure_integrity(workspace: Workspace, what: str, *, maps_only: bool = False) -> None:
     """InvalidInput listing every broken reference, so nothing invalid is ever stored."""
-    errors = integrity_errors(workspace)
+    errors = integrity_errors(workspace, maps_only=maps_only)
     if errors:
         count = len(errors)
         raise InvalidInput(

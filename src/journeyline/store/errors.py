@@ -44,3 +44,15 @@ class PreconditionRequired(JourneylineError):
 
 class ShareLinkLocked(JourneylineError):
     """A share link has a password and the request gave none, or the wrong one."""
+
+
+class TooManyAttempts(JourneylineError):
+    """Too many failed sign-ins for one account or from one address: wait before trying again.
+
+    `retry_after` is how many seconds until the next attempt is accepted.
+    """
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.details = {"retry_after_seconds": retry_after}

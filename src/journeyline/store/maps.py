@@ -27,6 +27,7 @@ from journeyline.store.documents import (
     invalid_from_validation,
     map_document,
     map_from_document,
+    map_summary,
     map_workspace,
     workspace_of,
 )
@@ -173,8 +174,10 @@ def check_revision(db: Database, session: Session, record: MapRecord, based_on: 
 
 
 def _check_in_workspace(access: Access, journey: JourneyMap, what: str) -> None:
+    # The workspace holds only this map here, so only problems inside it count: the
+    # workspace's own references (evidence linked to other maps) are checked by its edits.
     workspace = workspace_of(access.workspace, [journey], editable=False)
-    elements.ensure_integrity(workspace, what)
+    elements.ensure_integrity(workspace, what, maps_only=True)
 
 
 def write_revision(
@@ -195,7 +198,13 @@ def write_revision(
     result = session.execute(
         update(MapRecord)
         .where(MapRecord.pk == record.pk, MapRecord.revision == based_on)
-        .values(document=document, revision=number, name=journey.name[:300], updated_at=now)
+        .values(
+            document=document,
+            revision=number,
+            name=journey.name[:300],
+            summary=map_summary(journey),
+            updated_at=now,
+        )
         .execution_options(synchronize_session=False)
     )
     if rowcount(result) != 1:  # another process wrote first (PostgreSQL)
@@ -239,6 +248,7 @@ def edit_map(
         _check_in_workspace(access, journey, summary)
         pk, name = record.pk, record.map_id
     document = serialize(map_document(journey))
+    facts = map_summary(journey)
     number = based_on + 1
     now = utcnow()
     with db.writing() as session:
@@ -252,7 +262,13 @@ def edit_map(
         done = session.execute(
             update(MapRecord)
             .where(MapRecord.pk == pk, MapRecord.revision == based_on)
-            .values(document=document, revision=number, name=journey.name[:300], updated_at=now)
+            .values(
+                document=document,
+                revision=number,
+                name=journey.name[:300],
+                summary=facts,
+                updated_at=now,
+            )
             .execution_options(synchronize_session=False)
         )
         if rowcount(done) != 1:
@@ -275,18 +291,63 @@ def edit_map(
 # --- whole maps ---------------------------------------------------------------------------------
 
 
-def list_maps(db: Database, actor: Actor, workspace_id: str) -> list[dict[str, Any]]:
-    """The workspace's maps: id, name, revision and when each last changed."""
+MAP_LIST_FIELDS = (
+    "personas",
+    "segment",
+    "type",
+    "status",
+    "review_date",
+    "stages",
+    "steps",
+    "owner",
+    "tags",
+    "scenario",
+)
+"""What each row of the map list carries besides id, name, revision, updated_at and stale."""
+
+
+def map_row(
+    map_id: str,
+    name: str,
+    revision: int,
+    updated: dt.datetime,
+    summary: dict[str, Any] | None,
+    today: dt.date,
+) -> dict[str, Any]:
+    """One row of the map list. `stale`: the review date has passed (as the analysis's `stale`)."""
+    facts = summary or {}
+    row: dict[str, Any] = {"id": map_id, "name": name, "revision": revision}
+    row["updated_at"] = iso(updated)
+    for key in MAP_LIST_FIELDS:
+        row[key] = facts.get(key)
+    row["personas"] = row["personas"] or []
+    row["tags"] = row["tags"] or []
+    review = row["review_date"]
+    row["stale"] = bool(review) and dt.date.fromisoformat(review) < today
+    return row
+
+
+def list_maps(
+    db: Database, actor: Actor, workspace_id: str, *, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The workspace's maps with what the map list filters on, from the stored summaries."""
+    day = today or dt.datetime.now(dt.UTC).date()
     with db.reading() as session:
         require(session, actor, workspace_id, Role.viewer)
         rows = session.execute(
-            select(MapRecord.map_id, MapRecord.name, MapRecord.revision, MapRecord.updated_at)
+            select(
+                MapRecord.map_id,
+                MapRecord.name,
+                MapRecord.revision,
+                MapRecord.updated_at,
+                MapRecord.summary,
+            )
             .where(MapRecord.workspace_id == workspace_id)
             .order_by(MapRecord.pk)
         ).all()
     return [
-        {"id": map_id, "name": name, "revision": revision, "updated_at": iso(updated)}
-        for map_id, name, revision, updated in rows
+        map_row(map_id, name, revision, updated, summary, day)
+        for map_id, name, revision, updated, summary in rows
     ]
 
 
@@ -333,25 +394,35 @@ def parse_map(data: Any) -> JourneyMap:
     return assign_map_ids(journey)
 
 
-def add_map_record(
-    session: Session, access: Access, journey: JourneyMap, summary: str
-) -> MapRecord:
-    """Store a new map (id derived from its name, unique in the workspace) at revision 1."""
+def taken_ids(session: Session, access: Access) -> set[str]:
+    """The ids in use at the top of the workspace: its maps, segments, personas, lanes, evidence."""
     taken = set(
         session.scalars(
             select(MapRecord.map_id).where(MapRecord.workspace_id == access.workspace.id)
         )
     )
     workspace = workspace_of(access.workspace, [], editable=False)
-    taken |= {e.id for name in elements.WORKSPACE_KINDS for e in getattr(workspace, name)}
+    return taken | {e.id for name in elements.WORKSPACE_KINDS for e in getattr(workspace, name)}
+
+
+def free_id(name: str, taken: set[str]) -> str:
+    """An id derived from `name` that is not in `taken` (`trial`, `trial-2`, …)."""
+    base = slugify(name, fallback="map")
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def add_map_record(
+    session: Session, access: Access, journey: JourneyMap, summary: str
+) -> MapRecord:
+    """Store a new map (id derived from its name, unique in the workspace) at revision 1."""
+    taken = taken_ids(session, access)
     if journey.id and journey.id in taken:
         raise id_taken(journey.id)
     if not journey.id:
-        base = slugify(journey.name, fallback="map")
-        candidate, n = base, 2
-        while candidate in taken:
-            candidate, n = f"{base}-{n}", n + 1
-        journey.id = candidate
+        journey.id = free_id(journey.name, taken)
     assign_map_ids(journey)
     _check_in_workspace(access, journey, summary)
     now = utcnow()
@@ -362,6 +433,7 @@ def add_map_record(
         name=journey.name[:300],
         revision=1,
         document=document,
+        summary=map_summary(journey),
         created_at=now,
         updated_at=now,
     )

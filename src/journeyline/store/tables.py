@@ -182,6 +182,9 @@ class MapRecord(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     # Loaded only when used: parsed maps are cached by (pk, revision).
     document: Mapped[dict[str, Any]] = mapped_column(Document, deferred=True)
+    # What the map list shows and filters on (documents.map_summary), written with each
+    # revision so listing maps never parses their documents.
+    summary: Mapped[dict[str, Any] | None] = mapped_column(Document, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -5,6 +5,7 @@ Nothing registers itself on import: every router is listed here, in order.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +19,9 @@ from journeyline.store.database import Database, open_database
 from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
 from journeyline.web.errors import install_error_handlers
 from journeyline.web.limits import BodyLimit
+from journeyline.web.pages import install_app, install_docs
 from journeyline.web.settings import Settings
+from journeyline.web.throttle import SignInThrottle
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -80,12 +83,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served from the package by install_docs, not from a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.sign_in_throttle = SignInThrottle(
+        settings.sign_in_attempts, dt.timedelta(minutes=settings.sign_in_window_minutes)
+    )
     # The busiest routes first: a request is matched against the routers in this order.
     for router in (
         maps.router,
@@ -97,6 +103,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         system.router,
     ):
         app.include_router(router)
+    install_docs(app)
+    # Last: the app's pages, and for any other page a browser asks for, the app itself.
+    install_app(app)
     install_error_handlers(app)
     app.add_middleware(
         BodyLimit,

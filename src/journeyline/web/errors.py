@@ -26,6 +26,7 @@ from journeyline.store.errors import (
     PreconditionRequired,
     ShareLinkLocked,
     StaleRevision,
+    TooManyAttempts,
 )
 
 logger = logging.getLogger("journeyline.web")
@@ -39,6 +40,7 @@ HTTP_STATUS: dict[type[JourneylineError], int] = {
     Conflict: 409,
     InvalidInput: 422,
     PreconditionRequired: 428,
+    TooManyAttempts: 429,
     BrowserUnavailable: 503,
     UsageError: 400,
     JourneylineError: 400,
@@ -56,6 +58,7 @@ HTTP_NAMES = {
     415: "UnsupportedMediaType",
     422: "InvalidInput",
     428: "PreconditionRequired",
+    429: "TooManyRequests",
     500: "InternalError",
     503: "Unavailable",
 }
@@ -111,6 +114,8 @@ def domain_error_response(error: JourneylineError) -> JSONResponse:
         headers["ETag"] = f'"{details["current_revision"]}"'
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, TooManyAttempts):
+        headers["Retry-After"] = str(error.retry_after)
     return error_response(
         status, type(error).__name__, error.message, error.diagnostics, details, headers
     )

@@ -56,6 +56,16 @@ SETTINGS: tuple[Setting, ...] = (
         7,
         "How long the sign-in link of an invited member stays valid, in days.",
     ),
+    Setting(
+        "sign_in_attempts",
+        10,
+        "Failed password sign-ins allowed per account and per client address in the window (then 429).",
+    ),
+    Setting(
+        "sign_in_window_minutes",
+        15,
+        "The window in which failed password sign-ins are counted, in minutes.",
+    ),
     Setting("worker_threads", 40, "Threads that run requests' database work at the same time."),
     Setting(
         "secure_cookies",
@@ -80,6 +90,8 @@ class Settings:
     session_days: int = 14
     sign_in_link_hours: int = 24
     invite_link_days: int = 7
+    sign_in_attempts: int = 10
+    sign_in_window_minutes: int = 15
     worker_threads: int = 40
     secure_cookies: bool | None = None
 

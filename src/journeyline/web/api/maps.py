@@ -8,8 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
-from journeyline.store import maps
+from journeyline.store import maps, workspaces
 from journeyline.web.api.common import (
     CurrentActor,
     Db,
@@ -46,6 +47,30 @@ def create_map(workspace_id: str, data: MapBody, actor: CurrentActor, db: Db) ->
     """Editors. Its personas and segment must exist in the workspace; ids are derived from names."""
     state = maps.create_map(db, actor, workspace_id, maps.parse_map(data))
     return with_etag(state.to_dict(), state.revision, status_code=201)
+
+
+class NewMapFromTemplate(BaseModel):
+    """Which template to start from, and optionally the new map's name."""
+
+    template: str = Field(max_length=200, description="A template's name (GET /api/templates).")
+    name: str | None = Field(
+        default=None, max_length=300, description="The new map's name (default: the template's)."
+    )
+
+
+@router.post(
+    "/from-template",
+    summary="Create a map from a template (adding the personas and segments it needs)",
+    status_code=201,
+)
+def create_map_from_template(
+    workspace_id: str, body: NewMapFromTemplate, actor: CurrentActor, db: Db
+) -> JSONResponse:
+    """Editors. Personas, segments, custom lanes and evidence the workspace lacks (by id) are
+    added to it; ones it has are used as they are. Answers like creating a map, plus
+    `from_template`: what was added and what was reused, and the workspace's new revision."""
+    made = workspaces.create_map_from_template(db, actor, workspace_id, body.template, body.name)
+    return with_etag(made.to_dict(), made.state.revision, status_code=201)
 
 
 @router.get("/{map_id}", summary="A map, whole; the ETag is its revision")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from journeyline.store import accounts
 from journeyline.store.accounts import SignedIn
+from journeyline.store.errors import NotSignedIn
 from journeyline.web.api.common import CurrentActor, Db
 from journeyline.web.auth import (
     SESSION_COOKIE,
@@ -19,6 +20,8 @@ from journeyline.web.auth import (
     set_session_cookies,
     settings_of,
 )
+from journeyline.web.pages import plain_page
+from journeyline.web.throttle import SignInThrottle, sign_in_keys
 
 router = APIRouter(tags=["accounts"])
 
@@ -71,11 +74,27 @@ def _signed_in_response(request: Request, signed_in: SignedIn) -> JSONResponse:
 
 
 @router.post(
-    "/api/auth/sign-in", summary="Sign in with e-mail and password (sets the session cookie)"
+    "/api/auth/sign-in",
+    summary="Sign in with e-mail and password (sets the session cookie)",
+    responses={429: {"description": "Too many failed sign-ins (error envelope, Retry-After)"}},
 )
 def sign_in(body: PasswordSignIn, request: Request, db: Db) -> JSONResponse:
-    """Starts a browser session; the response carries the CSRF token for later writes."""
-    signed_in = accounts.sign_in_with_password(db, body.email, body.password, _lifetime(request))
+    """Starts a browser session; the response carries the CSRF token for later writes.
+
+    Failed attempts are limited per account and per client address (`sign_in_attempts`
+    in `sign_in_window_minutes`); past the limit the answer is 429 with Retry-After.
+    """
+    throttle: SignInThrottle = request.app.state.sign_in_throttle
+    keys = sign_in_keys(body.email, request.client.host if request.client else None)
+    throttle.check(keys)
+    try:
+        signed_in = accounts.sign_in_with_password(
+            db, body.email, body.password, _lifetime(request)
+        )
+    except NotSignedIn:
+        throttle.failed(keys)
+        raise
+    throttle.succeeded(keys[0])
     return _signed_in_response(request, signed_in)
 
 
@@ -108,19 +127,36 @@ _PAGE = """<!doctype html>
 """
 
 
+_SPENT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign-in link not valid</title>
+<meta name="referrer" content="no-referrer"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto">
+<h1>This sign-in link does not work any more</h1>
+<p>{message}.</p>
+<p>A sign-in link works once. Ask whoever runs the server for a new one
+(<code>journeyline setup</code>, or <code>make run</code>, prints a fresh link), or
+<a href="/">sign in with your password</a> if you have set one.</p>
+</body></html>
+"""
+
+
 @router.get("/signin/{token}", response_class=HTMLResponse, include_in_schema=False)
 def sign_in_page(token: str) -> HTMLResponse:
     """A page with one button, so link previews and scanners do not spend the link."""
-    return HTMLResponse(
-        _PAGE.replace("{token}", html.escape(token, quote=True)),
-        headers={"Cache-Control": "no-store"},
-    )
+    return plain_page(_PAGE.replace("{token}", html.escape(token, quote=True)))
 
 
 @router.post("/signin/{token}", include_in_schema=False)
-def sign_in_from_page(token: str, request: Request, db: Db) -> RedirectResponse:
-    """Spends the link, sets the session cookies and goes to the start page."""
-    signed_in = accounts.use_sign_in_link(db, token, _lifetime(request))
+def sign_in_from_page(token: str, request: Request, db: Db) -> Response:
+    """Spends the link, sets the session cookies and goes to the app's start page.
+
+    A used or expired link answers 401 with a page saying what to do (a browser shows it).
+    """
+    try:
+        signed_in = accounts.use_sign_in_link(db, token, _lifetime(request))
+    except NotSignedIn as error:
+        message = html.escape(error.message[:1].upper() + error.message[1:])
+        return plain_page(_SPENT.replace("{message}", message), status_code=401)
     response = RedirectResponse("/", status_code=303)
     set_session_cookies(
         request, response, signed_in.token, signed_in.csrf_token, signed_in.expires_at
@@ -161,18 +197,3 @@ def revoke_token(token_id: str, actor: CurrentActor, db: Db) -> Response:
     """The token stops working at once."""
     accounts.revoke_api_token(db, actor, token_id)
     return Response(status_code=204)
-
-
-_HOME = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Journeyline</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto">
-<h1>Journeyline</h1>
-<p>The API is described at <a href="/docs">/docs</a>.</p>
-</body></html>
-"""
-
-
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home() -> HTMLResponse:
-    """The start page (the board UI replaces it)."""
-    return HTMLResponse(_HOME)

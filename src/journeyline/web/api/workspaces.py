@@ -60,11 +60,7 @@ def list_workspaces(actor: CurrentActor, db: Db) -> list[dict[str, Any]]:
 @router.post("", summary="Create a workspace (empty or from a template)", status_code=201)
 def create_workspace(body: NewWorkspace, actor: CurrentActor, db: Db) -> dict[str, Any]:
     """You become its owner."""
-    source = None
-    if body.template:
-        from journeyline.templates import load_template
-
-        source = load_template(body.template)
+    source = workspaces.load_known_template(body.template) if body.template else None
     return workspaces.create_workspace(
         db, actor, body.name, description=body.description, source=source
     )

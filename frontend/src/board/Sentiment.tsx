@@ -1,0 +1,301 @@
+// The sentiment line across the step columns, drawn live on the map's scale, with one point
+// per step that can be dragged up and down (or moved with the arrow keys: role="slider").
+import { memo, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import type { JourneyMap, Persona, Step } from "../types";
+import { updateElement } from "./actions";
+import { findStep } from "./ops";
+import { Face, GRID, moodWord, quoteName, scoreText, SERIES_COLOURS, SERIES_DASH, smoothPath } from "./look";
+import type { Column } from "./store";
+import { useBoard, useStore } from "./store";
+
+type Scale = JourneyMap["scale"];
+
+export interface Series { persona: string | null; name: string; colour: string; dash: string }
+
+/** One line per persona when steps carry per-persona scores, else the map's one line. */
+export function seriesOf(map: JourneyMap, personas: Persona[], columns: Column[]): Series[] {
+  const multi = map.personas.length > 1 && columns.some((c) => Object.keys(c.step.emotions).length > 0);
+  if (!multi) return [{ persona: null, name: "Sentiment", colour: SERIES_COLOURS[0], dash: "" }];
+  return map.personas.map((id, i) => ({
+    persona: id,
+    name: personas.find((p) => p.id === id)?.name ?? id,
+    colour: SERIES_COLOURS[i % SERIES_COLOURS.length],
+    dash: SERIES_DASH[i % SERIES_DASH.length],
+  }));
+}
+
+/** The step's score for a persona (its own `emotion` when it has none for the persona); undefined when the step is not theirs. */
+export function scoreFor(step: Step, persona: string | null): number | null | undefined {
+  if (persona && step.personas.length && !step.personas.includes(persona)) return undefined;
+  if (persona && persona in step.emotions) return step.emotions[persona];
+  return step.emotion;
+}
+
+function yOf(score: number, scale: Scale): number {
+  const h = GRID.sentiment - 2 * GRID.pad;
+  return GRID.pad + ((scale.max - score) / (scale.max - scale.min)) * h;
+}
+
+/** Snap to the scale's whole or half numbers, within the scale. */
+export function snap(score: number, scale: Scale): number {
+  return Math.min(scale.max, Math.max(scale.min, Math.round(score * 2) / 2));
+}
+
+/** The sentiment row's label cell: the title, the scale's top, neutral and bottom, the legend. */
+export function SentimentAxis({ scale, series }: { scale: Scale; series: Series[] }) {
+  const neutral = (scale.min + scale.max) / 2;
+  return (
+    <div className="axis" aria-hidden="true">
+      {[scale.max, neutral, scale.min].map((v) => (
+        <span key={v} className="axis-tick" style={{ top: yOf(v, scale) }}>
+          {v === neutral ? `${scoreText(v)} neutral` : scoreText(v)}
+        </span>
+      ))}
+      {series.length > 1 && (
+        <ul className="axis-legend">
+          {series.map((s) => (
+            <li key={s.persona ?? ""}>
+              <svg width="22" height="8" aria-hidden="true">
+                <line x1="1" y1="4" x2="21" y2="4" stroke={s.colour} strokeWidth="2.5" strokeDasharray={s.dash || undefined} />
+              </svg>
+              {s.name}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+interface PointProps {
+  step: Step;
+  x: number;
+  value: number | null;
+  scale: Scale;
+  colour: string;
+  canEdit: boolean;
+  seriesName: string | null;
+  onChange: (step: Step, value: number | null, how: "drag" | "key" | "commit") => void;
+  layer: React.RefObject<HTMLDivElement>;
+}
+
+/** One draggable point: pointer drag or arrow keys; saved when released (or after typing stops). */
+const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seriesName, onChange, layer }: PointProps) {
+  const dragging = useRef(false);
+  const neutral = (scale.min + scale.max) / 2;
+  const shown = value ?? neutral;
+  const y = yOf(shown, scale);
+  const valueFrom = (clientY: number) => {
+    const rect = layer.current!.getBoundingClientRect();
+    const zoom = rect.height / GRID.sentiment || 1;
+    const local = (clientY - rect.top) / zoom;
+    const h = GRID.sentiment - 2 * GRID.pad;
+    return snap(scale.max - ((local - GRID.pad) / h) * (scale.max - scale.min), scale);
+  };
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    if (!canEdit || e.button !== 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    e.currentTarget.setPointerCapture(e.pointerId);
+    e.currentTarget.focus({ preventScroll: true });
+    dragging.current = true;
+    onChange(step, valueFrom(e.clientY), "drag");
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    if (!dragging.current) return;
+    onChange(step, valueFrom(e.clientY), "drag");
+  };
+  const onPointerUp = (e: PointerEvent<HTMLDivElement>) => {
+    if (!dragging.current) return;
+    dragging.current = false;
+    onChange(step, valueFrom(e.clientY), "drag");
+    onChange(step, null, "commit");
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!canEdit) return;
+    const stepSize = e.shiftKey ? 0.5 : 1;
+    let next: number | null | undefined;
+    const base = value ?? neutral;
+    switch (e.key) {
+      case "ArrowUp":
+      case "ArrowRight":
+        next = value === null ? neutral : base + stepSize;
+        break;
+      case "ArrowDown":
+      case "ArrowLeft":
+        next = value === null ? neutral : base - stepSize;
+        break;
+      case "PageUp":
+        next = base + 2;
+        break;
+      case "PageDown":
+        next = base - 2;
+        break;
+      case "Home":
+        next = scale.max;
+        break;
+      case "End":
+        next = scale.min;
+        break;
+      case "Delete":
+      case "Backspace":
+        next = null;
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+    onChange(step, next === null ? null : snap(next, scale), "key");
+  };
+  const who = seriesName ? ` for ${seriesName}` : "";
+  const text = value === null ? "not scored" : `${scoreText(value)} (${moodWord(value, scale)})`;
+  return (
+    <div
+      className={`point${value === null ? " empty" : ""}${canEdit ? " editable" : ""}`}
+      style={{ left: x, top: y }}
+      data-sentiment-point={step.id}
+      role="slider"
+      tabIndex={0}
+      aria-label={`Sentiment${who} at ${quoteName(step.name)}`}
+      aria-orientation="vertical"
+      aria-valuemin={scale.min}
+      aria-valuemax={scale.max}
+      aria-valuenow={value ?? undefined}
+      aria-valuetext={text}
+      aria-readonly={!canEdit || undefined}
+      title={`${step.name}: ${text}${canEdit ? " — drag up or down, or use the arrow keys" : ""}`}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerCancel={onPointerUp}
+      onKeyDown={onKeyDown}
+      onBlur={() => onChange(step, null, "commit")}
+    >
+      {value === null ? (
+        <span className="point-empty" style={{ borderColor: colour }} aria-hidden="true">
+          +
+        </span>
+      ) : (
+        <>
+          <Face score={value} scale={scale} size={24} />
+          <span className="point-score" aria-hidden="true">
+            {scoreText(value)}
+          </span>
+        </>
+      )}
+    </div>
+  );
+});
+
+/** The layer over the sentiment row: bands, the neutral line, the curves and the points. */
+export const SentimentLayer = memo(function SentimentLayer({ columns, slotOf, slots, scale, series }: {
+  columns: Column[]; slotOf: Map<string, number>; slots: number; scale: Scale; series: Series[];
+}) {
+  const store = useStore();
+  const canEdit = useBoard((s) => s.canEdit);
+  const chosen = useBoard((s) => s.persona);
+  const layer = useRef<HTMLDivElement>(null);
+  const active = series.length > 1 ? series.find((s) => s.persona === chosen) ?? series[0] : series[0];
+  // While a point is being dragged (or typed), its value lives here; saved on release.
+  const [draft, setDraft] = useState<{ id: string; value: number | null } | null>(null);
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+  const timer = useRef<number | undefined>(undefined);
+  const width = slots * GRID.column;
+  const xOf = (id: string) => (slotOf.get(id) ?? 0) * GRID.column + GRID.column / 2;
+
+  const save = (stale: Step, value: number | null) => {
+    const step = findStep(store.getState().map, stale.id)?.step;
+    if (!step) return;
+    const current = scoreFor(step, active.persona) ?? null;
+    if (value === current) return;
+    if (active.persona) {
+      const emotions = { ...step.emotions };
+      if (value === null) delete emotions[active.persona];
+      else emotions[active.persona] = value;
+      updateElement(store, "steps", step.id, { emotions }, `sentiment for ${active.name}`);
+    } else updateElement(store, "steps", step.id, { emotion: value }, "sentiment");
+  };
+
+  type How = "drag" | "key" | "commit";
+  const onChange = useRef<(step: Step, value: number | null, how: How) => void>(() => {});
+  onChange.current = (step, value, how) => {
+    window.clearTimeout(timer.current);
+    const d = draftRef.current;
+    if (how === "commit") {
+      if (d && d.id === step.id) {
+        draftRef.current = null;
+        setDraft(null);
+        save(step, d.value);
+      }
+      return;
+    }
+    if (d && d.id !== step.id) save(columns.find((c) => c.step.id === d.id)?.step ?? step, d.value);
+    draftRef.current = { id: step.id, value };
+    setDraft(draftRef.current);
+    // Keys: save once the presses stop (one save, one undo step, for a run of presses).
+    if (how === "key") timer.current = window.setTimeout(() => onChange.current(step, null, "commit"), 700);
+  };
+  const stableOnChange = useRef((step: Step, value: number | null, how: How) => onChange.current(step, value, how)).current;
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+
+  const neutral = (scale.min + scale.max) / 2;
+  const ny = yOf(neutral, scale);
+  return (
+    <div className="sentiment-layer" ref={layer} style={{ width }} role="group" aria-label="Sentiment line">
+      <svg className="sentiment-svg" width={width} height={GRID.sentiment} aria-hidden="true" focusable="false">
+        <rect x="0" y={GRID.pad} width={width} height={ny - GRID.pad} className="band-positive" />
+        <rect x="0" y={ny} width={width} height={GRID.sentiment - GRID.pad - ny} className="band-negative" />
+        <line x1="0" y1={ny} x2={width} y2={ny} className="neutral-line" />
+        {series.map((s) => {
+          const pts: [number, number][] = [];
+          for (const c of columns) {
+            const v = s === active && draft?.id === c.step.id ? draft.value : scoreFor(c.step, s.persona);
+            if (v !== null && v !== undefined) pts.push([xOf(c.step.id), yOf(v, scale)]);
+          }
+          return (
+            <path
+              key={s.persona ?? ""}
+              d={smoothPath(pts)}
+              fill="none"
+              stroke={s.colour}
+              strokeWidth={s === active ? 2.75 : 2}
+              strokeDasharray={s.dash || undefined}
+              opacity={s === active ? 1 : 0.7}
+              strokeLinecap="round"
+            />
+          );
+        })}
+        {series
+          .filter((s) => s !== active)
+          .map((s) =>
+            columns.map((c) => {
+              const v = scoreFor(c.step, s.persona);
+              return v === null || v === undefined ? null : <circle key={`${s.persona}-${c.step.id}`} cx={xOf(c.step.id)} cy={yOf(v, scale)} r="3.5" fill={s.colour} />;
+            }),
+          )}
+      </svg>
+      {columns.map((c) => {
+        const own = scoreFor(c.step, active.persona);
+        if (own === undefined) return null;
+        const value = draft?.id === c.step.id ? draft.value : own;
+        if (value === null && !canEdit) return null;
+        return (
+          <Point
+            key={c.step.id}
+            step={c.step}
+            x={xOf(c.step.id)}
+            value={value}
+            scale={scale}
+            colour={active.colour}
+            canEdit={canEdit}
+            seriesName={series.length > 1 ? active.name : null}
+            onChange={stableOnChange}
+            layer={layer}
+          />
+        );
+      })}
+    </div>
+  );
+});

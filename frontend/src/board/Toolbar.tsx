@@ -1,0 +1,220 @@
+// The board's toolbar: the map's name (editable), its personas, the save indicator, undo and
+// redo, adding stages, steps, pain points and opportunities, the findings and comments
+// panels, and the way to the map's settings, history, presentation, export and sharing.
+import { useEffect, useState } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { LABELS } from "../components/ui";
+import { ExportMenu } from "../pages/ExportMenu";
+import { addOpportunityFromToolbar, addPainPointFromToolbar, addStageFromToolbar, addStepFromToolbar } from "./actions";
+import { useMeta } from "./context";
+import { safeImageUrl } from "./look";
+import { seriesOf } from "./Sentiment";
+import { useBoard, useStore } from "./store";
+
+function isMac(): boolean {
+  return /Mac|iPhone|iPad/.test(navigator.platform);
+}
+
+export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: string; onShare: () => void; onShortcuts: () => void }) {
+  const store = useStore();
+  const map = useBoard((s) => s.map);
+  const canEdit = useBoard((s) => s.canEdit);
+  const canUndo = useBoard((s) => s.canUndo);
+  const canRedo = useBoard((s) => s.canRedo);
+  const undoLabel = useBoard((s) => s.undoLabel);
+  const redoLabel = useBoard((s) => s.redoLabel);
+  const findings = useBoard((s) => s.findings.length);
+  const openComments = useBoard((s) => s.comments.filter((c) => !c.resolved).length);
+  const panel = useBoard((s) => s.panel?.type ?? null);
+  const mod = isMac() ? "⌘" : "Ctrl+";
+  const navigate = useNavigate();
+  const canComment = useBoard((s) => s.canComment);
+  const base = `/w/${encodeURIComponent(workspaceId)}/maps/${encodeURIComponent(map.id)}`;
+  return (
+    <div className="board-toolbar">
+      <div className="toolbar-row">
+        <MapName />
+        <span className="map-facts">
+          <span className="tag tag-plain">{LABELS[map.type] ?? map.type}</span>
+          <span className={`tag ${map.status === "validated" ? "tag-validated" : "tag-plain"}`}>{LABELS[map.status] ?? map.status}</span>
+          {map.timeframe && <span className="muted small">{map.timeframe}</span>}
+        </span>
+        <PersonaChips workspaceId={workspaceId} />
+        <span className="spacer" />
+        <SaveIndicator />
+        <nav className="map-links" aria-label="This map">
+          <Link className="button quiet" to={`${base}/settings`}>
+            Settings
+          </Link>
+          <Link className="button quiet" to={`${base}/history`}>
+            History
+          </Link>
+          <button type="button" className="quiet" onClick={() => navigate(`${base}/present`)} title="Presentation mode for stakeholders">
+            Present
+          </button>
+        </nav>
+        <ExportMenu workspaceId={workspaceId} mapId={map.id} mapName={map.name} />
+        <button type="button" className="primary" onClick={onShare}>
+          Share
+        </button>
+      </div>
+      <div className="toolbar-row tools">
+        {canEdit && (
+          <div className="tool-group" role="group" aria-label="Undo and redo">
+            <button type="button" disabled={!canUndo} onClick={() => store.undo()} aria-label="Undo" title={canUndo ? `Undo ${undoLabel} (${mod}Z)` : `Nothing to undo (${mod}Z)`}>
+              <span aria-hidden="true">↶</span> Undo
+            </button>
+            <button type="button" disabled={!canRedo} onClick={() => store.redo()} aria-label="Redo" title={canRedo ? `Redo ${redoLabel} (${mod}Shift+Z)` : `Nothing to redo (${mod}Shift+Z)`}>
+              <span aria-hidden="true">↷</span> Redo
+            </button>
+          </div>
+        )}
+        {canEdit && (
+          <div className="tool-group" role="group" aria-label="Add to the map">
+            <button type="button" onClick={() => addStageFromToolbar(store)} title="Add a stage after the selected one (or at the end)">
+              <span aria-hidden="true">+</span> Add stage
+            </button>
+            <button type="button" onClick={() => addStepFromToolbar(store)} title="Add a step after the selected one (or at the end)">
+              <span aria-hidden="true">+</span> Add step
+            </button>
+            <button type="button" onClick={() => addPainPointFromToolbar(store)} title="Add a pain point at the selected step">
+              <span aria-hidden="true">+</span> Add pain point
+            </button>
+            <button type="button" onClick={() => addOpportunityFromToolbar(store)} title="Add an opportunity at the selected step or pain point">
+              <span aria-hidden="true">+</span> Add opportunity
+            </button>
+          </div>
+        )}
+        {!canEdit && <span className="muted small">You can view this map{canComment ? ", comment on it and vote" : ""}; editors change it.</span>}
+        <span className="spacer" />
+        <div className="tool-group" role="group" aria-label="Panels">
+          <button type="button" aria-pressed={panel === "findings"} aria-label="Findings" onClick={() => store.open(panel === "findings" ? null : { type: "findings" })}>
+            Findings {findings > 0 && <span className="count">{findings}</span>}
+          </button>
+          <button type="button" aria-pressed={panel === "comments"} aria-label="Comments" onClick={() => store.open(panel === "comments" ? null : { type: "comments" })}>
+            Comments {openComments > 0 && <span className="count">{openComments}</span>}
+          </button>
+          <button type="button" className="quiet" aria-label="Keyboard shortcuts" title="Keyboard shortcuts" onClick={onShortcuts}>
+            ?
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function MapName() {
+  const store = useStore();
+  const name = useBoard((s) => s.map.name);
+  const canEdit = useBoard((s) => s.canEdit);
+  const [draft, setDraft] = useState(name);
+  const [focused, setFocused] = useState(false);
+  useEffect(() => {
+    if (!focused) setDraft(name);
+  }, [name, focused]);
+  if (!canEdit) return <h1 className="map-name">{name}</h1>;
+  const commit = () => {
+    const text = draft.trim();
+    if (!text) setDraft(name);
+    else if (text !== name) store.dispatch({ type: "map", changes: { name: text } }, "rename the map");
+  };
+  return (
+    <h1 className="map-name">
+      <input
+        className="map-name-input"
+        aria-label="Map name"
+        value={draft}
+        maxLength={300}
+        size={Math.max(8, Math.min(48, draft.length + 1))}
+        onChange={(e) => setDraft(e.target.value)}
+        onFocus={() => setFocused(true)}
+        onBlur={() => {
+          setFocused(false);
+          commit();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") {
+            e.preventDefault();
+            commit();
+            (e.target as HTMLInputElement).blur();
+          } else if (e.key === "Escape") {
+            e.preventDefault();
+            setDraft(name);
+            setTimeout(() => (e.target as HTMLInputElement).blur());
+          }
+        }}
+      />
+    </h1>
+  );
+}
+
+function PersonaChips({ workspaceId }: { workspaceId: string }) {
+  const map = useBoard((s) => s.map);
+  const columns = useBoard((s) => s.derived.columns);
+  const chosen = useBoard((s) => s.persona);
+  const store = useStore();
+  const meta = useMeta();
+  const series = seriesOf(map, meta.personas, columns);
+  const multi = series.length > 1;
+  if (!map.personas.length) return null;
+  return (
+    <ul className="persona-chips" aria-label={multi ? "Personas: choose whose sentiment line to edit" : "Persona"}>
+      {map.personas.map((id, i) => {
+        const p = meta.personas.find((x) => x.id === id);
+        const name = p?.name ?? id;
+        const avatar = p?.avatar ?? "";
+        const img = safeImageUrl(avatar);
+        const face = img && !/^[^\w/:.]{1,8}$/.test(avatar) && avatar.length > 8 ? (
+          <img src={img} alt="" className="avatar" referrerPolicy="no-referrer" />
+        ) : (
+          <span className="avatar" aria-hidden="true">
+            {avatar && avatar.length <= 8 ? avatar : name.charAt(0)}
+          </span>
+        );
+        const active = multi && (chosen ?? map.personas[0]) === id;
+        return (
+          <li key={id}>
+            {multi ? (
+              <button
+                type="button"
+                className={active ? "persona-chip on" : "persona-chip"}
+                aria-pressed={active}
+                title={`Edit ${name}'s sentiment line`}
+                onClick={() => store.setPersona(id)}
+                style={{ borderColor: active ? series[i]?.colour : undefined }}
+              >
+                {face}
+                {name}
+              </button>
+            ) : (
+              <Link className="persona-chip" to={`/w/${encodeURIComponent(workspaceId)}/personas/${encodeURIComponent(id)}`} title={p?.role ?? "Open the persona"}>
+                {face}
+                {name}
+              </Link>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function SaveIndicator() {
+  const status = useBoard((s) => s.status);
+  const text = useBoard((s) => s.statusText);
+  const canEdit = useBoard((s) => s.canEdit);
+  const store = useStore();
+  if (!canEdit) return null;
+  const shown = status === "saved" ? "Saved" : status === "saving" ? "Saving…" : "Couldn't save";
+  return (
+    <div className={`save-status ${status}`} role="status" aria-live="polite" title={text} data-save-status={status}>
+      <span className="save-dot" aria-hidden="true" />
+      <span>{shown}</span>
+      {status === "error" && text.includes("retrying") && (
+        <button type="button" className="link" onClick={() => store.retry()}>
+          Retry now
+        </button>
+      )}
+    </div>
+  );
+}
