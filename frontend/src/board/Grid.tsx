@@ -3,10 +3,10 @@
 // every row (CSS subgrid), so a column is one memoised component and rows still line up.
 // Steps are dragged within and between stages, stages reordered (dnd-kit, with its keyboard
 // sensor); Alt+←/→ moves a focused step or stage too.
-import { memo, useMemo, useState, type CSSProperties } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import {
   closestCenter, DndContext, DragOverlay, KeyboardSensor, PointerSensor, pointerWithin, useDroppable, useSensor, useSensors,
-  type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent, type UniqueIdentifier,
+  type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter, type UniqueIdentifier,
 } from "@dnd-kit/core";
 import { arrayMove, horizontalListSortingStrategy, SortableContext, sortableKeyboardCoordinates, useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
@@ -17,7 +17,13 @@ import { ColumnCells, StepCard, type DragHandle } from "./cells";
 import { useMeta } from "./context";
 import { CHANNEL_CHOICES, GRID, Icon, LANE_TITLES, laneTitle, quoteName } from "./look";
 import { SentimentAxis, SentimentLayer, seriesOf } from "./Sentiment";
+import { estimateRows } from "./measure";
 import { EMPTY_FINDINGS, useBoard, useStore, type Column } from "./store";
+
+/** Maps with more step columns than this draw only the columns near the viewport. */
+export const WINDOW_FROM = 48;
+const OVERSCAN = 4;
+const CHUNK = 4;
 
 interface StageSpan { stage: Stage; index: number; start: number; span: number }
 
@@ -47,6 +53,20 @@ export function lanesOf(lanes: string[]): string[] {
 }
 
 const noMove = () => null;
+
+/**
+ * Arrow keys while dragging: the next step column (or empty stage) for a step, the next stage
+ * for a stage; never the headers a step passes under.
+ */
+const keyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
+  const all = args.context.droppableContainers;
+  const wanted = args.context.active?.data.current?.type === "stage" ? ["stage"] : ["step", "slot"];
+  const only = {
+    getEnabled: () => all.getEnabled().filter((c) => wanted.includes(c.data.current?.type)),
+    get: (id: UniqueIdentifier) => all.get(id),
+  } as unknown as typeof all;
+  return sortableKeyboardCoordinates(event, { ...args, context: { ...args.context, droppableContainers: only } });
+};
 
 // --- stage headers --------------------------------------------------------------------------
 
@@ -281,7 +301,46 @@ function LaneLabel({ lane, row, title, children }: { lane: string; row: number; 
 
 // --- the grid -------------------------------------------------------------------------------------
 
-export function Grid({ interactive = true }: { interactive?: boolean }) {
+/**
+ * The slots (step columns) to draw: all of them for an ordinary map; for a big map those in
+ * or near the scroll container's viewport, updated as it scrolls.
+ */
+function useWindow(grid: React.RefObject<HTMLDivElement>, slots: number): [number, number] {
+  const windowed = slots > WINDOW_FROM;
+  const [range, setRange] = useState<[number, number]>(() => (windowed ? [0, Math.ceil(window.innerWidth / GRID.column) + OVERSCAN] : [0, slots]));
+  useLayoutEffect(() => {
+    if (!windowed) {
+      setRange((r) => (r[0] === 0 && r[1] === slots ? r : [0, slots]));
+      return;
+    }
+    const scroller = grid.current?.closest<HTMLElement>(".board-scroll");
+    if (!scroller) return;
+    let frame = 0;
+    const update = () => {
+      frame = 0;
+      const left = Math.max(0, scroller.scrollLeft) / GRID.column;
+      const count = Math.max(1, scroller.clientWidth - GRID.label) / GRID.column;
+      const start = Math.max(0, Math.floor((Math.floor(left) - OVERSCAN) / CHUNK) * CHUNK);
+      const end = Math.min(slots, Math.ceil((left + count + OVERSCAN) / CHUNK) * CHUNK);
+      setRange((r) => (r[0] === start && r[1] === end ? r : [start, end]));
+    };
+    const onScroll = () => {
+      if (!frame) frame = requestAnimationFrame(update);
+    };
+    update();
+    scroller.addEventListener("scroll", onScroll, { passive: true });
+    const resize = new ResizeObserver(onScroll);
+    resize.observe(scroller);
+    return () => {
+      scroller.removeEventListener("scroll", onScroll);
+      resize.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, [grid, windowed, slots]);
+  return range;
+}
+
+export const Grid = memo(function Grid({ interactive = true }: { interactive?: boolean }) {
   const map = useBoard((s) => s.map);
   const derived = useBoard((s) => s.derived);
   const canEditState = useBoard((s) => s.canEdit);
@@ -298,13 +357,36 @@ export function Grid({ interactive = true }: { interactive?: boolean }) {
   const series = useMemo(() => seriesOf(map, meta.personas, derived.columns), [map, meta.personas, derived.columns]);
   const rows = lanes.length + 1;
   const [dragging, setDragging] = useState<{ type: "step" | "stage"; id: string } | null>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const windowed = layout.slots > WINDOW_FROM;
+  const [first, last] = useWindow(gridRef, layout.slots);
+  const selected = useBoard((s) => (s.selection?.kind === "steps" ? s.selection.id : null));
+  const estimates = useMemo(
+    () => (windowed ? estimateRows(derived.columns, lanes, derived.painsByStep, derived.oppsByStep, evidenced, canEdit) : null),
+    [windowed, derived, lanes, evidenced, canEdit],
+  );
+
+  // Scroll to an element that is not drawn (a big map draws only what is near the viewport).
+  useEffect(() => {
+    const onReveal = (e: Event) => {
+      const id = (e as CustomEvent<string>).detail;
+      const scroller = gridRef.current?.closest<HTMLElement>(".board-scroll");
+      const slot = layout.slotOf.get(id) ?? layout.spans.find((s) => s.stage.id === id)?.start;
+      if (!scroller || slot === undefined) return;
+      const x = slot * GRID.column;
+      const view = scroller.clientWidth - GRID.label;
+      if (x < scroller.scrollLeft || x + GRID.column > scroller.scrollLeft + view) scroller.scrollLeft = Math.max(0, x - view / 2 + GRID.column / 2);
+    };
+    window.addEventListener("board:reveal", onReveal);
+    return () => window.removeEventListener("board:reveal", onReveal);
+  }, [layout]);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+    useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
   );
 
-  const collision: CollisionDetection = (args) => {
+  const collision: CollisionDetection = useCallback((args) => {
     const type = args.active.data.current?.type;
     if (type === "stage") {
       const stages = args.droppableContainers.filter((c) => c.data.current?.type === "stage");
@@ -314,7 +396,7 @@ export function Grid({ interactive = true }: { interactive?: boolean }) {
     const within = pointerWithin({ ...args, droppableContainers: targets });
     if (within.length) return within;
     return closestCenter({ ...args, droppableContainers: targets.filter((c) => c.data.current?.type === "step") });
-  };
+  }, []);
 
   const describe = (id: UniqueIdentifier | undefined): string => {
     if (id === undefined) return "nothing";
@@ -367,13 +449,23 @@ export function Grid({ interactive = true }: { interactive?: boolean }) {
 
   const template: CSSProperties = {
     gridTemplateColumns: `${GRID.label}px repeat(${Math.max(1, layout.slots)}, ${GRID.column}px) ${canEdit ? "minmax(120px, 1fr)" : "minmax(0, 1fr)"}`,
-    gridTemplateRows: ["auto", "auto", ...lanes.map((l) => (l === "sentiment" ? `${GRID.sentiment}px` : "auto"))].join(" "),
+    gridTemplateRows: [
+      "auto",
+      estimates ? `minmax(${estimates[0]}px, auto)` : "auto",
+      ...lanes.map((l, i) => (l === "sentiment" ? `${GRID.sentiment}px` : estimates ? `minmax(${estimates[i + 1]}px, auto)` : "auto")),
+    ].join(" "),
   };
 
   const activeCol = dragging?.type === "step" ? derived.columns.find((c) => c.step.id === dragging.id) : undefined;
   const activeStage = dragging?.type === "stage" ? map.stages.find((s) => s.id === dragging.id) : undefined;
 
-  const columns = derived.columns.map((col) => {
+  const drawn = windowed
+    ? derived.columns.filter((c) => {
+        const slot = layout.slotOf.get(c.step.id) ?? 0;
+        return (slot >= first && slot < last) || c.step.id === dragging?.id || c.step.id === selected;
+      })
+    : derived.columns;
+  const columns = drawn.map((col) => {
     const props: ColumnSlotProps = {
       col,
       slot: layout.slotOf.get(col.step.id) ?? 0,
@@ -390,7 +482,7 @@ export function Grid({ interactive = true }: { interactive?: boolean }) {
   });
 
   const grid = (
-    <div className="board-grid" style={template} role="region" aria-label={`Journey map: ${map.name}`}>
+    <div ref={gridRef} className="board-grid" style={template} role="region" aria-label={`Journey map: ${map.name}`} data-windowed={windowed || undefined}>
       <div className="lane-label corner" style={{ gridRow: 1, gridColumn: 1 }}>
         <div className="lane-title">
           <Icon name="steps" size={16} className="label-icon" />
@@ -426,7 +518,7 @@ export function Grid({ interactive = true }: { interactive?: boolean }) {
         ))}
       {lanes.includes("sentiment") && (
         <div className="sentiment-row" style={{ gridRow: lanes.indexOf("sentiment") + 3, gridColumn: `2 / span ${Math.max(1, layout.slots)}` }}>
-          <SentimentLayer columns={derived.columns} slotOf={layout.slotOf} slots={layout.slots} scale={map.scale} series={series} />
+          <SentimentLayer columns={derived.columns} slotOf={layout.slotOf} slots={layout.slots} scale={map.scale} series={series} first={first} last={last} />
         </div>
       )}
       <div className="grid-tail" style={{ gridColumn: layout.slots + 2, gridRow: `1 / span ${rows + 1}` }}>
@@ -487,7 +579,7 @@ export function Grid({ interactive = true }: { interactive?: boolean }) {
       <Unplaced pains={derived.unplacedPains} opps={derived.unplacedOpps} />
     </>
   );
-}
+});
 
 /** Pain points and opportunities tied to no step of this map, listed under the grid. */
 function Unplaced({ pains, opps }: { pains: PainPoint[]; opps: Opportunity[] }) {

@@ -20,7 +20,7 @@ export function SidePanel() {
   useEscape(() => store.open(null), panel !== null);
   if (!panel) return null;
   return (
-    <aside className="side-panel" aria-label={panelTitle(panel)}>
+    <aside className="side-panel" data-testid="side-panel" aria-label={panelTitle(panel)}>
       {panel.type === "element" ? (
         <ElementPanel key={`${panel.kind}:${panel.id}`} kind={panel.kind} id={panel.id} focus={panel.focus} />
       ) : panel.type === "comments" ? (

@@ -189,8 +189,8 @@ const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seri
 });
 
 /** The layer over the sentiment row: bands, the neutral line, the curves and the points. */
-export const SentimentLayer = memo(function SentimentLayer({ columns, slotOf, slots, scale, series }: {
-  columns: Column[]; slotOf: Map<string, number>; slots: number; scale: Scale; series: Series[];
+export const SentimentLayer = memo(function SentimentLayer({ columns, slotOf, slots, scale, series, first, last }: {
+  columns: Column[]; slotOf: Map<string, number>; slots: number; scale: Scale; series: Series[]; first: number; last: number;
 }) {
   const store = useStore();
   const canEdit = useBoard((s) => s.canEdit);
@@ -271,12 +271,16 @@ export const SentimentLayer = memo(function SentimentLayer({ columns, slotOf, sl
           .filter((s) => s !== active)
           .map((s) =>
             columns.map((c) => {
+              const slot = slotOf.get(c.step.id) ?? 0;
+              if (slot < first - 4 || slot >= last + 4) return null;
               const v = scoreFor(c.step, s.persona);
               return v === null || v === undefined ? null : <circle key={`${s.persona}-${c.step.id}`} cx={xOf(c.step.id)} cy={yOf(v, scale)} r="3.5" fill={s.colour} />;
             }),
           )}
       </svg>
       {columns.map((c) => {
+        const slot = slotOf.get(c.step.id) ?? 0;
+        if ((slot < first || slot >= last) && draft?.id !== c.step.id) return null;
         const own = scoreFor(c.step, active.persona);
         if (own === undefined) return null;
         const value = draft?.id === c.step.id ? draft.value : own;

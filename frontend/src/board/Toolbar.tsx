@@ -37,7 +37,6 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
         <span className="map-facts">
           <span className="tag tag-plain">{LABELS[map.type] ?? map.type}</span>
           <span className={`tag ${map.status === "validated" ? "tag-validated" : "tag-plain"}`}>{LABELS[map.status] ?? map.status}</span>
-          {map.timeframe && <span className="muted small">{map.timeframe}</span>}
         </span>
         <PersonaChips workspaceId={workspaceId} />
         <span className="spacer" />

@@ -4,21 +4,29 @@ import type { JourneyMap, Step } from "../types";
 import { findElement, findStep, KIND_LABELS, newId, removeWithReferences, stepNudge, type ElementKind } from "./ops";
 import type { BoardStore } from "./store";
 
-function focusLater(selector: string, scroll = true): void {
+/**
+ * Focus an element of the board once it is drawn. A big map draws only the columns near the
+ * viewport: if the element is not drawn, the grid is asked to scroll to it ("board:reveal").
+ */
+function focusLater(selector: string, id: string, tries = 8): void {
   requestAnimationFrame(() => {
     const el = document.querySelector<HTMLElement>(selector);
-    if (!el) return;
-    if (scroll) el.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (!el) {
+      if (tries === 8) window.dispatchEvent(new CustomEvent("board:reveal", { detail: id }));
+      if (tries > 0) focusLater(selector, id, tries - 1);
+      return;
+    }
+    el.scrollIntoView({ block: "nearest", inline: "nearest" });
     el.focus({ preventScroll: true });
   });
 }
 
 export function focusStep(id: string): void {
-  focusLater(`[data-step-id="${CSS.escape(id)}"]`);
+  focusLater(`[data-step-id="${CSS.escape(id)}"]`, id);
 }
 
 export function focusStage(id: string): void {
-  focusLater(`[data-stage-id="${CSS.escape(id)}"]`);
+  focusLater(`[data-stage-id="${CSS.escape(id)}"]`, id);
 }
 
 /** A new step in a stage (at the end unless `position`), named "New step", ready to rename. */
@@ -29,7 +37,7 @@ export function addStep(store: BoardStore, stageId: string, position?: number): 
   if (!group) return null;
   store.select("steps", id);
   store.requestEdit(id, "name");
-  focusLater(`[data-step-id="${CSS.escape(id)}"]`);
+  focusStep(id);
   return id;
 }
 
@@ -41,7 +49,7 @@ export function addStage(store: BoardStore, position?: number): string | null {
   if (!group) return null;
   store.select("stages", id);
   store.requestEdit(id, "name");
-  focusLater(`[data-stage-id="${CSS.escape(id)}"]`);
+  focusStage(id);
   return id;
 }
 

@@ -183,9 +183,7 @@ export function VoteButton({ id, name, written }: { id: string; name: string; wr
   const text = `${total} vote${total === 1 ? "" : "s"}`;
   if (!canComment)
     return (
-      <span className="votes" aria-label={text}>
-        ▲ {total}
-      </span>
+      <span className="votes">▲ {text}</span>
     );
   return (
     <button
@@ -200,7 +198,7 @@ export function VoteButton({ id, name, written }: { id: string; name: string; wr
         void store.toggleVote(id);
       }}
     >
-      <span aria-hidden="true">{mine ? "●" : "○"}</span> {total}
+      <span aria-hidden="true">{mine ? "●" : "○"}</span> {text}
     </button>
   );
 }

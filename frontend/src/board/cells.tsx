@@ -331,9 +331,8 @@ const PainCard = memo(function PainCard({ pain, assumption }: { pain: PainPoint;
         </span>
         {reach && <span className="tag tag-plain">{reach} reach</span>}
         {assumption && <span className="tag tag-assumption">Assumption</span>}
-        <span className="spacer" />
-        <CommentButton kind="pain_points" id={pain.id} name={`pain point ${quoteName(pain.name)}`} />
       </div>
+      <CommentButton kind="pain_points" id={pain.id} name={`pain point ${quoteName(pain.name)}`} />
       <div className="pain-text">{pain.name}</div>
     </div>
   );
@@ -373,9 +372,8 @@ const OppCard = memo(function OppCard({ opp }: { opp: Opportunity }) {
       <div className="opp-meta">
         <VoteButton id={opp.id} name={`opportunity ${quoteName(opp.name)}`} written={opp.votes} />
         {opp.owner && <span className="opp-owner">{opp.owner}</span>}
-        <span className="spacer" />
-        <CommentButton kind="opportunities" id={opp.id} name={`opportunity ${quoteName(opp.name)}`} />
       </div>
+      <CommentButton kind="opportunities" id={opp.id} name={`opportunity ${quoteName(opp.name)}`} />
       <div className="opp-extra">{extra.join(" · ")}</div>
     </div>
   );

@@ -11,6 +11,15 @@ export interface ExportMenuProps { workspaceId: string; mapId: string; mapName: 
 interface FormatInfo { name: string; extensions: string[]; description: string; import: boolean; export: boolean }
 interface Item { key: string; label: string; detail: string; run: () => Promise<string>; slow?: boolean }
 
+const FORMAT_DETAILS: Record<string, string> = {
+  yaml: "This map and its personas; imports back without loss",
+  json: "This map and its personas; imports back without loss",
+  mermaid: "A Mermaid journey diagram for docs and wikis",
+  csv: "A spreadsheet: stages as columns, lanes as rows",
+  xlsx: "An Excel workbook with Persona and Map sheets",
+  markdown: "A document to read: scope, persona, stages, pain points",
+};
+
 const FORMAT_NAMES: Record<string, string> = {
   yaml: "YAML", json: "JSON", csv: "CSV spreadsheet", xlsx: "Excel workbook", mermaid: "Mermaid diagram", markdown: "Markdown",
 };
@@ -81,7 +90,7 @@ export function ExportMenu({ workspaceId, mapId, mapName }: ExportMenuProps) {
     .map((f) => ({
       key: `file-${f.name}`,
       label: `${FORMAT_NAMES[f.name] ?? f.name.toUpperCase()} (${f.extensions[0]})`,
-      detail: f.description,
+      detail: FORMAT_DETAILS[f.name] ?? f.description,
       run: () => download(paths.exportMap(workspaceId, mapId), { format: f.name }, `${mapId}${f.extensions[0] ?? ""}`),
     }));
 

@@ -174,7 +174,7 @@ function RevisionDetail({
       <div className="row compare-row">
         <label className="filter">
           <span className="filter-label">Compare with</span>
-          <select value={from} onChange={(e) => onBase(Number(e.target.value))}>
+          <select aria-label="Compare with" value={from} onChange={(e) => onBase(Number(e.target.value))}>
             {revisions.map((r) => (
               <option key={r.revision} value={r.revision}>
                 #{r.revision} — {r.summary.slice(0, 60)}
@@ -275,7 +275,7 @@ function PastRevision({ workspaceId, mapId, number }: { workspaceId: string; map
       <p className="muted">
         {map.name} — {map.stages.length} stages, {map.stages.reduce((n, s) => n + s.steps.length, 0)} steps, {map.pain_points.length} pain points, {map.opportunities.length} opportunities.
       </p>
-      <ReadOnlyMap map={map} personas={personas} />
+      <ReadOnlyMap map={map} personas={personas} lanes={state.workspace.lanes} />
     </div>
   );
 }

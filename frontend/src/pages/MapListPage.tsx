@@ -5,7 +5,7 @@ import { api, paths } from "../api";
 import { Dialog, ErrorMessage, Loading, ago, useAsync, useNotify } from "../components/ui";
 import type { MapState, MapSummaryRow, MapType, Persona } from "../types";
 import { useWorkspace } from "../workspace";
-import { Avatar, ConfirmDialog, EmptyState, MAP_STATUSES, MAP_TYPES, PageHeader, StatusBadge, TypeBadge, longDate, today } from "./kit";
+import { Avatar, ConfirmDialog, EmptyState, MAP_STATUSES, MAP_TYPES, PageHeader, StatusBadge, TypeBadge, longDate, today, FieldBox } from "./kit";
 import { ImportForm } from "./ImportForm";
 
 /** A map row with the extra fields the server may send, read defensively. */
@@ -135,21 +135,21 @@ export function MapListPage() {
           </label>
           <label className="filter">
             <span className="filter-label">Persona</span>
-            <select value={persona} onChange={(e) => setPersona(e.target.value)}>
+            <select aria-label="Persona" value={persona} onChange={(e) => setPersona(e.target.value)}>
               <option value="">All personas</option>
               {personas.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
             </select>
           </label>
           <label className="filter">
             <span className="filter-label">Type</span>
-            <select value={type} onChange={(e) => setType(e.target.value)}>
+            <select aria-label="Type" value={type} onChange={(e) => setType(e.target.value)}>
               <option value="">All types</option>
               {MAP_TYPES.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
             </select>
           </label>
           <label className="filter">
             <span className="filter-label">Status</span>
-            <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            <select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
               <option value="">Any status</option>
               {MAP_STATUSES.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
             </select>
@@ -160,7 +160,7 @@ export function MapListPage() {
           </label>
           <label className="filter">
             <span className="filter-label">Sort by</span>
-            <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
+            <select aria-label="Sort by" value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
               <option value="updated">Last changed</option>
               <option value="name">Name</option>
             </select>
@@ -375,11 +375,7 @@ function NewMapForm({ onClose }: { onClose: () => void }) {
               ))}
             </fieldset>
           )}
-          <label className="field">
-            <span className="field-label">Map name (optional)</span>
-            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="The template's own name" maxLength={300} />
-            <span className="field-hint">The template's personas and segments are added to the workspace if they are not there yet.</span>
-          </label>
+          <FieldBox label="Map name (optional)" hint="The template's personas and segments are added to the workspace if they are not there yet.">{(a) => <input {...a} value={name} onChange={(e) => setName(e.target.value)} placeholder="The template's own name" maxLength={300} />}</FieldBox>
         </>
       ) : (
         <div className="blank-form">
@@ -389,7 +385,7 @@ function NewMapForm({ onClose }: { onClose: () => void }) {
           </label>
           <label className="field">
             <span className="field-label">Type</span>
-            <select value={mapType} onChange={(e) => setMapType(e.target.value as MapType)}>
+            <select aria-label="Type" value={mapType} onChange={(e) => setMapType(e.target.value as MapType)}>
               {MAP_TYPES.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
             </select>
           </label>

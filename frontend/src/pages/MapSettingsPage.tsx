@@ -6,7 +6,7 @@ import { api, paths } from "../api";
 import { ErrorMessage, Loading, label, useAsync, useNotify } from "../components/ui";
 import { BUILTIN_LANES, type JourneyMap, type MapState } from "../types";
 import { useWorkspace } from "../workspace";
-import { AutoText, Avatar, ListEditor, MAP_STATUSES, MAP_TYPES, MapTabs, PageHeader, SaveIndicator, swap, useSaver } from "./kit";
+import { AutoText, Avatar, ListEditor, MAP_STATUSES, MAP_TYPES, MapTabs, PageHeader, SaveIndicator, swap, useSaver, FieldBox, longDate } from "./kit";
 
 const DEFAULT_LANES = ["actions", "touchpoints", "channels", "thinks", "feels", "sentiment", "pain_points", "opportunities", "backstage", "metrics", "notes"];
 
@@ -78,7 +78,16 @@ function MapSettings({ initial, reloadMap, onUpdate }: { initial: MapState; relo
         <AutoText label="Goal" value={map.goal} readOnly={ro} onSave={save("goal")} multiline rows={2} placeholder="What the persona wants to achieve" />
         <fieldset className="field">
           <legend className="field-label">Personas</legend>
-          {state.workspace.personas.length === 0 ? (
+          {ro ? (
+            map.personas.length ? (
+              <ul className="persona-chips">
+                {map.personas.map((id) => {
+                  const p = state.workspace.personas.find((x) => x.id === id) ?? { id, name: id, avatar: null };
+                  return <li key={id}><Avatar persona={p} size="sm" /> {p.name}</li>;
+                })}
+              </ul>
+            ) : <span className="muted">—</span>
+          ) : state.workspace.personas.length === 0 ? (
             <p className="muted">The workspace has no personas yet: add them under Personas.</p>
           ) : (
             <div className="check-grid">
@@ -95,7 +104,7 @@ function MapSettings({ initial, reloadMap, onUpdate }: { initial: MapState; relo
               ))}
             </div>
           )}
-          <span className="field-hint">One persona per map works best; choose several for a multi-persona map (one sentiment line each).</span>
+          {!ro && <span className="field-hint">One persona per map works best; choose several for a multi-persona map (one sentiment line each).</span>}
         </fieldset>
         <ChoiceField
           label="Segment"
@@ -120,7 +129,7 @@ function MapSettings({ initial, reloadMap, onUpdate }: { initial: MapState; relo
             onChange={(v) => void change({ depth: v || null })}
           />
           <AutoText label="Owner" value={map.owner} readOnly={ro} onSave={save("owner")} placeholder="Who keeps the map up to date" />
-          <AutoText label="Review date" type="date" value={map.review_date} readOnly={ro} onSave={save("review_date")} hint="After this date the map is listed as stale." />
+          <AutoText label="Review date" type="date" value={ro ? (map.review_date ? longDate(map.review_date) : null) : map.review_date} readOnly={ro} onSave={save("review_date")} hint="After this date the map is listed as stale." />
         </div>
         <TagsField tags={map.tags} readOnly={ro} onSave={(tags) => void change({ tags })} />
         {(map.type === "future_state" || map.based_on) && (
@@ -142,7 +151,7 @@ function MapSettings({ initial, reloadMap, onUpdate }: { initial: MapState; relo
 
       <section className="card" aria-labelledby="sec-lanes">
         <h2 id="sec-lanes">Lanes</h2>
-        <p className="muted">The rows of the map, top to bottom. Tick the lanes to show and put them in order.</p>
+        <p className="muted">{ro ? "The rows of the map, top to bottom." : "The rows of the map, top to bottom. Tick the lanes to show and put them in order."}</p>
         <LanesEditor
           lanes={map.lanes}
           readOnly={ro}
@@ -179,13 +188,13 @@ function ChoiceField<T extends string>({ label: text, value, options, onChange, 
     );
   }
   return (
-    <label className="field">
-      <span className="field-label">{text}</span>
-      <select value={value} onChange={(e) => onChange(e.target.value as T)}>
-        {options.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
-      </select>
-      {hint && <span className="field-hint">{hint}</span>}
-    </label>
+    <FieldBox label={text} hint={hint}>
+      {(a) => (
+        <select {...a} value={value} onChange={(e) => onChange(e.target.value as T)}>
+          {options.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
+        </select>
+      )}
+    </FieldBox>
   );
 }
 
@@ -205,11 +214,7 @@ function TagsField({ tags, onSave, readOnly }: { tags: string[]; onSave: (tags: 
     if (JSON.stringify(next) !== JSON.stringify(tags)) onSave(next);
   };
   return (
-    <label className="field">
-      <span className="field-label">Tags</span>
-      <input value={text} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} placeholder="e.g. trial, self-serve, activation" />
-      <span className="field-hint">Separate tags with commas; the map list searches them.</span>
-    </label>
+    <FieldBox label="Tags" hint="Separate tags with commas; the map list searches them.">{(a) => <input {...a} value={text} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} placeholder="e.g. trial, self-serve, activation" />}</FieldBox>
   );
 }
 

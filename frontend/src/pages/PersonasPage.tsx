@@ -5,7 +5,7 @@ import { api, paths } from "../api";
 import { Dialog, ErrorMessage, useNotify } from "../components/ui";
 import type { Level, Persona } from "../types";
 import { useWorkspace } from "../workspace";
-import { AutoText, Avatar, ConfirmDialog, EmptyState, KeyValueEditor, ListEditor, PageHeader, PersonaCard, SaveIndicator, imageSource, useSaver } from "./kit";
+import { AutoText, Avatar, ConfirmDialog, EmptyState, KeyValueEditor, ListEditor, PageHeader, PersonaCard, SaveIndicator, imageSource, useSaver, FieldBox } from "./kit";
 
 export function PersonasPage() {
   const { personaId } = useParams();
@@ -124,18 +124,14 @@ function NewPersonaForm({ onClose }: { onClose: () => void }) {
         }
       }}
     >
-      <label className="field">
-        <span className="field-label">Name</span>
-        <input name="name" required maxLength={200} placeholder="e.g. Priya the Product Lead" autoFocus />
-        <span className="field-hint">A first name and a role people remember: “Sam the Store Manager”.</span>
-      </label>
+      <FieldBox label="Name" hint="A first name and a role people remember: “Sam the Store Manager”.">{(a) => <input {...a} name="name" required maxLength={200} placeholder="e.g. Priya the Product Lead" autoFocus />}</FieldBox>
       <label className="field">
         <span className="field-label">Job or role</span>
         <input name="role" maxLength={300} placeholder="e.g. Product lead at a 40-person agency" />
       </label>
       <label className="field">
         <span className="field-label">Segment</span>
-        <select name="segment" defaultValue="">
+        <select aria-label="Segment" name="segment" defaultValue="">
           <option value="">No segment</option>
           {state.workspace.segments.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
         </select>
@@ -228,7 +224,7 @@ function PersonaEditor({ persona: saved }: { persona: Persona }) {
           ) : (
             <label className="field">
               <span className="field-label">Segment</span>
-              <select value={persona.segment ?? ""} onChange={(e) => change({ segment: e.target.value || null })}>
+              <select aria-label="Segment" value={persona.segment ?? ""} onChange={(e) => change({ segment: e.target.value || null })}>
                 <option value="">No segment</option>
                 {state.workspace.segments.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
               </select>
@@ -239,7 +235,7 @@ function PersonaEditor({ persona: saved }: { persona: Persona }) {
           ) : (
             <label className="field">
               <span className="field-label">Tech savviness</span>
-              <select value={persona.tech_savviness ?? ""} onChange={(e) => change({ tech_savviness: (e.target.value || null) as Level | null })}>
+              <select aria-label="Tech savviness" value={persona.tech_savviness ?? ""} onChange={(e) => change({ tech_savviness: (e.target.value || null) as Level | null })}>
                 {LEVELS.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
               </select>
             </label>

@@ -5,7 +5,7 @@ import { useNavigate, useParams } from "react-router-dom";
 import { api, paths } from "../api";
 import { ErrorMessage, Loading, label, useAsync } from "../components/ui";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
-import type { Finding, JourneyMap, MapState, Persona, Stage } from "../types";
+import type { Finding, JourneyMap, LaneDefinition, MapState, Persona, Stage } from "../types";
 import { useWorkspace } from "../workspace";
 import { PersonaCard, longDate } from "./kit";
 import "./pages.css";
@@ -39,10 +39,10 @@ export function PresentPage() {
 
   if (loaded.error) return <div className="present-shell"><div className="present-center"><ErrorMessage error={loaded.error} onRetry={loaded.reload} /></div></div>;
   if (!loaded.data) return <div className="present-shell"><Loading label="Preparing the presentation…" /></div>;
-  return <Deck {...loaded.data} personas={state.workspace.personas.filter((p) => loaded.data!.map.personas.includes(p.id))} workspaceId={ws} />;
+  return <Deck {...loaded.data} personas={state.workspace.personas.filter((p) => loaded.data!.map.personas.includes(p.id))} workspaceId={ws} lanes={state.workspace.lanes} />;
 }
 
-function Deck({ map, personas, summary, priorities, findings, workspaceId }: { map: JourneyMap; personas: Persona[]; summary: Summary | null; priorities: RankedOpportunity[] | null; findings: Finding[] | undefined; workspaceId: string }) {
+function Deck({ map, personas, summary, priorities, findings, workspaceId, lanes }: { map: JourneyMap; personas: Persona[]; lanes: LaneDefinition[]; summary: Summary | null; priorities: RankedOpportunity[] | null; findings: Finding[] | undefined; workspaceId: string }) {
   const navigate = useNavigate();
   const [index, setIndex] = useState(0);
   const shell = useRef<HTMLDivElement>(null);
@@ -50,13 +50,13 @@ function Deck({ map, personas, summary, priorities, findings, workspaceId }: { m
 
   const slides: Slide[] = useMemo(() => {
     const out: Slide[] = [{ key: "title", title: map.name, body: <TitleSlide map={map} personas={personas} /> }];
-    out.push({ key: "overview", title: "The whole journey", body: <div className="slide-map"><h2 className="slide-title">The whole journey</h2><div className="slide-map-frame"><ReadOnlyMap map={map} personas={personas} findings={findings} /></div></div> });
+    out.push({ key: "overview", title: "The whole journey", body: <div className="slide-map"><h2 className="slide-title">The whole journey</h2><div className="slide-map-frame"><ReadOnlyMap map={map} personas={personas} findings={findings} lanes={lanes} /></div></div> });
     map.stages.forEach((stage, i) => out.push({ key: `stage-${stage.id}`, title: stage.name, body: <StageSlide map={map} stage={stage} number={i + 1} total={map.stages.length} /> }));
     if (summary) out.push({ key: "summary", title: "What we learned", body: <SummarySlide summary={summary} /> });
     const top = priorities ?? summary?.opportunities ?? [];
     out.push({ key: "priorities", title: "Top priorities", body: <PrioritiesSlide opportunities={top} /> });
     return out;
-  }, [map, personas, summary, priorities, findings]);
+  }, [map, personas, summary, priorities, findings, lanes]);
 
   const go = useCallback((n: number) => setIndex(Math.max(0, Math.min(slides.length - 1, n))), [slides.length]);
   const leave = useCallback(() => {
@@ -101,8 +101,8 @@ function Deck({ map, personas, summary, priorities, findings, workspaceId }: { m
       <div className="present-bar">
         <span className="present-name">{map.name}</span>
         <span className="spacer" />
-        <button type="button" className="present-button" onClick={toggleFullscreen} aria-label="Full screen (F)" title="Full screen (F)">⛶</button>
-        <button type="button" className="present-button" onClick={leave} aria-label="Leave presentation (Escape)" title="Leave (Esc)">✕ Exit</button>
+        <button type="button" className="present-button" onClick={toggleFullscreen} title="Full screen (F)">Full screen</button>
+        <button type="button" className="present-button" onClick={leave} aria-label="Exit presentation" title="Exit (Esc)">✕ Exit</button>
       </div>
       <section className="slide" key={slides[index].key} tabIndex={-1} aria-roledescription="slide" aria-label={`${index + 1} of ${slides.length}: ${slides[index].title}`}>
         {slides[index].body}
@@ -155,21 +155,27 @@ function emotionClass(score: number | null, scale: { min: number; max: number })
   return n > 0.15 ? "positive" : n < -0.15 ? "negative" : "neutral";
 }
 
-/** The stage's sentiment line: one point per step. */
+/** The stage's sentiment line: one point per step, above the step cards. */
 function Sentiment({ stage, scale }: { stage: Stage; scale: { min: number; max: number } }) {
   const steps = stage.steps;
-  const scored = steps.map((s) => s.emotion);
-  if (!scored.some((v) => v !== null)) return null;
-  const w = 100 / Math.max(steps.length, 1);
+  if (!steps.some((s) => s.emotion !== null)) return null;
+  const n = Math.max(steps.length, 1);
+  const x = (i: number) => ((i + 0.5) / n) * 100;
   const y = (v: number) => 90 - ((v - scale.min) / (scale.max - scale.min || 1)) * 80;
-  const points = scored.map((v, i) => (v === null ? null : `${(i + 0.5) * w},${y(v)}`)).filter(Boolean).join(" ");
+  const points = steps.map((s, i) => (s.emotion === null ? null : `${x(i)},${y(s.emotion)}`)).filter(Boolean).join(" ");
   const midY = y((scale.min + scale.max) / 2);
   return (
-    <svg className="slide-sentiment" viewBox="0 0 100 100" preserveAspectRatio="none" role="img" aria-label={`Sentiment: ${steps.map((s) => `${s.name} ${s.emotion ?? "no score"}`).join(", ")}`}>
-      <line x1="0" x2="100" y1={midY} y2={midY} className="mid" vectorEffect="non-scaling-stroke" />
-      <polyline points={points} vectorEffect="non-scaling-stroke" />
-      {scored.map((v, i) => (v === null ? null : <circle key={i} cx={(i + 0.5) * w} cy={y(v)} r="1.6" className={emotionClass(v, scale)} vectorEffect="non-scaling-stroke" />))}
-    </svg>
+    <div className="slide-sentiment" role="img" aria-label={`Sentiment: ${steps.map((s) => `${s.name} ${s.emotion ?? "no score"}`).join(", ")}`}>
+      <svg viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">
+        <line x1="0" x2="100" y1={midY} y2={midY} className="mid" vectorEffect="non-scaling-stroke" />
+        <polyline points={points} vectorEffect="non-scaling-stroke" />
+      </svg>
+      {steps.map((s, i) =>
+        s.emotion === null ? null : (
+          <span key={s.id} className={`sentiment-dot ${emotionClass(s.emotion, scale)}`} style={{ left: `${x(i)}%`, top: `${y(s.emotion)}%` }} aria-hidden="true" />
+        ),
+      )}
+    </div>
   );
 }
 

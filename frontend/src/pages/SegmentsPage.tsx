@@ -5,7 +5,7 @@ import { ApiError, api, paths } from "../api";
 import { Dialog, ErrorMessage, useNotify } from "../components/ui";
 import type { Segment } from "../types";
 import { useWorkspace } from "../workspace";
-import { Avatar, ConfirmDialog, EmptyState, PageHeader } from "./kit";
+import { Avatar, ConfirmDialog, EmptyState, PageHeader, FieldBox } from "./kit";
 
 export function SegmentsPage() {
   const { state, reload, canEdit } = useWorkspace();
@@ -114,6 +114,13 @@ export function SegmentsPage() {
         <p>
           <strong>{deleting?.name}</strong> will be removed. A segment that personas or maps still use cannot be deleted: move them to another segment first.
         </p>
+        {deleting && (() => {
+          const usedBy = [
+            ...personas.filter((p) => p.segment === deleting.id).map((p) => `persona ${p.name}`),
+            ...state.maps.filter((m) => m.segment === deleting.id).map((m) => `map ${m.name}`),
+          ];
+          return usedBy.length ? <p className="hint-box">Still used by: {usedBy.join(", ")}.</p> : null;
+        })()}
       </ConfirmDialog>
     </main>
   );
@@ -153,11 +160,7 @@ function SegmentForm({ segment, onDone, onCancel }: { segment: Segment | null; o
         <span className="field-label">Name</span>
         <input name="name" required maxLength={200} defaultValue={segment?.name ?? ""} placeholder="e.g. SMB teams" autoFocus />
       </label>
-      <label className="field">
-        <span className="field-label">Size</span>
-        <input name="size" maxLength={300} defaultValue={segment?.size ?? ""} placeholder="e.g. 71% of new trials" />
-        <span className="field-hint">How many customers, or what share of revenue.</span>
-      </label>
+      <FieldBox label="Size" hint="How many customers, or what share of revenue.">{(a) => <input {...a} name="size" maxLength={300} defaultValue={segment?.size ?? ""} placeholder="e.g. 71% of new trials" />}</FieldBox>
       <label className="field">
         <span className="field-label">Description</span>
         <textarea name="description" rows={4} defaultValue={segment?.description ?? ""} placeholder="Who they are and how they behave" />

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { api, paths } from "../api";
 import { Dialog, ErrorMessage, Loading, ago, useAsync, useNotify } from "../components/ui";
-import { EmptyState, SecretBox, longDate } from "./kit";
+import { EmptyState, SecretBox, longDate, FieldBox } from "./kit";
 import "./pages.css";
 
 export interface ShareDialogProps { workspaceId: string; mapId: string; mapName: string; open: boolean; onClose: () => void; canManage: boolean }
@@ -91,7 +91,7 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
           </label>
           <label className="field">
             <span className="field-label">Expires</span>
-            <select value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+            <select aria-label="Expires" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
               {EXPIRY.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
             </select>
           </label>
@@ -106,11 +106,7 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
           <input type="checkbox" checked={protect} onChange={(e) => setProtect(e.target.checked)} /> Require a password
         </label>
         {protect && (
-          <label className="field">
-            <span className="field-label">Link password</span>
-            <input type="password" autoComplete="new-password" value={password} minLength={6} maxLength={200} onChange={(e) => setPassword(e.target.value)} required />
-            <span className="field-hint">At least 6 characters. Send it separately from the link.</span>
-          </label>
+          <FieldBox label="Link password" hint="At least 6 characters. Send it separately from the link.">{(a) => <input {...a} type="password" autoComplete="new-password" value={password} minLength={6} maxLength={200} onChange={(e) => setPassword(e.target.value)} required />}</FieldBox>
         )}
         <ErrorMessage error={error} />
         <div className="dialog-actions">

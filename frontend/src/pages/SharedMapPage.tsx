@@ -4,11 +4,11 @@ import { useParams } from "react-router-dom";
 import { ApiError, api, paths } from "../api";
 import { ErrorMessage, Loading, label } from "../components/ui";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
-import type { JourneyMap, Persona, Segment } from "../types";
+import type { JourneyMap, LaneDefinition, Persona, Segment } from "../types";
 import { PersonaCard, longDate } from "./kit";
 import "./pages.css";
 
-interface Shared { label: string; revision: number; map: JourneyMap; personas: Persona[]; segment: Segment | null }
+interface Shared { label: string; revision: number; map: JourneyMap; personas: Persona[]; segment: Segment | null; lanes?: LaneDefinition[] }
 
 type View = { kind: "loading" } | { kind: "locked"; wrong: boolean } | { kind: "gone" } | { kind: "error"; error: unknown } | { kind: "shown"; data: Shared };
 
@@ -119,7 +119,7 @@ function SharedMap({ data }: { data: Shared }) {
         </section>
       )}
       <section className="shared-board" aria-label="Journey map">
-        <ReadOnlyMap map={map} personas={personas} />
+        <ReadOnlyMap map={map} personas={personas} lanes={data.lanes} />
       </section>
     </article>
   );

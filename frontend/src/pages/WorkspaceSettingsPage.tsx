@@ -7,7 +7,7 @@ import { ErrorMessage, Loading, ago, errorText, label, useAsync, useNotify } fro
 import { useSession } from "../session";
 import type { Role } from "../types";
 import { useWorkspace } from "../workspace";
-import { AutoText, ConfirmDialog, PageHeader, SaveIndicator, SecretBox, download, useSaver } from "./kit";
+import { AutoText, ConfirmDialog, PageHeader, SaveIndicator, SecretBox, download, useSaver, FieldBox } from "./kit";
 import { ImportForm } from "./ImportForm";
 
 interface Member { account: string; name: string; email: string; role: Role; since: string; sign_in_link?: string | null }
@@ -179,7 +179,7 @@ function Members() {
             </label>
             <label className="field">
               <span className="field-label">Role</span>
-              <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
                 {ROLES.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
               </select>
             </label>
@@ -269,16 +269,8 @@ function PasswordForm() {
     >
       <h3>Password</h3>
       <div className="grid-3">
-        <label className="field">
-          <span className="field-label">Current password</span>
-          <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
-          <span className="field-hint">Leave empty if you signed in with a link and have not set one yet.</span>
-        </label>
-        <label className="field">
-          <span className="field-label">New password</span>
-          <input type="password" autoComplete="new-password" value={next} minLength={10} maxLength={1000} onChange={(e) => setNext(e.target.value)} required />
-          <span className="field-hint">At least 10 characters.</span>
-        </label>
+        <FieldBox label="Current password" hint="Leave empty if you signed in with a link and have not set one yet.">{(a) => <input {...a} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />}</FieldBox>
+        <FieldBox label="New password" hint="At least 10 characters.">{(a) => <input {...a} type="password" autoComplete="new-password" value={next} minLength={10} maxLength={1000} onChange={(e) => setNext(e.target.value)} required />}</FieldBox>
         <label className="field">
           <span className="field-label">Repeat the new password</span>
           <input type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} required aria-invalid={mismatch || undefined} />
@@ -395,7 +387,7 @@ function DataSection() {
         >
           <label className="field">
             <span className="field-label">Format</span>
-            <select value={format} onChange={(e) => setFormat(e.target.value)}>
+            <select aria-label="Format" value={format} onChange={(e) => setFormat(e.target.value)}>
               {(formats.data ?? [{ name: "yaml", description: "Journeyline document (YAML)", extensions: [".yaml"], import: true, export: true }]).map((f) => (
                 <option key={f.name} value={f.name}>{f.description}</option>
               ))}

@@ -201,9 +201,11 @@ export function SaveIndicator({ status }: { status: SaveStatus }) {
 function useDraft<T>(value: T): [T, (t: T) => void, { onFocus: () => void; onBlurDone: () => void }] {
   const [draft, setDraft] = useState(value);
   const focused = useRef(false);
+  const key = JSON.stringify(value);
   useEffect(() => {
     if (!focused.current) setDraft(value);
-  }, [value]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
   return [draft, setDraft, { onFocus: () => (focused.current = true), onBlurDone: () => (focused.current = false) }];
 }
 
@@ -215,6 +217,7 @@ export function AutoText({
   readOnly?: boolean; type?: string; placeholder?: string; required?: boolean; maxLength?: number; rows?: number;
 }) {
   const [draft, setDraft, focus] = useDraft(value ?? "");
+  const id = useId();
   if (readOnly) {
     return (
       <div className="field">
@@ -234,6 +237,8 @@ export function AutoText({
     onSave(next === "" ? null : next);
   };
   const common = {
+    id,
+    "aria-describedby": hint ? `${id}-hint` : undefined,
     value: draft,
     placeholder,
     maxLength,
@@ -241,8 +246,8 @@ export function AutoText({
     onBlur: commit,
   };
   return (
-    <label className="field">
-      <span className="field-label">{text}{required && <span className="required" aria-hidden="true"> *</span>}</span>
+    <div className="field">
+      <label className="field-label" htmlFor={id}>{text}{required && <span className="required" aria-hidden="true"> *</span>}</label>
       {multiline ? (
         <textarea {...common} rows={rows ?? 3} onChange={(e) => setDraft(e.target.value)} />
       ) : (
@@ -259,8 +264,20 @@ export function AutoText({
           }}
         />
       )}
-      {hint && <span className="field-hint">{hint}</span>}
-    </label>
+      {hint && <span className="field-hint" id={`${id}-hint`}>{hint}</span>}
+    </div>
+  );
+}
+
+/** A labelled control with a hint that is its description, not part of its name. */
+export function FieldBox({ label: text, hint, children }: { label: ReactNode; hint?: ReactNode; children: (props: { id: string; "aria-describedby"?: string }) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>{text}</label>
+      {children({ id, "aria-describedby": hint ? `${id}-hint` : undefined })}
+      {hint && <span className="field-hint" id={`${id}-hint`}>{hint}</span>}
+    </div>
   );
 }
 
@@ -385,9 +402,9 @@ export function KeyValueEditor({ label: text, value, onSave, readOnly }: { label
         </div>
       ))}
       <div className="kv-row">
-        <input aria-label="New label" placeholder="Label, e.g. Age" value={k} onChange={(e) => setK(e.target.value)} />
+        <input aria-label="New detail label" placeholder="Label, e.g. Age" value={k} onChange={(e) => setK(e.target.value)} />
         <input
-          aria-label="New value"
+          aria-label="New detail value"
           placeholder="Value, e.g. 34"
           value={v}
           onChange={(e) => setV(e.target.value)}
@@ -469,18 +486,26 @@ export async function copyText(text: string, input?: HTMLInputElement | null): P
 }
 
 /** A secret shown once: a read-only input with a Copy button. */
-export function SecretBox({ label: text, value, note }: { label: string; value: string; note?: ReactNode }) {
+export function SecretBox({ label: text, value, note, autoFocus = true }: { label: string; value: string; note?: ReactNode; autoFocus?: boolean }) {
   const ref = useRef<HTMLInputElement>(null);
+  const id = useId();
   const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!autoFocus || !ref.current) return;
+    ref.current.focus();
+    ref.current.select();
+    ref.current.scrollIntoView({ block: "nearest" });
+  }, [value, autoFocus]);
   return (
     <div className="secret-box">
-      <label className="field">
-        <span className="field-label">{text}</span>
+      <div className="field">
+        <label className="field-label" htmlFor={id}>{text}</label>
         <div className="secret-row">
-          <input ref={ref} readOnly value={value} onFocus={(e) => e.target.select()} />
+          <input id={id} ref={ref} readOnly value={value} onFocus={(e) => e.target.select()} aria-describedby={note ? `${id}-note` : undefined} />
           <button
             type="button"
             className="primary"
+            aria-label={`Copy ${text.toLowerCase()}`}
             onClick={async () => {
               const ok = await copyText(value, ref.current);
               setCopied(ok);
@@ -490,8 +515,8 @@ export function SecretBox({ label: text, value, note }: { label: string; value: 
             {copied ? "Copied ✓" : "Copy"}
           </button>
         </div>
-      </label>
-      {note && <p className="field-hint">{note}</p>}
+      </div>
+      {note && <p className="field-hint" id={`${id}-note`}>{note}</p>}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-"""`journeyline demo`: the demo workspace, rendered and analysed (what `make run` shows)."""
+"""`journeyline demo` (`make demo`): the demo workspace as files, every map rendered and analysed."""
 
 from __future__ import annotations
 
