@@ -145,6 +145,8 @@ class Walk:
             body = {"body": "Walked"} if method == "POST" else {"resolved": True}
         elif path.endswith("/share-links"):
             body = {"label": "walk"}
+        elif path.endswith("/from-template"):
+            body = {"template": "saas-trial"}
         elif path.endswith("/evidence") or path.endswith("/evidence/{element_id}"):
             body = {"quote": "Walked"}
         elif path == "/api/workspaces/{workspace_id}/maps/{map_id}" and method == "PATCH":

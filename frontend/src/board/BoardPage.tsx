@@ -174,7 +174,7 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
       </div>
       <ShareDialog workspaceId={workspaceId} mapId={mapId} mapName={name} open={sharing} onClose={() => setSharing(false)} canManage={canManage} />
       <Dialog open={shortcuts} title="Keyboard shortcuts" onClose={() => setShortcuts(false)}>
-        <dl className="shortcuts">
+        <dl className="b-shortcuts">
           {SHORTCUTS.map(([keys, what]) => (
             <div key={keys}>
               <dt>

@@ -102,11 +102,12 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
   const request = useBoard((s) => (s.editRequest?.id === stage.id ? s.editRequest : null));
   const findings = useBoard((s) => s.findingsByStage.get(stage.id) ?? EMPTY_FINDINGS);
   const [renaming, setRenaming] = useState(false);
-  const [seenRequest, setSeenRequest] = useState(request);
-  if (request !== seenRequest) {
-    setSeenRequest(request);
-    if (request?.field === "name" && canEdit) setRenaming(true);
-  }
+  useEffect(() => {
+    if (request?.field === "name" && canEdit) {
+      setRenaming(true);
+      store.set({ editRequest: null });
+    }
+  }, [request, canEdit, store]);
   const name = quoteName(stage.name);
   const open = () => store.open({ type: "element", kind: "stages", id: stage.id });
   const style: CSSProperties = { gridColumn: `${start + 2} / span ${width}`, gridRow: 1 };
@@ -198,7 +199,7 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
         </div>
       )}
       {stage.expectations.length > 0 && <div className="stage-meta">Expects: {stage.expectations.join("; ")}</div>}
-      {assumption && <span className="tag tag-assumption">Assumption</span>}
+      {assumption && <span className="b-tag b-tag-assumption">Assumption</span>}
       {canEdit && (
         <div className="stage-actions">
           <button type="button" className="mini" aria-label={`Add step to stage ${name}`} onClick={() => addStep(store, stage.id)}>

@@ -209,7 +209,7 @@ function StepFields({ step, map, set, ro, focusName, store }: { step: Step; map:
         ))}
       </Section>
       <Section title="At this step">
-        <ul className="linked">
+        <ul className="b-linked">
           {pains.map((p) => (
             <li key={p.id}>
               <button type="button" className="link" onClick={() => store.open({ type: "element", kind: "pain_points", id: p.id })}>
@@ -349,7 +349,7 @@ function PainFields({ pain, map, set, ro, focusName, store }: { pain: PainPoint;
       </div>
       <ChoiceField label="At step" value={pain.step ?? ""} readOnly={ro} options={[["", "Not at a step"], ...steps]} onCommit={(v) => set({ step: v || null }, "step")} />
       <Section title="Opportunities that address it">
-        <ul className="linked">
+        <ul className="b-linked">
           {opps.map((o) => (
             <li key={o.id}>
               <button type="button" className="link" onClick={() => store.open({ type: "element", kind: "opportunities", id: o.id })}>
@@ -423,13 +423,13 @@ export function CommentThread({ target, label, inputRef }: { target: string | nu
   const item = (c: Comment) => {
     const own = meta.me !== null && c.author_id === meta.me;
     return (
-      <li key={c.id} className={c.resolved ? "comment resolved" : "comment"}>
+      <li key={c.id} className={c.resolved ? "b-comment resolved" : "b-comment"}>
         <div className="comment-head">
           <strong>{authorName(c)}</strong>
           <span className="muted" title={c.created_at}>
             {ago(c.created_at)}
           </span>
-          {c.resolved && <span className="tag tag-plain">Resolved</span>}
+          {c.resolved && <span className="b-tag b-tag-plain">Resolved</span>}
         </div>
         <p className="comment-body">{c.body}</p>
         <div className="comment-actions">
@@ -448,18 +448,18 @@ export function CommentThread({ target, label, inputRef }: { target: string | nu
     );
   };
   return (
-    <section className="thread panel-section" aria-label={`Comments on ${label}`}>
+    <section className="b-thread panel-section" aria-label={`Comments on ${label}`}>
       <h3>
-        Comments {open.length > 0 && <span className="count">{open.length}</span>}
+        Comments {open.length > 0 && <span className="b-count">{open.length}</span>}
       </h3>
       {open.length === 0 && <p className="muted">No open comments.</p>}
-      <ul className="comments">{open.map(item)}</ul>
+      <ul className="b-comments">{open.map(item)}</ul>
       {resolved.length > 0 && (
         <button type="button" className="link" aria-expanded={showResolved} onClick={() => setShowResolved(!showResolved)}>
           {showResolved ? "Hide" : "Show"} {resolved.length} resolved
         </button>
       )}
-      {showResolved && <ul className="comments">{resolved.map(item)}</ul>}
+      {showResolved && <ul className="b-comments">{resolved.map(item)}</ul>}
       {canComment && (
         <form className="comment-form" onSubmit={post}>
           <textarea
@@ -506,7 +506,7 @@ function CommentsPanel() {
       <div className="panel-body">
         {targets.length > 0 && (
           <Section title="On the map's elements">
-            <ul className="linked">
+            <ul className="b-linked">
               {targets.map(([id, n]) => {
                 const k = kindOf(id);
                 const el = k ? findElement(map, k, id) : null;
@@ -519,7 +519,7 @@ function CommentsPanel() {
                     ) : (
                       <span className="muted">A removed element</span>
                     )}{" "}
-                    <span className="count">{n}</span>
+                    <span className="b-count">{n}</span>
                   </li>
                 );
               })}
@@ -572,12 +572,12 @@ function FindingsPanel() {
           </button>
         </div>
         {findings.length === 0 && <p className="muted">Nothing found: no sentiment drops, gaps or unsupported claims stand out.</p>}
-        <ol className="findings">
+        <ol className="b-findings">
           {shown
             .slice()
             .sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3))
             .map((f, i) => (
-              <li key={i} className={`finding sev-${f.severity}`}>
+              <li key={i} className={`b-finding sev-${f.severity}`}>
                 <div className="finding-head">
                   <span className={`sev-badge sev-${f.severity}`}>{SEVERITY_LABEL[f.severity] ?? f.severity}</span>
                   <strong>{kindText(f.kind)}</strong>

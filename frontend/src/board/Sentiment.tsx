@@ -1,6 +1,6 @@
 // The sentiment line across the step columns, drawn live on the map's scale, with one point
 // per step that can be dragged up and down (or moved with the arrow keys: role="slider").
-import { memo, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import type { JourneyMap, Persona, Step } from "../types";
 import { updateElement } from "./actions";
 import { findStep } from "./ops";
@@ -45,7 +45,7 @@ export function snap(score: number, scale: Scale): number {
 export function SentimentAxis({ scale, series }: { scale: Scale; series: Series[] }) {
   const neutral = (scale.min + scale.max) / 2;
   return (
-    <div className="axis" aria-hidden="true">
+    <div className="b-axis" aria-hidden="true">
       {[scale.max, neutral, scale.min].map((v) => (
         <span key={v} className="axis-tick" style={{ top: yOf(v, scale) }}>
           {v === neutral ? `${scoreText(v)} neutral` : scoreText(v)}
@@ -76,41 +76,12 @@ interface PointProps {
   canEdit: boolean;
   seriesName: string | null;
   onChange: (step: Step, value: number | null, how: "drag" | "key" | "commit") => void;
-  layer: React.RefObject<HTMLDivElement>;
 }
 
-/** One draggable point: pointer drag or arrow keys; saved when released (or after typing stops). */
-const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seriesName, onChange, layer }: PointProps) {
-  const dragging = useRef(false);
+/** One point: dragged through the layer (pointer), or moved with the arrow keys (role="slider"). */
+const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seriesName, onChange }: PointProps) {
   const neutral = (scale.min + scale.max) / 2;
-  const shown = value ?? neutral;
-  const y = yOf(shown, scale);
-  const valueFrom = (clientY: number) => {
-    const rect = layer.current!.getBoundingClientRect();
-    const zoom = rect.height / GRID.sentiment || 1;
-    const local = (clientY - rect.top) / zoom;
-    const h = GRID.sentiment - 2 * GRID.pad;
-    return snap(scale.max - ((local - GRID.pad) / h) * (scale.max - scale.min), scale);
-  };
-  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
-    if (!canEdit || e.button !== 0) return;
-    e.preventDefault();
-    e.stopPropagation();
-    e.currentTarget.setPointerCapture(e.pointerId);
-    e.currentTarget.focus({ preventScroll: true });
-    dragging.current = true;
-    onChange(step, valueFrom(e.clientY), "drag");
-  };
-  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
-    if (!dragging.current) return;
-    onChange(step, valueFrom(e.clientY), "drag");
-  };
-  const onPointerUp = (e: PointerEvent<HTMLDivElement>) => {
-    if (!dragging.current) return;
-    dragging.current = false;
-    onChange(step, valueFrom(e.clientY), "drag");
-    onChange(step, null, "commit");
-  };
+  const y = yOf(value ?? neutral, scale);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (!canEdit) return;
     const stepSize = e.shiftKey ? 0.5 : 1;
@@ -152,7 +123,7 @@ const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seri
   const text = value === null ? "not scored" : `${scoreText(value)} (${moodWord(value, scale)})`;
   return (
     <div
-      className={`point${value === null ? " empty" : ""}${canEdit ? " editable" : ""}`}
+      className={`b-point${value === null ? " empty" : ""}${canEdit ? " editable" : ""}`}
       style={{ left: x, top: y }}
       data-sentiment-point={step.id}
       role="slider"
@@ -165,10 +136,6 @@ const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seri
       aria-valuetext={text}
       aria-readonly={!canEdit || undefined}
       title={`${step.name}: ${text}${canEdit ? " — drag up or down, or use the arrow keys" : ""}`}
-      onPointerDown={onPointerDown}
-      onPointerMove={onPointerMove}
-      onPointerUp={onPointerUp}
-      onPointerCancel={onPointerUp}
       onKeyDown={onKeyDown}
       onBlur={() => onChange(step, null, "commit")}
     >
@@ -240,10 +207,60 @@ export const SentimentLayer = memo(function SentimentLayer({ columns, slotOf, sl
   const stableOnChange = useRef((step: Step, value: number | null, how: How) => onChange.current(step, value, how)).current;
   useEffect(() => () => window.clearTimeout(timer.current), []);
 
+  // Dragging: the layer holds the pointer, so a drag can start on a point or anywhere in a
+  // step's column of the row (the point jumps there), and keeps going outside the row.
+  const dragged = useRef<Step | null>(null);
+  const bySlot = useMemo(() => new Map(columns.map((c) => [slotOf.get(c.step.id) ?? 0, c])), [columns, slotOf]);
+  const valueAt = (clientY: number) => {
+    const rect = layer.current!.getBoundingClientRect();
+    const zoom = rect.height / GRID.sentiment || 1;
+    const local = (clientY - rect.top) / zoom;
+    const h = GRID.sentiment - 2 * GRID.pad;
+    return snap(scale.max - ((local - GRID.pad) / h) * (scale.max - scale.min), scale);
+  };
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    if (!canEdit || e.button !== 0 || !layer.current) return;
+    const onPoint = (e.target as HTMLElement).closest<HTMLElement>("[data-sentiment-point]");
+    let step: Step | undefined;
+    if (onPoint) step = columns.find((c) => c.step.id === onPoint.dataset.sentimentPoint)?.step;
+    else {
+      const rect = layer.current.getBoundingClientRect();
+      const zoom = rect.width / width || 1;
+      step = bySlot.get(Math.floor((e.clientX - rect.left) / zoom / GRID.column))?.step;
+    }
+    if (!step || scoreFor(step, active.persona) === undefined) return;
+    e.preventDefault();
+    layer.current.setPointerCapture(e.pointerId);
+    dragged.current = step;
+    stableOnChange(step, valueAt(e.clientY), "drag");
+    const id = step.id;
+    requestAnimationFrame(() => layer.current?.querySelector<HTMLElement>(`[data-sentiment-point="${CSS.escape(id)}"]`)?.focus({ preventScroll: true }));
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    if (dragged.current) stableOnChange(dragged.current, valueAt(e.clientY), "drag");
+  };
+  const onPointerUp = (e: PointerEvent<HTMLDivElement>) => {
+    const step = dragged.current;
+    if (!step) return;
+    dragged.current = null;
+    stableOnChange(step, valueAt(e.clientY), "drag");
+    stableOnChange(step, null, "commit");
+  };
+
   const neutral = (scale.min + scale.max) / 2;
   const ny = yOf(neutral, scale);
   return (
-    <div className="sentiment-layer" ref={layer} style={{ width }} role="group" aria-label="Sentiment line">
+    <div
+      className={canEdit ? "sentiment-layer editable" : "sentiment-layer"}
+      ref={layer}
+      style={{ width }}
+      role="group"
+      aria-label="Sentiment line"
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerCancel={onPointerUp}
+    >
       <svg className="sentiment-svg" width={width} height={GRID.sentiment} aria-hidden="true" focusable="false">
         <rect x="0" y={GRID.pad} width={width} height={ny - GRID.pad} className="band-positive" />
         <rect x="0" y={ny} width={width} height={GRID.sentiment - GRID.pad - ny} className="band-negative" />
@@ -296,7 +313,6 @@ export const SentimentLayer = memo(function SentimentLayer({ columns, slotOf, sl
             canEdit={canEdit}
             seriesName={series.length > 1 ? active.name : null}
             onChange={stableOnChange}
-            layer={layer}
           />
         );
       })}

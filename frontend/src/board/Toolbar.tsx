@@ -35,8 +35,8 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
       <div className="toolbar-row">
         <MapName />
         <span className="map-facts">
-          <span className="tag tag-plain">{LABELS[map.type] ?? map.type}</span>
-          <span className={`tag ${map.status === "validated" ? "tag-validated" : "tag-plain"}`}>{LABELS[map.status] ?? map.status}</span>
+          <span className="b-tag b-tag-plain">{LABELS[map.type] ?? map.type}</span>
+          <span className={`b-tag ${map.status === "validated" ? "b-tag-validated" : "b-tag-plain"}`}>{LABELS[map.status] ?? map.status}</span>
         </span>
         <PersonaChips workspaceId={workspaceId} />
         <span className="spacer" />
@@ -84,14 +84,14 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
             </button>
           </div>
         )}
-        {!canEdit && <span className="muted small">You can view this map{canComment ? ", comment on it and vote" : ""}; editors change it.</span>}
+        {!canEdit && <span className="muted b-small">You can view this map{canComment ? ", comment on it and vote" : ""}; editors change it.</span>}
         <span className="spacer" />
         <div className="tool-group" role="group" aria-label="Panels">
           <button type="button" aria-pressed={panel === "findings"} aria-label="Findings" onClick={() => store.open(panel === "findings" ? null : { type: "findings" })}>
-            Findings {findings > 0 && <span className="count">{findings}</span>}
+            Findings {findings > 0 && <span className="b-count">{findings}</span>}
           </button>
           <button type="button" aria-pressed={panel === "comments"} aria-label="Comments" onClick={() => store.open(panel === "comments" ? null : { type: "comments" })}>
-            Comments {openComments > 0 && <span className="count">{openComments}</span>}
+            Comments {openComments > 0 && <span className="b-count">{openComments}</span>}
           </button>
           <button type="button" className="quiet" aria-label="Keyboard shortcuts" title="Keyboard shortcuts" onClick={onShortcuts}>
             ?
@@ -157,16 +157,16 @@ function PersonaChips({ workspaceId }: { workspaceId: string }) {
   const multi = series.length > 1;
   if (!map.personas.length) return null;
   return (
-    <ul className="persona-chips" aria-label={multi ? "Personas: choose whose sentiment line to edit" : "Persona"}>
+    <ul className="board-personas" aria-label={multi ? "Personas: choose whose sentiment line to edit" : "Persona"}>
       {map.personas.map((id, i) => {
         const p = meta.personas.find((x) => x.id === id);
         const name = p?.name ?? id;
         const avatar = p?.avatar ?? "";
         const img = safeImageUrl(avatar);
         const face = img && !/^[^\w/:.]{1,8}$/.test(avatar) && avatar.length > 8 ? (
-          <img src={img} alt="" className="avatar" referrerPolicy="no-referrer" />
+          <img src={img} alt="" className="board-avatar" referrerPolicy="no-referrer" />
         ) : (
-          <span className="avatar" aria-hidden="true">
+          <span className="board-avatar" aria-hidden="true">
             {avatar && avatar.length <= 8 ? avatar : name.charAt(0)}
           </span>
         );

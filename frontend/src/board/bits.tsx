@@ -183,7 +183,7 @@ export function VoteButton({ id, name, written }: { id: string; name: string; wr
   const text = `${total} vote${total === 1 ? "" : "s"}`;
   if (!canComment)
     return (
-      <span className="votes">▲ {text}</span>
+      <span className="b-votes">▲ {text}</span>
     );
   return (
     <button

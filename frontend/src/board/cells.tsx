@@ -37,8 +37,11 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
   const stepNames = useBoard((s) => (step.branches.length ? s.derived.stepNames : null));
   const [renaming, setRenaming] = useState(false);
   useEffect(() => {
-    if (request?.field === "name" && canEdit) setRenaming(true);
-  }, [request, canEdit]);
+    if (request?.field === "name" && canEdit) {
+      setRenaming(true);
+      store.set({ editRequest: null });
+    }
+  }, [request, canEdit, store]);
   const name = quoteName(step.name);
   const open = () => store.open({ type: "element", kind: "steps", id: step.id });
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
@@ -61,7 +64,7 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
     } else if (e.key === "F2" && canEdit) {
       e.preventDefault();
       setRenaming(true);
-    } else if ((e.key === "Delete" || e.key === "Backspace") && canEdit) {
+    } else if (e.key === "Delete" && canEdit) {
       e.preventDefault();
       const cards = Array.from(document.querySelectorAll<HTMLElement>(".board-grid [data-step-id]"));
       const i = cards.indexOf(e.currentTarget);
@@ -153,11 +156,11 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
         </ul>
       )}
       {(step.moment_of_truth || step.zone === "backstage" || assumption) && (
-        <div className="badges">
-          {step.moment_of_truth && <span className="tag tag-moment">★ Moment of truth</span>}
-          {step.zone === "backstage" && <span className="tag tag-backstage">Backstage</span>}
+        <div className="b-badges">
+          {step.moment_of_truth && <span className="b-tag b-tag-moment">★ Moment of truth</span>}
+          {step.zone === "backstage" && <span className="b-tag b-tag-backstage">Backstage</span>}
           {assumption && (
-            <span className="tag tag-assumption" title="No evidence supports this step yet">
+            <span className="b-tag b-tag-assumption" title="No evidence supports this step yet">
               Assumption
             </span>
           )}
@@ -210,7 +213,7 @@ const TextLane = memo(function TextLane({ step, lane, title, canEdit }: { step: 
   const value = (custom ? step.lanes[lane] : (step[field] as string | null)) ?? "";
   const [editing, setEditing] = useState(false);
   const where = `${title} at ${quoteName(step.name)}`;
-  if (lane === "actions" && step.zone === "backstage") return <div className="cell" />;
+  if (lane === "actions" && step.zone === "backstage") return <div className="b-cell" />;
   const commit = (text: string | null) => {
     setEditing(false);
     let next = text;
@@ -225,7 +228,7 @@ const TextLane = memo(function TextLane({ step, lane, title, canEdit }: { step: 
   };
   if (editing)
     return (
-      <div className="cell editing">
+      <div className="b-cell editing">
         <InlineEditor
           initial={field === "channel" && value ? channelLabel(value) : value}
           label={where}
@@ -239,7 +242,7 @@ const TextLane = memo(function TextLane({ step, lane, title, canEdit }: { step: 
   if (!value)
     return (
       <div
-        className={canEdit ? "cell empty addable" : "cell empty"}
+        className={canEdit ? "b-cell empty addable" : "b-cell empty"}
         data-add={`+ ${title}`}
         onClick={canEdit ? () => setEditing(true) : undefined}
         title={canEdit ? `Add ${title.toLowerCase()} at ${quoteName(step.name)}` : undefined}
@@ -252,7 +255,7 @@ const TextLane = memo(function TextLane({ step, lane, title, canEdit }: { step: 
     body = src ? (
       <img src={src} alt={`Image for step ${quoteName(step.name)}`} loading="lazy" className="lane-image" referrerPolicy="no-referrer" />
     ) : (
-      <span className="muted small">Image not shown: only data:, https: and relative addresses are drawn.</span>
+      <span className="muted b-small">Image not shown: only data:, https: and relative addresses are drawn.</span>
     );
   } else if (field === "thinks") body = <span className="lane-text">“{shown}”</span>;
   else
@@ -263,7 +266,7 @@ const TextLane = memo(function TextLane({ step, lane, title, canEdit }: { step: 
       </>
     );
   return (
-    <div className={`cell lane-${custom ? "custom" : lane}`}>
+    <div className={`b-cell lane-${custom ? "custom" : lane}`}>
       <div
         className={`lane-card lane-card-${custom ? "custom" : lane}`}
         role={canEdit ? "button" : undefined}
@@ -329,8 +332,8 @@ const PainCard = memo(function PainCard({ pain, assumption }: { pain: PainPoint;
         <span className={`impact-badge impact-${pain.impact}`}>
           <span aria-hidden="true">{IMPACT_MARKS[pain.impact]}</span> {IMPACT_LABEL[pain.impact]}
         </span>
-        {reach && <span className="tag tag-plain">{reach} reach</span>}
-        {assumption && <span className="tag tag-assumption">Assumption</span>}
+        {reach && <span className="b-tag b-tag-plain">{reach} reach</span>}
+        {assumption && <span className="b-tag b-tag-assumption">Assumption</span>}
       </div>
       <CommentButton kind="pain_points" id={pain.id} name={`pain point ${quoteName(pain.name)}`} />
       <div className="pain-text">{pain.name}</div>
@@ -382,7 +385,7 @@ const OppCard = memo(function OppCard({ opp }: { opp: Opportunity }) {
 const PainLane = memo(function PainLane({ step, pains, evidenced, canEdit }: { step: Step; pains: PainPoint[] | undefined; evidenced: Set<string>; canEdit: boolean }) {
   const store = useStore();
   return (
-    <div className="cell cards">
+    <div className="b-cell b-cards">
       {pains?.map((p) => <PainCard key={p.id} pain={p} assumption={!evidenced.has(p.id)} />)}
       {canEdit && (
         <button type="button" className="cell-add" aria-label={`Add pain point at ${quoteName(step.name)}`} onClick={() => addPainPoint(store, step.id)}>
@@ -396,7 +399,7 @@ const PainLane = memo(function PainLane({ step, pains, evidenced, canEdit }: { s
 const OppLane = memo(function OppLane({ step, opps, canEdit }: { step: Step; opps: Opportunity[] | undefined; canEdit: boolean }) {
   const store = useStore();
   return (
-    <div className="cell cards">
+    <div className="b-cell b-cards">
       {opps?.map((o) => <OppCard key={o.id} opp={o} />)}
       {canEdit && (
         <button type="button" className="cell-add" aria-label={`Add opportunity at ${quoteName(step.name)}`} onClick={() => addOpportunity(store, step.id)}>
@@ -416,7 +419,7 @@ const BackstageLane = memo(function BackstageLane({ step, canEdit }: { step: Ste
   const text = backstage ? step.does || step.description || step.name : "";
   const actors = step.actors.join(", ");
   return (
-    <div className="cell backstage-cell">
+    <div className="b-cell backstage-cell">
       {backstage &&
         (editing === "does" ? (
           <InlineEditor
@@ -488,9 +491,9 @@ function metricLines(step: Step): string[] {
 
 const MetricsLane = memo(function MetricsLane({ step }: { step: Step }) {
   const lines = metricLines(step);
-  if (!lines.length) return <div className="cell" />;
+  if (!lines.length) return <div className="b-cell" />;
   return (
-    <div className="cell metrics-cell">
+    <div className="b-cell metrics-cell">
       <Icon name="metrics" size={14} className="lane-icon" />
       <ul>
         {lines.slice(0, 6).map((l, i) => (
@@ -519,13 +522,13 @@ export interface ColumnProps {
 export const ColumnCells = memo(function ColumnCells({ step, number, lanes, laneNames, pains, opps, evidenced, canEdit, handle }: ColumnProps) {
   return (
     <>
-      <div className="cell card-cell">
+      <div className="b-cell card-cell">
         <StepCard step={step} number={number} assumption={!evidenced.has(step.id)} handle={handle} />
       </div>
       {lanes.map((lane) => {
         switch (lane) {
           case "sentiment":
-            return <div key={lane} className="cell sentiment-cell" />;
+            return <div key={lane} className="b-cell sentiment-cell" />;
           case "pain_points":
             return <PainLane key={lane} step={step} pains={pains} evidenced={evidenced} canEdit={canEdit} />;
           case "opportunities":

@@ -184,10 +184,10 @@ export function LinkField({ label, value, options, onCommit, readOnly, empty }: 
       <span className="field-label" id={id}>
         {label}
       </span>
-      <ul className="chips" aria-labelledby={id}>
+      <ul className="b-chips" aria-labelledby={id}>
         {value.length === 0 && <li className="muted">{empty}</li>}
         {value.map((v) => (
-          <li key={v} className="chip">
+          <li key={v} className="b-chip">
             <span>{names.get(v) ?? v}</span>
             {!readOnly && (
               <button type="button" className="chip-remove" aria-label={`Unlink ${names.get(v) ?? v}`} onClick={() => onCommit(value.filter((x) => x !== v))}>

@@ -402,7 +402,7 @@ export class BoardStore {
       const reason = conflictOf(map, p.op, p.base);
       if (reason) {
         droppedGroups.add(p.group);
-        dropped.push(`${p.label}: ${reason}`);
+        dropped.push(reason.startsWith("someone else") ? reason.charAt(0).toUpperCase() + reason.slice(1) : `Couldn't ${p.label}: ${reason}`);
         continue;
       }
       map = applyOp(map, p.op);
@@ -414,7 +414,7 @@ export class BoardStore {
     this.recompute();
     this.set(this.undoFlags());
     if (dropped.length)
-      this.notify(`Someone else changed this map meanwhile. Their version is kept; not applied — ${dropped.join("; ")}.`, "error");
+      this.notify(`${dropped.join(". ")}. Their version is kept: your change was not applied.`, "error");
     else if (this.conflictsInARow === 1)
       this.notify("Someone else changed this map meanwhile: the board shows their changes, and yours were applied on top.", "info");
     this.scheduleAnalysis();

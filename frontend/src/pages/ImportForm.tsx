@@ -94,7 +94,7 @@ export function ImportForm({ workspaceId, onImported }: { workspaceId: string; o
         </div>
       )}
       <div className="dialog-actions">
-        <button type="submit" className="primary" disabled={!file || busy}>{busy ? "Importing…" : "Import"}</button>
+        <button type="submit" className="primary" disabled={!file || busy}>{busy ? "Importing…" : "Import file"}</button>
       </div>
     </form>
   );

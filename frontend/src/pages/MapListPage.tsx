@@ -5,7 +5,7 @@ import { api, paths } from "../api";
 import { Dialog, ErrorMessage, Loading, ago, useAsync, useNotify } from "../components/ui";
 import type { MapState, MapSummaryRow, MapType, Persona } from "../types";
 import { useWorkspace } from "../workspace";
-import { Avatar, ConfirmDialog, EmptyState, MAP_STATUSES, MAP_TYPES, PageHeader, StatusBadge, TypeBadge, longDate, today, FieldBox } from "./kit";
+import { Avatar, ConfirmDialog, EmptyState, MAP_STATUSES, MAP_TYPES, PageHeader, StatusBadge, TypeBadge, longDate, today, FieldBox, useTitle } from "./kit";
 import { ImportForm } from "./ImportForm";
 
 /** A map row with the extra fields the server may send, read defensively. */
@@ -79,6 +79,7 @@ export function MapListPage() {
   const [deleting, setDeleting] = useState<MapRow | null>(null);
   const notify = useNotify();
   const personas = state.workspace.personas;
+  useTitle(`Maps · ${state.name}`);
 
   const all = useMemo(() => (rows.data ?? state.maps).map((r) => normalise(r, personas)), [rows.data, state.maps, personas]);
   const shown = useMemo(() => {
@@ -384,8 +385,8 @@ function NewMapForm({ onClose }: { onClose: () => void }) {
             <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={300} placeholder="e.g. Renewing a subscription" autoFocus />
           </label>
           <label className="field">
-            <span className="field-label">Type</span>
-            <select aria-label="Type" value={mapType} onChange={(e) => setMapType(e.target.value as MapType)}>
+            <span className="field-label">Map type</span>
+            <select aria-label="Map type" value={mapType} onChange={(e) => setMapType(e.target.value as MapType)}>
               {MAP_TYPES.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
             </select>
           </label>

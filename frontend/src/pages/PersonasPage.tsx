@@ -5,7 +5,7 @@ import { api, paths } from "../api";
 import { Dialog, ErrorMessage, useNotify } from "../components/ui";
 import type { Level, Persona } from "../types";
 import { useWorkspace } from "../workspace";
-import { AutoText, Avatar, ConfirmDialog, EmptyState, KeyValueEditor, ListEditor, PageHeader, PersonaCard, SaveIndicator, imageSource, useSaver, FieldBox } from "./kit";
+import { AutoText, Avatar, ConfirmDialog, EmptyState, KeyValueEditor, ListEditor, PageHeader, PersonaCard, SaveIndicator, imageSource, useSaver, FieldBox, useTitle } from "./kit";
 
 export function PersonasPage() {
   const { personaId } = useParams();
@@ -14,6 +14,7 @@ export function PersonasPage() {
   const personas = state.workspace.personas;
   const base = `/w/${encodeURIComponent(state.id)}/personas`;
   const persona = personaId ? personas.find((p) => p.id === personaId) : undefined;
+  useTitle(persona ? persona.name : "Personas");
   const newButton = canEdit && (
     <button type="button" className="primary" onClick={() => setCreating(true)}>
       <span aria-hidden="true">+</span> New persona

@@ -1,6 +1,6 @@
 // Presentation mode for stakeholders: full screen slides — the title and personas, the map,
 // one slide per stage, the summary and the top priorities. Arrow keys, space, Escape to leave.
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { api, paths } from "../api";
 import { ErrorMessage, Loading, label, useAsync } from "../components/ui";
@@ -50,7 +50,7 @@ function Deck({ map, personas, summary, priorities, findings, workspaceId, lanes
 
   const slides: Slide[] = useMemo(() => {
     const out: Slide[] = [{ key: "title", title: map.name, body: <TitleSlide map={map} personas={personas} /> }];
-    out.push({ key: "overview", title: "The whole journey", body: <div className="slide-map"><h2 className="slide-title">The whole journey</h2><div className="slide-map-frame"><ReadOnlyMap map={map} personas={personas} findings={findings} lanes={lanes} /></div></div> });
+    out.push({ key: "overview", title: "The whole journey", body: <OverviewSlide map={map} personas={personas} findings={findings} lanes={lanes} /> });
     map.stages.forEach((stage, i) => out.push({ key: `stage-${stage.id}`, title: stage.name, body: <StageSlide map={map} stage={stage} number={i + 1} total={map.stages.length} /> }));
     if (summary) out.push({ key: "summary", title: "What we learned", body: <SummarySlide summary={summary} /> });
     const top = priorities ?? summary?.opportunities ?? [];
@@ -119,6 +119,49 @@ function Deck({ map, personas, summary, priorities, findings, workspaceId, lanes
         <span className="present-count" aria-live="polite">{index + 1} / {slides.length}</span>
         <button type="button" className="present-button" onClick={() => go(index + 1)} disabled={index === slides.length - 1} aria-label="Next slide">→</button>
       </nav>
+    </div>
+  );
+}
+
+/** The whole map, shrunk to fit the slide (or at full size, scrolling). */
+function OverviewSlide({ map, personas, findings, lanes }: { map: JourneyMap; personas: Persona[]; findings: Finding[] | undefined; lanes: LaneDefinition[] }) {
+  const frame = useRef<HTMLDivElement>(null);
+  const inner = useRef<HTMLDivElement>(null);
+  const [fit, setFit] = useState(true);
+  const [zoom, setZoom] = useState(1);
+  useLayoutEffect(() => {
+    const measure = () => {
+      const f = frame.current;
+      const i = inner.current;
+      if (!f || !i) return;
+      const content = i.querySelector<HTMLElement>(".board-scroll") ?? i;
+      const previous = i.style.zoom;
+      i.style.zoom = "1";
+      const w = content.scrollWidth;
+      const h = content.scrollHeight;
+      i.style.zoom = previous;
+      if (w && h) setZoom(Math.min(1, (f.clientWidth - 8) / w, (f.clientHeight - 8) / h));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    if (frame.current) observer.observe(frame.current);
+    return () => observer.disconnect();
+  }, [map]);
+  return (
+    <div className="slide-map">
+      <div className="slide-map-head">
+        <h2 className="slide-title">The whole journey</h2>
+        {zoom < 0.98 && (
+          <button type="button" className="present-button" aria-pressed={!fit} onClick={() => setFit((v) => !v)}>
+            {fit ? "Actual size" : "Fit to screen"}
+          </button>
+        )}
+      </div>
+      <div className={fit ? "slide-map-frame fit" : "slide-map-frame"} ref={frame}>
+        <div ref={inner} style={fit ? { zoom } : undefined}>
+          <ReadOnlyMap map={map} personas={personas} findings={findings} lanes={lanes} />
+        </div>
+      </div>
     </div>
   );
 }

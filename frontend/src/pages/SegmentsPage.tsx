@@ -5,7 +5,7 @@ import { ApiError, api, paths } from "../api";
 import { Dialog, ErrorMessage, useNotify } from "../components/ui";
 import type { Segment } from "../types";
 import { useWorkspace } from "../workspace";
-import { Avatar, ConfirmDialog, EmptyState, PageHeader, FieldBox } from "./kit";
+import { Avatar, ConfirmDialog, EmptyState, PageHeader, FieldBox, useTitle } from "./kit";
 
 export function SegmentsPage() {
   const { state, reload, canEdit } = useWorkspace();
@@ -15,6 +15,7 @@ export function SegmentsPage() {
   const ws = state.id;
   const { segments, personas } = state.workspace;
   const unassigned = personas.filter((p) => !p.segment || !segments.some((s) => s.id === p.segment));
+  useTitle("Segments");
   const newButton = canEdit && (
     <button type="button" className="primary" onClick={() => setEditing("new")}>
       <span aria-hidden="true">+</span> New segment

@@ -115,7 +115,7 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
       </form>
 
       {created?.token && (
-        <div className="share-created" role="region" aria-label="New share link">
+        <div className="share-created" role="region" aria-label="Your new link">
           <SecretBox
             label="Share link"
             value={shareUrl(created.token)}
@@ -133,7 +133,7 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
           <p>Create a link above to show this map to stakeholders who are not in the workspace.</p>
         </EmptyState>
       ) : (
-        <ul className="share-list" aria-label="Share links">
+        <ul className="share-list" aria-label="Existing links">
           {[...active, ...inactive].map((l) => (
             <li key={l.id} className={`share-item state-${l.state}`}>
               <div className="share-item-text">

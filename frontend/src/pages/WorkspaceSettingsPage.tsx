@@ -7,7 +7,7 @@ import { ErrorMessage, Loading, ago, errorText, label, useAsync, useNotify } fro
 import { useSession } from "../session";
 import type { Role } from "../types";
 import { useWorkspace } from "../workspace";
-import { AutoText, ConfirmDialog, PageHeader, SaveIndicator, SecretBox, download, useSaver, FieldBox } from "./kit";
+import { AutoText, ConfirmDialog, PageHeader, SaveIndicator, SecretBox, download, useSaver, FieldBox, useTitle } from "./kit";
 import { ImportForm } from "./ImportForm";
 
 interface Member { account: string; name: string; email: string; role: Role; since: string; sign_in_link?: string | null }
@@ -25,6 +25,7 @@ export function WorkspaceSettingsPage() {
   const { state } = useWorkspace();
   const sections: [string, string][] = [["general", "General"], ["members", "Members"], ["account", "Your account"], ["data", "Import and export"]];
   if (state.role === "owner") sections.push(["danger", "Delete workspace"]);
+  useTitle(`Settings · ${state.name}`);
   return (
     <main className="page settings-page">
       <PageHeader title="Settings" subtitle={state.name} />

@@ -9,6 +9,13 @@ import "./pages.css";
 
 // --- page furniture ----------------------------------------------------------------------------
 
+/** The browser tab's title for a page. */
+export function useTitle(title: string) {
+  useEffect(() => {
+    document.title = title ? `${title} · Journeyline` : "Journeyline";
+  }, [title]);
+}
+
 export function PageHeader({ title, subtitle, actions, crumbs }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; crumbs?: ReactNode }) {
   return (
     <header className="page-header">
@@ -505,7 +512,6 @@ export function SecretBox({ label: text, value, note, autoFocus = true }: { labe
           <button
             type="button"
             className="primary"
-            aria-label={`Copy ${text.toLowerCase()}`}
             onClick={async () => {
               const ok = await copyText(value, ref.current);
               setCopied(ok);

@@ -45,7 +45,10 @@ class Dialect:
     int_div_template: str
     ordered_list_template: str
     ordered_ints_template: str
+    any_order_list_template: str
+    decode_path_template: str
     path_steps_template: str
+    row_ids_template: str
 
     def ident(self, name: str) -> str:
         """A quoted identifier (column or table name)."""
@@ -83,6 +86,20 @@ class Dialect:
         `order * span + value`, cheaper than an ordered aggregate."""
         return self.ordered_ints_template.format(v=value, k=order, n=int(span))
 
+    def any_order_list(self, value: str) -> str:
+        """Aggregate `value` into a list in whatever order the engine meets the rows."""
+        return self.any_order_list_template.format(v=value)
+
+    def decode_path(self, codes: str, span: int) -> str:
+        """A path from a list of `position * span + event` codes in any order: the codes
+        sorted (so by position), each turned back into its event id (`code % span`)."""
+        return self.decode_path_template.format(c=codes, n=int(span))
+
+    def row_ids(self, key: str) -> str:
+        """1, 2, 3 … over a relation's rows, one id per row. DuckDB numbers them in any
+        order (no sort); Spark needs an order for `row_number`, so there `key` orders them."""
+        return self.row_ids_template.format(k=key)
+
     def path_steps(self, table: str) -> str:
         """A relation with one row per step of each path in `table` (columns `pid`, `path`,
         `units`): `pid`, `units`, `i` (1-based), the step's event `a`, the next one `b` (NULL last)."""
@@ -110,6 +127,9 @@ DUCKDB = Dialect(
     int_div_template="({a} // {b})",
     ordered_list_template="list({v} ORDER BY {k})",
     ordered_ints_template="list_transform(list_sort(list({k} * {n} + {v})), lambda x: x % {n})",
+    any_order_list_template="list({v})",
+    decode_path_template="list_transform(list_sort({c}), lambda x: x % {n})",
+    row_ids_template="row_number() OVER ()",
     path_steps_template=(
         "(SELECT pid, units, i, path[i] AS a, path[i + 1] AS b FROM "
         "(SELECT pid, units, path, unnest(range(1, len(path) + 1)) AS i FROM {t}) x)"
@@ -133,6 +153,9 @@ SPARK = Dialect(
     ordered_ints_template=(
         "transform(array_sort(collect_list(CAST({k} AS BIGINT) * {n} + {v})), x -> x % {n})"
     ),
+    any_order_list_template="collect_list({v})",
+    decode_path_template="transform(array_sort({c}), x -> x % {n})",
+    row_ids_template="row_number() OVER (ORDER BY {k})",
     path_steps_template=(
         "(SELECT pid, units, i + 1 AS i, a, element_at(path, i + 2) AS b "
         "FROM {t} LATERAL VIEW posexplode(path) x AS i, a)"

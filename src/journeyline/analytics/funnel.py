@@ -1,18 +1,20 @@
 """Funnels: how many units go through a series of steps within a conversion window.
 
-Written as set-based SQL: for every event, framed window aggregates give the position of
-the next event of each step after it; a chain of equi-joins follows one attempt from its
-step-1 event through the steps; one window picks each unit's counted attempt.
+Written as set-based SQL over the funnel's own small table (only the events some step
+or exclusion matches): for every such event, framed window aggregates give the position
+of the next event of each step after it; a chain of equi-joins follows one attempt from
+its step-1 event through the steps; one window picks each unit's counted attempt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from journeyline.analytics.matching import StepSpec, matchers_sql, parse_alternative, split_outside
-from journeyline.analytics.metrics import END, seconds, share
+from journeyline.analytics.metrics import END, NONE_VALUE, OTHER, seconds, share, value_buckets
 from journeyline.analytics.readers import EventLog
 from journeyline.errors import InvalidInput
 from journeyline.model import EventMatcher, did_you_mean
@@ -92,8 +94,30 @@ class FunnelStep:
 
 
 @dataclass
+class FunnelGroup:
+    """The funnel of the units whose counted attempt has one breakdown value."""
+
+    value: str
+    entered: int
+    converted: int
+    conversion: float
+    steps: list[FunnelStep]
+    time_to_convert: dict[str, Any]
+
+
+@dataclass
+class FunnelBreakdown:
+    """A funnel split by a property: one group per value, values past the limit in "Other"."""
+
+    property: str
+    limit: int
+    values: list[str]
+    groups: list[FunnelGroup]
+
+
+@dataclass
 class FunnelResult:
-    """A funnel's steps, overall conversion and time to convert."""
+    """A funnel's steps, overall conversion and time to convert (and, asked for, a breakdown)."""
 
     log: dict[str, object]
     mode: str
@@ -105,9 +129,10 @@ class FunnelResult:
     conversion: float
     time_to_convert: dict[str, Any]
     exclusions: list[str]
+    breakdown: FunnelBreakdown | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON form: {"log", "mode", "window_seconds", "steps": [{"name", "count", "rate_overall", "rate_step", "median_seconds_from_previous", …}], …}."""
+        """JSON form: {"log", "mode", "window_seconds", "steps": [{"name", "count", "rate_overall", "rate_step", "median_seconds_from_previous", …}], …, "breakdown": null or {"property", "limit", "values", "groups": [{"value", "entered", "converted", "conversion", "steps", "time_to_convert"}]}}."""
         data = asdict(self)
         data["rates"] = {
             "rate_overall": "units at this step / units at step 1",
@@ -115,6 +140,10 @@ class FunnelResult:
             "share_of_all": "units at this step / all units in the log",
         }
         return data
+
+
+EVENTS = "funnel_events"
+UNITS = "funnel_units"
 
 
 def _win(col: str, window_us: int | None, start: str = "t1") -> str:
@@ -129,6 +158,8 @@ def funnel(
     mode: FunnelMode = FunnelMode.ordered,
     first_only: bool = False,
     exclusions: list[Exclusion] | None = None,
+    breakdown: str | None = None,
+    breakdown_limit: int = 8,
 ) -> FunnelResult:
     """A funnel: units that reach each step, in order, within the window from their step-1 event.
 
@@ -144,24 +175,33 @@ def funnel(
     bound's event, before the second bound's, or within the window when that step is
     never reached) disqualifies the attempt; units without a qualifying attempt are left
     out. Times come from the attempt that counted: from the previous required step, and
-    step 1 to the last step for time to convert.
+    step 1 to the last step for time to convert. Drop-off next events: what a unit that
+    stopped at a step did right after that step's event (`[end]` when nothing); in an
+    unordered funnel, after the event that completed its last step (the latest of the
+    steps' first events in the attempt).
+
+    With `breakdown`, units are also split by that property's value on the step-1 event
+    of the attempt that counted, and every value gets the funnel's figures over its
+    units; the `breakdown_limit` values with the most units entering the funnel keep
+    their name, the rest are "Other", an empty value is "(none)".
     """
     exclusions = exclusions or []
     k = len(steps)
     if k < 2:
         raise InvalidInput("a funnel needs at least two steps")
     conds = [matchers_sql(log, s.matchers) for s in steps]
-    _check_steps_match(log, steps, conds)
+    bcol = log.prop(breakdown) if breakdown else None
     window_us = None if window_seconds is None else int(window_seconds * 1_000_000)
+    required = [j for j in range(1, k + 1) if not steps[j - 1].optional]
     if mode == FunnelMode.unordered:
         if exclusions or any(s.optional for s in steps):
+            _check_steps_match(log, steps, _step_counts(log, conds))
             raise InvalidInput("unordered funnels take neither optional steps nor exclusions")
-        return _unordered(log, steps, conds, window_us, window_seconds, first_only)
-    if mode == FunnelMode.strict and (any(s.optional for s in steps) or exclusions):
+    elif mode == FunnelMode.strict and (any(s.optional for s in steps) or exclusions):
+        _check_steps_match(log, steps, _step_counts(log, conds))
         raise InvalidInput(
             "strict funnels take neither optional steps nor exclusions (no event can come between)"
         )
-    required = [j for j in range(1, k + 1) if not steps[j - 1].optional]
     for ex in exclusions:
         ex.to_step = ex.to_step or k
         if (
@@ -169,22 +209,59 @@ def funnel(
             or steps[ex.from_step - 1].optional
             or steps[ex.to_step - 1].optional
         ):
+            _check_steps_match(log, steps, _step_counts(log, conds))
             raise InvalidInput(
                 f"exclusion '{ex.label}@{ex.from_step}-{ex.to_step}': the bounds must be two required steps "
                 f"between 1 and {k}, the first before the second"
             )
     xconds = [matchers_sql(log, ex.matchers) for ex in exclusions]
-    _build_ordered(log, steps, conds, xconds, exclusions, required, window_us, mode, first_only)
+    _funnel_events(log, conds, xconds, bcol)
     try:
-        return _summarise(log, steps, required, window_seconds, mode, first_only, exclusions)
+        _check_steps_match(
+            log, steps, _step_counts(log, [f"s{j} = 1" for j in range(1, k + 1)], EVENTS)
+        )
+        if mode == FunnelMode.unordered:
+            _build_unordered(log, k, window_us, first_only, bcol is not None)
+        else:
+            _build_ordered(
+                log, k, exclusions, required, window_us, mode, first_only, bcol is not None
+            )
+        try:
+            figures = _unordered_figures if mode == FunnelMode.unordered else _ordered_figures
+            entered, out, ttc = figures(log, steps, required, None)[None]
+            result = FunnelResult(
+                log=log.summary(),
+                mode=mode.value,
+                window_seconds=window_seconds,
+                first_only=first_only,
+                steps=out,
+                entered=entered,
+                converted=out[-1].count,
+                conversion=share(out[-1].count, entered),
+                time_to_convert=ttc,
+                exclusions=[f"{ex.label}@{ex.from_step}-{ex.to_step}" for ex in exclusions],
+            )
+            if breakdown:
+                result.breakdown = _breakdown(
+                    log, steps, required, figures, breakdown, breakdown_limit
+                )
+            return result
+        finally:
+            log.engine.drop(UNITS)
     finally:
-        log.engine.drop("funnel_units")
+        log.engine.drop(EVENTS)
 
 
-def _check_steps_match(log: EventLog, steps: list[StepSpec], conds: list[str]) -> None:
-    counts = log.engine.fetch(
-        "SELECT " + ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conds) + " FROM ev"
+def _step_counts(log: EventLog, conds: list[str], table: str = "ev") -> list[int]:
+    row = log.engine.fetch(
+        "SELECT "
+        + ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conds)
+        + f" FROM {table}"
     )[0]
+    return [int(n or 0) for n in row]
+
+
+def _check_steps_match(log: EventLog, steps: list[StepSpec], counts: list[int]) -> None:
     for step, n in zip(steps, counts, strict=True):
         if not n:
             names = sorted(log.event_names.values())[:5000]
@@ -199,37 +276,59 @@ def _check_steps_match(log: EventLog, steps: list[StepSpec], conds: list[str]) -
             )
 
 
+def _funnel_events(log: EventLog, conds: list[str], xconds: list[str], bcol: str | None) -> None:
+    """The funnel's own small table: only the events some step or exclusion matches, with a
+    0/1 flag per step (`s1` …) and exclusion (`e0` …) and the breakdown value (`bd`).
+
+    Every later query of the funnel reads this table instead of all events: an event
+    that matches nothing can be neither a step nor an exclusion, and a strict funnel's
+    "very next event" is still found by its position.
+    """
+    cols = ["unit", "pos", "t", "next_event"]
+    cols += [f"CASE WHEN {c} THEN 1 ELSE 0 END AS s{j}" for j, c in enumerate(conds, 1)]
+    cols += [f"CASE WHEN {c} THEN 1 ELSE 0 END AS e{e}" for e, c in enumerate(xconds)]
+    if bcol:
+        cols.append(f"{bcol} AS bd")
+    log.engine.materialize(
+        EVENTS, f"SELECT {', '.join(cols)} FROM ev WHERE {' OR '.join([*conds, *xconds])}"
+    )
+
+
+# Framed aggregates over the events after the current one, written as a running frame in
+# reverse order: the same rows, but engines compute a running frame incrementally (Spark
+# recomputes an UNBOUNDED FOLLOWING frame for every row).
+_AFTER = "(PARTITION BY unit ORDER BY pos DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+_FROM_HERE = (
+    "(PARTITION BY unit ORDER BY pos DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+)
+
+
 def _build_ordered(
     log: EventLog,
-    steps: list[StepSpec],
-    conds: list[str],
-    xconds: list[str],
+    k: int,
     exclusions: list[Exclusion],
     required: list[int],
     window_us: int | None,
     mode: FunnelMode,
     first_only: bool,
+    breakdown: bool,
 ) -> None:
-    k = len(steps)
     strict = mode == FunnelMode.strict
-    cols = ["unit", "pos", "t", "next_event"]
-    cols += [f"CASE WHEN {c} THEN 1 ELSE 0 END AS s{j}" for j, c in enumerate(conds, 1)]
+    nx = len(exclusions)
+    cols = ["unit", "pos", "t", "next_event", *[f"s{j}" for j in range(1, k + 1)]]
+    if breakdown:
+        cols.append("bd")
     if not strict:
         for j in range(2, k + 1):
-            cols.append(f"MIN(CASE WHEN {conds[j - 1]} THEN pos END) OVER fw AS n{j}")
-            cols.append(f"MIN(CASE WHEN {conds[j - 1]} THEN t END) OVER fw AS nt{j}")
-        for e, c in enumerate(xconds):
-            cols.append(f"MIN(CASE WHEN {c} THEN pos END) OVER fw AS nx{e}")
-            cols.append(f"MIN(CASE WHEN {c} THEN t END) OVER fw AS tx{e}")
+            cols.append(f"MIN(CASE WHEN s{j} = 1 THEN pos END) OVER fw AS n{j}")
+            cols.append(f"MIN(CASE WHEN s{j} = 1 THEN t END) OVER fw AS nt{j}")
+        for e in range(nx):
+            cols.append(f"MIN(CASE WHEN e{e} = 1 THEN pos END) OVER fw AS nx{e}")
+            cols.append(f"MIN(CASE WHEN e{e} = 1 THEN t END) OVER fw AS tx{e}")
     if first_only:
-        cols.append(f"MIN(CASE WHEN {conds[0]} THEN pos END) OVER (PARTITION BY unit) AS f1")
-    where = "" if strict else " WHERE " + " OR ".join([*conds, *xconds])
-    window = (
-        ""
-        if strict
-        else " WINDOW fw AS (PARTITION BY unit ORDER BY pos ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
-    )
-    m_sql = f"SELECT {', '.join(cols)} FROM ev{where}{window}"
+        cols.append("MIN(CASE WHEN s1 = 1 THEN pos END) OVER (PARTITION BY unit) AS f1")
+    window = "" if strict else f" WINDOW fw AS {_AFTER}"
+    m_sql = f"SELECT {', '.join(cols)} FROM {EVENTS}{window}"
 
     def carried(j: int) -> list[str]:
         """Columns taken from the row matched at required step j (its look-ahead)."""
@@ -237,26 +336,29 @@ def _build_ordered(
             return []
         out = [f"n{i} AS a{j}_n{i}" for i in range(j + 1, k + 1)]
         out += [f"nt{i} AS a{j}_nt{i}" for i in range(j + 1, k + 1)]
-        out += [f"nx{e} AS a{j}_nx{e}" for e in range(len(xconds))]
-        out += [f"tx{e} AS a{j}_tx{e}" for e in range(len(xconds))]
+        out += [f"nx{e} AS a{j}_nx{e}" for e in range(nx)]
+        out += [f"tx{e} AS a{j}_tx{e}" for e in range(nx)]
         return out
 
     first_filter = " AND pos = f1" if first_only else ""
     ctes = [
         f"m AS ({m_sql})",
         "c1 AS (SELECT unit, pos AS p1, t AS t1, next_event AS x1"
+        + (", bd" if breakdown else "")
         + "".join(f", {c}" for c in carried(1))
         + f" FROM m WHERE s1 = 1{first_filter})",
     ]
     prev_cte = "c1"
     for idx in range(1, len(required)):
         j, a = required[idx], required[idx - 1]
-        join = f"mj.pos = c.p{a} + 1 AND mj.s{j} = 1" if strict else f"mj.pos = c.a{a}_n{j}"
+        # The step's flag in the join too: the engine then builds its hash table from
+        # that step's events only.
+        join = f"mj.pos = c.p{a} + 1" if strict else f"mj.pos = c.a{a}_n{j}"
         sel = [f"mj.pos AS p{j}", f"mj.t AS t{j}", f"mj.next_event AS x{j}"]
         sel += [f"mj.{c.split(' AS ')[0]} AS {c.split(' AS ')[1]}" for c in carried(j)]
         ctes.append(
             f"c{j} AS (SELECT c.*, {', '.join(sel)} FROM {prev_cte} c "
-            f"LEFT JOIN m mj ON mj.unit = c.unit AND {join})"
+            f"LEFT JOIN m mj ON mj.unit = c.unit AND {join} AND mj.s{j} = 1)"
         )
         prev_cte = f"c{j}"
     # reached flags, as nested SQL expressions (k is small)
@@ -278,13 +380,15 @@ def _build_ordered(
     excluded = []
     for e, ex in enumerate(exclusions):
         lo, hi = ex.from_step, ex.to_step or k
-        nx, tx = f"a{lo}_nx{e}", f"a{lo}_tx{e}"
+        nxe, txe = f"a{lo}_nx{e}", f"a{lo}_tx{e}"
         excluded.append(
-            f"({reached[lo]} AND {nx} IS NOT NULL AND (({reached[hi]} AND {nx} < p{hi}) "
-            f"OR (NOT {reached[hi]} AND {_win(tx, window_us)})))"
+            f"({reached[lo]} AND {nxe} IS NOT NULL AND (({reached[hi]} AND {nxe} < p{hi}) "
+            f"OR (NOT {reached[hi]} AND {_win(txe, window_us)})))"
         )
     depth = "CASE " + " ".join(f"WHEN {reached[j]} THEN {j}" for j in reversed(required)) + " END"
     out = ["unit", "p1", f"{depth} AS depth"]
+    if breakdown:
+        out.append("bd")
     for j in range(1, k + 1):
         out.append(f"CASE WHEN {reached[j]} THEN 1 ELSE 0 END AS r{j}")
         out.append(f"CASE WHEN {reached[j]} THEN {times[j]} END AS t{j}")
@@ -294,8 +398,13 @@ def _build_ordered(
             out.append(f"x{j}")
     excl = " OR ".join(excluded) if excluded else "1 = 0"
     ctes.append(f"att AS (SELECT {', '.join(out)} FROM {prev_cte} WHERE NOT ({excl}))")
+    _keep_best_attempt(log, ctes)
+
+
+def _keep_best_attempt(log: EventLog, ctes: list[str]) -> None:
+    """`funnel_units`: each unit's counted attempt, the deepest one (the earliest among equals)."""
     log.engine.materialize(
-        "funnel_units",
+        UNITS,
         "WITH "
         + ", ".join(ctes)
         + " SELECT * FROM (SELECT att.*, row_number() OVER (PARTITION BY unit ORDER BY depth DESC, p1) AS rk "
@@ -303,7 +412,9 @@ def _build_ordered(
     )
 
 
-def _time_to_convert(log: EventLog, expr: str, where: str) -> dict[str, Any]:
+def _time_to_convert(
+    log: EventLog, expr: str, where: str, group: str | None
+) -> dict[Any, dict[str, Any]]:
     d = log.engine.dialect
     buckets = []
     lower = 0.0
@@ -313,144 +424,180 @@ def _time_to_convert(log: EventLog, expr: str, where: str) -> dict[str, Any]:
             cond += f" AND {expr} <= {int(upper * 1e6)}"
         buckets.append(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)")
         lower = upper or lower
-    row = log.engine.fetch(
-        f"SELECT COUNT(*), {d.quantile(expr, 0.5)}, {d.quantile(expr, 0.95)}, AVG({expr}), "
-        f"{', '.join(buckets)} FROM funnel_units WHERE {where}"
-    )[0]
-    n, med, p95, mean, *counts = row
+    rows = log.engine.fetch(
+        f"SELECT {group or 'NULL'}, COUNT(*), {d.quantile(expr, 0.5)}, {d.quantile(expr, 0.95)}, AVG({expr}), "
+        f"{', '.join(buckets)} FROM {UNITS} WHERE {where}" + (f" GROUP BY {group}" if group else "")
+    )
+    out: dict[Any, dict[str, Any]] = {}
+    for key, n, med, p95, mean, *counts in rows:
+        out[key] = {
+            "units": int(n),
+            "median_seconds": seconds(med),
+            "p95_seconds": seconds(p95),
+            "mean_seconds": seconds(mean),
+            "distribution": [
+                {"bucket": label, "units": int(c or 0)}
+                for (label, _), c in zip(BUCKETS, counts, strict=True)
+            ],
+        }
+    return out
+
+
+def _no_conversions() -> dict[str, Any]:
     return {
-        "units": int(n),
-        "median_seconds": seconds(med),
-        "p95_seconds": seconds(p95),
-        "mean_seconds": seconds(mean),
-        "distribution": [
-            {"bucket": label, "units": int(c or 0)}
-            for (label, _), c in zip(BUCKETS, counts, strict=True)
-        ],
+        "units": 0,
+        "median_seconds": None,
+        "p95_seconds": None,
+        "mean_seconds": None,
+        "distribution": [{"bucket": label, "units": 0} for label, _ in BUCKETS],
     }
 
 
-def _summarise(
-    log: EventLog,
-    steps: list[StepSpec],
-    required: list[int],
-    window_seconds: float | None,
-    mode: FunnelMode,
-    first_only: bool,
-    exclusions: list[Exclusion],
-) -> FunnelResult:
+def _next_events(
+    log: EventLog, next_expr: str, k: int, group: str | None
+) -> dict[Any, dict[int, list[NextEvent]]]:
+    """Per group and depth below the last step: the events units did right after stopping."""
+    g = f"{group}, " if group else "NULL, "
+    rows = log.engine.fetch(
+        f"SELECT {g}depth, {next_expr} AS nx, COUNT(*) FROM {UNITS} WHERE depth < {k} "
+        f"GROUP BY {g if group else ''}depth, {next_expr}"
+    )
+    out: dict[Any, dict[int, list[NextEvent]]] = {}
+    for key, dep, ev_id, n in rows:
+        out.setdefault(key, {}).setdefault(int(dep), []).append(
+            NextEvent(END if ev_id is None else log.name(ev_id), int(n))
+        )
+    return out
+
+
+Figures = dict[Any, tuple[int, list[FunnelStep], dict[str, Any]]]
+"""Per group (None: all units): units entered, the steps' figures, time to convert."""
+
+
+def _ordered_figures(
+    log: EventLog, steps: list[StepSpec], required: list[int], group: str | None
+) -> Figures:
     d = log.engine.dialect
     k = len(steps)
-    stats = ["COUNT(*)"]
+    stats = [group or "NULL", "COUNT(*)"]
     for j in range(1, k + 1):
         g = f"g{j}" if j > 1 else "CAST(NULL AS BIGINT)"
         stats += [f"SUM(r{j})", d.quantile(g, 0.5), d.quantile(g, 0.95), f"AVG({g})"]
-    row = log.engine.fetch(f"SELECT {', '.join(stats)} FROM funnel_units")[0]
-    entered = int(row[0])
-    per = [row[1 + 4 * i : 5 + 4 * i] for i in range(k)]
-    counts = [int(p[0] or 0) for p in per]
+    rows = log.engine.fetch(
+        f"SELECT {', '.join(stats)} FROM {UNITS}" + (f" GROUP BY {group}" if group else "")
+    )
     nxt_case = "CASE depth " + " ".join(f"WHEN {j} THEN x{j}" for j in required) + " END"
-    next_rows = log.engine.fetch(
-        f"SELECT depth, {nxt_case} AS nx, COUNT(*) FROM funnel_units WHERE depth < {k} GROUP BY depth, {nxt_case}"
-    )
-    next_by_depth: dict[int, list[NextEvent]] = {}
-    for dep, ev_name, n in next_rows:
-        next_by_depth.setdefault(int(dep), []).append(
-            NextEvent(END if ev_name is None else log.name(ev_name), int(n))
-        )
-    out = []
-    for j in range(1, k + 1):
-        c = counts[j - 1]
-        prev_req = max((r for r in required if r < j), default=None)
-        base = counts[prev_req - 1] if prev_req else c
-        nxt_req = min((r for r in required if r > j), default=None)
-        drop = c - counts[nxt_req - 1] if nxt_req and j in required else 0
-        nexts = sorted(next_by_depth.get(j, []), key=lambda n: (-n.units, n.event))[:5]
-        med, p95, mean = per[j - 1][1:4]
-        out.append(
-            FunnelStep(
-                name=steps[j - 1].label,
-                count=c,
-                rate_overall=share(c, counts[0]),
-                rate_step=share(c, base) if j > 1 else (1.0 if c else 0.0),
-                share_of_all=share(c, log.total_units),
-                median_seconds_from_previous=seconds(med),
-                p95_seconds_from_previous=seconds(p95),
-                mean_seconds_from_previous=seconds(mean),
-                dropoff=drop,
-                dropoff_rate=share(drop, c),
-                dropoff_next_events=nexts if j in required else [],
-                optional=steps[j - 1].optional,
+    nexts = _next_events(log, nxt_case, k, group)
+    ttcs = _time_to_convert(log, f"(t{k} - t1)", f"r{k} = 1", group)
+    out: Figures = {}
+    for key, entered, *figures in rows:
+        per = [figures[4 * i : 4 * i + 4] for i in range(k)]
+        counts = [int(p[0] or 0) for p in per]
+        items = []
+        for j in range(1, k + 1):
+            c = counts[j - 1]
+            prev_req = max((r for r in required if r < j), default=None)
+            base = counts[prev_req - 1] if prev_req else c
+            nxt_req = min((r for r in required if r > j), default=None)
+            drop = c - counts[nxt_req - 1] if nxt_req and j in required else 0
+            next_events = nexts.get(key, {}).get(j, [])
+            next_events = sorted(next_events, key=lambda n: (-n.units, n.event))[:5]
+            med, p95, mean = per[j - 1][1:4]
+            items.append(
+                FunnelStep(
+                    name=steps[j - 1].label,
+                    count=c,
+                    rate_overall=share(c, counts[0]),
+                    rate_step=share(c, base) if j > 1 else (1.0 if c else 0.0),
+                    share_of_all=share(c, log.total_units),
+                    median_seconds_from_previous=seconds(med),
+                    p95_seconds_from_previous=seconds(p95),
+                    mean_seconds_from_previous=seconds(mean),
+                    dropoff=drop,
+                    dropoff_rate=share(drop, c),
+                    dropoff_next_events=next_events if j in required else [],
+                    optional=steps[j - 1].optional,
+                )
             )
+        out[key] = (int(entered), items, ttcs.get(key, _no_conversions()))
+    return out
+
+
+def _build_unordered(
+    log: EventLog, k: int, window_us: int | None, first_only: bool, breakdown: bool
+) -> None:
+    """`funnel_units` of an unordered funnel: every step event starts an attempt, and a step
+    is done when its first event from the attempt's start on falls within the window."""
+    span = len(log.event_names) + 1
+    cols = ["unit", "pos", "t AS t0", *(["bd"] if breakdown else [])]
+    for j in range(1, k + 1):
+        cols.append(f"MIN(CASE WHEN s{j} = 1 THEN t END) OVER cw AS nt{j}")
+        # the step's first event as one number: its position and the event after it
+        cols.append(
+            f"MIN(CASE WHEN s{j} = 1 THEN CAST(pos AS BIGINT) * {span} + COALESCE(next_event + 1, 0) END) "
+            f"OVER cw AS nc{j}"
         )
-    converted = counts[-1]
-    ttc = _time_to_convert(log, f"(t{k} - t1)", f"r{k} = 1")
-    return FunnelResult(
-        log=log.summary(),
-        mode=mode.value,
-        window_seconds=window_seconds,
-        first_only=first_only,
-        steps=out,
-        entered=entered,
-        converted=converted,
-        conversion=share(converted, entered),
-        time_to_convert=ttc,
-        exclusions=[f"{ex.label}@{ex.from_step}-{ex.to_step}" for ex in exclusions],
-    )
-
-
-def _unordered(
-    log: EventLog,
-    steps: list[StepSpec],
-    conds: list[str],
-    window_us: int | None,
-    window_seconds: float | None,
-    first_only: bool,
-) -> FunnelResult:
-    k = len(steps)
-    d = log.engine.dialect
-    any_cond = " OR ".join(conds)
-    cols = ["unit", "pos", "t AS t0"]
-    cols += [f"MIN(CASE WHEN {c} THEN t END) OVER cw AS nt{j}" for j, c in enumerate(conds, 1)]
     if first_only:
         cols.append("MIN(pos) OVER (PARTITION BY unit) AS f1")
-    m_sql = (
-        f"SELECT {', '.join(cols)} FROM ev WHERE {any_cond} "
-        "WINDOW cw AS (PARTITION BY unit ORDER BY pos ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)"
-    )
+    m_sql = f"SELECT {', '.join(cols)} FROM {EVENTS} WINDOW cw AS {_FROM_HERE}"
     reached = {
         j: f"(nt{j} IS NOT NULL AND {_win(f'nt{j}', window_us, 't0')})" for j in range(1, k + 1)
     }
     depth = " + ".join(f"CASE WHEN {reached[j]} THEN 1 ELSE 0 END" for j in range(1, k + 1))
     tcols = ", ".join(f"CASE WHEN {reached[j]} THEN nt{j} END AS t{j}" for j in range(1, k + 1))
-    where = " WHERE pos = f1" if first_only else ""
-    log.engine.materialize(
-        "funnel_units",
-        f"WITH m AS ({m_sql}), att AS (SELECT unit, pos AS p1, t0, {depth} AS depth, {tcols} FROM m{where}) "
-        "SELECT * FROM (SELECT att.*, row_number() OVER (PARTITION BY unit ORDER BY depth DESC, p1) AS rk FROM att) r "
-        "WHERE rk = 1",
+    last = (
+        "GREATEST("
+        + ", ".join(f"CASE WHEN {reached[j]} THEN nc{j} ELSE -1 END" for j in range(1, k + 1))
+        + ")"
     )
-    try:
-        unpivot = " UNION ALL ".join(
-            f"SELECT unit, {j} AS j, t{j} AS tt FROM funnel_units WHERE t{j} IS NOT NULL"
-            for j in range(1, k + 1)
-        )
-        gaps = log.engine.fetch(
-            f"SELECT rk, COUNT(*), {d.quantile('gap', 0.5)}, {d.quantile('gap', 0.95)}, AVG(gap) FROM ("
-            "SELECT row_number() OVER (PARTITION BY unit ORDER BY tt, j) AS rk, "
-            f"tt - LAG(tt) OVER (PARTITION BY unit ORDER BY tt, j) AS gap FROM ({unpivot}) u) x GROUP BY rk"
-        )
-        by_rank = {int(r[0]): r[1:] for r in gaps}
-        entered = int(log.engine.fetch("SELECT COUNT(*) FROM funnel_units")[0][0])
-        counts = [int(by_rank.get(i, (0,))[0]) for i in range(1, k + 1)]
-        out = []
+    where = " WHERE pos = f1" if first_only else ""
+    att = (
+        f"att AS (SELECT unit, pos AS p1, t0, {'bd, ' if breakdown else ''}{depth} AS depth, {tcols}, "
+        f"CASE WHEN {last} % {span} = 0 THEN NULL ELSE {last} % {span} - 1 END AS x "
+        f"FROM m{where})"
+    )
+    _keep_best_attempt(log, [f"m AS ({m_sql})", att])
+
+
+def _unordered_figures(
+    log: EventLog, steps: list[StepSpec], required: list[int], group: str | None
+) -> Figures:
+    del required  # every step counts
+    k = len(steps)
+    d = log.engine.dialect
+    g = f"{group} AS grp, " if group else "NULL AS grp, "
+    unpivot = " UNION ALL ".join(
+        f"SELECT {g}unit, {j} AS j, t{j} AS tt FROM {UNITS} WHERE t{j} IS NOT NULL"
+        for j in range(1, k + 1)
+    )
+    gaps = log.engine.fetch(
+        f"SELECT grp, rk, COUNT(*), {d.quantile('gap', 0.5)}, {d.quantile('gap', 0.95)}, AVG(gap) FROM ("
+        "SELECT grp, row_number() OVER (PARTITION BY unit ORDER BY tt, j) AS rk, "
+        f"tt - LAG(tt) OVER (PARTITION BY unit ORDER BY tt, j) AS gap FROM ({unpivot}) u) x GROUP BY grp, rk"
+    )
+    by_rank: dict[Any, dict[int, Any]] = {}
+    for key, rank, *figures in gaps:
+        by_rank.setdefault(key, {})[int(rank)] = figures
+    nexts = _next_events(log, "x", k, group)
+    last = "GREATEST(" + ", ".join(f"COALESCE(t{j}, t0)" for j in range(1, k + 1)) + ")"
+    ttcs = _time_to_convert(log, f"({last} - t0)", f"depth = {k}", group)
+    entered_rows = log.engine.fetch(
+        f"SELECT {group or 'NULL'}, COUNT(*) FROM {UNITS}" + (f" GROUP BY {group}" if group else "")
+    )
+    label = " / ".join(s.label for s in steps)
+    out: Figures = {}
+    for key, entered in entered_rows:
+        ranks = by_rank.get(key, {})
+        counts = [int(ranks.get(i, (0,))[0]) for i in range(1, k + 1)]
+        items = []
         for i in range(1, k + 1):
             c = counts[i - 1]
-            _, med, p95, mean = by_rank.get(i, (0, None, None, None))
+            _, med, p95, mean = ranks.get(i, (0, None, None, None))
             nxt = counts[i] if i < k else c
-            out.append(
+            next_events = nexts.get(key, {}).get(i, [])
+            items.append(
                 FunnelStep(
-                    name=f"{i} of {k}: " + " / ".join(s.label for s in steps),
+                    name=f"{i} of {k}: {label}",
                     count=c,
                     rate_overall=share(c, counts[0]),
                     rate_step=share(c, counts[i - 2]) if i > 1 else (1.0 if c else 0.0),
@@ -460,21 +607,33 @@ def _unordered(
                     mean_seconds_from_previous=seconds(mean) if i > 1 else None,
                     dropoff=c - nxt,
                     dropoff_rate=share(c - nxt, c),
+                    dropoff_next_events=sorted(next_events, key=lambda n: (-n.units, n.event))[:5],
                 )
             )
-        last = "GREATEST(" + ", ".join(f"COALESCE(t{j}, t0)" for j in range(1, k + 1)) + ")"
-        ttc = _time_to_convert(log, f"({last} - t0)", f"depth = {k}")
-        return FunnelResult(
-            log=log.summary(),
-            mode=FunnelMode.unordered.value,
-            window_seconds=window_seconds,
-            first_only=first_only,
-            steps=out,
-            entered=entered,
-            converted=counts[-1],
-            conversion=share(counts[-1], entered),
-            time_to_convert=ttc,
-            exclusions=[],
-        )
-    finally:
-        log.engine.drop("funnel_units")
+        out[key] = (int(entered), items, ttcs.get(key, _no_conversions()))
+    return out
+
+
+def _breakdown(
+    log: EventLog,
+    steps: list[StepSpec],
+    required: list[int],
+    figures: Callable[[EventLog, list[StepSpec], list[int], str | None], Figures],
+    prop: str,
+    limit: int,
+) -> FunnelBreakdown:
+    """The funnel per value of `prop` on the counted attempt's step-1 event (column `bd`)."""
+    ranked = log.engine.fetch(f"SELECT bd, COUNT(*) FROM {UNITS} WHERE bd IS NOT NULL GROUP BY bd")
+    keep, mapping = value_buckets(log, "bd", ranked, limit)
+    per_value = figures(log, steps, required, mapping)
+    values = list(keep)
+    if len(ranked) > limit:
+        values.append(OTHER)
+    if NONE_VALUE in per_value:
+        values.append(NONE_VALUE)
+    groups = []
+    for value in values:
+        entered, items, ttc = per_value[value]
+        converted = items[-1].count
+        groups.append(FunnelGroup(value, entered, converted, share(converted, entered), items, ttc))
+    return FunnelBreakdown(prop, limit, values, groups)

@@ -56,18 +56,38 @@ def journey_steps(log: EventLog) -> str:
     """
     if STEPS not in log.built:
         d = log.engine.dialect
-        span = max(len(log.event_names), 1)  # event ids are 0 … span - 1
         log.engine.materialize(
             "ev_paths",
             "SELECT row_number() OVER (ORDER BY units DESC) AS pid, path, units FROM "
-            f"(SELECT path, COUNT(*) AS units FROM (SELECT unit, {d.ordered_ints('event', 'pos', span)} "
-            "AS path FROM ev GROUP BY unit) u GROUP BY path) v",
+            f"({distinct_paths_sql(log, 'ev')}) v",
         )
         log.engine.materialize(
             STEPS, f"SELECT pid, units, i, a, b FROM {d.path_steps('ev_paths')} s"
         )
         log.built.add(STEPS)
     return STEPS
+
+
+def distinct_paths_sql(log: EventLog, events: str) -> str:
+    """SQL for every distinct path in `events` (rows of `ev`: a unit's events in `pos`
+    order) and the units that take it: columns `path` (event ids) and `units`.
+
+    Each unit's events are gathered as codes `pos * span + event` in whatever order the
+    engine meets them, and units are grouped on those lists first; only the few distinct
+    lists are then sorted (which puts the codes in `pos` order) and decoded into paths,
+    and grouped again, since two orders of one unit's codes are the same path. Codes are
+    32-bit integers when the longest journey allows it (smaller lists, faster grouping).
+    """
+    d = log.engine.dialect
+    span = max(len(log.event_names), 1)  # event ids are 0 … span - 1
+    fits = (log.longest_journey + 1) * span < 2**31
+    code = f"CAST(pos AS {'INT' if fits else 'BIGINT'}) * {span} + event"
+    return (
+        "SELECT path, SUM(units) AS units FROM "
+        f"(SELECT {d.decode_path('codes', span)} AS path, units FROM "
+        f"(SELECT codes, COUNT(*) AS units FROM (SELECT unit, {d.any_order_list(code)} AS codes "
+        f"FROM {events} GROUP BY unit) u GROUP BY codes) c) p GROUP BY path"
+    )
 
 
 # --- reach -------------------------------------------------------------------------------
@@ -254,18 +274,13 @@ class VariantsResult:
 
 def variant_paths(log: EventLog, *, collapse: bool) -> list[tuple[list[str], int]]:
     """Every distinct full path (optionally with repeats collapsed) and its unit count."""
-    d = log.engine.dialect
     if not collapse:
         journey_steps(log)
         rows = log.engine.fetch("SELECT path, units FROM ev_paths")
         return [([log.name(e) for e in path], int(n)) for path, n in rows]
     # Collapsing keeps the last event of each run of repeats: the same path as the first.
-    where = " WHERE next_event IS NULL OR next_event <> event"
-    rows = log.engine.fetch(
-        "SELECT path, COUNT(*) FROM (SELECT unit, "
-        f"{d.ordered_ints('event', 'pos', max(len(log.event_names), 1))} AS path "
-        f"FROM ev{where} GROUP BY unit) p GROUP BY path"
-    )
+    kept = "(SELECT unit, pos, event FROM ev WHERE next_event IS NULL OR next_event <> event) k"
+    rows = log.engine.fetch(distinct_paths_sql(log, kept))
     return [([log.name(e) for e in path], int(n)) for path, n in rows]
 
 
@@ -414,6 +429,26 @@ class BreakdownResult:
         }
 
 
+def value_buckets(
+    log: EventLog, col: str, ranked: list[tuple[Any, ...]], limit: int
+) -> tuple[list[str], str]:
+    """The values that keep their name and SQL mapping `col` to its bucket.
+
+    `ranked` holds (value, units) for the non-empty values; the `limit` with the most
+    units (then by name) keep their name, every other value is "Other" and an empty
+    one "(none)".
+    """
+    d = log.engine.dialect
+    ranked = sorted(ranked, key=lambda r: (-int(r[1]), str(r[0])))
+    keep = [str(v) for v, _ in ranked[:limit]]
+    mapping = (
+        "CASE " + " ".join(f"WHEN {col} = {d.lit(v)} THEN {d.lit(v)}" for v in keep) + " "
+        if keep
+        else "CASE "
+    ) + f"WHEN {col} IS NULL THEN {d.lit(NONE_VALUE)} ELSE {d.lit(OTHER)} END"
+    return keep, mapping
+
+
 def breakdown(log: EventLog, prop: str, *, limit: int = 8) -> BreakdownResult:
     """Breakdown of each event by a property (channel mix when the property is the channel).
 
@@ -423,17 +458,10 @@ def breakdown(log: EventLog, prop: str, *, limit: int = 8) -> BreakdownResult:
     event's units (descending), then name; values by overall units, then name.
     """
     col = log.prop(prop)
-    d = log.engine.dialect
     ranked = log.engine.fetch(
         f"SELECT {col}, COUNT(DISTINCT unit) FROM ev WHERE {col} IS NOT NULL GROUP BY {col}"
     )
-    ranked.sort(key=lambda r: (-int(r[1]), str(r[0])))
-    keep = [str(v) for v, _ in ranked[:limit]]
-    mapping = (
-        "CASE " + " ".join(f"WHEN {col} = {d.lit(v)} THEN {d.lit(v)}" for v in keep) + " "
-        if keep
-        else "CASE "
-    ) + f"WHEN {col} IS NULL THEN {d.lit(NONE_VALUE)} ELSE {d.lit(OTHER)} END"
+    keep, mapping = value_buckets(log, col, ranked, limit)
     rows = log.engine.fetch(
         f"SELECT event, v, COUNT(*), COUNT(DISTINCT unit) FROM (SELECT event, unit, {mapping} AS v FROM ev) x "
         "GROUP BY event, v"

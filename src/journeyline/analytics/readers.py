@@ -69,6 +69,8 @@ class EventLog:
     warnings: list[str] = field(default_factory=list)
     event_names: dict[int, str] = field(default_factory=dict)
     """Event id (the `event` column of `ev`) → event name."""
+    longest_journey: int = 0
+    """The most events one unit has (the largest `pos`)."""
     _ids: dict[str, list[int]] = field(default_factory=dict, repr=False)
     built: set[str] = field(default_factory=set, repr=False)
     """Tables derived from `ev` once and shared by the metrics (e.g. `ev_paths`)."""
@@ -154,12 +156,13 @@ def load_events(path: Path | str, spec: LogSpec, engine: Engine) -> EventLog:
         unit_expr = f"COALESCE({unit_expr}, CAST({q(cols.unit_fallback)} AS {s}))"
     event_expr = f"CAST({q(cols.event)} AS {s})"
     t_expr, tz_expr = _time_exprs(d, q(cols.time), schema.get(cols.time, "string"), cols.time_unit)
-    warnings = _check_source(engine, path, cols, src, unit_expr, event_expr, t_expr, tz_expr)
+    time_kind = schema.get(cols.time, "string")
+    warnings = _check_source(engine, path, cols, src, unit_expr, t_expr, tz_expr, time_kind)
     prop_cols = {name: f"p{i}" for i, name in enumerate(props)}
     timeout = spec.session_timeout_seconds
     _build_events(engine, src, unit_expr, event_expr, t_expr, prop_cols, spec, unit_kind)
-    n_events, n_units, start, end = engine.fetch(
-        "SELECT COUNT(*), SUM(CASE WHEN pos = 1 THEN 1 ELSE 0 END), MIN(t), MAX(t) FROM ev"
+    n_events, n_units, start, end, longest = engine.fetch(
+        "SELECT COUNT(*), SUM(CASE WHEN pos = 1 THEN 1 ELSE 0 END), MIN(t), MAX(t), MAX(pos) FROM ev"
     )[0]
     if not n_events:
         raise InvalidInput(f"{path}: no events with a unit, an event name and a timestamp")
@@ -178,6 +181,7 @@ def load_events(path: Path | str, spec: LogSpec, engine: Engine) -> EventLog:
         session_timeout_seconds=timeout,
         warnings=warnings,
         event_names=names,
+        longest_journey=int(longest),
     )
 
 
@@ -199,8 +203,10 @@ def _build_events(
     """Build `ev_names` (event id → name) and `ev`, integer-coded, in one pass over the file.
 
     Event names become small integer ids (dense, in name order) and units dense integer
-    ids (in name order), so the one window pass that numbers each journey, and every
-    group-by after it, works on integers; names are joined back only for output.
+    ids, so the one window pass that numbers each journey, and every group-by after it,
+    works on integers; names are joined back only for output. A unit's id says nothing
+    about the unit (DuckDB numbers them in hash order, without sorting the names): no
+    result depends on it.
     """
     d = engine.dialect
     q = d.ident
@@ -220,7 +226,7 @@ def _build_events(
     ctes = [
         f"p AS (SELECT __seq AS seq, {unit_key} AS u, {event_expr} AS e, {t_expr} AS t{props} "
         f"FROM {src} WHERE {valid})",
-        f"du AS (SELECT u, row_number() OVER (ORDER BY u) AS unit FROM "
+        f"du AS (SELECT u, {d.row_ids('u')} AS unit FROM "
         f"(SELECT DISTINCT {unit_key} AS u FROM {src} WHERE {valid}) x)",
         f"b AS (SELECT du.unit, n.id AS event, p.t, p.seq{extra} FROM p "
         "JOIN du ON du.u = p.u JOIN ev_names n ON n.name = p.e)",
@@ -308,25 +314,33 @@ def _check_source(
     cols: Columns,
     src: str,
     unit_expr: str,
-    event_expr: str,
     t_expr: str,
     tz_expr: str,
+    time_kind: str,
 ) -> list[str]:
     """Empty logs, unparsable and mixed-zone timestamps are errors; missing units/events warnings.
 
-    One aggregate scan of the file, nothing kept: the events table is built after it.
+    One aggregate query over the file, nothing kept: the events table is built after it.
+    Missing values are counted as COUNT(column) wherever a value is missing exactly when
+    its column is (typed timestamps, names cast to text), so DuckDB answers them from a
+    Parquet file's statistics without reading the columns; text timestamps are parsed.
     """
+    d = engine.dialect
+    q = d.ident
+    text_time = time_kind not in {"timestamp", "timestamptz", "integer", "float"}
+    t_count = t_expr if text_time else q(cols.time)
+    unit_count = unit_expr if cols.unit_fallback else q(cols.unit)
+    zones = (
+        f"SUM(CASE WHEN {tz_expr} = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN {tz_expr} = 0 THEN 1 ELSE 0 END)"
+        if text_time
+        else "0, 0"
+    )
     rows, bad, aware, naive, no_unit, no_event = engine.fetch(
-        "SELECT COUNT(*), "
-        "SUM(CASE WHEN t IS NULL THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN tz = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN tz = 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN unit IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN event IS NULL THEN 1 ELSE 0 END) "
-        f"FROM (SELECT {t_expr} AS t, {tz_expr} AS tz, {unit_expr} AS unit, {event_expr} AS event "
-        f"FROM {src}) c"
+        f"SELECT COUNT(*), COUNT(*) - COUNT({t_count}), {zones}, "
+        f"COUNT(*) - COUNT({unit_count}), COUNT(*) - COUNT({q(cols.event)}) FROM {src}"
     )[0]
     if not rows:
         raise InvalidInput(f"{path}: the file holds no events (only a header?)")
-    d = engine.dialect
     raw = f"CAST({d.ident(cols.time)} AS {d.string_type})"
     if bad:
         examples = engine.fetch(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,6 +156,23 @@ def _check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+GC_THRESHOLDS = (20_000, 20, 20)
+"""Collect the youngest objects every 20 000 allocations instead of every 700."""
+
+
+def settle_garbage_collector() -> None:
+    """Keep the collector's pauses short while serving.
+
+    Everything loaded at start (modules, the app, the models' schemas) is moved out of the
+    collector's sight (`gc.freeze`), so a full collection looks only at what requests made;
+    collecting young objects less often spares most of the rest. Without this, a full
+    collection stopped every request for about 100 ms every few seconds under load.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def serve(
     host: str | None = typer.Option(
         None, "--host", help="Address to listen on (default 127.0.0.1)."
@@ -195,6 +213,7 @@ def serve(
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
     )
+    settle_garbage_collector()
     try:
         Server(config).run()
     finally:

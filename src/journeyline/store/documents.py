@@ -7,6 +7,7 @@ but its maps. Parsed maps are cached per (map, revision): a revision never chang
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -80,34 +81,39 @@ def invalid_from_validation(error: ValidationError, what: str) -> InvalidInput:
     return InvalidInput(f"{what}: {count} problem{'s' if count != 1 else ''} found", diagnostics)
 
 
+class CachedMap:
+    """One parsed revision: the map, and (made when first asked for) its JSON form and bytes."""
+
+    __slots__ = ("body", "data", "journey")
+
+    def __init__(self, journey: JourneyMap) -> None:
+        self.journey = journey
+        self.data: dict[str, Any] | None = None
+        self.body: bytes | None = None
+
+
 class MapCache:
     """Parsed maps by (map key, revision), least recently used first out.
 
     A cached map is shared and must not be changed: `peek` is for reading, `copy` gives
-    an editable map. The map's JSON form is cached beside it, for responses.
+    an editable map. The map's JSON form, and that form serialised, are cached beside it
+    for responses.
     """
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[int, int], tuple[JourneyMap, dict[str, Any] | None]] = (
-            OrderedDict()
-        )
+        self._items: OrderedDict[tuple[int, int], CachedMap] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _entry(
-        self, key: tuple[int, int], document: Callable[[], dict[str, Any]]
-    ) -> tuple[JourneyMap, dict[str, Any] | None]:
+    def _entry(self, key: tuple[int, int], document: Callable[[], dict[str, Any]]) -> CachedMap:
         with self._lock:
             entry = self._items.get(key)
             if entry is not None:
                 self._items.move_to_end(key)
                 return entry
-        journey = map_from_document(document())
-        return self._store(key, (journey, None))
+        return self._store(key, CachedMap(map_from_document(document())))
 
-    def _store(
-        self, key: tuple[int, int], entry: tuple[JourneyMap, dict[str, Any] | None]
-    ) -> tuple[JourneyMap, dict[str, Any] | None]:
+    def _store(self, key: tuple[int, int], entry: CachedMap) -> CachedMap:
         with self._lock:
             self._items[key] = entry
             self._items.move_to_end(key)
@@ -117,24 +123,37 @@ class MapCache:
 
     def peek(self, key: tuple[int, int], document: Callable[[], dict[str, Any]]) -> JourneyMap:
         """The shared, read-only map at this revision (parsed once)."""
-        return self._entry(key, document)[0]
+        return self._entry(key, document).journey
 
     def copy(self, key: tuple[int, int], document: Callable[[], dict[str, Any]]) -> JourneyMap:
         """An editable copy of the map at this revision."""
-        journey = self._entry(key, document)[0]
+        journey = self._entry(key, document).journey
         return JourneyMap.model_validate(journey.model_dump())
 
     def json(self, key: tuple[int, int], document: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """The map's JSON form at this revision (shared: do not change it)."""
-        journey, data = self._entry(key, document)
-        if data is None:
-            data = journey.model_dump(mode="json")
-            self._store(key, (journey, data))
-        return data
+        entry = self._entry(key, document)
+        if entry.data is None:
+            entry.data = entry.journey.model_dump(mode="json")
+        return entry.data
+
+    def body(self, key: tuple[int, int], document: Callable[[], dict[str, Any]]) -> bytes:
+        """The map's JSON form serialised as responses send it (compact, UTF-8)."""
+        entry = self._entry(key, document)
+        if entry.body is None:
+            entry.body = json_bytes(self.json(key, document))
+        return entry.body
 
     def put(self, key: tuple[int, int], journey: JourneyMap) -> None:
         """Remember the map just written at this revision (the caller gives it up)."""
-        self._store(key, (journey, None))
+        self._store(key, CachedMap(journey))
+
+
+def json_bytes(data: Any) -> bytes:
+    """JSON exactly as the API's JSON responses send it: compact, UTF-8, no NaN."""
+    return json.dumps(
+        data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
 
 
 _WORKSPACES: OrderedDict[tuple[str, int], Workspace] = OrderedDict()

@@ -25,6 +25,7 @@ from journeyline.store.database import Database, rowcount
 from journeyline.store.diff import Change, diff_data
 from journeyline.store.documents import (
     invalid_from_validation,
+    json_bytes,
     map_document,
     map_from_document,
     map_summary,
@@ -72,16 +73,27 @@ class MapState:
     journey: JourneyMap
     updated_at: dt.datetime
     data: dict[str, Any] | None = None
+    body: bytes | None = None
+    """The map's JSON form serialised (from the cache), spliced into `json_body`."""
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-friendly form: where it is, its revision, and the map in full."""
+    def json_body(self) -> bytes:
+        """`to_dict()` as JSON bytes; a cached map's serialised form is reused, not redone."""
+        if self.body is None:
+            return json_bytes(self.to_dict())
+        return json_bytes(self._where())[:-1] + b',"map":' + self.body + b"}"
+
+    def _where(self) -> dict[str, Any]:
         return {
             "workspace": self.workspace_id,
             "id": self.journey.id,
             "revision": self.revision,
             "updated_at": iso(self.updated_at),
-            "map": self.data if self.data is not None else self.journey.model_dump(mode="json"),
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form: where it is, its revision, and the map in full."""
+        data = self.data if self.data is not None else self.journey.model_dump(mode="json")
+        return self._where() | {"map": data}
 
 
 @dataclass
@@ -363,24 +375,38 @@ _MAP_LOOKUP = (
 """Built once: every read of a map runs it (membership and revision in one query)."""
 
 
+_REVISION_DOCUMENT = select(Revision.document).where(
+    Revision.map_pk == bindparam("pk"), Revision.number == bindparam("number")
+)
+"""A map's document at one revision: what a cache miss reads (it never changes)."""
+
+
 def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
-    """The map as it is now (shared and read-only: copy it before changing it)."""
-    with db.reading() as session:
-        # One query on the hot path; the access check's own errors when it finds nothing.
-        row = session.execute(
+    """The map as it is now (shared and read-only: copy it before changing it).
+
+    On the hot path this is one statement (membership and revision together); the
+    document, read only when that revision is not cached, is the revision's own, so no
+    transaction is needed around the two.
+    """
+    with db.single_read() as connection:
+        row = connection.execute(
             _MAP_LOOKUP, {"workspace": workspace_id, "map": map_id, "account": actor.account_id}
         ).first()
-        if row is None:
-            require(session, actor, workspace_id, Role.viewer)
-            raise map_not_found(map_id)
-        pk, revision, updated_at = row
+        if row is not None:
+            pk, revision, updated_at = row
 
-        def document() -> dict[str, Any]:
-            return dict(session.scalar(select(MapRecord.document).where(MapRecord.pk == pk)) or {})
+            def document() -> dict[str, Any]:
+                found = connection.execute(_REVISION_DOCUMENT, {"pk": pk, "number": revision})
+                return dict(found.scalar() or {})
 
-        journey = db.map_cache.peek((pk, revision), document)
-        data = db.map_cache.json((pk, revision), document)
-    return MapState(workspace_id, revision, journey, updated_at, data)
+            key = (pk, revision)
+            journey = db.map_cache.peek(key, document)
+            data = db.map_cache.json(key, document)
+            body = db.map_cache.body(key, document)
+            return MapState(workspace_id, revision, journey, updated_at, data, body)
+    with db.reading() as session:  # the access check's own errors when nothing was found
+        require(session, actor, workspace_id, Role.viewer)
+    raise map_not_found(map_id)
 
 
 def parse_map(data: Any) -> JourneyMap:

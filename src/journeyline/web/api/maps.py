@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from journeyline.store import maps, workspaces
+from journeyline.store.maps import etag
 from journeyline.web.api.common import (
     CurrentActor,
     Db,
@@ -74,10 +75,12 @@ def create_map_from_template(
 
 
 @router.get("/{map_id}", summary="A map, whole; the ETag is its revision")
-def get_map(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> JSONResponse:
+def get_map(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> Response:
     """Send the ETag back as If-Match with your next change."""
     state = maps.get_map(db, actor, workspace_id, map_id)
-    return with_etag(state.to_dict(), state.revision)
+    return Response(
+        state.json_body(), media_type="application/json", headers={"ETag": etag(state.revision)}
+    )
 
 
 @router.put("/{map_id}", summary="Replace the whole map")
