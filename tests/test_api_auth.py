@@ -201,3 +201,11 @@ def test_the_sign_in_limit_forgets_old_failures() -> None:
     throttle.check(keys)  # one failure left the window: one more attempt
     throttle.succeeded(keys[0])
     throttle.check([keys[0]])
+
+
+def test_an_api_tokens_last_use_is_recorded_once(world: World) -> None:
+    viewer = world.client("viewer")
+    for _ in range(3):
+        assert viewer.get("/api/me").status_code == 200
+    tokens = viewer.get("/api/me/tokens").json()
+    assert [t["last_used_at"] is not None for t in tokens] == [True]

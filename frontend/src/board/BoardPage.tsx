@@ -159,8 +159,8 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
     if (!el) return;
     const box = el.getBoundingClientRect();
     const area = scroller.current.getBoundingClientRect();
-    const right = area.right - (panel ? 400 : 0);
-    if (box.right > right || box.left < area.left + 168) scroller.current.scrollBy({ left: box.left - area.left - 200, behavior: "smooth" });
+    if (box.right > area.right) scroller.current.scrollBy({ left: box.right - area.right + 24, behavior: "smooth" });
+    else if (box.left < area.left + 168) scroller.current.scrollBy({ left: box.left - area.left - 168 - 24, behavior: "smooth" });
   }, [selection, panel]);
 
   return (

@@ -315,7 +315,11 @@ function useWindow(grid: React.RefObject<HTMLDivElement>, slots: number): [numbe
       return;
     }
     const scroller = grid.current?.closest<HTMLElement>(".board-scroll");
-    if (!scroller) return;
+    // Drawn whole when nothing scrolls it sideways (a page that scales the map to fit, print).
+    if (!scroller || getComputedStyle(scroller).overflowX === "visible") {
+      setRange((r) => (r[0] === 0 && r[1] === slots ? r : [0, slots]));
+      return;
+    }
     let frame = 0;
     const update = () => {
       frame = 0;
@@ -391,7 +395,8 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
     const type = args.active.data.current?.type;
     if (type === "stage") {
       const stages = args.droppableContainers.filter((c) => c.data.current?.type === "stage");
-      return closestCenter({ ...args, droppableContainers: stages });
+      const within = pointerWithin({ ...args, droppableContainers: stages });
+      return within.length ? within : closestCenter({ ...args, droppableContainers: stages });
     }
     const targets = args.droppableContainers.filter((c) => c.data.current?.type !== undefined);
     const within = pointerWithin({ ...args, droppableContainers: targets });

@@ -136,63 +136,76 @@ function metricsHeight(step: Step): number {
   return lines.slice(0, 6).reduce((h, l) => h + lineCount(l, "11px", INNER - 20, 4) * LH11 + 2, CELL);
 }
 
-/** The CSS grid-template-rows track for each row (card row, then each lane) of a big map. */
+interface Cached { lanes: string[]; pains: PainPoint[] | undefined; opps: Opportunity[] | undefined; evidenced: Set<string>; editable: boolean; heights: number[] }
+const cache = new WeakMap<Step, Cached>();
+
+/** The heights one step's column needs, row by row (card row, then each lane); cached per step. */
+function columnHeights(step: Step, lanes: string[], pains: PainPoint[] | undefined, opps: Opportunity[] | undefined, evidenced: Set<string>, editable: boolean): number[] {
+  const hit = cache.get(step);
+  if (hit && hit.lanes === lanes && hit.pains === pains && hit.opps === opps && hit.evidenced === evidenced && hit.editable === editable) return hit.heights;
+  const addButton = editable ? 26 : 0;
+  const heights = [cardHeight(step, !evidenced.has(step.id))];
+  for (const lane of lanes) {
+    let h = 0;
+    switch (lane) {
+      case "sentiment":
+        break;
+      case "actions":
+        h = step.zone === "frontstage" ? textLane(step.does, false) : 0;
+        break;
+      case "touchpoints":
+        h = textLane(step.touchpoint, true);
+        break;
+      case "channels":
+        h = textLane(step.channel, true);
+        break;
+      case "feels":
+        h = textLane(step.feels, true);
+        break;
+      case "notes":
+        h = textLane(step.notes, true);
+        break;
+      case "thinks": {
+        const n = lineCount(step.thinks ? `“${step.thinks}”` : "", "italic 13px", INNER - 22, 6);
+        h = n ? n * LH13 + 12 + CELL : 0;
+        break;
+      }
+      case "pain_points": {
+        const p = painHeight(pains, evidenced);
+        h = p + (p && addButton ? 6 : 0) + addButton + CELL;
+        break;
+      }
+      case "opportunities": {
+        const o = oppHeight(opps);
+        h = o + (o && addButton ? 6 : 0) + addButton + CELL;
+        break;
+      }
+      case "backstage":
+        h = backstageHeight(step, editable);
+        break;
+      case "metrics":
+        h = metricsHeight(step);
+        break;
+      case "images":
+        h = step.image ? 120 + CELL : 0;
+        break;
+      default: {
+        const n = lineCount(step.lanes[lane], "13px", INNER - 16, 6);
+        h = n ? n * LH13 + 10 + CELL : 0;
+      }
+    }
+    heights.push(h);
+  }
+  cache.set(step, { lanes, pains, opps, evidenced, editable, heights });
+  return heights;
+}
+
+/** The minimum height of each row (card row, then each lane) of a big map: its tallest column's. */
 export function estimateRows(columns: Column[], lanes: string[], pains: Map<string, PainPoint[]>, opps: Map<string, Opportunity[]>, evidenced: Set<string>, editable: boolean): number[] {
   const rows = new Array<number>(lanes.length + 1).fill(40);
-  const addButton = editable ? 26 : 0;
   for (const { step } of columns) {
-    rows[0] = Math.max(rows[0], cardHeight(step, !evidenced.has(step.id)));
-    lanes.forEach((lane, i) => {
-      let h = 0;
-      switch (lane) {
-        case "sentiment":
-          return;
-        case "actions":
-          h = step.zone === "frontstage" ? textLane(step.does, false) : 0;
-          break;
-        case "touchpoints":
-          h = textLane(step.touchpoint, true);
-          break;
-        case "channels":
-          h = textLane(step.channel, true);
-          break;
-        case "feels":
-          h = textLane(step.feels, true);
-          break;
-        case "notes":
-          h = textLane(step.notes, true);
-          break;
-        case "thinks": {
-          const n = lineCount(step.thinks ? `“${step.thinks}”` : "", "italic 13px", INNER - 22, 6);
-          h = n ? n * LH13 + 12 + CELL : 0;
-          break;
-        }
-        case "pain_points": {
-          const p = painHeight(pains.get(step.id), evidenced);
-          h = p + (p && addButton ? 6 : 0) + addButton + CELL;
-          break;
-        }
-        case "opportunities": {
-          const o = oppHeight(opps.get(step.id));
-          h = o + (o && addButton ? 6 : 0) + addButton + CELL;
-          break;
-        }
-        case "backstage":
-          h = backstageHeight(step, editable);
-          break;
-        case "metrics":
-          h = metricsHeight(step);
-          break;
-        case "images":
-          h = step.image ? 120 + CELL : 0;
-          break;
-        default: {
-          const n = lineCount(step.lanes[lane], "13px", INNER - 16, 6);
-          h = n ? n * LH13 + 10 + CELL : 0;
-        }
-      }
-      if (h > rows[i + 1]) rows[i + 1] = h;
-    });
+    const heights = columnHeights(step, lanes, pains.get(step.id), opps.get(step.id), evidenced, editable);
+    for (let i = 0; i < heights.length; i++) if (heights[i] > rows[i]) rows[i] = heights[i];
   }
   return rows.map((h) => Math.ceil(h + 2));
 }

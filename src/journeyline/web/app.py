@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from journeyline import __version__
 from journeyline.store.database import Database, open_database
 from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
+from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
 from journeyline.web.limits import BodyLimit
 from journeyline.web.pages import install_app, install_docs
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.token_uses = TokenUses()
     app.state.sign_in_throttle = SignInThrottle(
         settings.sign_in_attempts, dt.timedelta(minutes=settings.sign_in_window_minutes)
     )

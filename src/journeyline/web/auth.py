@@ -9,9 +9,10 @@ Requests with an API token need no CSRF token, as browsers never add one by them
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
-from fastapi import Request, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi import BackgroundTasks, Request, Response
 
 from journeyline.store import accounts
 from journeyline.store.access import Actor
@@ -37,11 +38,37 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-async def current_actor(request: Request) -> Actor:
+class TokenUses:
+    """Which API tokens' use is being recorded, so each is written once, after the response.
+
+    A token's last use is recorded coarsely (accounts.look_up_token decides when); the
+    write never delays the request that used it, and fifty requests with the same token
+    arriving together make one write, not fifty.
+    """
+
+    def __init__(self, hold_seconds: float = 60.0) -> None:
+        self._hold = hold_seconds
+        self._pending: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def claim(self, token_id: str) -> bool:
+        """True when the caller should record this token's use now."""
+        now = time.monotonic()
+        with self._lock:
+            since = self._pending.get(token_id)
+            if since is not None and now - since < self._hold:
+                return False
+            if len(self._pending) > 10_000:
+                self._pending.clear()
+            self._pending[token_id] = now
+            return True
+
+
+async def current_actor(request: Request, background: BackgroundTasks) -> Actor:
     """The signed-in actor; NotSignedIn without valid credentials (PermissionDenied on CSRF failure).
 
     The look-up is one indexed read, run on the event loop to spare every request a hop
-    to a worker thread; the rare write (a token's last use) goes to a worker thread.
+    to a worker thread; the rare write (a token's last use) runs after the response.
     """
     db: Database = request.app.state.db
     header = request.headers.get("authorization", "")
@@ -50,8 +77,9 @@ async def current_actor(request: Request) -> Actor:
         if scheme.lower() != "bearer" or not secret.strip():
             raise NotSignedIn("send an API token as 'Authorization: Bearer jl_…'")
         use = accounts.look_up_token(db, secret.strip())
-        if use.stale_token_id is not None:
-            await run_in_threadpool(accounts.record_token_use, db, use.stale_token_id)
+        uses: TokenUses = request.app.state.token_uses
+        if use.stale_token_id is not None and uses.claim(use.stale_token_id):
+            background.add_task(accounts.record_token_use, db, use.stale_token_id)
         return use.actor
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
