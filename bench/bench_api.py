@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import os
 import random
-import re
 import resource
 import socket
 import statistics
@@ -83,57 +82,54 @@ def prepare(data_dir: Path, clients: int = CLIENTS) -> tuple[str, list[str], lis
 
 async def client(
     n: int,
-    base_url: str,
+    http: httpx.AsyncClient,
     workspace: str,
     map_id: str,
-    token: str,
     pause: bool,
     out: dict[str, list[float]],
 ) -> None:
     rng = random.Random(n)
-    headers = {"Authorization": f"Bearer {token}"}
     url = f"/api/workspaces/{workspace}/maps/{map_id}"
-    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=30) as http:
 
-        async def timed(kind: str, method: str, path: str, **kwargs: object) -> httpx.Response:
-            start = time.perf_counter()
-            response = await http.request(method, path, **kwargs)  # type: ignore[arg-type]
-            out[kind].append((time.perf_counter() - start) * 1000)
-            timing = response.headers.get("server-timing", "")
-            if timing.startswith("app;dur="):
-                out[f"server {kind}"].append(float(timing.removeprefix("app;dur=")))
-            if response.status_code >= 500 or response.status_code in (401, 403, 404, 422, 428):
-                raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:200]}")
-            return response
+    async def timed(kind: str, method: str, path: str, **kwargs: object) -> httpx.Response:
+        start = time.perf_counter()
+        response = await http.request(method, path, **kwargs)  # type: ignore[arg-type]
+        out[kind].append((time.perf_counter() - start) * 1000)
+        timing = response.headers.get("server-timing", "")
+        if timing.startswith("app;dur="):
+            out[f"server {kind}"].append(float(timing.removeprefix("app;dur=")))
+        if response.status_code >= 500 or response.status_code in (401, 403, 404, 422, 428):
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:200]}")
+        return response
 
-        current = await timed("read", "GET", url)
-        steps = [s["id"] for stage in current.json()["map"]["stages"] for s in stage["steps"]]
-        etag = current.headers["ETag"]
-        for i in range(REQUESTS_PER_CLIENT):
-            if pause:
-                await asyncio.sleep(rng.uniform(PAUSE_MIN, PAUSE_MAX))
-            choice = rng.random()
-            if choice < 0.35:
-                current = await timed("read", "GET", url)
-                etag = current.headers["ETag"]
-            elif choice < 0.55:
-                await timed("read", "GET", f"{url}/steps")
-            elif choice < 0.70:
-                await timed("read", "GET", f"{url}/comments")
+    current = await timed("read", "GET", url)
+    steps = [s["id"] for stage in current.json()["map"]["stages"] for s in stage["steps"]]
+    etag = current.headers["ETag"]
+    for i in range(REQUESTS_PER_CLIENT):
+        if pause:
+            await asyncio.sleep(rng.uniform(PAUSE_MIN, PAUSE_MAX))
+        choice = rng.random()
+        if choice < 0.35:
+            current = await timed("read", "GET", url)
+            etag = current.headers["ETag"]
+        elif choice < 0.55:
+            await timed("read", "GET", f"{url}/steps")
+        elif choice < 0.70:
+            await timed("read", "GET", f"{url}/comments")
+        else:
+            step = rng.choice(steps)
+            response = await timed(
+                "edit",
+                "PATCH",
+                f"{url}/steps/{step}",
+                json={"feels": f"client {n} edit {i}"},
+                headers={"If-Match": etag},
+            )
+            if response.status_code == 409:
+                out["conflicts"].append(1.0)
+                etag = response.headers["ETag"]
             else:
-                step = rng.choice(steps)
-                response = await timed(
-                    "edit",
-                    "PATCH",
-                    f"{url}/steps/{step}",
-                    json={"feels": f"client {n} edit {i}"},
-                    headers={"If-Match": etag},
-                )
-                if response.status_code == 409:
-                    out["conflicts"].append(1.0)
-                    etag = response.headers["ETag"]
-                else:
-                    etag = response.headers["ETag"]
+                etag = response.headers["ETag"]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -151,15 +147,40 @@ async def run_clients(
         "conflicts": [],
         "server read": [],
         "server edit": [],
+        "client lag": [],
     }
-    start = time.perf_counter()
-    await asyncio.gather(
-        *(
-            client(n, base_url, workspace, map_ids[n % len(map_ids)], tokens[n], pause, out)
-            for n in range(len(tokens))
+    # Made before the clock starts: making an httpx client costs ~25 ms of this process's
+    # CPU (its TLS context), which would otherwise be counted in the first requests' times.
+    https = [
+        httpx.AsyncClient(
+            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
         )
-    )
-    return out, time.perf_counter() - start
+        for token in tokens
+    ]
+    start = time.perf_counter()
+    lag = asyncio.create_task(watch_lag(out["client lag"]))
+    try:
+        await asyncio.gather(
+            *(
+                client(n, http, workspace, map_ids[n % len(map_ids)], pause, out)
+                for n, http in enumerate(https)
+            )
+        )
+    finally:
+        elapsed = time.perf_counter() - start
+        lag.cancel()
+        for http in https:
+            await http.aclose()
+    return out, elapsed
+
+
+async def watch_lag(lags: list[float]) -> None:
+    """How late this process's event loop wakes up: time the clients' own measurements
+    include when this process, not the server, is kept from running."""
+    while True:
+        start = time.perf_counter()
+        await asyncio.sleep(0.02)
+        lags.append((time.perf_counter() - start - 0.02) * 1000)
 
 
 def wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
@@ -175,16 +196,49 @@ def wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not come up")
 
 
-def write_results(lines: list[str]) -> None:
+LATEST = ("<!-- bench_api.py: latest run -->", "<!-- /bench_api.py: latest run -->")
+HISTORY = "<!-- bench_api.py: history, newest first -->"
+HISTORY_HEADER = [
+    "| when (UTC) | code | load avg start → end | reads p50 / p95 ms | edits p50 / p95 ms | server CPU ms/request | result |",
+    "|---|---|---|---:|---:|---:|---|",
+]
+
+
+def write_results(lines: list[str], history_row: str) -> None:
+    """Replace the latest run in the `## Web API` section and add a row to its history;
+    whatever else the section says (notes, older tables) is kept."""
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    section = "## Web API\n\n" + "\n".join(lines) + "\n"
-    pattern = re.compile(r"^## Web API\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(section + "\n", text).rstrip() + "\n"
+    latest = "\n".join([LATEST[0], *lines, LATEST[1]])
+    if "## Web API\n" not in text:
+        text = text.rstrip() + "\n\n## Web API\n\n" + latest + "\n"
+    elif LATEST[0] in text:
+        start, end = text.index(LATEST[0]), text.index(LATEST[1]) + len(LATEST[1])
+        text = text[:start] + latest + text[end:]
     else:
-        text = text.rstrip() + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+        heading = text.index("## Web API\n") + len("## Web API\n")
+        text = text[:heading] + "\n" + latest + "\n" + text[heading:]
+    if HISTORY not in text:
+        end = text.index(LATEST[1]) + len(LATEST[1])
+        block = "\n\n### History\n\n" + "\n".join([HISTORY, *HISTORY_HEADER])
+        text = text[:end] + block + text[end:]
+    at = text.index(HISTORY) + len(HISTORY) + sum(len(h) + 1 for h in HISTORY_HEADER)
+    text = text[:at] + "\n" + history_row + text[at:]
+    path.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def code_version() -> str:
+    """The commit measured (with `+` when the work tree has changes)."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty=+"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+    return head
 
 
 def main() -> int:
@@ -206,6 +260,7 @@ def main() -> int:
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         env = dict(os.environ, JOURNEYLINE_DATA_DIR=str(data_dir))
+        load_start = os.getloadavg()[0]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         client_before = resource.getrusage(resource.RUSAGE_SELF)
         server = subprocess.Popen(
@@ -243,6 +298,8 @@ def main() -> int:
             f"| {name} | {len(values)} | {statistics.median(values):.1f} | {p95:.1f} | {percentile(values, 99):.1f} | "
             f"{max(values):.1f} | {p95 / TARGET_MS:.2f} |"
         )
+    load_end = os.getloadavg()[0]
+    lag = out["client lag"] or [0.0]
     mode = (
         f"pausing {PAUSE_MIN * 1000:.0f}–{PAUSE_MAX * 1000:.0f} ms between requests, like people at a board"
         if pause
@@ -253,9 +310,11 @@ def main() -> int:
         f"{mode}; `journeyline serve` on SQLite (one process); {MAPS} maps, {max(1, len(tokens) // MAPS)} editors each; "
         f"{total} requests in {elapsed:.1f} s ({total / elapsed:.0f} req/s); {len(out['conflicts'])} edits answered 409 "
         f"(stale If-Match) and retried. Server CPU: {server_cpu:.1f} s in all, {server_cpu / total * 1000:.1f} ms per "
-        f"request, {server_cpu / elapsed:.0%} of one core; the clients used {client_cpu / elapsed:.0%} of one core. "
-        f"Load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine competes for its cores). "
-        f"Target: p95 < {TARGET_MS:.0f} ms.",
+        f"request, {server_cpu / elapsed:.0%} of one core; the clients used {client_cpu / elapsed:.0%} of one core, "
+        f"and their event loop woke up late by {percentile(lag, 95):.0f} ms at p95 ({max(lag):.0f} ms at most: "
+        f"time the clients' figures include when the clients, not the server, were kept waiting). "
+        f"Load average (1 min) {load_start:.1f} at the start, {load_end:.1f} at the end, on {os.cpu_count()} cores: "
+        f"other work on the machine competes for them. Target: p95 < {TARGET_MS:.0f} ms.",
         "",
         "| requests | count | p50 ms | p95 ms | p99 ms | max ms | p95 / target |",
         "|----------|------:|-------:|-------:|-------:|-------:|-------------:|",
@@ -264,8 +323,15 @@ def main() -> int:
         f"Result: {'PASS' if ok else 'FAIL'} (machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}).",
     ]
     print("\n".join(lines))
+    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    history_row = (
+        f"| {when} | {code_version()} | {load_start:.1f} → {load_end:.1f} | "
+        f"{statistics.median(reads):.0f} / {percentile(reads, 95):.0f} | "
+        f"{statistics.median(edits):.0f} / {percentile(edits, 95):.0f} | "
+        f"{server_cpu / total * 1000:.1f} | {'PASS' if ok else 'FAIL'}{'' if pause else ' (no pause)'} |"
+    )
     if not args.no_record:
-        write_results(lines)
+        write_results(lines, history_row)
     return 0 if ok else 1
 
 

@@ -88,6 +88,23 @@ def test_funnel_json_contract(log_file: Path) -> None:
     assert steps[2]["rate_step"] == 2 / 3 and steps[2]["rate_overall"] == 0.5
 
 
+def test_funnel_breakdown_json_adds_to_the_contract(log_file: Path) -> None:
+    args = ["funnel", str(log_file), "--steps", "home,cart", "--channel-col", "channel"]
+    plain = run_json(*args)
+    data = run_json(*args, "--breakdown", "channel", "--breakdown-limit", "1")
+    assert data["steps"] == plain["steps"] and plain["breakdown"] is None
+    split = data["breakdown"]
+    assert (split["property"], split["limit"], split["values"]) == ("channel", 1, ["web", "Other"])
+    web, other = split["groups"]
+    assert [s["count"] for s in web["steps"]] == [2, 1]
+    assert [s["count"] for s in other["steps"]] == [2, 1]
+    assert {"name", "count", "rate_overall", "rate_step", "median_seconds_from_previous"} <= set(
+        web["steps"][1]
+    )
+    code, out = run(*args, "--breakdown", "channel")
+    assert code == 0 and "by channel" in out
+
+
 def test_other_commands_run(log_file: Path) -> None:
     assert run_json("dwell", str(log_file))["events"]
     mix = run_json("breakdown", str(log_file), "--channel-col", "channel", "--limit", "2")

@@ -153,6 +153,31 @@ def test_spark_and_duckdb_agree(spark: Any, file: str, analysis: str) -> None:
     assert not found, f"{analysis} on {file}: {len(found)} differences, first: {found[:5]}"
 
 
+@functools.cache
+def funnel_by_channel(engine: str, mode: str) -> dict[str, Any]:
+    """`journeyline events funnel` on ecom_synthetic, broken down by acquisition channel."""
+    from typer.testing import CliRunner
+
+    from journeyline.cli import app
+
+    require(SHARED_EVENTS.is_dir(), f"needs the shared event logs at {SHARED_EVENTS}")
+    args = ["events", "funnel", str(SHARED_EVENTS / "ecom_synthetic.csv.gz"), "--format", "json"]
+    args += ["--steps", "home,product_view,add_to_cart,purchase", "--window", "1d"]
+    args += ["--mode", mode, "--breakdown", "acquisition_channel", "--breakdown-limit", "3"]
+    result = CliRunner().invoke(app, [*args, "--engine", engine])
+    assert result.exit_code == 0, f"journeyline {' '.join(args)} failed:\n{result.output}"
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.mark.parametrize("mode", ["ordered", "unordered"])
+def test_spark_and_duckdb_agree_on_a_funnel_breakdown(spark: Any, mode: str) -> None:
+    duck = funnel_by_channel("duckdb", mode)
+    assert duck["breakdown"]["values"][-1] == "Other" and len(duck["breakdown"]["groups"]) == 4
+    found = differences(duck, funnel_by_channel("spark", mode))
+    assert not found, f"{len(found)} differences, first: {found[:5]}"
+
+
 @pytest.mark.parametrize("file", list(LOGS))
 def test_spark_and_duckdb_describe_the_log_alike(spark: Any, file: str) -> None:
     assert differences(answer("duckdb", file)["log"], answer("spark", file)["log"]) == []

@@ -140,3 +140,73 @@ def test_step_matching_nothing_is_an_error_with_suggestion(tmp_path: Path) -> No
 def test_bad_step_lists(text: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         parse_steps(text)
+
+
+def test_unordered_reports_dropoff_next_events(tmp_path: Path) -> None:
+    # u1 does all three steps; u2 does b then a and goes on to x; u3 does c, then y, then
+    # a more than a day later (outside a 1-day window); u4 does only a.
+    paths = {
+        "u1": [("c", 0), ("b", 1), ("a", 2)],
+        "u2": [("b", 0), ("a", 1), ("x", 2), ("z", 3)],
+        "u3": [("c", 0), ("y", 1), ("a", 2 * DAY)],
+        "u4": [("a", 0)],
+    }
+    with loaded(journeys(tmp_path / "e.csv", paths)) as log:
+        result = funnel(log, parse_steps("a,b,c"), mode=FunnelMode.unordered, window_seconds=86400)
+    one, two, three = result.steps
+    assert counts(result) == [4, 2, 1]
+    # after the event that completed the unit's last step: u3's c (then y), u4's a (then nothing)
+    assert [(n.event, n.units) for n in one.dropoff_next_events] == [("[end]", 1), ("y", 1)]
+    assert [(n.event, n.units) for n in two.dropoff_next_events] == [("x", 1)]
+    assert three.dropoff_next_events == []
+
+
+def test_breakdown_splits_units_by_their_step_one_value(tmp_path: Path) -> None:
+    paths = {
+        "u1": [("view", 0), ("cart", 1), ("buy", 2)],
+        "u2": [("view", 0), ("cart", 3)],
+        "u3": [("view", 0), ("help", 1)],
+        "u4": [("view", 0), ("cart", 1), ("buy", 5)],
+        "u5": [("view", 0)],
+        "u6": [("cart", 0)],
+    }
+    channel = {"u1": "web", "u2": "web", "u3": "app", "u4": "email", "u6": "web"}
+    path = journeys(tmp_path / "e.csv", paths, channel=channel)
+    with loaded(path, LogSpec(props=("channel",))) as log:
+        plain = funnel(log, parse_steps("view,cart,buy"))
+        result = funnel(log, parse_steps("view,cart,buy"), breakdown="channel", breakdown_limit=2)
+    assert plain.breakdown is None
+    assert result.steps == plain.steps  # a breakdown adds to the funnel, changes nothing
+    split = result.breakdown
+    assert split is not None and split.property == "channel"
+    assert split.values == ["web", "app", "Other", "(none)"]  # app before email: by name
+    groups = {g.value: g for g in split.groups}
+    assert [s.count for s in groups["web"].steps] == [2, 2, 1]
+    assert [s.count for s in groups["Other"].steps] == [1, 1, 1]
+    assert [s.count for s in groups["app"].steps] == [1, 0, 0]
+    assert groups["app"].steps[0].dropoff_next_events[0].event == "help"
+    assert groups["(none)"].entered == 1 and groups["(none)"].converted == 0
+    assert groups["web"].steps[2].rate_step == 0.5
+    assert groups["Other"].time_to_convert["median_seconds"] == 300.0
+    # the groups partition the funnel's units
+    for i, step in enumerate(result.steps):
+        assert sum(g.steps[i].count for g in split.groups) == step.count
+
+
+def test_breakdown_of_an_unordered_funnel(tmp_path: Path) -> None:
+    paths = {"u1": [("b", 0), ("a", 1)], "u2": [("a", 0)], "u3": [("a", 0), ("b", 1)]}
+    plan = {"u1": "pro", "u2": "free", "u3": "free"}
+    path = journeys(tmp_path / "e.csv", paths, plan=plan)
+    with loaded(path, LogSpec(props=("plan",))) as log:
+        result = funnel(log, parse_steps("a,b"), mode=FunnelMode.unordered, breakdown="plan")
+    assert result.breakdown is not None
+    groups = {g.value: [s.count for s in g.steps] for g in result.breakdown.groups}
+    assert groups == {"free": [2, 1], "pro": [1, 1]}
+
+
+def test_breakdown_needs_a_kept_property(tmp_path: Path) -> None:
+    with (
+        loaded(journeys(tmp_path / "e.csv", {"u1": [("a", 0), ("b", 1)]})) as log,
+        pytest.raises(InvalidInput, match="property 'plan' was not read"),
+    ):
+        funnel(log, parse_steps("a,b"), breakdown="plan")

@@ -47,6 +47,10 @@ def analyse(engine: an.Engine, path: Path) -> dict[str, object]:
         "funnel": an.funnel(log, steps, window_seconds=3600).to_dict(),
         "strict": an.funnel(log, steps, mode=an.FunnelMode.strict).to_dict(),
         "unordered": an.funnel(log, steps, mode=an.FunnelMode.unordered).to_dict(),
+        "by_channel": an.funnel(log, steps, breakdown="channel", breakdown_limit=1).to_dict(),
+        "unordered_by_channel": an.funnel(
+            log, steps, mode=an.FunnelMode.unordered, breakdown="channel"
+        ).to_dict(),
         "attribution": an.attribution(log, an.parse_steps("cart,cart")[0]).to_dict(),
     }
 

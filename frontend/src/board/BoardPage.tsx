@@ -107,6 +107,8 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
   const name = useBoard((s) => s.map.name);
   const mapId = useBoard((s) => s.map.id);
   const panel = useBoard((s) => s.panel !== null);
+  const revision = useBoard((s) => s.revision);
+  const steps = useBoard((s) => s.derived.columns.length);
   const [ready, setReady] = useState(false);
   const [sharing, setSharing] = useState(false);
   const [shortcuts, setShortcuts] = useState(false);
@@ -164,7 +166,13 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
   }, [selection, panel]);
 
   return (
-    <main className={panel ? "board with-panel" : "board"} data-testid="board" data-ready={ready ? "true" : "false"}>
+    <main
+      className={panel ? "board with-panel" : "board"}
+      data-testid="board"
+      data-ready={ready ? "true" : "false"}
+      data-revision={revision}
+      data-step-count={steps}
+    >
       <Toolbar workspaceId={workspaceId} onShare={() => setSharing(true)} onShortcuts={() => setShortcuts(true)} />
       <div className="board-body">
         <div className="board-scroll" ref={scroller}>

@@ -145,6 +145,7 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
         }
       }}
     >
+      <div className="stage-inner">
       <div className="stage-top">
         {handle && (
           <button
@@ -216,6 +217,7 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
           </button>
         </div>
       )}
+      </div>
     </header>
   );
 }

@@ -7,7 +7,7 @@ import { addOpportunity, addPainPoint, deleteElement, focusStage, focusStep, upd
 import { kindText, SEVERITY_LABEL, useEscape, VoteButton } from "./bits";
 import { useMeta } from "./context";
 import { CheckField, ChoiceField, LinesField, LinkField, NumberField, Section, TextField } from "./fields";
-import { CHANNEL_CHOICES, channelLabel, IMPACT_LABEL, IMPACT_MARKS, KIND_LABEL, laneTitle, LANE_TITLES, quoteName, safeImageUrl, SEVERITY_ORDER } from "./look";
+import { CHANNEL_CHOICES, channelLabel, IMPACT_LABEL, IMPACT_MARKS, laneTitle, LANE_TITLES, quoteName, safeImageUrl, SEVERITY_ORDER } from "./look";
 import { findElement, findStep, KIND_LABELS, type ElementKind } from "./ops";
 import { lanesOf } from "./Grid";
 import { useBoard, useStore, type BoardStore, type Panel } from "./store";
@@ -603,4 +603,3 @@ function FindingsPanel() {
   );
 }
 
-export { KIND_LABEL };

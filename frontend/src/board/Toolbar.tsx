@@ -114,8 +114,9 @@ function MapName() {
   if (!canEdit) return <h1 className="map-name">{name}</h1>;
   const commit = () => {
     const text = draft.trim();
-    if (!text) setDraft(name);
-    else if (text !== name) store.dispatch({ type: "map", changes: { name: text } }, "rename the map");
+    const current = store.getState().map.name;
+    if (!text) setDraft(current);
+    else if (text !== current) store.dispatch({ type: "map", changes: { name: text } }, "rename the map");
   };
   return (
     <h1 className="map-name">
@@ -134,7 +135,6 @@ function MapName() {
         onKeyDown={(e) => {
           if (e.key === "Enter") {
             e.preventDefault();
-            commit();
             (e.target as HTMLInputElement).blur();
           } else if (e.key === "Escape") {
             e.preventDefault();

@@ -150,9 +150,14 @@ export function deleteElement(store: BoardStore, kind: ElementKind, id: string):
   const name = nameOf(map, kind, id);
   const op = removeWithReferences(map, kind, id);
   let extra = "";
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   if (kind === "stages") {
-    const n = map.stages.find((s) => s.id === id)?.steps.length ?? 0;
-    if (n) extra = ` and its ${n} step${n === 1 ? "" : "s"}`;
+    const steps = map.stages.find((s) => s.id === id)?.steps.map((s) => s.id) ?? [];
+    const pains = map.pain_points.filter((p) => p.step && steps.includes(p.step)).length;
+    if (steps.length) extra = ` with its ${plural(steps.length, "step")}${pains ? ` and ${plural(pains, "pain point")}` : ""}`;
+  } else if (kind === "steps") {
+    const pains = map.pain_points.filter((p) => p.step === id).length;
+    if (pains) extra = ` with its ${plural(pains, "pain point")}`;
   }
   const group = store.dispatch(op, `delete ${KIND_LABELS[kind]} ‘${name}’`);
   if (!group) return;

@@ -1,6 +1,6 @@
 // Line icons for lanes, kinds and channels: the same 24×24 drawings the renderer uses
 // (src/journeyline/render/icons.py), kept as data so nothing is injected as markup.
-// Generated from the Python icon set; regenerate rather than edit by hand.
+// Converted from the Python icon set (ICONS, FILLED, KNOWN_CHANNELS): keep the two in step.
 
 export type IconShape = readonly ["path" | "circle" | "rect" | "ellipse", Readonly<Record<string, string>>];
 

@@ -262,6 +262,22 @@ export function conflictOf(map: JourneyMap, op: PrimitiveOp, base: PrimitiveOp |
   return null;
 }
 
+/** The op with its position brought inside the list it goes into (the list may have shrunk meanwhile). */
+export function clampOp(map: JourneyMap, op: PrimitiveOp): PrimitiveOp {
+  if ((op.type !== "add" && op.type !== "update") || op.position === undefined) return op;
+  let length: number;
+  if (op.kind === "steps") {
+    const stageId = op.stage ?? (op.type === "update" ? findStep(map, op.id)?.stage.id : undefined);
+    const stage = map.stages.find((s) => s.id === stageId);
+    if (!stage) return op;
+    length = stage.steps.filter((s) => op.type !== "update" || s.id !== op.id).length;
+  } else {
+    const items = map[op.kind] as unknown as Data[];
+    length = items.filter((x) => op.type !== "update" || x.id !== op.id).length;
+  }
+  return op.position > length ? { ...op, position: length } : op;
+}
+
 // --- keeping identity (so memoised columns do not redraw) -------------------------------------
 
 function keepList<T extends { id: string }>(prev: T[], next: T[], keepItem: (p: T, n: T) => T): T[] {

@@ -5,7 +5,7 @@ import { createContext, useContext, useSyncExternalStore } from "react";
 import { api, ApiError, paths } from "../api";
 import type { Comment, Finding, JourneyMap, MapState, Opportunity, PainPoint, Stage, Step } from "../types";
 import {
-  applyOp, conflictOf, flatten, inverseOf, keepIdentity, KIND_LABELS, OpError, replaceElement, sendOp,
+  applyOp, clampOp, conflictOf, deepEqual, findElement, flatten, inverseOf, keepIdentity, KIND_LABELS, OpError, replaceElement, sendOp,
   type ElementKind, type Op, type PrimitiveOp, type Target,
 } from "./ops";
 
@@ -202,7 +202,7 @@ export class BoardStore {
    * Answers the edit's group number (for `undoGroup`), or 0 when it cannot apply.
    */
   dispatch(op: Op, label: string): number {
-    if (!this.state.canEdit) return 0;
+    if (!this.state.canEdit || changesNothing(this.state.map, op)) return 0;
     const group = this.groupSeq++;
     const inverse = this.enqueue(op, group, label);
     if (!inverse) return 0;
@@ -397,8 +397,9 @@ export class BoardStore {
     const kept: Pending[] = [];
     const dropped: string[] = [];
     const droppedGroups = new Set<number>();
-    for (const p of this.queue) {
-      if (droppedGroups.has(p.group)) continue;
+    for (const pending of this.queue) {
+      if (droppedGroups.has(pending.group)) continue;
+      const p = { ...pending, op: clampOp(map, pending.op) };
       const reason = conflictOf(map, p.op, p.base);
       if (reason) {
         droppedGroups.add(p.group);
@@ -576,6 +577,14 @@ export class BoardStore {
   setPersona(persona: string | null): void {
     this.set({ persona });
   }
+}
+
+/** An edit that would leave the map as it is (the same value saved twice): not worth a revision. */
+function changesNothing(map: JourneyMap, op: Op): boolean {
+  if (op.type === "map") return Object.entries(op.changes).every(([k, v]) => deepEqual((map as unknown as Record<string, unknown>)[k] ?? null, v ?? null));
+  if (op.type !== "update" || op.stage !== undefined || op.position !== undefined) return false;
+  const current = findElement(map, op.kind, op.id);
+  return !!current && Object.entries(op.changes).every(([k, v]) => deepEqual(current[k] ?? null, v ?? null));
 }
 
 function deepSameFindings(a: Finding[] | undefined, b: Finding[]): boolean {

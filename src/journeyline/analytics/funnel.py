@@ -425,7 +425,7 @@ def _time_to_convert(
         buckets.append(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)")
         lower = upper or lower
     rows = log.engine.fetch(
-        f"SELECT {group or 'NULL'}, COUNT(*), {d.quantile(expr, 0.5)}, {d.quantile(expr, 0.95)}, AVG({expr}), "
+        f"SELECT {group or _all(log)}, COUNT(*), {d.quantile(expr, 0.5)}, {d.quantile(expr, 0.95)}, AVG({expr}), "
         f"{', '.join(buckets)} FROM {UNITS} WHERE {where}" + (f" GROUP BY {group}" if group else "")
     )
     out: dict[Any, dict[str, Any]] = {}
@@ -443,6 +443,11 @@ def _time_to_convert(
     return out
 
 
+def _all(log: EventLog) -> str:
+    """The group key of all units (no breakdown): NULL, typed so every engine can group on it."""
+    return f"CAST(NULL AS {log.engine.dialect.string_type})"
+
+
 def _no_conversions() -> dict[str, Any]:
     return {
         "units": 0,
@@ -457,7 +462,7 @@ def _next_events(
     log: EventLog, next_expr: str, k: int, group: str | None
 ) -> dict[Any, dict[int, list[NextEvent]]]:
     """Per group and depth below the last step: the events units did right after stopping."""
-    g = f"{group}, " if group else "NULL, "
+    g = f"{group or _all(log)}, "
     rows = log.engine.fetch(
         f"SELECT {g}depth, {next_expr} AS nx, COUNT(*) FROM {UNITS} WHERE depth < {k} "
         f"GROUP BY {g if group else ''}depth, {next_expr}"
@@ -479,7 +484,7 @@ def _ordered_figures(
 ) -> Figures:
     d = log.engine.dialect
     k = len(steps)
-    stats = [group or "NULL", "COUNT(*)"]
+    stats = [group or _all(log), "COUNT(*)"]
     for j in range(1, k + 1):
         g = f"g{j}" if j > 1 else "CAST(NULL AS BIGINT)"
         stats += [f"SUM(r{j})", d.quantile(g, 0.5), d.quantile(g, 0.95), f"AVG({g})"]
@@ -565,7 +570,7 @@ def _unordered_figures(
     del required  # every step counts
     k = len(steps)
     d = log.engine.dialect
-    g = f"{group} AS grp, " if group else "NULL AS grp, "
+    g = f"{group or _all(log)} AS grp, "
     unpivot = " UNION ALL ".join(
         f"SELECT {g}unit, {j} AS j, t{j} AS tt FROM {UNITS} WHERE t{j} IS NOT NULL"
         for j in range(1, k + 1)
@@ -582,7 +587,7 @@ def _unordered_figures(
     last = "GREATEST(" + ", ".join(f"COALESCE(t{j}, t0)" for j in range(1, k + 1)) + ")"
     ttcs = _time_to_convert(log, f"({last} - t0)", f"depth = {k}", group)
     entered_rows = log.engine.fetch(
-        f"SELECT {group or 'NULL'}, COUNT(*) FROM {UNITS}" + (f" GROUP BY {group}" if group else "")
+        f"SELECT {group or _all(log)}, COUNT(*) FROM {UNITS}" + (f" GROUP BY {group}" if group else "")
     )
     label = " / ".join(s.label for s in steps)
     out: Figures = {}

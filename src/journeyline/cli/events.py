@@ -350,6 +350,14 @@ def funnel_cmd(
     exclude: list[str] = typer.Option(
         [], "--exclude", help="Exclusion event, EVENT or EVENT@FROM-TO (repeatable)."
     ),
+    breakdown: str | None = typer.Option(
+        None,
+        "--breakdown",
+        help="Also split the funnel by this property (its value on the step-1 event).",
+    ),
+    breakdown_limit: int = typer.Option(
+        8, "--breakdown-limit", min=1, help="Breakdown values shown by name; the rest are 'Other'."
+    ),
     *,
     opts: LogOptions,
 ) -> None:
@@ -362,6 +370,8 @@ def funnel_cmd(
             m for x in exclusions for m in x.matchers
         ]
         props = [p for m in matchers for p in m.where]
+        if breakdown:
+            props.append(breakdown)
     with _loaded(events, opts, *props) as (log, say):
         say("funnel")
         result = an.funnel(
@@ -371,6 +381,8 @@ def funnel_cmd(
             mode=mode,
             first_only=first_only,
             exclusions=exclusions,
+            breakdown=breakdown,
+            breakdown_limit=breakdown_limit,
         )
     if opts.fmt == OutputFormat.json:
         return print_json(result.to_dict())
@@ -404,6 +416,18 @@ def funnel_cmd(
             nxt,
         )
     console.print(table)
+    if result.breakdown:
+        split = result.breakdown
+        console.print(f"by {split.property} (value on the step-1 event):", markup=False)
+        by_value = _table(split.property, *[s.name for s in result.steps], "converted")
+        for group in split.groups:
+            _add(
+                by_value,
+                group.value,
+                *[f"{s.count} ({_pct(s.rate_overall)})" for s in group.steps],
+                _pct(group.conversion),
+            )
+        console.print(by_value)
 
 
 @events_app.command("dwell")

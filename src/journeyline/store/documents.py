@@ -121,6 +121,15 @@ class MapCache:
                 self._items.popitem(last=False)
         return entry
 
+    def cached(self, key: tuple[int, int]) -> CachedMap | None:
+        """The entry for this revision when it is cached with its JSON form, else None."""
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is None or entry.body is None:
+                return None
+            self._items.move_to_end(key)
+            return entry
+
     def peek(self, key: tuple[int, int], document: Callable[[], dict[str, Any]]) -> JourneyMap:
         """The shared, read-only map at this revision (parsed once)."""
         return self._entry(key, document).journey

@@ -409,6 +409,26 @@ def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapSt
     raise map_not_found(map_id)
 
 
+def cached_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState | None:
+    """The map as `get_map` gives it, when its current revision is cached; else None.
+
+    One indexed read and no parsing: cheap enough for the event loop, so the most common
+    request needs no worker thread. None also when the map is not found (ask `get_map`,
+    which says why).
+    """
+    with db.single_read() as connection:
+        row = connection.execute(
+            _MAP_LOOKUP, {"workspace": workspace_id, "map": map_id, "account": actor.account_id}
+        ).first()
+    if row is None:
+        return None
+    pk, revision, updated_at = row
+    entry = db.map_cache.cached((pk, revision))
+    if entry is None:
+        return None
+    return MapState(workspace_id, revision, entry.journey, updated_at, entry.data, entry.body)
+
+
 def parse_map(data: Any) -> JourneyMap:
     """A map from request data (the map's keys, as in the file format)."""
     if not isinstance(data, dict):
@@ -629,9 +649,13 @@ def list_elements(
     db: Database, actor: Actor, workspace_id: str, map_id: str, kind_name: str
 ) -> tuple[MapState, list[Element]]:
     """The map's elements of one kind, in order, with the map's revision."""
-    kind = elements.map_kind(kind_name)
     state = get_map(db, actor, workspace_id, map_id)
-    return state, elements.list_map_elements(state.journey, kind)
+    return state, elements_of(state, kind_name)
+
+
+def elements_of(state: MapState, kind_name: str) -> list[Element]:
+    """The elements of one kind in a map as read."""
+    return elements.list_map_elements(state.journey, elements.map_kind(kind_name))
 
 
 def element_data(state: MapState, kind_name: str, items: list[Element]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from journeyline.store import maps, workspaces
 from journeyline.store.maps import etag
@@ -75,9 +76,12 @@ def create_map_from_template(
 
 
 @router.get("/{map_id}", summary="A map, whole; the ETag is its revision")
-def get_map(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> Response:
+async def get_map(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> Response:
     """Send the ETag back as If-Match with your next change."""
-    state = maps.get_map(db, actor, workspace_id, map_id)
+    # A cached revision is answered on the event loop; parsing one goes to a worker thread.
+    state = maps.cached_map(db, actor, workspace_id, map_id)
+    if state is None:
+        state = await run_in_threadpool(maps.get_map, db, actor, workspace_id, map_id)
     return Response(
         state.json_body(), media_type="application/json", headers={"ETag": etag(state.revision)}
     )
@@ -242,8 +246,17 @@ def _element_routes(kind: str) -> None:
     tags: list[str | Enum] = ["map elements"]
     is_step = kind == "steps"
 
-    def list_elements(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> JSONResponse:
-        state, items = maps.list_elements(db, actor, workspace_id, map_id, kind)
+    async def list_elements(
+        workspace_id: str, map_id: str, actor: CurrentActor, db: Db
+    ) -> JSONResponse:
+        # As get_map: a cached revision is answered on the event loop.
+        cached = maps.cached_map(db, actor, workspace_id, map_id)
+        if cached is not None:
+            state, items = cached, maps.elements_of(cached, kind)
+        else:
+            state, items = await run_in_threadpool(
+                maps.list_elements, db, actor, workspace_id, map_id, kind
+            )
         content = {"revision": state.revision, "items": maps.element_data(state, kind, items)}
         if is_step:
             content["stages"] = {s.id: [step.id for step in s.steps] for s in state.journey.stages}
