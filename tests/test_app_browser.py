@@ -8,6 +8,7 @@ API too: what the board shows must be what the server saved.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,9 @@ def test_create_a_map_from_a_template(browser: Any, live_app: LiveApp, tmp_path:
     assert len(saved["stages"]) >= 3
     # The name shows as text, never as markup.
     page.screenshot(path=str(tmp_path / "board.png"))
-    assert "Anniversary dinner <script>alert(1)</script>" in page.locator('[data-testid="board"]').evaluate(
+    assert "Anniversary dinner <script>alert(1)</script>" in page.locator(
+        '[data-testid="board"]'
+    ).evaluate(
         "board => board.closest('body').innerText + [...board.closest('body').querySelectorAll('input')].map(i => i.value).join(' ')"
     )
     assert page.locator("script:has-text('alert(1)')").count() == 0
@@ -94,4 +97,142 @@ def test_export_a_pdf(browser: Any, live_app: LiveApp) -> None:
     assert path is not None
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+    page.context.close()
+
+
+def open_board(page: Any, app: LiveApp, map_id: str) -> Any:
+    page.goto(f"{app.url}/w/{app.workspace}/maps/{map_id}")
+    board = page.locator('[data-testid="board"][data-ready="true"]')
+    board.wait_for()
+    return board
+
+
+def wait_saved(page: Any) -> None:
+    page.locator('[data-save-status="saved"]').first.wait_for()
+
+
+def step_of(saved: dict[str, Any], step_id: str) -> dict[str, Any]:
+    for stage in saved["stages"]:
+        for step in stage["steps"]:
+            if step["id"] == step_id:
+                return dict(step)
+    raise AssertionError(f"no step {step_id!r} in the saved map")
+
+
+def test_edit_a_step_and_undo_it(browser: Any, live_app: LiveApp) -> None:
+    page = signed_in_page(browser, live_app)
+    open_board(page, live_app, "map-saas-onboarding")
+    card = page.locator("[data-step-id]").first
+    step_id = card.get_attribute("data-step-id")
+    assert step_id
+    card.click()
+    panel = page.get_by_test_id("side-panel")
+    name = panel.get_by_label("Name", exact=True)
+    name.fill('Sign the order form "today" <b>now</b>')
+    name.press("Enter")
+    wait_saved(page)
+    page.wait_for_function(
+        "id => document.querySelector(`[data-step-id='${id}']`).innerText.includes('<b>now</b>')",
+        arg=step_id,
+    )
+    assert step_of(saved_map(page, live_app, "map-saas-onboarding"), step_id)["name"] == (
+        'Sign the order form "today" <b>now</b>'
+    )
+    # Undo puts the old name back on the server too.
+    page.get_by_role("button", name="Undo", exact=True).click()
+    wait_saved(page)
+    page.wait_for_function(
+        "id => !document.querySelector(`[data-step-id='${id}']`).innerText.includes('<b>now</b>')",
+        arg=step_id,
+    )
+    assert (
+        "<b>now</b>"
+        not in step_of(saved_map(page, live_app, "map-saas-onboarding"), step_id)["name"]
+    )
+    page.context.close()
+
+
+def test_drag_a_sentiment_point(browser: Any, live_app: LiveApp) -> None:
+    page = signed_in_page(browser, live_app)
+    open_board(page, live_app, "map-mobile-app-lifecycle")
+    point = page.locator("[data-sentiment-point]").nth(1)
+    point.scroll_into_view_if_needed()
+    step_id = point.get_attribute("data-sentiment-point")
+    assert step_id
+    before = float(point.get_attribute("aria-valuenow") or "nan")
+    box = point.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # Drag down by a fair distance: the score falls, and the saved score follows.
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y + 25, steps=5)
+    page.mouse.move(x, y + 60, steps=5)
+    page.mouse.up()
+    wait_saved(page)
+    after = float(point.get_attribute("aria-valuenow") or "nan")
+    assert after < before
+    page.wait_for_timeout(200)
+    assert (
+        step_of(saved_map(page, live_app, "map-mobile-app-lifecycle"), step_id)["emotion"] == after
+    )
+    # The keyboard moves it too.
+    point.focus()
+    page.keyboard.press("ArrowUp")
+    wait_saved(page)
+    assert float(point.get_attribute("aria-valuenow") or "nan") > after
+    page.context.close()
+
+
+def test_add_a_pain_point_and_an_opportunity(browser: Any, live_app: LiveApp) -> None:
+    page = signed_in_page(browser, live_app)
+    open_board(page, live_app, "map-post-sales-admin")
+    card = page.locator("[data-step-id]").nth(2)
+    step_id = card.get_attribute("data-step-id")
+    card.click()
+    page.get_by_role("button", name="Add pain point", exact=True).click()
+    panel = page.get_by_test_id("side-panel")
+    panel.get_by_label("Name", exact=True).fill("Invoices arrive as <img src=x onerror=alert(1)>")
+    panel.get_by_label("Name", exact=True).press("Enter")
+    wait_saved(page)
+    card.click()
+    page.get_by_role("button", name="Add opportunity", exact=True).click()
+    panel.get_by_label("Name", exact=True).fill("Send invoices as e-invoices")
+    panel.get_by_label("Name", exact=True).press("Enter")
+    wait_saved(page)
+    page.wait_for_timeout(300)
+    saved = saved_map(page, live_app, "map-post-sales-admin")
+    pains = [p for p in saved["pain_points"] if p["name"].startswith("Invoices arrive as")]
+    assert len(pains) == 1 and pains[0]["step"] == step_id
+    opportunities = [
+        o for o in saved["opportunities"] if o["name"] == "Send invoices as e-invoices"
+    ]
+    assert len(opportunities) == 1
+    # Both show on the board, the payload as text.
+    assert page.locator(f"[data-pain-id='{pains[0]['id']}']").first.is_visible()
+    assert page.locator(f"[data-opportunity-id='{opportunities[0]['id']}']").first.is_visible()
+    assert page.locator("img[src='x']").count() == 0
+    page.context.close()
+
+
+def test_comment_on_a_step(browser: Any, live_app: LiveApp) -> None:
+    page = signed_in_page(browser, live_app)
+    open_board(page, live_app, "map-restaurant-visit")
+    card = page.locator("[data-step-id]").first
+    step_id = card.get_attribute("data-step-id")
+    card.click()
+    page.get_by_role("button", name=re.compile("^Comments on step")).first.click()
+    box = page.get_by_role("textbox", name=re.compile("^Write a comment on")).first
+    box.fill("Is this step backed by the diary study?")
+    page.get_by_role("button", name="Post comment").click()
+    page.get_by_text("Is this step backed by the diary study?").first.wait_for()
+    answer = page.request.get(
+        f"{live_app.url}/api/workspaces/{live_app.workspace}/maps/map-restaurant-visit/comments"
+    )
+    comments = answer.json()
+    rows = comments if isinstance(comments, list) else comments.get("comments", [])
+    assert any(
+        c["body"] == "Is this step backed by the diary study?" and c["target"] == step_id
+        for c in rows
+    ), (step_id, rows)
     page.context.close()

@@ -33,6 +33,8 @@ def no_listening(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     monkeypatch.setattr(uvicorn.Server, "startup", startup)
     monkeypatch.setattr(uvicorn.Server, "run", run)
+    # Process-wide collector settings are for a real server process, not the test runner.
+    monkeypatch.setattr("journeyline.cli.serve.settle_garbage_collector", lambda: None)
     return served
 
 
