@@ -8,7 +8,8 @@ DEMO_DIR ?= demo
 DATA_DIR ?= journeyline-data
 PORT ?= 8000
 FRONTEND := frontend
-NPM_STAMP := $(FRONTEND)/node_modules/.journeyline-installed
+# npm writes node_modules/.package-lock.json on every install: newer than package-lock.json = up to date.
+NPM_STAMP := $(FRONTEND)/node_modules/.package-lock.json
 
 .PHONY: run demo frontend test test-deps lint typecheck system-deps bench clean
 

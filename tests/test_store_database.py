@@ -223,3 +223,33 @@ def test_the_migration_summarises_maps_as_the_store_does() -> None:
     for name in template_names():
         journey = load_template(name).maps[0]
         assert migration.summary_of(map_document(journey)) == map_summary(journey), name
+
+
+def test_sqlite_checkpoints_in_the_background_and_on_close(tmp_path: Path) -> None:
+    import time
+
+    db = open_database(f"sqlite:///{tmp_path / 'j.db'}")
+    main, wal = tmp_path / "j.db", tmp_path / "j.db-wal"
+    db.checkpoint_in_background(every_seconds=3600)  # not yet: first see nothing copies it
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    with db.writing() as session:
+        actor = accounts.actor_of(accounts.create_account(session, "a@example.org"))
+    for tag in "abcdefgh":
+        workspaces.create_workspace(db, actor, source=sample_workspace(tag))
+    before, logged = main.stat().st_size, wal.stat().st_size
+    assert logged > 0
+    db.close()  # the last checkpoint copies the log into the database and empties it
+    assert main.stat().st_size > before
+    assert not wal.exists() or wal.stat().st_size == 0
+
+    # Copied in the background between writes, the log starts over instead of growing.
+    db = open_database(f"sqlite:///{main}")
+    db.checkpoint_in_background(every_seconds=0.02)
+    with db.writing() as session:
+        actor = accounts.actor_of(accounts.create_account(session, "b@example.org"))
+    for tag in "ijklmnopqrstuvwx":
+        workspaces.create_workspace(db, actor, source=sample_workspace(tag))
+        time.sleep(0.1)
+    assert wal.stat().st_size < logged  # twice the writes, a shorter log
+    db.close()

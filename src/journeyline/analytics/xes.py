@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import IO, Any
-from xml.etree.ElementTree import ParseError, iterparse
+from xml.parsers import expat
 
 from journeyline.errors import InvalidInput
 
@@ -75,51 +75,62 @@ def _open(path: Path) -> IO[bytes]:
 
 
 def read_xes(path: Path) -> Any:
-    """The events of an XES file (plain or gzipped) as a pyarrow Table of strings."""
+    """The events of an XES file (plain or gzipped) as a pyarrow Table of strings.
+
+    Parsed as a stream with expat (the parser under `xml.etree`), calling back per tag
+    without building elements: about twice as fast as `iterparse`. An attribute is
+    kept when it sits directly in an event (its key) or a trace (`case:<key>`); nested
+    attributes are skipped. Columns come in the order their keys first appear.
+    """
     import pyarrow as pa
 
-    columns: dict[str, list[str | None]] = {}
-    n = 0
+    rows: list[dict[str, str]] = []
+    stack: list[str] = []  # local names of the open elements
+    pending: list[tuple[str | None, str | None]] = []  # key and value of open attributes
     trace_attrs: dict[str, str] = {}
     event_attrs: dict[str, str] | None = None
-    depth_stack: list[str] = []
+    local_of: dict[str, str] = {}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal trace_attrs, event_attrs
+        name = local_of.get(tag)
+        if name is None:
+            name = local_of[tag] = _local(tag)
+        stack.append(name)
+        if name in _VALUE_TAGS:
+            pending.append((attrs.get("key"), attrs.get("value")))
+        elif name == "event":
+            event_attrs = {}
+        elif name == "trace":
+            trace_attrs = {}
+
+    def end(_tag: str) -> None:
+        nonlocal event_attrs
+        name = stack.pop()
+        parent = stack[-1] if stack else ""
+        if name in _VALUE_TAGS:
+            key, value = pending.pop()
+            if key is not None and value is not None:
+                if parent == "event":
+                    if event_attrs is not None:
+                        event_attrs[key] = value
+                elif parent == "trace":
+                    trace_attrs[f"case:{key}"] = value
+        elif name == "event" and event_attrs is not None:
+            if parent == "trace" or parent == "log":
+                rows.append({**trace_attrs, **event_attrs})
+            event_attrs = None
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     try:
         with _open(path) as handle:
-            for action, element in iterparse(handle, events=("start", "end")):
-                tag = _local(element.tag)
-                if action == "start":
-                    depth_stack.append(tag)
-                    if tag == "trace":
-                        trace_attrs = {}
-                    elif tag == "event":
-                        event_attrs = {}
-                    continue
-                depth_stack.pop()
-                parent = depth_stack[-1] if depth_stack else ""
-                if tag in _VALUE_TAGS:
-                    key = element.get("key")
-                    value = element.get("value")
-                    if key is not None and value is not None:
-                        if parent == "event" and event_attrs is not None:
-                            event_attrs[key] = value
-                        elif parent == "trace":
-                            trace_attrs[f"case:{key}"] = value
-                    continue
-                if tag == "event" and event_attrs is not None:
-                    if parent == "trace" or parent == "log":
-                        row = {**trace_attrs, **event_attrs}
-                        for key in row.keys() - columns.keys():
-                            columns[key] = [None] * n
-                        for key, values in columns.items():
-                            values.append(row.get(key))
-                        n += 1
-                    event_attrs = None
-                    element.clear()
-                elif tag == "trace":
-                    element.clear()
-    except (ParseError, OSError, EOFError) as error:
+            parser.ParseFile(handle)
+    except (expat.ExpatError, OSError, EOFError) as error:
         raise InvalidInput(f"{path}: not a readable XES file ({error})") from error
-    if n == 0:
+    if not rows:
         raise InvalidInput(f"{path}: the XES file holds no events")
-    arrays = {k: pa.array(v, type=pa.string()) for k, v in columns.items()}
-    return pa.table({"__seq": pa.array(range(n), type=pa.int64()), **arrays})
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    arrays = {key: pa.array([row.get(key) for row in rows], type=pa.string()) for key in keys}
+    return pa.table({"__seq": pa.array(range(len(rows)), type=pa.int64()), **arrays})

@@ -75,6 +75,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Synchronous routes (the database work) run on this many worker threads.
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        # SQLite: no request waits while the write-ahead log is copied into the database.
+        db.checkpoint_in_background()
         yield
         if owns_database:
             db.close()
