@@ -19,11 +19,14 @@ def test_a_share_link_shows_the_map_and_nothing_else(world: World) -> None:
     created = world.client("editor").post(links(world), json={"label": "For the board"})
     assert created.status_code == 201, created.text
     body = created.json()
-    assert body["url"].endswith(f"/api/shared/{body['token']}") and body["state"] == "active"
+    assert body["url"].endswith(f"/s/{body['token']}") and body["state"] == "active"
+    assert body["api_url"].endswith(f"/api/shared/{body['token']}")
     shared = world.client("anonymous").get(f"/api/shared/{body['token']}")
     assert shared.status_code == 200
     view = shared.json()
-    assert set(view) == {"label", "revision", "map", "personas", "segment"}
+    assert set(view) == {"label", "revision", "map", "personas", "segment", "lanes"}
+    # Only the custom lanes the map shows.
+    assert {lane["id"] for lane in view["lanes"]} <= set(view["map"]["lanes"])
     assert view["map"]["id"] == "trial-a"
     assert [p["id"] for p in view["personas"]] == ["priya-a"]
     text = shared.text
@@ -90,6 +93,17 @@ def test_a_password_protected_link(world: World) -> None:
     assert opened.status_code == 200 and opened.json()["map"]["id"] == "trial-a"
     posted = visitor.post(f"/api/shared/{created['token']}", json={"password": "open sesame"})
     assert posted.status_code == 200
+
+
+def test_wrong_share_passwords_are_limited(world: World) -> None:
+    created = world.client("editor").post(links(world), json={"password": "open sesame"}).json()
+    visitor = world.client("anonymous")
+    url = f"/api/shared/{created['token']}"
+    for _ in range(10):
+        assert visitor.post(url, json={"password": "guess"}).status_code == 401
+    refused = visitor.post(url, json={"password": "open sesame"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert envelope_of(refused)["status"] == 429
 
 
 def test_a_deleted_map_takes_its_links_along(world: World) -> None:

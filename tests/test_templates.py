@@ -305,3 +305,14 @@ def test_docs_describe_every_template() -> None:
     docs = (REPO_ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
     missing = [name for name in NAMES if f"`{name}`" not in docs]
     assert not missing, f"templates missing from docs/templates.md: {missing}"
+
+
+@pytest.mark.parametrize(
+    "name", ["../templates/restaurant-visit", "/etc/passwd", "restaurant-visit/../x"]
+)
+def test_template_names_never_reach_outside_the_templates(name: str) -> None:
+    from journeyline.errors import NotFound
+    from journeyline.templates import template_path
+
+    with pytest.raises(NotFound):
+        template_path(name)

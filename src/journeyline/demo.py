@@ -1,10 +1,11 @@
 """The demo workspace: every template in one workspace folder, rendered and analysed.
 
-`make run` calls `journeyline demo DIR`, which writes
+`journeyline demo DIR` (and `make demo`) writes the static demo, no server needed:
 - `DIR/workspace/` — the templates as one workspace folder in the file format,
 - `DIR/maps/<map-id>.html` — each map rendered as a self-contained HTML page,
 - `DIR/index.html` — a page linking every map with its analysis at a glance,
-and returns a summary of each map's analysis for the command to print.
+and returns a summary of each map's analysis for the command to print. The same merged
+workspace seeds the web app's demo workspace on a first run (`make run`).
 """
 
 from __future__ import annotations

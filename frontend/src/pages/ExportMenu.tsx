@@ -24,16 +24,6 @@ const FORMAT_NAMES: Record<string, string> = {
   yaml: "YAML", json: "JSON", csv: "CSV spreadsheet", xlsx: "Excel workbook", mermaid: "Mermaid diagram", markdown: "Markdown",
 };
 
-let paperSupport: Promise<boolean> | null = null;
-/** Whether the server's render endpoint takes a paper size (read once from its OpenAPI). */
-function rendersPaper(): Promise<boolean> {
-  paperSupport ??= api
-    .get<{ paths?: Record<string, { get?: { parameters?: { name: string }[] } }> }>("/openapi.json")
-    .then((r) => Object.entries(r.data.paths ?? {}).some(([p, item]) => p.includes("/render") && (item.get?.parameters ?? []).some((x) => x.name === "paper")))
-    .catch(() => false);
-  return paperSupport;
-}
-
 function slug(name: string): string {
   return name.normalize("NFKD").replace(/[^\w\s-]/g, "").trim().toLowerCase().replace(/[\s_]+/g, "-").slice(0, 80);
 }
@@ -44,16 +34,12 @@ export function ExportMenu({ workspaceId, mapId, mapName }: ExportMenuProps) {
   const [opened, setOpened] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const [paper, setPaper] = useState(false);
   const [elapsed, setElapsed] = useState(0);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const formats = useAsync(async () => (opened ? (await api.get<FormatInfo[]>(paths.formats())).data : []), [opened]);
 
-  useEffect(() => {
-    if (opened) void rendersPaper().then(setPaper);
-  }, [opened]);
   useEffect(() => {
     if (!open) return;
     const away = (e: MouseEvent) => {
@@ -77,13 +63,9 @@ export function ExportMenu({ workspaceId, mapId, mapName }: ExportMenuProps) {
   const pictures: Item[] = [
     { key: "svg", label: "SVG image", detail: "Sharp at any size; for slides and wikis", run: render("svg") },
     { key: "png", label: "PNG image", detail: "A picture to paste anywhere", run: render("png"), slow: true },
-    ...(paper
-      ? [
-          { key: "pdf-fit", label: "PDF document (one page)", detail: "The whole map on one page", run: render("pdf", "fit"), slow: true },
-          { key: "pdf-a4", label: "PDF on A4 pages", detail: "To print: cover page, then the stages", run: render("pdf", "A4"), slow: true },
-          { key: "pdf-a3", label: "PDF on A3 pages", detail: "To print large for a workshop wall", run: render("pdf", "A3"), slow: true },
-        ]
-      : [{ key: "pdf", label: "PDF document", detail: "To print or send to stakeholders", run: render("pdf"), slow: true }]),
+    { key: "pdf", label: "PDF document", detail: "The whole map on one page, to send to stakeholders", run: render("pdf", "fit"), slow: true },
+    { key: "pdf-a4", label: "PDF on A4 pages", detail: "To print: cover page, then the stages", run: render("pdf", "A4"), slow: true },
+    { key: "pdf-a3", label: "PDF on A3 pages", detail: "To print large for a workshop wall", run: render("pdf", "A3"), slow: true },
   ];
   const files: Item[] = (formats.data ?? [])
     .filter((f) => f.export)

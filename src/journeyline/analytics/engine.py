@@ -4,7 +4,7 @@ Every metric is written once as SQL over the normalised events table. What diffe
 between DuckDB and Spark SQL lives in one place, the `Dialect` table below.
 
 Spark is driven through Spark SQL (not Ibis): funnels need framed window aggregates
-(`MIN(...) OVER (... ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)`), ordered list
+(`MIN(...) OVER (... ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)`), ordered list
 aggregation and exact percentiles, which Spark SQL and DuckDB both express directly;
 writing the SQL ourselves keeps one text per metric and the two engines provably alike.
 """
@@ -44,7 +44,6 @@ class Dialect:
     quantiles_template: str
     int_div_template: str
     ordered_list_template: str
-    ordered_ints_template: str
     any_order_list_template: str
     decode_path_template: str
     path_steps_template: str
@@ -79,12 +78,6 @@ class Dialect:
     def quantiles(self, expr: str, qs: tuple[float, ...]) -> str:
         """Several exact quantiles in one pass, as a list (NULL when there are no values)."""
         return self.quantiles_template.format(e=expr, qs=", ".join(str(q) for q in qs))
-
-    def ordered_ints(self, value: str, order: str, span: int) -> str:
-        """Aggregate a non-negative integer `value` below `span` into a list ordered by the
-        non-negative integer `order` (unique in the group): a sort of plain integers
-        `order * span + value`, cheaper than an ordered aggregate."""
-        return self.ordered_ints_template.format(v=value, k=order, n=int(span))
 
     def any_order_list(self, value: str) -> str:
         """Aggregate `value` into a list in whatever order the engine meets the rows."""
@@ -126,7 +119,6 @@ DUCKDB = Dialect(
     quantiles_template="quantile_cont({e}, [{qs}])",
     int_div_template="({a} // {b})",
     ordered_list_template="list({v} ORDER BY {k})",
-    ordered_ints_template="list_transform(list_sort(list({k} * {n} + {v})), lambda x: x % {n})",
     any_order_list_template="list({v})",
     decode_path_template="list_transform(list_sort({c}), lambda x: x % {n})",
     row_ids_template="row_number() OVER ()",
@@ -149,9 +141,6 @@ SPARK = Dialect(
     int_div_template="({a} DIV {b})",
     ordered_list_template=(
         "transform(array_sort(collect_list(named_struct('k', {k}, 'v', {v}))), x -> x.v)"
-    ),
-    ordered_ints_template=(
-        "transform(array_sort(collect_list(CAST({k} AS BIGINT) * {n} + {v})), x -> x % {n})"
     ),
     any_order_list_template="collect_list({v})",
     decode_path_template="transform(array_sort({c}), x -> x % {n})",

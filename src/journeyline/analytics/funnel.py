@@ -587,7 +587,8 @@ def _unordered_figures(
     last = "GREATEST(" + ", ".join(f"COALESCE(t{j}, t0)" for j in range(1, k + 1)) + ")"
     ttcs = _time_to_convert(log, f"({last} - t0)", f"depth = {k}", group)
     entered_rows = log.engine.fetch(
-        f"SELECT {group or _all(log)}, COUNT(*) FROM {UNITS}" + (f" GROUP BY {group}" if group else "")
+        f"SELECT {group or _all(log)}, COUNT(*) FROM {UNITS}"
+        + (f" GROUP BY {group}" if group else "")
     )
     label = " / ".join(s.label for s in steps)
     out: Figures = {}

@@ -86,14 +86,29 @@ MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/p
 
 
 def render(
-    db: Database, actor: Actor, workspace_id: str, map_id: str, fmt: str
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    fmt: str,
+    *,
+    paper: str = "fit",
+    persona: str | None = None,
 ) -> tuple[bytes, str]:
-    """The map drawn as SVG, PNG or PDF (PNG and PDF need Chromium on the server)."""
+    """The map drawn as SVG, PNG or PDF (PNG and PDF need Chromium on the server).
+
+    `paper` (PDF only): 'fit' puts the whole map on one page, 'A4'/'A3' split it into
+    landscape pages; `persona` draws that persona's sentiment line on a multi-persona map.
+    """
     from journeyline.render import render_to_file
+    from journeyline.render.export import normalise_paper
 
     if fmt not in MEDIA_TYPES:
         raise UsageError(f"cannot render as '{fmt}' (svg, png or pdf)")
+    paper = normalise_paper(paper)
     workspace, journey = _context(db, actor, workspace_id, map_id)
     with tempfile.TemporaryDirectory(prefix="journeyline-render-") as folder:
-        out = render_to_file(workspace, journey, Path(folder) / f"map.{fmt}")
+        out = render_to_file(
+            workspace, journey, Path(folder) / f"map.{fmt}", paper=paper, persona=persona
+        )
         return out.read_bytes(), MEDIA_TYPES[fmt]

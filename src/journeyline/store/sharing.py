@@ -136,6 +136,7 @@ class SharedMap:
                 p.model_dump(mode="json") for p in self.workspace.personas_of(self.journey)
             ],
             "segment": segment.model_dump(mode="json") if segment else None,
+            "lanes": [lane.model_dump(mode="json") for lane in self.workspace.lanes],
         }
 
 

@@ -50,11 +50,13 @@ def template_names() -> list[str]:
 
 
 def template_path(name: str) -> Path:
-    """The file of the template called `name`; NotFound (with a suggestion) when there is none."""
-    path = TEMPLATE_DIR / f"{name}.yaml"
-    if path.is_file():
-        return path
+    """The file of the template called `name`; NotFound (with a suggestion) when there is none.
+
+    Only the shipped names are accepted, so a name like `../x` never reaches the file system.
+    """
     names = template_names()
+    if name in names:
+        return TEMPLATE_DIR / f"{name}.yaml"
     guess = did_you_mean(name, names)
     hint = f"did you mean '{guess}'?" if guess else "run `journeyline templates` to list them"
     raise NotFound(

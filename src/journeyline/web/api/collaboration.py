@@ -144,7 +144,8 @@ def create_share_link(
     actor: CurrentActor,
     db: Db,
 ) -> dict[str, Any]:
-    """Editors. The link (`url`) and its token are shown only this once."""
+    """Editors. The link (`url`, the page a stakeholder opens; `api_url`, the map as JSON)
+    and its token are shown only this once."""
     expires_at = body.expires_at
     if expires_at is None and body.expires_in_days is not None:
         expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=body.expires_in_days)
@@ -158,7 +159,11 @@ def create_share_link(
         password=body.password,
     )
     base = settings_of(request).base_url
-    return info | {"token": token, "url": f"{base}/api/shared/{token}"}
+    return info | {
+        "token": token,
+        "url": f"{base}/s/{token}",
+        "api_url": f"{base}/api/shared/{token}",
+    }
 
 
 @router.delete("/share-links/{link_id}", summary="Revoke a share link", tags=["sharing"])

@@ -66,9 +66,24 @@ def summary(
 
 
 @router.get("/render.{fmt}", summary="The map drawn as SVG, PNG or PDF")
-def render(workspace_id: str, map_id: str, fmt: str, actor: CurrentActor, db: Db) -> Response:
+def render(
+    workspace_id: str,
+    map_id: str,
+    fmt: str,
+    actor: CurrentActor,
+    db: Db,
+    paper: Annotated[
+        Literal["fit", "A4", "A3"],
+        Query(description="PDF pages: the whole map on one page (fit) or landscape A4/A3 pages."),
+    ] = "fit",
+    persona: Annotated[
+        str | None, Query(description="Draw this persona's sentiment line (multi-persona maps).")
+    ] = None,
+) -> Response:
     """Stages as columns, lanes as rows, the sentiment line across the steps."""
     if fmt not in ("svg", "png", "pdf"):
         raise UsageError(f"cannot render as '{fmt}' (svg, png or pdf)")
-    content, media_type = insight.render(db, actor, workspace_id, map_id, fmt)
+    content, media_type = insight.render(
+        db, actor, workspace_id, map_id, fmt, paper=paper, persona=persona
+    )
     return Response(content, media_type=media_type)
