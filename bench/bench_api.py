@@ -20,7 +20,6 @@ import asyncio
 import os
 import random
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import free_port, wait_until_up  # noqa: E402
+
 from journeyline.model import Workspace  # noqa: E402
 from journeyline.store import accounts, open_database, sqlite_url, workspaces  # noqa: E402
 from journeyline.templates import load_template  # noqa: E402
@@ -43,12 +44,6 @@ REQUESTS_PER_CLIENT = 40
 TARGET_MS = 100.0
 PAUSE_MIN, PAUSE_MAX = 0.2, 0.8
 """Seconds a client waits between requests: a person at a board, not a load generator."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def prepare(data_dir: Path, clients: int = CLIENTS) -> tuple[str, list[str], list[str]]:
@@ -181,19 +176,6 @@ async def watch_lag(lags: list[float]) -> None:
         start = time.perf_counter()
         await asyncio.sleep(0.02)
         lags.append((time.perf_counter() - start - 0.02) * 1000)
-
-
-def wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            raise RuntimeError("the server exited")
-        try:
-            if httpx.get(f"{base_url}/api/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("the server did not come up")
 
 
 LATEST = ("<!-- bench_api.py: latest run -->", "<!-- /bench_api.py: latest run -->")

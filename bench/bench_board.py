@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,11 +30,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import free_port, wait_until_up  # noqa: E402
 from tests.conftest_render import big_map  # noqa: E402
 
 from journeyline.model import Persona, Workspace  # noqa: E402
@@ -56,12 +54,6 @@ READY_AT = f"""() => {{
   const board = document.querySelector('{READY}');
   return board ? performance.now() : false;
 }}"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def board_workspace() -> Workspace:
@@ -98,19 +90,6 @@ def prepare(data_dir: Path) -> tuple[str, str, str]:
     finally:
         db.close()
     return workspace, "map-300", done.sign_in_token
-
-
-def wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            raise RuntimeError("the server exited before it answered")
-        try:
-            if httpx.get(f"{base_url}/api/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("the server did not come up within 30 s")
 
 
 class BoardNotReady(Exception):

@@ -13,7 +13,7 @@ import { CSS } from "@dnd-kit/utilities";
 import type { Opportunity, PainPoint, Stage } from "../types";
 import { addStage, addStep, deleteElement, focusStage, moveStage, moveStep, nudgeStage, updateElement } from "./actions";
 import { CommentButton, FindingMarker, InlineEditor } from "./bits";
-import { ColumnCells, StepCard, type DragHandle } from "./cells";
+import { ColumnCells, HandleButton, StepCard, type DragHandle } from "./cells";
 import { useMeta } from "./context";
 import { CHANNEL_CHOICES, GRID, Icon, LANE_TITLES, laneTitle, quoteName } from "./look";
 import { SentimentAxis, SentimentLayer, seriesOf } from "./Sentiment";
@@ -147,28 +147,7 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
     >
       <div className="stage-inner">
       <div className="stage-top">
-        {handle && (
-          <button
-            type="button"
-            ref={handle.setRef}
-            className="drag-handle"
-            {...handle.attributes}
-            aria-label={`Move stage ${name} (Space to pick up, arrows to move, Space to drop; or Alt+Arrow)`}
-            onKeyDown={(e) => {
-              if (e.altKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
-                e.preventDefault();
-                e.stopPropagation();
-                nudgeStage(store, stage.id, e.key === "ArrowLeft" ? -1 : 1);
-                return;
-              }
-              handle.onKeyDown?.(e);
-            }}
-          >
-            <svg viewBox="0 0 10 16" width="8" height="13" aria-hidden="true" focusable="false">
-              {[3, 8, 13].map((y) => [2.5, 7.5].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.3" fill="currentColor" />))}
-            </svg>
-          </button>
-        )}
+        {handle && <HandleButton handle={handle} what={`stage ${name}`} onNudge={(by) => nudgeStage(store, stage.id, by)} />}
         {renaming ? (
           <InlineEditor
             initial={stage.name}

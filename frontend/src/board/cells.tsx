@@ -20,6 +20,36 @@ export interface DragHandle {
   onPointerDown?: (e: PointerEvent) => void;
 }
 
+/** The ⋮⋮ handle that picks up a step or a stage: Space and arrows (dnd-kit's keyboard
+ * sensor), Alt + ← / → to move it one place at once, or the mouse. */
+export function HandleButton({ handle, what, onNudge, pointer }: {
+  handle: DragHandle; what: string; onNudge: (by: -1 | 1) => void; pointer?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      ref={handle.setRef}
+      className="drag-handle"
+      {...handle.attributes}
+      aria-label={`Move ${what} (Space to pick up, arrows to move, Space to drop; or Alt+Arrow)`}
+      onKeyDown={(e) => {
+        if (e.altKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
+          e.preventDefault();
+          e.stopPropagation();
+          onNudge(e.key === "ArrowLeft" ? -1 : 1);
+          return;
+        }
+        handle.onKeyDown?.(e);
+      }}
+      onPointerDown={pointer ? (e) => handle.onPointerDown?.(e) : undefined}
+    >
+      <svg viewBox="0 0 10 16" width="8" height="13" aria-hidden="true" focusable="false">
+        {[3, 8, 13].map((y) => [2.5, 7.5].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.3" fill="currentColor" />))}
+      </svg>
+    </button>
+  );
+}
+
 function fromInput(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && !!target.closest("input, textarea, select, button, a, [contenteditable], .no-drag");
 }
@@ -91,29 +121,7 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
       }}
     >
       <div className="card-top">
-        {handle && (
-          <button
-            type="button"
-            ref={handle.setRef}
-            className="drag-handle"
-            {...handle.attributes}
-            aria-label={`Move step ${name} (Space to pick up, arrows to move, Space to drop; or Alt+Arrow)`}
-            onKeyDown={(e) => {
-              if (e.altKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
-                e.preventDefault();
-                e.stopPropagation();
-                nudgeStep(store, step.id, e.key === "ArrowLeft" ? -1 : 1);
-                return;
-              }
-              handle.onKeyDown?.(e);
-            }}
-            onPointerDown={(e) => handle.onPointerDown?.(e)}
-          >
-            <svg viewBox="0 0 10 16" width="8" height="13" aria-hidden="true" focusable="false">
-              {[3, 8, 13].map((y) => [2.5, 7.5].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.3" fill="currentColor" />))}
-            </svg>
-          </button>
-        )}
+        {handle && <HandleButton handle={handle} what={`step ${name}`} pointer onNudge={(by) => nudgeStep(store, step.id, by)} />}
         <span className={`kind-tag kind-${step.kind}`}>
           <Icon name={step.kind} size={13} />
           {KIND_LABEL[step.kind]}
