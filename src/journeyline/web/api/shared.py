@@ -44,7 +44,9 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
     return shared.to_dict()
 
 
-LIMITED = {429: {"description": "Too many wrong passwords (error envelope, Retry-After)"}}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many wrong passwords (error envelope, Retry-After)"}
+}
 
 
 @router.get(
