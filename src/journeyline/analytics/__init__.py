@@ -16,6 +16,7 @@ Every metric is SQL over the normalised `ev` table (see `readers`), run by DuckD
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,21 +103,33 @@ def report(
     top_variants: int | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Run the standard analyses on one loaded log (the log is read once)."""
+    """Run the standard analyses on one loaded log (the log is read once).
+
+    Reach builds the distinct paths the others share; after it, transitions, dwell and
+    the funnel only read, so an engine that allows it runs them two at a time.
+    """
     say = progress or (lambda _phase: None)
     say("reach")
     r = reach(log)
-    say("transitions")
-    t = transitions(log)
     say("variants")
     v = variants(log, top=top_variants)
-    say("dwell")
-    d = dwell(log)
-    f = None
+    jobs: dict[str, Callable[[], Any]] = {
+        "transitions": lambda: transitions(log),
+        "dwell": lambda: dwell(log),
+    }
     if steps:
-        say("funnel")
-        f = funnel(log, steps, window_seconds=window_seconds, mode=mode)
-    return Report(r, t, v, d, f)
+        jobs["funnel"] = lambda: funnel(log, steps, window_seconds=window_seconds, mode=mode)
+    if log.engine.concurrent:
+        say(", ".join(jobs))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {name: pool.submit(job) for name, job in jobs.items()}
+            done = {name: future.result() for name, future in futures.items()}
+    else:
+        done = {}
+        for name, job in jobs.items():
+            say(name)
+            done[name] = job()
+    return Report(r, done["transitions"], v, done["dwell"], done.get("funnel"))
 
 
 __all__ = [

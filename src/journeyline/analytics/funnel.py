@@ -13,8 +13,22 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from journeyline.analytics.matching import StepSpec, matchers_sql, parse_alternative, split_outside
-from journeyline.analytics.metrics import END, NONE_VALUE, OTHER, seconds, share, value_buckets
+from journeyline.analytics.matching import (
+    StepSpec,
+    matched_event_ids,
+    matchers_sql,
+    parse_alternative,
+    split_outside,
+)
+from journeyline.analytics.metrics import (
+    END,
+    NONE_VALUE,
+    OTHER,
+    STEPS,
+    seconds,
+    share,
+    value_buckets,
+)
 from journeyline.analytics.readers import EventLog
 from journeyline.errors import InvalidInput
 from journeyline.model import EventMatcher, did_you_mean
@@ -142,7 +156,6 @@ class FunnelResult:
         return data
 
 
-EVENTS = "funnel_events"
 UNITS = "funnel_units"
 
 
@@ -190,15 +203,15 @@ def funnel(
     if k < 2:
         raise InvalidInput("a funnel needs at least two steps")
     conds = [matchers_sql(log, s.matchers) for s in steps]
+    ids = [matched_event_ids(log, s.matchers) for s in steps]
+    _check_steps_match(log, steps, conds, ids)
     bcol = log.prop(breakdown) if breakdown else None
     window_us = None if window_seconds is None else int(window_seconds * 1_000_000)
     required = [j for j in range(1, k + 1) if not steps[j - 1].optional]
     if mode == FunnelMode.unordered:
         if exclusions or any(s.optional for s in steps):
-            _check_steps_match(log, steps, _step_counts(log, conds))
             raise InvalidInput("unordered funnels take neither optional steps nor exclusions")
     elif mode == FunnelMode.strict and (any(s.optional for s in steps) or exclusions):
-        _check_steps_match(log, steps, _step_counts(log, conds))
         raise InvalidInput(
             "strict funnels take neither optional steps nor exclusions (no event can come between)"
         )
@@ -209,59 +222,55 @@ def funnel(
             or steps[ex.from_step - 1].optional
             or steps[ex.to_step - 1].optional
         ):
-            _check_steps_match(log, steps, _step_counts(log, conds))
             raise InvalidInput(
                 f"exclusion '{ex.label}@{ex.from_step}-{ex.to_step}': the bounds must be two required steps "
                 f"between 1 and {k}, the first before the second"
             )
     xconds = [matchers_sql(log, ex.matchers) for ex in exclusions]
-    _funnel_events(log, conds, xconds, bcol)
-    try:
-        _check_steps_match(
-            log, steps, _step_counts(log, [f"s{j} = 1" for j in range(1, k + 1)], EVENTS)
+    ids += [matched_event_ids(log, ex.matchers) for ex in exclusions]
+    events = _funnel_events(conds, xconds, bcol, ids)
+    if mode == FunnelMode.unordered:
+        _build_unordered(log, events, k, window_us, first_only, bcol is not None)
+    else:
+        _build_ordered(
+            log, events, k, exclusions, required, window_us, mode, first_only, bcol is not None
         )
-        if mode == FunnelMode.unordered:
-            _build_unordered(log, k, window_us, first_only, bcol is not None)
-        else:
-            _build_ordered(
-                log, k, exclusions, required, window_us, mode, first_only, bcol is not None
-            )
-        try:
-            figures = _unordered_figures if mode == FunnelMode.unordered else _ordered_figures
-            entered, out, ttc = figures(log, steps, required, None)[None]
-            result = FunnelResult(
-                log=log.summary(),
-                mode=mode.value,
-                window_seconds=window_seconds,
-                first_only=first_only,
-                steps=out,
-                entered=entered,
-                converted=out[-1].count,
-                conversion=share(out[-1].count, entered),
-                time_to_convert=ttc,
-                exclusions=[f"{ex.label}@{ex.from_step}-{ex.to_step}" for ex in exclusions],
-            )
-            if breakdown:
-                result.breakdown = _breakdown(
-                    log, steps, required, figures, breakdown, breakdown_limit
-                )
-            return result
-        finally:
-            log.engine.drop(UNITS)
+    try:
+        figures = _unordered_figures if mode == FunnelMode.unordered else _ordered_figures
+        entered, out, ttc = figures(log, steps, required, None)[None]
+        result = FunnelResult(
+            log=log.summary(),
+            mode=mode.value,
+            window_seconds=window_seconds,
+            first_only=first_only,
+            steps=out,
+            entered=entered,
+            converted=out[-1].count,
+            conversion=share(out[-1].count, entered),
+            time_to_convert=ttc,
+            exclusions=[f"{ex.label}@{ex.from_step}-{ex.to_step}" for ex in exclusions],
+        )
+        if breakdown:
+            result.breakdown = _breakdown(log, steps, required, figures, breakdown, breakdown_limit)
+        return result
     finally:
-        log.engine.drop(EVENTS)
+        log.engine.drop(UNITS)
 
 
-def _step_counts(log: EventLog, conds: list[str], table: str = "ev") -> list[int]:
-    row = log.engine.fetch(
-        "SELECT "
-        + ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conds)
-        + f" FROM {table}"
-    )[0]
-    return [int(n or 0) for n in row]
-
-
-def _check_steps_match(log: EventLog, steps: list[StepSpec], counts: list[int]) -> None:
+def _check_steps_match(
+    log: EventLog, steps: list[StepSpec], conds: list[str], ids: list[list[int] | None]
+) -> None:
+    if STEPS in log.built and all(i is not None for i in ids):
+        # Events per event id are at hand in the shared paths (the report built them).
+        per_event = dict(log.engine.fetch(f"SELECT a, SUM(units) FROM {STEPS} GROUP BY a"))
+        counts = [sum(int(per_event.get(e, 0)) for e in i or []) for i in ids]
+    else:
+        row = log.engine.fetch(
+            "SELECT "
+            + ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conds)
+            + " FROM ev"
+        )[0]
+        counts = [int(n or 0) for n in row]
     for step, n in zip(steps, counts, strict=True):
         if not n:
             names = sorted(log.event_names.values())[:5000]
@@ -276,22 +285,27 @@ def _check_steps_match(log: EventLog, steps: list[StepSpec], counts: list[int]) 
             )
 
 
-def _funnel_events(log: EventLog, conds: list[str], xconds: list[str], bcol: str | None) -> None:
-    """The funnel's own small table: only the events some step or exclusion matches, with a
-    0/1 flag per step (`s1` …) and exclusion (`e0` …) and the breakdown value (`bd`).
+def _funnel_events(
+    conds: list[str], xconds: list[str], bcol: str | None, ids: list[list[int] | None]
+) -> str:
+    """SQL for the funnel's own rows: only the events some step or exclusion matches, with
+    a 0/1 flag per step (`s1` …) and exclusion (`e0` …) and the breakdown value (`bd`).
 
-    Every later query of the funnel reads this table instead of all events: an event
-    that matches nothing can be neither a step nor an exclusion, and a strict funnel's
-    "very next event" is still found by its position.
+    Every later part of the funnel reads these instead of all events: an event that
+    matches nothing can be neither a step nor an exclusion, and a strict funnel's "very
+    next event" is still found by its position.
     """
     cols = ["unit", "pos", "t", "next_event"]
     cols += [f"CASE WHEN {c} THEN 1 ELSE 0 END AS s{j}" for j, c in enumerate(conds, 1)]
     cols += [f"CASE WHEN {c} THEN 1 ELSE 0 END AS e{e}" for e, c in enumerate(xconds)]
     if bcol:
         cols.append(f"{bcol} AS bd")
-    log.engine.materialize(
-        EVENTS, f"SELECT {', '.join(cols)} FROM ev WHERE {' OR '.join([*conds, *xconds])}"
-    )
+    if all(i is not None for i in ids):  # one IN list: cheaper than OR-ing the conditions
+        keep = ", ".join(str(e) for e in sorted({e for i in ids for e in i or []})) or "NULL"
+        where = f"event IN ({keep})"
+    else:
+        where = " OR ".join([*conds, *xconds])
+    return f"SELECT {', '.join(cols)} FROM ev WHERE {where}"
 
 
 # Framed aggregates over the events after the current one, written as a running frame in
@@ -305,6 +319,7 @@ _FROM_HERE = (
 
 def _build_ordered(
     log: EventLog,
+    events: str,
     k: int,
     exclusions: list[Exclusion],
     required: list[int],
@@ -328,7 +343,7 @@ def _build_ordered(
     if first_only:
         cols.append("MIN(CASE WHEN s1 = 1 THEN pos END) OVER (PARTITION BY unit) AS f1")
     window = "" if strict else f" WINDOW fw AS {_AFTER}"
-    m_sql = f"SELECT {', '.join(cols)} FROM {EVENTS}{window}"
+    m_sql = f"SELECT {', '.join(cols)} FROM fe{window}"
 
     def carried(j: int) -> list[str]:
         """Columns taken from the row matched at required step j (its look-ahead)."""
@@ -342,6 +357,7 @@ def _build_ordered(
 
     first_filter = " AND pos = f1" if first_only else ""
     ctes = [
+        f"fe AS ({events})",
         f"m AS ({m_sql})",
         "c1 AS (SELECT unit, pos AS p1, t AS t1, next_event AS x1"
         + (", bd" if breakdown else "")
@@ -529,7 +545,7 @@ def _ordered_figures(
 
 
 def _build_unordered(
-    log: EventLog, k: int, window_us: int | None, first_only: bool, breakdown: bool
+    log: EventLog, events: str, k: int, window_us: int | None, first_only: bool, breakdown: bool
 ) -> None:
     """`funnel_units` of an unordered funnel: every step event starts an attempt, and a step
     is done when its first event from the attempt's start on falls within the window."""
@@ -544,7 +560,7 @@ def _build_unordered(
         )
     if first_only:
         cols.append("MIN(pos) OVER (PARTITION BY unit) AS f1")
-    m_sql = f"SELECT {', '.join(cols)} FROM {EVENTS} WINDOW cw AS {_FROM_HERE}"
+    m_sql = f"SELECT {', '.join(cols)} FROM fe WINDOW cw AS {_FROM_HERE}"
     reached = {
         j: f"(nt{j} IS NOT NULL AND {_win(f'nt{j}', window_us, 't0')})" for j in range(1, k + 1)
     }
@@ -561,7 +577,7 @@ def _build_unordered(
         f"CASE WHEN {last} % {span} = 0 THEN NULL ELSE {last} % {span} - 1 END AS x "
         f"FROM m{where})"
     )
-    _keep_best_attempt(log, [f"m AS ({m_sql})", att])
+    _keep_best_attempt(log, [f"fe AS ({events})", f"m AS ({m_sql})", att])
 
 
 def _unordered_figures(

@@ -85,6 +85,15 @@ def matcher_sql(log: EventLog, matcher: EventMatcher) -> str:
     return f"({cond})"
 
 
+def matched_event_ids(log: EventLog, matchers: list[EventMatcher]) -> list[int] | None:
+    """The event ids the matchers select, or None when one filters on a property too (then
+    the ids alone do not say which events match)."""
+    if any(m.where for m in matchers):
+        return None
+    d = log.engine.dialect
+    return sorted({i for m in matchers for i in log.event_ids(name_sql(d, m))})
+
+
 def matchers_sql(log: EventLog, matchers: list[EventMatcher]) -> str:
     """SQL true for events that any of the matchers selects (false when there are none)."""
     if not matchers:

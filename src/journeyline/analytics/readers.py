@@ -245,11 +245,14 @@ def _build_events(
         last = "s"
     else:
         last = "b"
+    # `event` closes the sort key: (t, seq) is already unique in a unit, so the order
+    # stays the same, but the engine then reads the next event from the sorted keys
+    # instead of gathering it from the rows (DuckDB: about 0.6 s less on 26 M events).
     engine.materialize(
         "ev",
         f"WITH {', '.join(ctes)} SELECT unit, event, t{extra}, row_number() OVER w AS pos, "
         "lead(event) OVER w AS next_event, lead(t) OVER w AS next_t "
-        f"FROM {last} WINDOW w AS ({journey})",
+        f"FROM {last} WINDOW w AS ({journey}, event)",
     )
 
 
