@@ -202,28 +202,7 @@ def edit_workspace(
         result, summary = change(workspace)
         assign_ids(workspace)
         elements.ensure_integrity(workspace, summary)
-        number = record.revision + 1
-        document = workspace_document(workspace)
-        now = utcnow()
-        done = session.execute(
-            update(WorkspaceRecord)
-            .where(WorkspaceRecord.id == record.id, WorkspaceRecord.revision == record.revision)
-            .values(document=document, revision=number, name=workspace.name[:300], updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(done) != 1:
-            session.refresh(record)
-            _check_revision(session, record, based_on)
-        session.add(
-            WorkspaceRevision(
-                workspace_id=record.id,
-                number=number,
-                document=document,
-                author_id=actor.account_id,
-                summary=summary[:500],
-                created_at=now,
-            )
-        )
+        number = _store_workspace_document(session, record, workspace, actor, summary, based_on)
     return number, result
 
 
@@ -548,21 +527,39 @@ def _listing(ids: dict[str, list[str]]) -> str:
 
 
 def _store_workspace_document(
-    session: Session, record: WorkspaceRecord, workspace: Workspace, actor: Actor, summary: str
-) -> None:
-    """Write the workspace's document as its next revision, within `session`'s transaction."""
+    session: Session,
+    record: WorkspaceRecord,
+    workspace: Workspace,
+    actor: Actor,
+    summary: str,
+    based_on: int | None = None,
+) -> int:
+    """Write the workspace's document as its next revision, within `session`'s transaction.
+
+    When another writer got in first (PostgreSQL), a write based on a revision the caller
+    named is refused as stale (409 with the changes since); otherwise with a Conflict.
+    """
     number = record.revision + 1
     document = workspace_document(workspace)
     now = utcnow()
+    name = workspace.name[:300]
     done = session.execute(
         update(WorkspaceRecord)
         .where(WorkspaceRecord.id == record.id, WorkspaceRecord.revision == record.revision)
-        .values(document=document, revision=number, updated_at=now)
+        .values(document=document, revision=number, name=name, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if rowcount(done) != 1:  # another process changed it first (PostgreSQL)
+    if rowcount(done) != 1:
+        if based_on is not None:
+            session.refresh(record)
+            _check_revision(session, record, based_on)
         raise Conflict("the workspace changed at the same moment; nothing was changed: try again")
-    for key, value in (("document", document), ("revision", number), ("updated_at", now)):
+    for key, value in (
+        ("document", document),
+        ("revision", number),
+        ("name", name),
+        ("updated_at", now),
+    ):
         set_committed_value(record, key, value)
     session.add(
         WorkspaceRevision(
@@ -574,6 +571,7 @@ def _store_workspace_document(
             created_at=now,
         )
     )
+    return number
 
 
 # --- members --------------------------------------------------------------------------------------
