@@ -13,7 +13,7 @@ import { CSS } from "@dnd-kit/utilities";
 import type { Opportunity, PainPoint, Stage } from "../types";
 import { addStage, addStep, deleteElement, focusStage, moveStage, moveStep, nudgeStage, updateElement } from "./actions";
 import { CommentButton, FindingMarker, InlineEditor } from "./bits";
-import { ColumnCells, HandleButton, StepCard, type DragHandle } from "./cells";
+import { ColumnCells, HandleButton, StepCard, useRenaming, type DragHandle } from "./cells";
 import { useMeta } from "./context";
 import { CHANNEL_CHOICES, GRID, Icon, LANE_TITLES, laneTitle, quoteName } from "./look";
 import { SentimentAxis, SentimentLayer, seriesOf } from "./Sentiment";
@@ -99,15 +99,8 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
   const { stage, index, start, span: width } = span;
   const store = useStore();
   const selected = useBoard((s) => s.selection?.id === stage.id);
-  const request = useBoard((s) => (s.editRequest?.id === stage.id ? s.editRequest : null));
   const findings = useBoard((s) => s.findingsByStage.get(stage.id) ?? EMPTY_FINDINGS);
-  const [renaming, setRenaming] = useState(false);
-  useEffect(() => {
-    if (request?.field === "name" && canEdit) {
-      setRenaming(true);
-      store.set({ editRequest: null });
-    }
-  }, [request, canEdit, store]);
+  const [renaming, setRenaming] = useRenaming(stage.id, canEdit);
   const name = quoteName(stage.name);
   const open = () => store.open({ type: "element", kind: "stages", id: stage.id });
   const style: CSSProperties = { gridColumn: `${start + 2} / span ${width}`, gridRow: 1 };

@@ -1,6 +1,6 @@
 // One step's column of the grid: the step card, then one cell per lane. Each piece is
 // memoised on the objects it shows, so an edit redraws only the column it touches.
-import { memo, useEffect, useState, type KeyboardEvent, type PointerEvent, type Ref } from "react";
+import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent, type PointerEvent, type Ref } from "react";
 import type { Opportunity, PainPoint, Step } from "../types";
 import { label as labelOf } from "../components/ui";
 import {
@@ -50,6 +50,40 @@ export function HandleButton({ handle, what, onNudge, pointer }: {
   );
 }
 
+/** Whether an element's name is being edited in place; starts when the board asks for it
+ * (F2, a new element) and the map can be edited. */
+export function useRenaming(id: string, canEdit: boolean): [boolean, (on: boolean) => void] {
+  const store = useStore();
+  const request = useBoard((s) => (s.editRequest?.id === id ? s.editRequest : null));
+  const [renaming, setRenaming] = useState(false);
+  useEffect(() => {
+    if (request?.field === "name" && canEdit) {
+      setRenaming(true);
+      store.set({ editRequest: null });
+    }
+  }, [request, canEdit, store]);
+  return [renaming, setRenaming];
+}
+
+/** Click and keys of a lane card: click, Enter or Space open it; Delete removes it. */
+function cardHandlers(open: () => void, remove: (() => void) | null) {
+  return {
+    onClick: (e: MouseEvent<HTMLElement>) => {
+      if (!fromInput(e.target)) open();
+    },
+    onKeyDown: (e: KeyboardEvent<HTMLElement>) => {
+      if (e.target !== e.currentTarget) return;
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        open();
+      } else if (e.key === "Delete" && remove) {
+        e.preventDefault();
+        remove();
+      }
+    },
+  };
+}
+
 function fromInput(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && !!target.closest("input, textarea, select, button, a, [contenteditable], .no-drag");
 }
@@ -62,16 +96,9 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
   const store = useStore();
   const selected = useBoard((s) => s.selection?.id === step.id);
   const canEdit = useBoard((s) => s.canEdit);
-  const request = useBoard((s) => (s.editRequest?.id === step.id ? s.editRequest : null));
   const findings = useBoard((s) => s.findingsByStep.get(step.id) ?? EMPTY_FINDINGS);
   const stepNames = useBoard((s) => (step.branches.length ? s.derived.stepNames : null));
-  const [renaming, setRenaming] = useState(false);
-  useEffect(() => {
-    if (request?.field === "name" && canEdit) {
-      setRenaming(true);
-      store.set({ editRequest: null });
-    }
-  }, [request, canEdit, store]);
+  const [renaming, setRenaming] = useRenaming(step.id, canEdit);
   const name = quoteName(step.name);
   const open = () => store.open({ type: "element", kind: "steps", id: step.id });
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
@@ -322,19 +349,7 @@ const PainCard = memo(function PainCard({ pain, assumption }: { pain: PainPoint;
       role="button"
       tabIndex={0}
       aria-label={`Pain point (${IMPACT_LABEL[pain.impact]}${reach ? `, ${reach} reach` : ""}): ${pain.name}`}
-      onClick={(e) => {
-        if (!fromInput(e.target)) open();
-      }}
-      onKeyDown={(e) => {
-        if (e.target !== e.currentTarget) return;
-        if (e.key === "Enter" || e.key === " ") {
-          e.preventDefault();
-          open();
-        } else if (e.key === "Delete" && canEdit) {
-          e.preventDefault();
-          deleteElement(store, "pain_points", pain.id);
-        }
-      }}
+      {...cardHandlers(open, canEdit ? () => deleteElement(store, "pain_points", pain.id) : null)}
     >
       <div className="card-badges">
         <span className={`impact-badge impact-${pain.impact}`}>
@@ -362,19 +377,7 @@ const OppCard = memo(function OppCard({ opp }: { opp: Opportunity }) {
       role="button"
       tabIndex={0}
       aria-label={`Opportunity: ${opp.name} (${extra.join(", ")}${opp.owner ? `, owner ${opp.owner}` : ""})`}
-      onClick={(e) => {
-        if (!fromInput(e.target)) open();
-      }}
-      onKeyDown={(e) => {
-        if (e.target !== e.currentTarget) return;
-        if (e.key === "Enter" || e.key === " ") {
-          e.preventDefault();
-          open();
-        } else if (e.key === "Delete" && canEdit) {
-          e.preventDefault();
-          deleteElement(store, "opportunities", opp.id);
-        }
-      }}
+      {...cardHandlers(open, canEdit ? () => deleteElement(store, "opportunities", opp.id) : null)}
     >
       <div className="opp-head">
         <Icon name="opportunity" size={15} className="opp-icon" />
