@@ -145,10 +145,10 @@ def child_journeyline(path: Path) -> dict[str, Any]:
     """Journeyline's full report on DuckDB through the library API, then a sanity check.
 
     Timed: reading the file into the engine, reach, transitions, variants, dwell and the
-    4-step 14-day funnel (`journeyline.analytics.report`). Not timed: the same report on
+    4-step 14-day funnel (`journeyline.events.report`). Not timed: the same report on
     the original bpic2012, whose counts times the number of copies must be ours.
     """
-    from journeyline.analytics import (
+    from journeyline.events import (
         LogSpec,
         load_events,
         open_engine,

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from journeyline.analytics import EventLog, LogSpec, open_log
+from journeyline.events import EventLog, LogSpec, open_log
 
 BASE = dt.datetime(2024, 3, 1, 9, 0, 0)
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from journeyline.analytics import LogSpec, attribution, parse_steps
-from journeyline.analytics.attribution import conversion_probability
 from journeyline.errors import InvalidInput
+from journeyline.events import LogSpec, attribution, parse_steps
+from journeyline.events.attribution import conversion_probability
 from tests.events_support import journeys, loaded
 
 PATHS = {

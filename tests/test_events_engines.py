@@ -88,7 +88,7 @@ def spark() -> Iterator[Any]:
     problem = java_17()
     require(problem is None, problem or "")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from journeyline.analytics.engine import SparkEngine
+    from journeyline.events.engine import SparkEngine
 
     engine = SparkEngine(master="local[2]")
     yield engine.spark

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from journeyline.analytics import FunnelMode, LogSpec, funnel, parse_exclusion, parse_steps
 from journeyline.errors import InvalidInput
+from journeyline.events import FunnelMode, LogSpec, funnel, parse_exclusion, parse_steps
 from tests.events_support import journeys, loaded
 
 DAY = 24 * 60

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journeyline.analytics import LogSpec, breakdown, dwell, loops, reach, transitions, variants
-from journeyline.analytics.spec import UnitKind
+from journeyline.events import LogSpec, breakdown, dwell, loops, reach, transitions, variants
+from journeyline.events.spec import UnitKind
 from tests.events_support import journeys, loaded
 
 PATHS = {

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from journeyline.analytics import LogSpec, UnitKind, reach, variants
 from journeyline.errors import InvalidInput, NotFound, UsageError
+from journeyline.events import LogSpec, UnitKind, reach, variants
 from tests.events_support import at, loaded, write_csv
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from journeyline import analytics as an
-from journeyline.analytics.engine import DuckDBEngine
+from journeyline import events as an
+from journeyline.events.engine import DuckDBEngine
 from tests.events_support import journeys
 
 pytestmark = [

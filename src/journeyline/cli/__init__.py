@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from journeyline import __version__
+from journeyline.cli import analysis, demo, events, files, render, serve, templates
 
 app = typer.Typer(
     name="journeyline",
@@ -35,16 +36,8 @@ def _root(
 
 
 def _register() -> None:
-    import importlib
-
-    for name in ("files", "templates", "analysis", "render", "events", "serve", "demo"):
-        try:
-            module = importlib.import_module(f"journeyline.cli.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"journeyline.cli.{name}":
-                continue  # that face is not built yet
-            raise
-        module.register(app)
+    for group in (files, templates, analysis, render, events, serve, demo):
+        group.register(app)
 
 
 _register()

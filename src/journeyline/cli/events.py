@@ -1,5 +1,5 @@
 """`journeyline events …`: event-log analytics. Each command reads the log once, makes one
-library call in `journeyline.analytics` and prints the result as text or JSON."""
+library call in `journeyline.events` and prints the result as text or JSON."""
 
 import functools
 import inspect
@@ -14,8 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from journeyline import analytics as an
-from journeyline.analytics.overlay import DEFAULT_RARE_SHARE, DEFAULT_UNMAPPED_SHARE
+from journeyline import events as an
 from journeyline.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
@@ -26,6 +25,7 @@ from journeyline.cli.common import (
     warn,
 )
 from journeyline.errors import InvalidInput
+from journeyline.events.overlay import DEFAULT_RARE_SHARE, DEFAULT_UNMAPPED_SHARE
 
 events_app = typer.Typer(
     name="events",

@@ -1,7 +1,8 @@
 """The Journeyline domain model: pure data and rules, no I/O.
 
-The words are the product's (see PRODUCT.md): a workspace holds segments, personas and
-journey maps; a map has stages of steps, pain points, opportunities and evidence.
+The words are the product's (docs/format.md defines each one; docs/architecture.md says where
+they live): a workspace holds segments, personas and journey maps; a map has stages of steps,
+pain points, opportunities and evidence.
 """
 
 from journeyline.model.base import (

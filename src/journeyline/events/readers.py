@@ -24,9 +24,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from journeyline.analytics.engine import Dialect, Engine
-from journeyline.analytics.spec import Columns, LogSpec, TimeUnit, UnitKind, resolve_columns
 from journeyline.errors import InvalidInput, NotFound, UsageError
+from journeyline.events.engine import Dialect, Engine
+from journeyline.events.spec import Columns, LogSpec, TimeUnit, UnitKind, resolve_columns
 
 FORMATS: dict[str, tuple[str, ...]] = {
     "csv": (".csv", ".csv.gz", ".tsv", ".tsv.gz"),

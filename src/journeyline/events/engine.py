@@ -269,7 +269,7 @@ class DuckDBEngine:
         if fmt == "jsonl":
             return f"read_json({p}, format = 'newline_delimited')"
         if fmt == "xes":
-            from journeyline.analytics.xes import xes_as_parquet
+            from journeyline.events.xes import xes_as_parquet
 
             return f"read_parquet({self.dialect.lit(str(xes_as_parquet(path)))})"
         raise UsageError(f"unknown event file format '{fmt}'")
@@ -386,7 +386,7 @@ class SparkEngine:
             if fmt == "jsonl":
                 return reader.json(str(path))
             if fmt == "xes":
-                from journeyline.analytics.xes import xes_as_parquet
+                from journeyline.events.xes import xes_as_parquet
 
                 return reader.parquet(str(xes_as_parquet(path)))
         except Exception as error:

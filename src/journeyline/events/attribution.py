@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from journeyline.analytics.matching import StepSpec, matchers_sql
-from journeyline.analytics.readers import EventLog
 from journeyline.errors import InvalidInput
+from journeyline.events.matching import StepSpec, matchers_sql
+from journeyline.events.readers import EventLog
 
 MODELS = ("first", "last", "linear", "time_decay", "position_based", "data_driven")
 START_STATE = "(start)"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from journeyline.analytics.readers import EventLog
-from journeyline.analytics.spec import UnitKind
+from journeyline.events.readers import EventLog
+from journeyline.events.spec import UnitKind
 
 START = "[start]"
 END = "[end]"

@@ -13,14 +13,15 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from journeyline.analytics.matching import (
+from journeyline.errors import InvalidInput
+from journeyline.events.matching import (
     StepSpec,
     matched_event_ids,
     matchers_sql,
     parse_alternative,
     split_outside,
 )
-from journeyline.analytics.metrics import (
+from journeyline.events.metrics import (
     END,
     NONE_VALUE,
     OTHER,
@@ -29,8 +30,7 @@ from journeyline.analytics.metrics import (
     share,
     value_buckets,
 )
-from journeyline.analytics.readers import EventLog
-from journeyline.errors import InvalidInput
+from journeyline.events.readers import EventLog
 from journeyline.model import EventMatcher, did_you_mean
 
 DEFAULT_WINDOW_SECONDS = 14 * 86400.0

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from journeyline.analytics.engine import Dialect
 from journeyline.errors import InvalidInput
+from journeyline.events.engine import Dialect
 from journeyline.model import EventMatcher
 
 if TYPE_CHECKING:
-    from journeyline.analytics.readers import EventLog
+    from journeyline.events.readers import EventLog
 
 
 def glob_to_regex(pattern: str) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from journeyline.analytics.matching import matchers_sql, needed_props
-from journeyline.analytics.metrics import dwell_sql, seconds, share
-from journeyline.analytics.readers import EventLog
+from journeyline.events.matching import matchers_sql, needed_props
+from journeyline.events.metrics import dwell_sql, seconds, share
+from journeyline.events.readers import EventLog
 from journeyline.model import JourneyMap, Measured, Stage, Step
 
 DEFAULT_UNMAPPED_SHARE = 0.05

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeyline.analytics.metrics import variants
-from journeyline.analytics.overlay import OverlayResult, overlay
-from journeyline.analytics.readers import EventLog
 from journeyline.errors import InvalidInput
+from journeyline.events.metrics import variants
+from journeyline.events.overlay import OverlayResult, overlay
+from journeyline.events.readers import EventLog
 from journeyline.model import (
     EventMatcher,
     Evidence,

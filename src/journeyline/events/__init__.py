@@ -3,7 +3,7 @@ funnels, dwell, breakdowns, loops and attribution; overlay a map; discover a dra
 
 Typical use::
 
-    from journeyline.analytics import LogSpec, open_log, reach, funnel, parse_steps
+    from journeyline.events import LogSpec, open_log, reach, funnel, parse_steps
 
     with open_log("events.csv.gz", LogSpec(preset="ga4")) as log:
         print(reach(log).to_dict())
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journeyline.analytics.attribution import MODELS, AttributionResult, attribution
-from journeyline.analytics.discover import Discovery, discover
-from journeyline.analytics.engine import DuckDBEngine, Engine, EngineName, SparkEngine, open_engine
-from journeyline.analytics.funnel import (
+from journeyline.events.attribution import MODELS, AttributionResult, attribution
+from journeyline.events.discover import Discovery, discover
+from journeyline.events.engine import DuckDBEngine, Engine, EngineName, SparkEngine, open_engine
+from journeyline.events.funnel import (
     DEFAULT_WINDOW_SECONDS,
     Exclusion,
     FunnelMode,
@@ -33,8 +33,8 @@ from journeyline.analytics.funnel import (
     funnel,
     parse_exclusion,
 )
-from journeyline.analytics.matching import StepSpec, parse_steps
-from journeyline.analytics.metrics import (
+from journeyline.events.matching import StepSpec, parse_steps
+from journeyline.events.metrics import (
     BreakdownResult,
     DwellResult,
     LoopsResult,
@@ -48,9 +48,9 @@ from journeyline.analytics.metrics import (
     transitions,
     variants,
 )
-from journeyline.analytics.overlay import OverlayResult, overlay, props_for_map
-from journeyline.analytics.readers import EventLog, load_events
-from journeyline.analytics.spec import PRESETS, LogSpec, TimeUnit, UnitKind, parse_duration
+from journeyline.events.overlay import OverlayResult, overlay, props_for_map
+from journeyline.events.readers import EventLog, load_events
+from journeyline.events.spec import PRESETS, LogSpec, TimeUnit, UnitKind, parse_duration
 
 Progress = Callable[[str], None]
 """Called with the name of each phase as it starts (the CLI shows a progress bar)."""
