@@ -117,9 +117,9 @@ def test_an_import_racing_edits_gets_409s_never_a_500(world: World) -> None:
     failures: list[BaseException] = []
     landed = {"map": 0, "workspace": 0, "import": 0}
 
-    def attempt(kind: str, write: Callable[[], Any]) -> None:
+    def attempt(kind: str, write: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         try:
-            write()
+            write(*args, **kwargs)
         except JourneylineError as error:
             with lock:
                 refused.append(error)
@@ -132,12 +132,8 @@ def test_an_import_racing_edits_gets_409s_never_a_500(world: World) -> None:
             barrier.wait()
             revision = maps.get_map(db, editor, ws, "trial-a").revision
             barrier.wait()
-            attempt(
-                "map",
-                lambda: maps.patch_map(
-                    db, editor, ws, "trial-a", revisions.etag(revision), {"scenario": f"{n}/{r}"}
-                ),
-            )
+            change = {"scenario": f"{n}/{r}"}
+            attempt("map", maps.patch_map, db, editor, ws, "trial-a", f'"{revision}"', change)
 
     def workspace_editor() -> None:
         for r in range(rounds):
@@ -146,24 +142,15 @@ def test_an_import_racing_edits_gets_409s_never_a_500(world: World) -> None:
             barrier.wait()
             attempt(
                 "workspace",
-                lambda: workspaces.update_workspace_element(
-                    db,
-                    owner,
-                    ws,
-                    "personas",
-                    "priya-a",
-                    revisions.etag(revision),
-                    {"role": f"edit {r}"},
-                ),
+                workspaces.update_workspace_element,
+                *(db, owner, ws, "personas", "priya-a", f'"{revision}"', {"role": f"edit {r}"}),
             )
 
     def importer() -> None:
         for r in range(rounds):
             barrier.wait()
             barrier.wait()
-            attempt(
-                "import", lambda: importing.import_into(db, owner, ws, _incoming(r), replace=True)
-            )
+            attempt("import", importing.import_into, db, owner, ws, _incoming(r), replace=True)
 
     def guarded(run: Callable[..., None], *args: Any) -> Callable[[], None]:
         def body() -> None:

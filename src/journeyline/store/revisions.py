@@ -286,7 +286,7 @@ def append_map(
         if current is None:
             raise map_not_found(map_id)
         check_map(db, session, current, based_on, named=named)
-        raise map_not_found(map_id)  # not reached: the row matched no UPDATE, so it moved on
+        raise stale(f"map '{map_id}'", based_on, current.revision, None, named=named)
     _loaded(session, MapRecord, pk, values, document)
     session.add(_entry(Revision, {"map_pk": pk}, number, text, author_id, summary, now))
     return Written(number, now)
@@ -324,7 +324,7 @@ def append_workspace(
         if current is None:
             raise workspace_not_found(workspace_id)
         check_workspace(session, current, based_on, named=named)
-        raise workspace_not_found(workspace_id)  # not reached: the row moved on
+        raise stale("the workspace", based_on, current.revision, None, named=named)
     _loaded(session, WorkspaceRecord, workspace_id, values, document)
     _forget_on_rollback(session, workspace_id, number)
     session.add(
