@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from bench.serving import free_port, wait_until_up  # noqa: E402
 
 from journeyline.model import Workspace  # noqa: E402
-from journeyline.store import accounts, open_database, sqlite_url, workspaces  # noqa: E402
+from journeyline.store import accounts, members, open_database, sqlite_url, workspaces  # noqa: E402
 from journeyline.templates import load_template  # noqa: E402
 
 CLIENTS = 50
@@ -64,7 +64,7 @@ def prepare(data_dir: Path, clients: int = CLIENTS) -> tuple[str, list[str], lis
     tokens = []
     for n in range(clients):
         email = f"client{n}@bench.local"
-        workspaces.add_member(db, owner, workspace, email, "editor")
+        members.add_member(db, owner, workspace, email, "editor")
         with db.reading() as session:
             member = accounts.find_account(session, email)
             assert member is not None

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from journeyline.model import Workspace
-from journeyline.store import accounts, workspaces
+from journeyline.store import accounts, members, workspaces
 from journeyline.store.access import Actor
 from journeyline.store.database import Database, open_database
 from journeyline.web import Settings, create_app
@@ -195,7 +195,7 @@ def build_world(db: Database, settings: Settings | None = None) -> World:
     mine = workspaces.create_workspace(db, actors["owner"], source=sample_workspace("a"))
     theirs = workspaces.create_workspace(db, actors["outsider"], source=sample_workspace("b"))
     for role in ROLES[1:]:
-        workspaces.add_member(db, actors["owner"], mine["id"], f"{role}@example.org", role)
+        members.add_member(db, actors["owner"], mine["id"], f"{role}@example.org", role)
     app = create_app(settings or Settings(), database=db)
     world = World(
         db=db, app=app, workspace=mine["id"], foreign_workspace=theirs["id"], actors=actors

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from journeyline.store import collaboration, sharing, workspaces
+from journeyline.store import collaboration, members, sharing
 from tests.api_support import ROLES, World, database, world  # noqa: F401
 
 RANK = {"viewer": 0, "commenter": 1, "editor": 2, "owner": 3}
@@ -72,10 +72,10 @@ class Walk:
         self.world = world
         owner = world.actors["owner"]
         outsider = world.actors["outsider"]
-        workspaces.add_member(world.db, owner, world.workspace, "bystander@example.org", "viewer")
+        members.add_member(world.db, owner, world.workspace, "bystander@example.org", "viewer")
         self.bystander = next(
             m["account"]
-            for m in workspaces.list_members(world.db, owner, world.workspace)
+            for m in members.list_members(world.db, owner, world.workspace)
             if m["email"] == "bystander@example.org"
         )
         self.ids = {

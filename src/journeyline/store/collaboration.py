@@ -18,7 +18,8 @@ from journeyline.store import elements
 from journeyline.store.access import Actor, Role, require
 from journeyline.store.database import Database
 from journeyline.store.errors import PermissionDenied
-from journeyline.store.maps import iso, journey_of, map_record
+from journeyline.store.maps import journey_of, map_record
+from journeyline.store.revisions import iso
 from journeyline.store.tables import Account, Comment, MapRecord, Vote, new_id, utcnow
 
 MAX_COMMENT_LENGTH = 10_000

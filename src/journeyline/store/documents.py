@@ -196,6 +196,12 @@ def workspace_of(
     return workspace
 
 
+def forget_workspace(workspace_id: str, revision: int) -> None:
+    """Drop the parsed workspace cached at this revision (a write that did not commit)."""
+    with _WORKSPACES_LOCK:
+        _WORKSPACES.pop((workspace_id, revision), None)
+
+
 def map_workspace(workspace: Workspace, journey: JourneyMap) -> Workspace:
     """A workspace holding one map and only what it names: its personas, segment and custom lanes."""
     return Workspace(

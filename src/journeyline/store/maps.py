@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from journeyline.errors import Diagnostic, NotFound, UsageError
 from journeyline.model import Element, JourneyMap, Workspace, assign_map_ids, slugify
-from journeyline.store import elements
+from journeyline.store import elements, revisions
 from journeyline.store.access import Access, Actor, Role, require
-from journeyline.store.database import Database, rowcount
+from journeyline.store.database import Database
 from journeyline.store.diff import Change, diff_data
 from journeyline.store.documents import (
     invalid_from_validation,
@@ -32,36 +32,11 @@ from journeyline.store.documents import (
     map_workspace,
     workspace_of,
 )
-from journeyline.store.errors import Conflict, PreconditionRequired, StaleRevision
-from journeyline.store.tables import Account, MapRecord, Member, Revision, serialize, utcnow
+from journeyline.store.errors import Conflict
+from journeyline.store.revisions import iso, map_not_found, parse_revision
+from journeyline.store.tables import Account, MapRecord, Member, Revision, serialize
 
 T = TypeVar("T")
-
-
-def parse_revision(if_match: str | None) -> int:
-    """The revision number in an `If-Match` value: `"7"`, `W/"7"` or `7`."""
-    if if_match is None or not if_match.strip():
-        raise PreconditionRequired(
-            "say which revision this change is based on: send the header If-Match with the "
-            'revision (the ETag of your last read), e.g. If-Match: "3"',
-        )
-    text = if_match.strip()
-    if text.startswith("W/"):
-        text = text[2:]
-    text = text.strip('"')
-    if not text.isdigit():
-        raise UsageError(f'If-Match must be a revision number such as "3", not {if_match!r}')
-    return int(text)
-
-
-def etag(revision: int) -> str:
-    """The ETag of a revision."""
-    return f'"{revision}"'
-
-
-def iso(moment: dt.datetime | None) -> str | None:
-    """A stored (naive UTC) time as ISO 8601 with a Z."""
-    return moment.isoformat() + "Z" if moment else None
 
 
 @dataclass
@@ -113,14 +88,6 @@ class Edited:
         }
 
 
-def map_not_found(map_id: str) -> NotFound:
-    """The one answer for a map that is not in this workspace."""
-    return NotFound(
-        f"map '{map_id}' does not exist in this workspace",
-        [Diagnostic(f"unknown map '{map_id}'", hint="list the workspace's maps with GET …/maps")],
-    )
-
-
 def map_record(session: Session, workspace_id: str, map_id: str) -> MapRecord:
     """The stored map with this id in this workspace; NotFound otherwise."""
     record = session.scalar(
@@ -147,44 +114,6 @@ def _full(document: dict[str, Any]) -> dict[str, Any]:
     return map_from_document(document).model_dump(mode="json")
 
 
-def changes_since(
-    db: Database, session: Session, record: MapRecord, revision: int
-) -> list[Change] | None:
-    """What changed in the map from `revision` to now (None when that revision is unknown).
-
-    Both sides come from the cache of parsed revisions: a conflict costs a diff, not two parses.
-    """
-    old_pk = session.scalar(
-        select(Revision.pk).where(Revision.map_pk == record.pk, Revision.number == revision)
-    )
-    if old_pk is None:
-        return None
-
-    def old_document() -> dict[str, Any]:
-        return dict(session.scalar(select(Revision.document).where(Revision.pk == old_pk)) or {})
-
-    before = db.map_cache.json((record.pk, revision), old_document)
-    after = db.map_cache.json((record.pk, record.revision), lambda: record.document)
-    return diff_data(before, after)
-
-
-def check_revision(db: Database, session: Session, record: MapRecord, based_on: int) -> None:
-    """StaleRevision (with the changes since) unless `based_on` is the stored revision."""
-    if based_on == record.revision:
-        return
-    changes = changes_since(db, session, record, based_on) if based_on < record.revision else None
-    raise StaleRevision(
-        f"map '{record.map_id}' has changed since revision {based_on}: it is now at revision "
-        f"{record.revision}; nothing was overwritten (read it again, re-apply your change, and "
-        f'send If-Match: "{record.revision}")',
-        details={
-            "current_revision": record.revision,
-            "your_revision": based_on,
-            "changes": [c.to_dict() for c in changes] if changes is not None else None,
-        },
-    )
-
-
 def _check_in_workspace(access: Access, journey: JourneyMap, what: str) -> None:
     # The workspace holds only this map here, so only problems inside it count: the
     # workspace's own references (evidence linked to other maps) are checked by its edits.
@@ -200,39 +129,29 @@ def write_revision(
     journey: JourneyMap,
     summary: str,
 ) -> MapState:
+    """Store `journey` as the next revision of the loaded map, within `session`'s transaction.
+
+    Based on the revision `record` was read at (the writer named none): when another writer
+    got in first, StaleRevision says to try again.
+    """
     assign_map_ids(journey)
     journey.id = record.map_id
     _check_in_workspace(access, journey, summary)
-    based_on = record.revision
-    number = based_on + 1
-    document = serialize(map_document(journey))
-    now = utcnow()
-    result = session.execute(
-        update(MapRecord)
-        .where(MapRecord.pk == record.pk, MapRecord.revision == based_on)
-        .values(
-            document=document,
-            revision=number,
-            name=journey.name[:300],
-            summary=map_summary(journey),
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    written = revisions.append_map(
+        db,
+        session,
+        access.workspace.id,
+        record.map_id,
+        record.pk,
+        record.revision,
+        serialize(map_document(journey)),
+        name=journey.name,
+        facts=map_summary(journey),
+        author_id=access.actor.account_id,
+        summary=summary,
+        named=False,
     )
-    if rowcount(result) != 1:  # another process wrote first (PostgreSQL)
-        session.refresh(record)
-        check_revision(db, session, record, based_on)
-    session.add(
-        Revision(
-            map_pk=record.pk,
-            number=number,
-            document=document,
-            author_id=access.actor.account_id,
-            summary=summary[:500],
-            created_at=now,
-        )
-    )
-    return MapState(access.workspace.id, number, journey, now)
+    return MapState(access.workspace.id, written.number, journey, written.at)
 
 
 def edit_map(
@@ -253,7 +172,7 @@ def edit_map(
     with db.reading() as session:
         access = require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
-        check_revision(db, session, record, based_on)
+        revisions.check_map(db, session, record, based_on)
         journey, result, summary = change(journey_of(db, record))
         assign_map_ids(journey)
         journey.id = record.map_id
@@ -261,8 +180,6 @@ def edit_map(
         pk, name = record.pk, record.map_id
     document = serialize(map_document(journey))
     facts = map_summary(journey)
-    number = based_on + 1
-    now = utcnow()
     with db.writing() as session:
         still_editor = session.scalar(
             select(Member.role).where(
@@ -271,33 +188,21 @@ def edit_map(
         )
         if still_editor is None or not Role(still_editor).allows(Role.editor):
             require(session, actor, workspace_id, Role.editor)  # raises the right error
-        done = session.execute(
-            update(MapRecord)
-            .where(MapRecord.pk == pk, MapRecord.revision == based_on)
-            .values(
-                document=document,
-                revision=number,
-                name=journey.name[:300],
-                summary=facts,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
+        written = revisions.append_map(
+            db,
+            session,
+            workspace_id,
+            name,
+            pk,
+            based_on,
+            document,
+            name=journey.name,
+            facts=facts,
+            author_id=actor.account_id,
+            summary=summary,
         )
-        if rowcount(done) != 1:
-            check_revision(db, session, map_record(session, workspace_id, name), based_on)
-            raise map_not_found(name)  # deleted meanwhile
-        session.add(
-            Revision(
-                map_pk=pk,
-                number=number,
-                document=document,
-                author_id=actor.account_id,
-                summary=summary[:500],
-                created_at=now,
-            )
-        )
-    db.map_cache.put((pk, number), journey)
-    return MapState(workspace_id, number, journey, now), result
+    db.map_cache.put((pk, written.number), journey)
+    return MapState(workspace_id, written.number, journey, written.at), result
 
 
 # --- whole maps ---------------------------------------------------------------------------------
@@ -471,31 +376,16 @@ def add_map_record(
         journey.id = free_id(journey.name, taken)
     assign_map_ids(journey)
     _check_in_workspace(access, journey, summary)
-    now = utcnow()
-    document = serialize(map_document(journey))
-    record = MapRecord(
-        workspace_id=access.workspace.id,
-        map_id=journey.id,
-        name=journey.name[:300],
-        revision=1,
-        document=document,
-        summary=map_summary(journey),
-        created_at=now,
-        updated_at=now,
+    return revisions.start_map(
+        session,
+        access.workspace.id,
+        journey.id,
+        serialize(map_document(journey)),
+        name=journey.name,
+        facts=map_summary(journey),
+        author_id=access.actor.account_id,
+        summary=summary,
     )
-    session.add(record)
-    session.flush()
-    session.add(
-        Revision(
-            map_pk=record.pk,
-            number=1,
-            document=document,
-            author_id=access.actor.account_id,
-            summary=summary,
-            created_at=now,
-        )
-    )
-    return record
 
 
 def id_taken(map_id: str) -> Conflict:
@@ -560,7 +450,7 @@ def delete_map(
     with db.writing() as session:
         require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
-        check_revision(db, session, record, based_on)
+        revisions.check_map(db, session, record, based_on)
         session.delete(record)
 
 

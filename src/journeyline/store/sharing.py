@@ -20,7 +20,8 @@ from journeyline.store.accounts import hash_password, hash_secret, verify_passwo
 from journeyline.store.database import Database
 from journeyline.store.documents import map_workspace, workspace_of
 from journeyline.store.errors import ShareLinkLocked
-from journeyline.store.maps import iso, journey_of, map_record
+from journeyline.store.maps import journey_of, map_record
+from journeyline.store.revisions import iso
 from journeyline.store.tables import MapRecord, ShareLink, WorkspaceRecord, new_id, utcnow
 
 SHARE_PREFIX = "s_"

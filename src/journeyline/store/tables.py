@@ -139,13 +139,14 @@ class WorkspaceRecord(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class WorkspaceRevision(Base):
-    """One entry of a workspace's revision log (segments, personas, lanes, evidence)."""
+class RevisionEntry:
+    """The columns of one entry of a revision log, the same for maps and workspaces.
 
-    __tablename__ = "workspace_revisions"
-    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+    `number` counts from 1 per document; `document` is the whole document as it was after
+    the change. Only `journeyline.store.revisions` writes these rows.
+    """
+
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     document: Mapped[dict[str, Any]] = mapped_column(Document)
     author_id: Mapped[str | None] = mapped_column(
@@ -153,6 +154,14 @@ class WorkspaceRevision(Base):
     )
     summary: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class WorkspaceRevision(RevisionEntry, Base):
+    """One entry of a workspace's revision log (segments, personas, lanes, evidence)."""
+
+    __tablename__ = "workspace_revisions"
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
 
 
 class Member(Base):
@@ -189,20 +198,12 @@ class MapRecord(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Revision(Base):
+class Revision(RevisionEntry, Base):
     """One entry of a map's revision log: the whole document as it was after the change."""
 
     __tablename__ = "revisions"
     __table_args__ = (UniqueConstraint("map_pk", "number"),)
-    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     map_pk: Mapped[int] = mapped_column(ForeignKey("maps.pk", ondelete="CASCADE"))
-    number: Mapped[int] = mapped_column(Integer)
-    document: Mapped[dict[str, Any]] = mapped_column(Document)
-    author_id: Mapped[str | None] = mapped_column(
-        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
-    )
-    summary: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Comment(Base):

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from journeyline.store.access import Actor
 from journeyline.store.database import Database
-from journeyline.store.maps import etag
+from journeyline.store.revisions import etag
 from journeyline.web.auth import current_actor, database
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

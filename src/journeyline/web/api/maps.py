@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from journeyline.store import maps, workspaces
-from journeyline.store.maps import etag
+from journeyline.store import importing, maps
+from journeyline.store.revisions import etag
 from journeyline.web.api.common import (
     CurrentActor,
     Db,
@@ -71,7 +71,7 @@ def create_map_from_template(
     """Editors. Personas, segments, custom lanes and evidence the workspace lacks (by id) are
     added to it; ones it has are used as they are. Answers like creating a map, plus
     `from_template`: what was added and what was reused, and the workspace's new revision."""
-    made = workspaces.create_map_from_template(db, actor, workspace_id, body.template, body.name)
+    made = importing.create_map_from_template(db, actor, workspace_id, body.template, body.name)
     return with_etag(made.to_dict(), made.state.revision, status_code=201)
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, File, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from journeyline.store import maps, transfer, workspaces
+from journeyline.store import importing, maps, members, transfer, workspaces
 from journeyline.web.api.common import (
     CurrentActor,
     Db,
@@ -60,7 +60,7 @@ def list_workspaces(actor: CurrentActor, db: Db) -> list[dict[str, Any]]:
 @router.post("", summary="Create a workspace (empty or from a template)", status_code=201)
 def create_workspace(body: NewWorkspace, actor: CurrentActor, db: Db) -> dict[str, Any]:
     """You become its owner."""
-    source = workspaces.load_known_template(body.template) if body.template else None
+    source = importing.load_known_template(body.template) if body.template else None
     return workspaces.create_workspace(
         db, actor, body.name, description=body.description, source=source
     )
@@ -127,7 +127,7 @@ def import_into(
 ) -> dict[str, Any]:
     """New ids are added; an existing map id is refused (409) unless replace=true."""
     imported = transfer.read_upload(file.filename, file.file.read())
-    report = workspaces.import_into(db, actor, workspace_id, imported.workspace, replace=replace)
+    report = importing.import_into(db, actor, workspace_id, imported.workspace, replace=replace)
     return report | {"warnings": [w.to_dict() for w in imported.warnings]}
 
 
@@ -158,7 +158,7 @@ def export_workspace(
 @router.get("/{workspace_id}/members", summary="Members and their roles", tags=["members"])
 def list_members(workspace_id: str, actor: CurrentActor, db: Db) -> list[dict[str, Any]]:
     """Everyone in the workspace can see who else is."""
-    return workspaces.list_members(db, actor, workspace_id)
+    return members.list_members(db, actor, workspace_id)
 
 
 @router.post(
@@ -169,7 +169,7 @@ def add_member(
 ) -> dict[str, Any]:
     """A new address gets an account and a one-time sign-in link (in `sign_in_link`) to pass on."""
     settings = settings_of(request)
-    invitation = workspaces.add_member(
+    invitation = members.add_member(
         db,
         actor,
         workspace_id,
@@ -195,7 +195,7 @@ def change_role(
     workspace_id: str, account_id: str, body: RoleChange, actor: CurrentActor, db: Db
 ) -> dict[str, Any]:
     """The last owner cannot step down."""
-    return workspaces.change_role(db, actor, workspace_id, account_id, body.role)
+    return members.change_role(db, actor, workspace_id, account_id, body.role)
 
 
 @router.delete(
@@ -206,7 +206,7 @@ def change_role(
 )
 def remove_member(workspace_id: str, account_id: str, actor: CurrentActor, db: Db) -> Response:
     """Anyone may remove themselves; owners may remove anyone; the last owner stays."""
-    workspaces.remove_member(db, actor, workspace_id, account_id)
+    members.remove_member(db, actor, workspace_id, account_id)
     return Response(status_code=204)
 
 
