@@ -28,12 +28,13 @@ from journeyline.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
-    err_console,
     print_json,
+    print_warnings,
     reporting_errors,
 )
-from journeyline.errors import Diagnostic, InvalidInput, NotFound
-from journeyline.model import JourneyMap, MapType, Workspace, did_you_mean
+from journeyline.errors import Diagnostic, InvalidInput
+from journeyline.formats import load_map, load_workspace
+from journeyline.model import JourneyMap, MapType, Workspace
 
 SEVERITY_STYLES: dict[str, str] = {
     "high": "bold red",
@@ -61,47 +62,9 @@ SET_OPTION = typer.Option(
 
 
 def _load(path: Path) -> Workspace:
-    from journeyline.formats import load_workspace
-
     loaded = load_workspace(path)
-    for warning in loaded.warnings:
-        err_console.print(warning.render(), markup=False)
+    print_warnings(loaded.warnings)
     return loaded.workspace
-
-
-def _pick(workspace: Workspace, map_id: str | None, path: Path) -> list[JourneyMap]:
-    if not workspace.maps:
-        raise InvalidInput(
-            f"{path}: holds no journey maps", [Diagnostic("holds no journey maps", str(path))]
-        )
-    if map_id is None:
-        return list(workspace.maps)
-    journey = workspace.journey(map_id)
-    if journey is None:
-        ids = [m.id for m in workspace.maps]
-        guess = did_you_mean(map_id, ids)
-        hint = f"did you mean '{guess}'?" if guess else f"maps in the file: {', '.join(ids)}"
-        raise NotFound(
-            f"{path}: no map '{map_id}'", [Diagnostic(f"no map '{map_id}'", str(path), hint=hint)]
-        )
-    return [journey]
-
-
-def _only(
-    workspace: Workspace, map_id: str | None, path: Path, option: str = "--map"
-) -> JourneyMap:
-    maps = _pick(workspace, map_id, path)
-    if len(maps) > 1:
-        ids = ", ".join(m.id for m in maps)
-        raise InvalidInput(
-            f"{path}: holds {len(maps)} maps",
-            [
-                Diagnostic(
-                    f"holds {len(maps)} maps ({ids})", str(path), hint=f"choose one with {option}"
-                )
-            ],
-        )
-    return maps[0]
 
 
 def _config(
@@ -157,7 +120,7 @@ def analyze_command(
     """Look for what the practice asks: rapid drops, sawtooth, troughs, gaps, unsupported claims …"""
     with reporting_errors(fmt):
         workspace = _load(file)
-        maps = _pick(workspace, map_id, file)
+        maps = workspace.pick_maps(map_id, file=str(file))
         config = _config(workspace, sets)
         day = _today(today)
         results = [(j, analyze_map(j, workspace, config=config, today=day)) for j in maps]
@@ -210,7 +173,7 @@ def priorities_command(
     """Rank the opportunities by impact, reach, votes and effort, showing each part of the score."""
     with reporting_errors(fmt):
         workspace = _load(file)
-        maps = _pick(workspace, map_id, file)
+        maps = workspace.pick_maps(map_id, file=str(file))
         config = _config(workspace, sets, prefix="priority")
         results = [(j, rank_opportunities(j, config, include_done=include_done)) for j in maps]
     several = len(workspace.maps) > 1
@@ -274,7 +237,7 @@ def _choose_pair(
         future = [m for m in tobe_ws.maps if m.type == MapType.future_state]
         if len(future) == 1:
             tobe_map = future[0].id
-    tobe = _only(tobe_ws, tobe_map, tobe_path, "--tobe-map")
+    tobe = tobe_ws.pick_map(tobe_map, file=str(tobe_path), option="--tobe-map")
     if asis_map is None and len(asis_ws.maps) > 1:
         if tobe.based_on and asis_ws.journey(tobe.based_on) is not None:
             asis_map = tobe.based_on
@@ -282,7 +245,7 @@ def _choose_pair(
             others = [m for m in asis_ws.maps if m.id != tobe.id and m.type != MapType.future_state]
             if len(others) == 1:
                 asis_map = others[0].id
-    asis = _only(asis_ws, asis_map, asis_path, "--asis-map")
+    asis = asis_ws.pick_map(asis_map, file=str(asis_path), option="--asis-map")
     return asis, tobe
 
 
@@ -381,8 +344,8 @@ def summary_command(
     from journeyline.formats.atomic import write_atomically
 
     with reporting_errors(fmt):
-        workspace = _load(file)
-        journey = _only(workspace, map_id, file)
+        workspace, journey, warnings = load_map(file, map_id)
+        print_warnings(warnings)
         summary = build_summary(
             journey, workspace, config=_config(workspace, sets), today=_today(today)
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any, NoReturn
@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
-from journeyline.errors import InvalidInput, JourneylineError, NotFound, UsageError
+from journeyline.errors import Diagnostic, InvalidInput, JourneylineError, NotFound, UsageError
 
 console = Console(highlight=False, soft_wrap=True, emoji=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
@@ -93,8 +93,18 @@ def reporting_errors(fmt: OutputFormat = OutputFormat.text) -> Iterator[None]:
 
 
 def warn(message: str) -> None:
-    """Print a warning to stderr."""
+    """Print a warning that names no place to stderr: `warning: message`."""
     err_console.print(f"warning: {message}", markup=False)
+
+
+def print_warnings(warnings: Iterable[Diagnostic]) -> None:
+    """Print each warning once to stderr, as `file:line:column: warning: message (hint)`.
+
+    The diagnostic says "warning:" itself, so nothing is prefixed; the same warning
+    reached twice (a file read for two roles) is printed once.
+    """
+    for diagnostic in dict.fromkeys(warnings):
+        err_console.print(diagnostic.render(), markup=False)
 
 
 Register = Callable[[typer.Typer], None]

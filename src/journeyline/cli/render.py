@@ -6,43 +6,15 @@ from pathlib import Path
 
 import typer
 
-from journeyline.cli.common import console, reporting_errors, warn
+from journeyline.cli.common import console, print_warnings, reporting_errors
 from journeyline.errors import InvalidInput
-from journeyline.model import JourneyMap, MapType, Workspace, did_you_mean
-
-
-def _load(path: Path) -> Workspace:
-    from journeyline.formats import load_workspace
-
-    loaded = load_workspace(path)
-    for warning in loaded.warnings:
-        warn(warning.render().removeprefix("warning: "))
-    return loaded.workspace
-
-
-def _pick_map(workspace: Workspace, map_id: str | None, path: Path) -> JourneyMap:
-    if not workspace.maps:
-        raise InvalidInput(f"{path}: holds no journey maps")
-    if map_id is None:
-        if len(workspace.maps) == 1:
-            return workspace.maps[0]
-        ids = ", ".join(m.id for m in workspace.maps)
-        raise InvalidInput(
-            f"{path}: holds {len(workspace.maps)} maps; choose one with --map ({ids})"
-        )
-    journey = workspace.journey(map_id)
-    if journey is None:
-        hint = did_you_mean(map_id, [m.id for m in workspace.maps])
-        raise InvalidInput(
-            f"{path}: no map with id {map_id!r}"
-            + (f" (did you mean {hint!r}?)" if hint else "")
-            + f"; maps: {', '.join(m.id for m in workspace.maps)}"
-        )
-    return journey
+from journeyline.formats import load_map, load_workspace
+from journeyline.model import JourneyMap, MapType, Workspace
 
 
 def _pick_to_be(workspace: Workspace, as_is: JourneyMap, path: Path) -> JourneyMap:
     """The TO-BE map: the one based on the AS-IS map, else the only one, else the future-state one."""
+    workspace.pick_maps(file=str(path))  # NotFound when the file holds no map
     based = [m for m in workspace.maps if m.based_on == as_is.id and m is not as_is]
     if based:
         return based[0]
@@ -102,11 +74,16 @@ def register(app: typer.Typer) -> None:
         from journeyline.render import render_to_file
 
         with reporting_errors():
-            workspace = _load(file)
-            journey = _pick_map(workspace, map_id, file)
+            workspace, journey, warnings = load_map(file, map_id)
+            print_warnings(warnings)
             to_be = None
             if compare is not None:
-                to_be = _pick_to_be(_load(compare), journey, compare)
+                other = workspace
+                if compare.resolve() != file.resolve():
+                    loaded = load_workspace(compare)
+                    print_warnings(loaded.warnings)
+                    other = loaded.workspace
+                to_be = _pick_to_be(other, journey, compare)
             lane_list = (
                 [lane.strip() for lane in lanes.split(",") if lane.strip()] if lanes else None
             )

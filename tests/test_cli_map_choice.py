@@ -1,0 +1,178 @@
+"""Every command that works on one map picks it the same way: same message, same exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from journeyline.cli import app
+from journeyline.cli.common import EXIT_INVALID
+from journeyline.formats import load_map, save_workspace
+from journeyline.model import JourneyMap, Stage, Step, Workspace
+
+runner = CliRunner()
+
+
+def _two_maps(tmp_path: Path) -> Path:
+    """A workspace file holding the maps `trial` and `support`."""
+    trial = JourneyMap(
+        id="trial",
+        name="Trial",
+        stages=[Stage(name="Sign up", steps=[Step(name="Create an account", emotion=1)])],
+    )
+    support = JourneyMap(
+        id="support",
+        name="Support",
+        stages=[Stage(name="Call", steps=[Step(name="Wait on hold", emotion=-2)])],
+    )
+    path = tmp_path / "ws.yaml"
+    save_workspace(Workspace(name="Acme", maps=[trial, support]), path)
+    return path
+
+
+# Each command that takes a map, with `{file}` for the workspace, `{tmp}` for a folder and
+# `{map}` where the map's id goes (its own flag: compare's AS-IS map is `--asis-map`).
+MAP_COMMANDS: dict[str, list[str]] = {
+    "render": ["render", "{file}", "-o", "{tmp}/out.svg", "--map", "{map}"],
+    "analyze": ["analyze", "{file}", "--map", "{map}"],
+    "priorities": ["priorities", "{file}", "--map", "{map}"],
+    "summary": ["summary", "{file}", "--map", "{map}", "-o", "{tmp}/summary.md"],
+    "compare": ["compare", "{file}", "{file}", "--tobe-map", "support", "--asis-map", "{map}"],
+    "convert": ["convert", "{file}", "{tmp}/out.yaml", "--map", "{map}"],
+    "events overlay": [
+        *("events", "overlay", "{file}", "{tmp}/events.csv", "-o", "{tmp}/measured.yaml"),
+        *("--map", "{map}"),
+    ],
+}
+
+
+def _run(args: list[str], file: Path, tmp: Path, map_id: str = "") -> tuple[int, str, str]:
+    filled = [a.format(file=file, tmp=tmp, map=map_id) for a in args]
+    result = runner.invoke(app, filled)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _without_map(args: list[str]) -> list[str]:
+    """The command line with its map flag (and the id after it) left out."""
+    at = args.index("{map}")
+    return [*args[: at - 1], *args[at + 1 :]]
+
+
+@pytest.mark.parametrize("command", sorted(MAP_COMMANDS))
+def test_an_unknown_map_id_gets_the_same_message_and_exit_code_everywhere(
+    tmp_path: Path, command: str
+) -> None:
+    file = _two_maps(tmp_path)
+    code, out, err = _run(MAP_COMMANDS[command], file, tmp_path, "trail")
+    assert code == EXIT_INVALID
+    assert err == f"{file}: no map 'trail' (did you mean 'trial'?)\n"
+    assert out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws.yaml"]  # nothing written
+
+
+def test_an_unknown_map_id_far_from_any_lists_the_maps(tmp_path: Path) -> None:
+    file = _two_maps(tmp_path)
+    code, _, err = _run(MAP_COMMANDS["render"], file, tmp_path, "zzz")
+    assert code == EXIT_INVALID
+    assert err == f"{file}: no map 'zzz' (the maps are: trial, support)\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        ("render", _without_map(MAP_COMMANDS["render"])),
+        ("summary", _without_map(MAP_COMMANDS["summary"])),
+        ("events overlay", _without_map(MAP_COMMANDS["events overlay"])),
+        ("convert to Mermaid", ["convert", "{file}", "{tmp}/out.mmd"]),
+        ("convert to CSV", ["convert", "{file}", "{tmp}/out.csv"]),
+    ],
+)
+def test_several_maps_and_no_map_flag_lists_the_ids(
+    tmp_path: Path, command: str, args: list[str]
+) -> None:
+    file = _two_maps(tmp_path)
+    code, _, err = _run(args, file, tmp_path)
+    assert code == EXIT_INVALID, command
+    assert err == f"{file}: holds 2 maps: trial, support (choose one with --map)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws.yaml"]
+
+
+def test_compare_names_its_own_flag_when_a_file_holds_several_maps(tmp_path: Path) -> None:
+    file = _two_maps(tmp_path)
+    code, _, err = _run(["compare", "{file}", "{file}"], file, tmp_path)
+    assert code == EXIT_INVALID
+    assert err == f"{file}: holds 2 maps: trial, support (choose one with --tobe-map)\n"
+
+
+def test_a_file_with_no_map_is_the_same_error_for_render_and_convert(tmp_path: Path) -> None:
+    file = tmp_path / "empty.yaml"
+    save_workspace(Workspace(name="Empty"), file)
+    for args in (["render", "{file}", "-o", "{tmp}/x.svg"], ["convert", "{file}", "{tmp}/x.mmd"]):
+        code, _, err = _run(args, file, tmp_path)
+        assert (code, err) == (
+            EXIT_INVALID,
+            f"{file}: holds no journey maps (add a map under `maps:`)\n",
+        ), args
+
+
+def test_convert_with_map_writes_that_map_and_what_it_names(tmp_path: Path) -> None:
+    file = _two_maps(tmp_path)
+    code, out, err = _run(
+        ["convert", "{file}", "{tmp}/support.mmd", "--map", "support"], file, tmp_path
+    )
+    assert code == 0
+    assert out == f"converted {file} (yaml) → {tmp_path}/support.mmd (mermaid)\n"
+    assert "rescaled to Mermaid's 1 … 5" in err  # the writer's warning, not an error
+    text = (tmp_path / "support.mmd").read_text(encoding="utf-8")
+    assert "title Support" in text and "Wait on hold" in text and "Trial" not in text
+    code, _, _ = _run(["convert", "{file}", "{tmp}/support.yaml", "-m", "support"], file, tmp_path)
+    workspace, journey, _ = load_map(tmp_path / "support.yaml")
+    assert code == 0 and [m.id for m in workspace.maps] == ["support"] and journey.id == "support"
+
+
+def _with_a_warning(tmp_path: Path) -> tuple[Path, str]:
+    """A one-map file whose `based_on` names a map it does not hold: a located warning."""
+    file = tmp_path / "tobe.yaml"
+    file.write_text(
+        "journeyline: 1\n"
+        "maps:\n"
+        "- id: tobe\n"
+        "  name: Trial tomorrow\n"
+        "  type: future_state\n"
+        "  based_on: trial\n"
+        "  stages:\n"
+        "  - name: Sign up\n"
+        "    steps:\n"
+        "    - name: Create an account\n"
+        "      emotion: 2\n",
+        encoding="utf-8",
+    )
+    _, _, warnings = load_map(file)
+    assert len(warnings) == 1 and warnings[0].line == 6
+    return file, warnings[0].render()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render", "{file}", "-o", "{tmp}/out.svg"],
+        ["render", "{file}", "-o", "{tmp}/out.svg", "--compare", "{file}"],
+        ["analyze", "{file}"],
+        ["priorities", "{file}"],
+        ["summary", "{file}", "-o", "{tmp}/summary.md"],
+        ["convert", "{file}", "{tmp}/out.json"],
+        ["convert", "{file}", "{tmp}/out.mmd", "--map", "tobe"],
+    ],
+    ids=lambda args: " ".join(a for a in args if not a.startswith("{")),
+)
+def test_a_warning_is_printed_once_with_its_place_first(tmp_path: Path, args: list[str]) -> None:
+    file, warning = _with_a_warning(tmp_path)
+    code, _, err = _run(args, file, tmp_path)
+    assert code == 0, err
+    assert warning.startswith(f"{file}:6:") and ": warning: map 'trial' does not exist" in warning
+    lines = [line for line in err.splitlines() if "map 'trial' does not exist" in line]
+    assert lines == [warning]
+    assert "warning: warning:" not in err and not err.startswith("warning: ")
