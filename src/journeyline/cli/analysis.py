@@ -28,6 +28,7 @@ from journeyline.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
+    map_option,
     print_json,
     print_warnings,
     reporting_errors,
@@ -54,8 +55,10 @@ class FailOn(StrEnum):
     high = "high"
 
 
-FILE_ARGUMENT = typer.Argument(..., help="A workspace file (.yaml, .json …) or folder.")
-MAP_OPTION = typer.Option(None, "--map", "-m", help="Id of the map to use (default: every map).")
+FILE_ARGUMENT = typer.Argument(
+    ..., metavar="FILE", help="A workspace file (.yaml, .json …) or folder."
+)
+MAP_OPTION = map_option("Id of the map to use (default: every map).")
 SET_OPTION = typer.Option(
     None, "--set", "-s", help="Override a setting for this run: key=value (repeatable)."
 )
@@ -256,8 +259,12 @@ def _num(value: float | None, fmt: str = "+.2f") -> str:
 def compare_command(
     asis_file: Path = typer.Argument(..., metavar="ASIS", help="File with the current-state map."),
     tobe_file: Path = typer.Argument(..., metavar="TOBE", help="File with the future-state map."),
-    asis_map: str | None = typer.Option(None, "--asis-map", help="Id of the AS-IS map in ASIS."),
-    tobe_map: str | None = typer.Option(None, "--tobe-map", help="Id of the TO-BE map in TOBE."),
+    asis_map: str | None = typer.Option(
+        None, "--asis-map", metavar="ID", help="Id of the AS-IS map in ASIS."
+    ),
+    tobe_map: str | None = typer.Option(
+        None, "--tobe-map", metavar="ID", help="Id of the TO-BE map in TOBE."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Compare an AS-IS map with its TO-BE: steps removed, pain points resolved, sentiment lift."""
@@ -326,9 +333,7 @@ def _print_comparison(c: Comparison) -> None:
 
 def summary_command(
     file: Path = FILE_ARGUMENT,
-    map_id: str | None = typer.Option(
-        None, "--map", "-m", help="Id of the map (needed when the file holds several)."
-    ),
+    map_id: str | None = map_option(),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the summary to this file instead of printing it."
     ),

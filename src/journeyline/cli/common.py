@@ -45,6 +45,15 @@ FORMAT_OPTION = typer.Option(
 )
 
 
+def map_option(help: str = "Id of the map (needed when the file holds several).") -> Any:
+    """The `--map ID` option of every command that works on a map of a file.
+
+    The choice itself is `Workspace.pick_map`'s (through `formats.load_map`), so a
+    wrong id or a missing `--map` reads the same in every command.
+    """
+    return typer.Option(None, "--map", "-m", metavar="ID", help=help)
+
+
 def exit_code_for(error: JourneylineError) -> int:
     """Look the error's class up along its hierarchy in EXIT_CODES."""
     for cls in type(error).__mro__:

@@ -20,6 +20,7 @@ from journeyline.cli.common import (
     OutputFormat,
     console,
     err_console,
+    map_option,
     print_json,
     print_warnings,
     reporting_errors,
@@ -593,9 +594,7 @@ def overlay_cmd(
     output: Path = typer.Option(
         ..., "--output", "-o", help="Where to write the map with measured figures."
     ),
-    map_id: str | None = typer.Option(
-        None, "--map", "-m", help="Id of the map (needed when the file holds several)."
-    ),
+    map_id: str | None = map_option(),
     unmapped_share: float = typer.Option(
         DEFAULT_UNMAPPED_SHARE,
         "--unmapped-share",

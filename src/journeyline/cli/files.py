@@ -15,6 +15,7 @@ from journeyline.cli.common import (
     OutputFormat,
     console,
     exit_code_for,
+    map_option,
     print_json,
     print_warnings,
     reporting_errors,
@@ -127,12 +128,9 @@ def schema(
 def convert(
     source: Path = typer.Argument(..., metavar="IN", help="File or folder to read."),
     target: Path = typer.Argument(..., metavar="OUT", help="File or folder to write."),
-    map_id: str | None = typer.Option(
-        None,
-        "--map",
-        "-m",
-        help="Write only this map, with the personas, segment and lanes it names "
-        "(needed when OUT holds one map and IN several).",
+    map_id: str | None = map_option(
+        "Write only this map, with the personas, segment and lanes it names "
+        "(needed when OUT holds one map and IN several)."
     ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:

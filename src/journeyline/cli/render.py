@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from journeyline.cli.common import console, print_warnings, reporting_errors
+from journeyline.cli.common import console, map_option, print_warnings, reporting_errors
 from journeyline.errors import InvalidInput
 from journeyline.formats import load_map, load_workspace
 from journeyline.model import JourneyMap, MapType, Workspace
@@ -34,13 +34,13 @@ def register(app: typer.Typer) -> None:
 
     @app.command("render")
     def render(
-        file: Path = typer.Argument(..., help="A workspace file (.yaml, .json …) or folder."),
+        file: Path = typer.Argument(
+            ..., metavar="FILE", help="A workspace file (.yaml, .json …) or folder."
+        ),
         out: Path = typer.Option(
             ..., "--out", "-o", help="Output file: .html, .svg, .png or .pdf."
         ),
-        map_id: str | None = typer.Option(
-            None, "--map", "-m", help="Id of the map (needed when the file holds several)."
-        ),
+        map_id: str | None = map_option(),
         lanes: str | None = typer.Option(
             None,
             "--lanes",
