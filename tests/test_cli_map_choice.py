@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from journeyline.analysis import pick_pair
 from journeyline.cli import app
 from journeyline.cli.common import EXIT_INVALID
+from journeyline.errors import InvalidInput, NotFound
 from journeyline.formats import load_map, save_workspace
 from journeyline.model import JourneyMap, Stage, Step, Workspace
 
@@ -134,7 +136,7 @@ def test_convert_with_map_writes_that_map_and_what_it_names(tmp_path: Path) -> N
 
 
 def _with_a_warning(tmp_path: Path) -> tuple[Path, str]:
-    """A one-map file whose `based_on` names a map it does not hold: a located warning."""
+    """A file whose TO-BE map is `based_on` a map it does not hold: a located warning."""
     file = tmp_path / "tobe.yaml"
     file.write_text(
         "journeyline: 1\n"
@@ -147,10 +149,17 @@ def _with_a_warning(tmp_path: Path) -> tuple[Path, str]:
         "  - name: Sign up\n"
         "    steps:\n"
         "    - name: Create an account\n"
-        "      emotion: 2\n",
+        "      emotion: 2\n"
+        "- id: draft\n"
+        "  name: Trial today\n"
+        "  stages:\n"
+        "  - name: Sign up\n"
+        "    steps:\n"
+        "    - name: Create an account\n"
+        "      emotion: -2\n",
         encoding="utf-8",
     )
-    _, _, warnings = load_map(file)
+    _, _, warnings = load_map(file, "tobe")
     assert len(warnings) == 1 and warnings[0].line == 6
     return file, warnings[0].render()
 
@@ -158,15 +167,15 @@ def _with_a_warning(tmp_path: Path) -> tuple[Path, str]:
 @pytest.mark.parametrize(
     "args",
     [
-        ["render", "{file}", "-o", "{tmp}/out.svg"],
-        ["render", "{file}", "-o", "{tmp}/out.svg", "--compare", "{file}"],
+        ["render", "{file}", "-o", "{tmp}/out.svg", "--map", "tobe"],
+        ["render", "{file}", "-o", "{tmp}/out.svg", "--map", "draft", "--compare", "{file}"],
         ["analyze", "{file}"],
         ["priorities", "{file}"],
-        ["summary", "{file}", "-o", "{tmp}/summary.md"],
+        ["summary", "{file}", "--map", "tobe", "-o", "{tmp}/summary.md"],
         ["convert", "{file}", "{tmp}/out.json"],
         ["convert", "{file}", "{tmp}/out.mmd", "--map", "tobe"],
     ],
-    ids=lambda args: " ".join(a for a in args if not a.startswith("{")),
+    ids=lambda args: " ".join(a for a in args if not a.startswith(("{", "-"))),
 )
 def test_a_warning_is_printed_once_with_its_place_first(tmp_path: Path, args: list[str]) -> None:
     file, warning = _with_a_warning(tmp_path)
@@ -176,3 +185,53 @@ def test_a_warning_is_printed_once_with_its_place_first(tmp_path: Path, args: li
     lines = [line for line in err.splitlines() if "map 'trial' does not exist" in line]
     assert lines == [warning]
     assert "warning: warning:" not in err and not err.startswith("warning: ")
+
+
+def _maps(*specs: tuple[str, str, str | None]) -> Workspace:
+    """A workspace of one-step maps given as (id, type, based_on)."""
+    return Workspace(
+        maps=[
+            JourneyMap(
+                id=map_id,
+                name=map_id,
+                type=map_type,  # type: ignore[arg-type]
+                based_on=based_on,
+                stages=[Stage(name="S", steps=[Step(name="a", emotion=1)])],
+            )
+            for map_id, map_type, based_on in specs
+        ]
+    )
+
+
+def test_pick_pair_one_rule_for_compare_and_render_compare() -> None:
+    ws = _maps(
+        ("trial", "current_state", None),
+        ("other", "current_state", None),
+        ("trial-tobe", "future_state", "trial"),
+    )
+    # Neither named: the only future-state map, and the map it is based on.
+    asis, tobe = pick_pair(ws, ws)
+    assert (asis.id, tobe.id) == ("trial", "trial-tobe")
+    # AS-IS known (render --map … --compare): the map based on it.
+    assert pick_pair(ws, ws, "trial")[1].id == "trial-tobe"
+    # A TO-BE file with one map: that map, whatever its id.
+    elsewhere = _maps(("trial", "future_state", None))
+    assert pick_pair(ws, elsewhere, "trial")[1] is elsewhere.maps[0]
+
+
+def test_pick_pair_says_what_to_do_when_it_cannot_tell() -> None:
+    ws = _maps(
+        ("a", "current_state", None), ("b", "current_state", None), ("c", "current_state", None)
+    )
+    with pytest.raises(InvalidInput) as caught:
+        pick_pair(ws, ws, "a", tobe_file="ws.yaml", tobe_option=None)
+    assert caught.value.diagnostics[0].render() == (
+        "ws.yaml: cannot tell which map is the TO-BE of 'a': b, c (give it `based_on: a`)"
+    )
+    with pytest.raises(InvalidInput, match=r"holds 3 maps: a, b, c \(choose one with --tobe-map\)"):
+        pick_pair(ws, ws, tobe_file="ws.yaml")
+    with pytest.raises(NotFound, match=r"ws.yaml: no map 'z' \(the maps are: a, b, c\)"):
+        pick_pair(ws, ws, "a", "z", tobe_file="ws.yaml")
+    alone = _maps(("a", "current_state", None))
+    with pytest.raises(InvalidInput, match="holds no map but 'a' to compare it with"):
+        pick_pair(alone, alone, "a", tobe_file="ws.yaml")

@@ -20,6 +20,7 @@ from journeyline.analysis import (
     build_summary,
     compare_maps,
     parse_assignments,
+    pick_pair,
     rank_opportunities,
 )
 from journeyline.analysis.compare import Comparison
@@ -35,7 +36,7 @@ from journeyline.cli.common import (
 )
 from journeyline.errors import Diagnostic, InvalidInput
 from journeyline.formats import load_map, load_workspace
-from journeyline.model import JourneyMap, MapType, Workspace
+from journeyline.model import Workspace
 
 SEVERITY_STYLES: dict[str, str] = {
     "high": "bold red",
@@ -228,30 +229,6 @@ def priorities_command(
     )
 
 
-def _choose_pair(
-    asis_ws: Workspace,
-    tobe_ws: Workspace,
-    asis_map: str | None,
-    tobe_map: str | None,
-    asis_path: Path,
-    tobe_path: Path,
-) -> tuple[JourneyMap, JourneyMap]:
-    if tobe_map is None and len(tobe_ws.maps) > 1:
-        future = [m for m in tobe_ws.maps if m.type == MapType.future_state]
-        if len(future) == 1:
-            tobe_map = future[0].id
-    tobe = tobe_ws.pick_map(tobe_map, file=str(tobe_path), option="--tobe-map")
-    if asis_map is None and len(asis_ws.maps) > 1:
-        if tobe.based_on and asis_ws.journey(tobe.based_on) is not None:
-            asis_map = tobe.based_on
-        else:
-            others = [m for m in asis_ws.maps if m.id != tobe.id and m.type != MapType.future_state]
-            if len(others) == 1:
-                asis_map = others[0].id
-    asis = asis_ws.pick_map(asis_map, file=str(asis_path), option="--asis-map")
-    return asis, tobe
-
-
 def _num(value: float | None, fmt: str = "+.2f") -> str:
     return "—" if value is None else format(value, fmt)
 
@@ -271,7 +248,9 @@ def compare_command(
     with reporting_errors(fmt):
         asis_ws = _load(asis_file)
         tobe_ws = asis_ws if tobe_file == asis_file else _load(tobe_file)
-        asis, tobe = _choose_pair(asis_ws, tobe_ws, asis_map, tobe_map, asis_file, tobe_file)
+        asis, tobe = pick_pair(
+            asis_ws, tobe_ws, asis_map, tobe_map, asis_file=str(asis_file), tobe_file=str(tobe_file)
+        )
         comparison = compare_maps(asis, tobe)
     if fmt == OutputFormat.json:
         print_json(comparison.to_dict())

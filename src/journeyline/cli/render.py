@@ -6,27 +6,9 @@ from pathlib import Path
 
 import typer
 
+from journeyline.analysis import pick_pair
 from journeyline.cli.common import console, map_option, print_warnings, reporting_errors
-from journeyline.errors import InvalidInput
 from journeyline.formats import load_map, load_workspace
-from journeyline.model import JourneyMap, MapType, Workspace
-
-
-def _pick_to_be(workspace: Workspace, as_is: JourneyMap, path: Path) -> JourneyMap:
-    """The TO-BE map: the one based on the AS-IS map, else the only one, else the future-state one."""
-    workspace.pick_maps(file=str(path))  # NotFound when the file holds no map
-    based = [m for m in workspace.maps if m.based_on == as_is.id and m is not as_is]
-    if based:
-        return based[0]
-    others = [m for m in workspace.maps if m.id != as_is.id] or list(workspace.maps)
-    if len(others) == 1:
-        return others[0]
-    future = [m for m in others if m.type == MapType.future_state]
-    if len(future) == 1:
-        return future[0]
-    raise InvalidInput(
-        f"{path}: cannot tell which map is the TO-BE map of {as_is.id!r}; give it `based_on: {as_is.id}`"
-    )
 
 
 def register(app: typer.Typer) -> None:
@@ -83,7 +65,14 @@ def register(app: typer.Typer) -> None:
                     loaded = load_workspace(compare)
                     print_warnings(loaded.warnings)
                     other = loaded.workspace
-                to_be = _pick_to_be(other, journey, compare)
+                _, to_be = pick_pair(
+                    workspace,
+                    other,
+                    journey.id,
+                    asis_file=str(file),
+                    tobe_file=str(compare),
+                    tobe_option=None,
+                )
             lane_list = (
                 [lane.strip() for lane in lanes.split(",") if lane.strip()] if lanes else None
             )
