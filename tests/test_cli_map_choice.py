@@ -12,7 +12,7 @@ from journeyline.cli import app
 from journeyline.cli.common import EXIT_INVALID
 from journeyline.errors import InvalidInput, NotFound
 from journeyline.formats import load_map, save_workspace
-from journeyline.model import JourneyMap, Stage, Step, Workspace
+from journeyline.model import JourneyMap, LaneDefinition, Persona, Segment, Stage, Step, Workspace
 
 runner = CliRunner()
 
@@ -116,7 +116,7 @@ def test_a_file_with_no_map_is_the_same_error_for_render_and_convert(tmp_path: P
         code, _, err = _run(args, file, tmp_path)
         assert (code, err) == (
             EXIT_INVALID,
-            f"{file}: holds no journey maps (add a map under `maps:`)\n",
+            f"{file}: holds no journey maps\n",
         ), args
 
 
@@ -235,3 +235,35 @@ def test_pick_pair_says_what_to_do_when_it_cannot_tell() -> None:
     alone = _maps(("a", "current_state", None))
     with pytest.raises(InvalidInput, match="holds no map but 'a' to compare it with"):
         pick_pair(alone, alone, "a", tobe_file="ws.yaml")
+
+
+def test_one_map_scoped_keeps_what_it_names_and_loads_again(tmp_path: Path) -> None:
+    m1 = JourneyMap(
+        id="m1",
+        name="M1",
+        personas=["p1"],
+        segment="s1",
+        lanes=["actions", "l1"],
+        stages=[Stage(name="S", steps=[Step(name="a", lanes={"l2": "text"})])],
+    )
+    m2 = JourneyMap(id="m2", name="M2", personas=["p2"], stages=[Stage(name="T")])
+    ws = Workspace(
+        segments=[
+            Segment(id="s1", name="S1"),
+            Segment(id="s2", name="S2"),
+            Segment(id="s3", name="S3"),
+        ],
+        personas=[
+            Persona(id="p1", name="P1", segment="s2"),
+            Persona(id="p2", name="P2", segment="s3"),
+        ],
+        lanes=[LaneDefinition(id=f"l{i}", name=f"L{i}") for i in (1, 2, 3)],
+        maps=[m1, m2],
+    )
+    scoped = ws.scoped_to(m1)
+    assert [p.id for p in scoped.personas] == ["p1"]
+    assert [s.id for s in scoped.segments] == ["s1", "s2"]
+    assert [lane.id for lane in scoped.lanes] == ["l1", "l2"]
+    assert [m.id for m in scoped.maps] == ["m1"]
+    save_workspace(scoped, tmp_path / "m1.yaml")  # refuses a workspace with broken references
+    assert load_map(tmp_path / "m1.yaml")[1].id == "m1"

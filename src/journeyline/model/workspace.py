@@ -121,7 +121,7 @@ class Workspace(Element):
         """`map_id`'s map, or every map when `map_id` is None; errors as in `pick_map`."""
         if not self.maps:
             subject = "holds" if file else "the workspace holds"
-            raise _located(NotFound, f"{subject} no journey maps", file, "add a map under `maps:`")
+            raise _located(NotFound, f"{subject} no journey maps", file)
         if map_id is None:
             return list(self.maps)
         journey = self.journey(map_id)
@@ -133,17 +133,20 @@ class Workspace(Element):
         return [journey]
 
     def scoped_to(self, journey: JourneyMap) -> Workspace:
-        """A workspace holding one map and only what it names: its personas, segment, custom lanes.
+        """A workspace holding one map and only what it names: its personas, segments, custom lanes.
 
-        What one map's export carries (`convert --map`, the API's map export); a custom
-        lane counts as named when the map shows it or one of its steps has text in it.
+        What one map's export carries (`convert --map`, the API's map export). A segment
+        counts as named when the map or one of its personas belongs to it; a custom lane
+        when the map shows it or one of its steps has text in it.
         """
+        personas = self.personas_of(journey)
+        segments = {journey.segment, *(p.segment for p in personas)}
         used = set(journey.lanes) | {key for step in journey.steps() for key in step.lanes}
         return Workspace(
             id=self.id,
             name=self.name,
-            personas=self.personas_of(journey),
-            segments=[s for s in self.segments if s.id == journey.segment],
+            personas=personas,
+            segments=[s for s in self.segments if s.id in segments],
             lanes=[lane for lane in self.lanes if lane.id in used],
             maps=[journey],
             analysis=dict(self.analysis),
@@ -156,7 +159,10 @@ class Workspace(Element):
 
 
 def _located(
-    error: type[InvalidInput] | type[NotFound], message: str, file: str | None, hint: str
+    error: type[InvalidInput] | type[NotFound],
+    message: str,
+    file: str | None,
+    hint: str | None = None,
 ) -> InvalidInput | NotFound:
     """An error whose one diagnostic says where (`file: message (hint)`)."""
     diagnostic = Diagnostic(message, file, hint=hint)
