@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from journeyline.errors import UsageError
+from journeyline.errors import NotFound
 from journeyline.formats import save_workspace
 from journeyline.formats.markdown import MARKDOWN_FORMAT, cell, escape, export_markdown, to_markdown
 from journeyline.model import (
@@ -200,7 +200,7 @@ def test_several_maps_one_document_and_map_choice() -> None:
     assert "## SaaS trial" in text and "## Support call" in text and "### Stage 1: Call" in text
     only = to_markdown(ws, map_id="support")
     assert only.startswith("# Support call\n") and "SaaS trial" not in only
-    with pytest.raises(UsageError):
+    with pytest.raises(NotFound, match="no map 'nope'"):
         to_markdown(ws, map_id="nope")
 
 

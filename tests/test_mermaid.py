@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeyline.errors import InvalidInput, UsageError
+from journeyline.errors import InvalidInput, NotFound
 from journeyline.formats import load_workspace, save_workspace
 from journeyline.formats.mermaid import (
     IMPLICIT_STAGE,
@@ -340,14 +340,18 @@ def test_unscored_steps_missing_fields_and_several_maps_are_reported() -> None:
         stages=[Stage(name="Only", steps=[Step(name="z", emotion=1)])],
     )
     ws = Workspace(maps=[first, second])
-    text, warnings = export_mermaid(ws)
+    # A diagram holds one map: with several, the caller says which (Workspace.pick_map).
+    with pytest.raises(
+        InvalidInput, match=r"holds 2 maps: First, second \(choose one with --map\)"
+    ):
+        export_mermaid(ws)
+    text, warnings = export_mermaid(ws, map_id="")
     assert "        a: 3\n" in text
     messages = [w.message for w in warnings]
-    assert messages[0] == "a Mermaid diagram holds one map: wrote 'First', not 'Second'"
-    assert messages[1].startswith(
+    assert messages[0].startswith(
         "1 step without an emotion score written with the neutral score 3 ('a')"
     )
-    assert messages[2] == (
+    assert messages[1] == (
         "not written (a Mermaid journey holds only titles, stage and step names, scores and actors): "
         "touchpoints of 1 step; 'thinks' of 1 step; 1 moment of truth; goals of 1 stage; "
         "1 pain point; 1 piece of evidence"
@@ -357,7 +361,7 @@ def test_unscored_steps_missing_fields_and_several_maps_are_reported() -> None:
         "    section Only",
         "        z: 1",
     ]
-    with pytest.raises(UsageError, match="no map with id 'nope'"):
+    with pytest.raises(NotFound, match="no map 'nope'"):
         to_mermaid(ws, map_id="nope")
 
 

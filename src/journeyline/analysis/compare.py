@@ -9,7 +9,8 @@ from statistics import fmean
 from typing import Any, TypeVar
 
 from journeyline.analysis.structure import normalized_name
-from journeyline.model import JourneyMap, PainPoint, Stage, Step
+from journeyline.errors import Diagnostic, InvalidInput
+from journeyline.model import JourneyMap, MapType, PainPoint, Stage, Step, Workspace
 
 STEP_FIELDS: tuple[str, ...] = (
     "name",
@@ -300,3 +301,62 @@ def compare_maps(asis: JourneyMap, tobe: JourneyMap) -> Comparison:
         score_before=mean_before,
         score_after=mean_after,
     )
+
+
+def pick_pair(
+    asis_workspace: Workspace,
+    tobe_workspace: Workspace,
+    asis_id: str | None = None,
+    tobe_id: str | None = None,
+    *,
+    asis_file: str | None = None,
+    tobe_file: str | None = None,
+    tobe_option: str | None = "--tobe-map",
+) -> tuple[JourneyMap, JourneyMap]:
+    """The AS-IS map and its TO-BE, from two workspaces (the same one when both are in one file).
+
+    The maps the ids name (`Workspace.pick_map`), else: with the AS-IS known, the TO-BE
+    is the map `based_on` it, else the only other map, else the only other future-state
+    map; with neither known, the TO-BE is the only map or the only future-state map, and
+    the AS-IS is the one the TO-BE is `based_on`, else the only other current-state map.
+    `tobe_option` is the flag that names the TO-BE, if the caller has one, for the errors.
+    """
+    asis = None
+    if asis_id is not None:
+        asis = asis_workspace.pick_map(asis_id, file=asis_file, option="--asis-map")
+    if tobe_id is not None:
+        tobe = tobe_workspace.pick_map(tobe_id, file=tobe_file, option=tobe_option or "--map")
+    elif asis is not None:
+        tobe = _tobe_of(asis, tobe_workspace, tobe_file, tobe_option)
+    else:
+        future = [m for m in tobe_workspace.maps if m.type == MapType.future_state]
+        only = future[0].id if len(tobe_workspace.maps) > 1 and len(future) == 1 else None
+        tobe = tobe_workspace.pick_map(only, file=tobe_file, option=tobe_option or "--map")
+    if asis is None:
+        based = asis_workspace.journey(tobe.based_on) if tobe.based_on else None
+        others = [
+            m for m in asis_workspace.maps if m is not tobe and m.type != MapType.future_state
+        ]
+        chosen = based or (others[0] if len(others) == 1 else None)
+        asis = chosen or asis_workspace.pick_map(None, file=asis_file, option="--asis-map")
+    return asis, tobe
+
+
+def _tobe_of(
+    asis: JourneyMap, workspace: Workspace, file: str | None, option: str | None
+) -> JourneyMap:
+    """The TO-BE of a known AS-IS map in a workspace (see `pick_pair`)."""
+    others = [m for m in workspace.pick_maps(file=file) if m is not asis]
+    if not others:
+        diagnostic = Diagnostic(f"holds no map but '{asis.id}' to compare it with", file)
+        raise InvalidInput(diagnostic.render(), [diagnostic])
+    based = [m for m in others if m.based_on == asis.id]
+    future = [m for m in others if m.type == MapType.future_state]
+    for candidates in (based[:1], others, future):
+        if len(candidates) == 1:
+            return candidates[0]
+    ids = ", ".join(m.id for m in others)
+    hint = f"give it `based_on: {asis.id}`" + (f" or choose one with {option}" if option else "")
+    message = f"cannot tell which map is the TO-BE of '{asis.id}': {ids}"
+    diagnostic = Diagnostic(message, file, hint=hint)
+    raise InvalidInput(diagnostic.render(), [diagnostic])

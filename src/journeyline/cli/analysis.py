@@ -20,6 +20,7 @@ from journeyline.analysis import (
     build_summary,
     compare_maps,
     parse_assignments,
+    pick_pair,
     rank_opportunities,
 )
 from journeyline.analysis.compare import Comparison
@@ -28,12 +29,14 @@ from journeyline.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
-    err_console,
+    map_option,
     print_json,
+    print_warnings,
     reporting_errors,
 )
-from journeyline.errors import Diagnostic, InvalidInput, NotFound
-from journeyline.model import JourneyMap, MapType, Workspace, did_you_mean
+from journeyline.errors import Diagnostic, InvalidInput
+from journeyline.formats import load_map, load_workspace
+from journeyline.model import Workspace
 
 SEVERITY_STYLES: dict[str, str] = {
     "high": "bold red",
@@ -53,55 +56,19 @@ class FailOn(StrEnum):
     high = "high"
 
 
-FILE_ARGUMENT = typer.Argument(..., help="A workspace file (.yaml, .json …) or folder.")
-MAP_OPTION = typer.Option(None, "--map", "-m", help="Id of the map to use (default: every map).")
+FILE_ARGUMENT = typer.Argument(
+    ..., metavar="FILE", help="A workspace file (.yaml, .json …) or folder."
+)
+MAP_OPTION = map_option("Id of the map to use (default: every map).")
 SET_OPTION = typer.Option(
     None, "--set", "-s", help="Override a setting for this run: key=value (repeatable)."
 )
 
 
 def _load(path: Path) -> Workspace:
-    from journeyline.formats import load_workspace
-
     loaded = load_workspace(path)
-    for warning in loaded.warnings:
-        err_console.print(warning.render(), markup=False)
+    print_warnings(loaded.warnings)
     return loaded.workspace
-
-
-def _pick(workspace: Workspace, map_id: str | None, path: Path) -> list[JourneyMap]:
-    if not workspace.maps:
-        raise InvalidInput(
-            f"{path}: holds no journey maps", [Diagnostic("holds no journey maps", str(path))]
-        )
-    if map_id is None:
-        return list(workspace.maps)
-    journey = workspace.journey(map_id)
-    if journey is None:
-        ids = [m.id for m in workspace.maps]
-        guess = did_you_mean(map_id, ids)
-        hint = f"did you mean '{guess}'?" if guess else f"maps in the file: {', '.join(ids)}"
-        raise NotFound(
-            f"{path}: no map '{map_id}'", [Diagnostic(f"no map '{map_id}'", str(path), hint=hint)]
-        )
-    return [journey]
-
-
-def _only(
-    workspace: Workspace, map_id: str | None, path: Path, option: str = "--map"
-) -> JourneyMap:
-    maps = _pick(workspace, map_id, path)
-    if len(maps) > 1:
-        ids = ", ".join(m.id for m in maps)
-        raise InvalidInput(
-            f"{path}: holds {len(maps)} maps",
-            [
-                Diagnostic(
-                    f"holds {len(maps)} maps ({ids})", str(path), hint=f"choose one with {option}"
-                )
-            ],
-        )
-    return maps[0]
 
 
 def _config(
@@ -157,7 +124,7 @@ def analyze_command(
     """Look for what the practice asks: rapid drops, sawtooth, troughs, gaps, unsupported claims …"""
     with reporting_errors(fmt):
         workspace = _load(file)
-        maps = _pick(workspace, map_id, file)
+        maps = workspace.pick_maps(map_id, file=str(file))
         config = _config(workspace, sets)
         day = _today(today)
         results = [(j, analyze_map(j, workspace, config=config, today=day)) for j in maps]
@@ -210,7 +177,7 @@ def priorities_command(
     """Rank the opportunities by impact, reach, votes and effort, showing each part of the score."""
     with reporting_errors(fmt):
         workspace = _load(file)
-        maps = _pick(workspace, map_id, file)
+        maps = workspace.pick_maps(map_id, file=str(file))
         config = _config(workspace, sets, prefix="priority")
         results = [(j, rank_opportunities(j, config, include_done=include_done)) for j in maps]
     several = len(workspace.maps) > 1
@@ -262,30 +229,6 @@ def priorities_command(
     )
 
 
-def _choose_pair(
-    asis_ws: Workspace,
-    tobe_ws: Workspace,
-    asis_map: str | None,
-    tobe_map: str | None,
-    asis_path: Path,
-    tobe_path: Path,
-) -> tuple[JourneyMap, JourneyMap]:
-    if tobe_map is None and len(tobe_ws.maps) > 1:
-        future = [m for m in tobe_ws.maps if m.type == MapType.future_state]
-        if len(future) == 1:
-            tobe_map = future[0].id
-    tobe = _only(tobe_ws, tobe_map, tobe_path, "--tobe-map")
-    if asis_map is None and len(asis_ws.maps) > 1:
-        if tobe.based_on and asis_ws.journey(tobe.based_on) is not None:
-            asis_map = tobe.based_on
-        else:
-            others = [m for m in asis_ws.maps if m.id != tobe.id and m.type != MapType.future_state]
-            if len(others) == 1:
-                asis_map = others[0].id
-    asis = _only(asis_ws, asis_map, asis_path, "--asis-map")
-    return asis, tobe
-
-
 def _num(value: float | None, fmt: str = "+.2f") -> str:
     return "—" if value is None else format(value, fmt)
 
@@ -293,15 +236,21 @@ def _num(value: float | None, fmt: str = "+.2f") -> str:
 def compare_command(
     asis_file: Path = typer.Argument(..., metavar="ASIS", help="File with the current-state map."),
     tobe_file: Path = typer.Argument(..., metavar="TOBE", help="File with the future-state map."),
-    asis_map: str | None = typer.Option(None, "--asis-map", help="Id of the AS-IS map in ASIS."),
-    tobe_map: str | None = typer.Option(None, "--tobe-map", help="Id of the TO-BE map in TOBE."),
+    asis_map: str | None = typer.Option(
+        None, "--asis-map", metavar="ID", help="Id of the AS-IS map in ASIS."
+    ),
+    tobe_map: str | None = typer.Option(
+        None, "--tobe-map", metavar="ID", help="Id of the TO-BE map in TOBE."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Compare an AS-IS map with its TO-BE: steps removed, pain points resolved, sentiment lift."""
     with reporting_errors(fmt):
         asis_ws = _load(asis_file)
         tobe_ws = asis_ws if tobe_file == asis_file else _load(tobe_file)
-        asis, tobe = _choose_pair(asis_ws, tobe_ws, asis_map, tobe_map, asis_file, tobe_file)
+        asis, tobe = pick_pair(
+            asis_ws, tobe_ws, asis_map, tobe_map, asis_file=str(asis_file), tobe_file=str(tobe_file)
+        )
         comparison = compare_maps(asis, tobe)
     if fmt == OutputFormat.json:
         print_json(comparison.to_dict())
@@ -363,9 +312,7 @@ def _print_comparison(c: Comparison) -> None:
 
 def summary_command(
     file: Path = FILE_ARGUMENT,
-    map_id: str | None = typer.Option(
-        None, "--map", "-m", help="Id of the map (needed when the file holds several)."
-    ),
+    map_id: str | None = map_option(),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the summary to this file instead of printing it."
     ),
@@ -381,8 +328,8 @@ def summary_command(
     from journeyline.formats.atomic import write_atomically
 
     with reporting_errors(fmt):
-        workspace = _load(file)
-        journey = _only(workspace, map_id, file)
+        workspace, journey, warnings = load_map(file, map_id)
+        print_warnings(warnings)
         summary = build_summary(
             journey, workspace, config=_config(workspace, sets), today=_today(today)
         )

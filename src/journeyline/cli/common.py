@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any, NoReturn
@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
-from journeyline.errors import InvalidInput, JourneylineError, NotFound, UsageError
+from journeyline.errors import Diagnostic, InvalidInput, JourneylineError, NotFound, UsageError
 
 console = Console(highlight=False, soft_wrap=True, emoji=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
@@ -43,6 +43,15 @@ class OutputFormat(StrEnum):
 FORMAT_OPTION = typer.Option(
     OutputFormat.text, "--format", "-f", help="Print text for people or JSON for scripts."
 )
+
+
+def map_option(help: str = "Id of the map (needed when the file holds several).") -> Any:
+    """The `--map ID` option of every command that works on a map of a file.
+
+    The choice itself is `Workspace.pick_map`'s (through `formats.load_map`), so a
+    wrong id or a missing `--map` reads the same in every command.
+    """
+    return typer.Option(None, "--map", "-m", metavar="ID", help=help)
 
 
 def exit_code_for(error: JourneylineError) -> int:
@@ -93,8 +102,18 @@ def reporting_errors(fmt: OutputFormat = OutputFormat.text) -> Iterator[None]:
 
 
 def warn(message: str) -> None:
-    """Print a warning to stderr."""
+    """Print a warning that names no place to stderr: `warning: message`."""
     err_console.print(f"warning: {message}", markup=False)
+
+
+def print_warnings(warnings: Iterable[Diagnostic]) -> None:
+    """Print each warning once to stderr, as `file:line:column: warning: message (hint)`.
+
+    The diagnostic says "warning:" itself, so nothing is prefixed; the same warning
+    reached twice (a file read for two roles) is printed once.
+    """
+    for diagnostic in dict.fromkeys(warnings):
+        err_console.print(diagnostic.render(), markup=False)
 
 
 Register = Callable[[typer.Typer], None]

@@ -20,7 +20,9 @@ from journeyline.cli.common import (
     OutputFormat,
     console,
     err_console,
+    map_option,
     print_json,
+    print_warnings,
     reporting_errors,
     warn,
 )
@@ -592,9 +594,7 @@ def overlay_cmd(
     output: Path = typer.Option(
         ..., "--output", "-o", help="Where to write the map with measured figures."
     ),
-    map_id: str | None = typer.Option(
-        None, "--map", help="Which map, when the file holds several."
-    ),
+    map_id: str | None = map_option(),
     unmapped_share: float = typer.Option(
         DEFAULT_UNMAPPED_SHARE,
         "--unmapped-share",
@@ -609,11 +609,11 @@ def overlay_cmd(
     opts: LogOptions,
 ) -> None:
     """Overlay: measure the map's steps and stages on the log, write them onto the map, report gaps."""
-    from journeyline.formats import load_workspace, save_workspace
+    from journeyline.formats import load_map, save_workspace
 
     with reporting_errors(opts.fmt):
-        workspace = load_workspace(map_file).workspace
-        journey = _pick_map(workspace, map_id, map_file)
+        workspace, journey, warnings = load_map(map_file, map_id)
+        print_warnings(warnings)
         if not any(step.events for step in journey.steps()):
             raise InvalidInput(
                 f"{map_file}: no step of map '{journey.id}' declares events; add `events: [{{event: NAME}}]` to steps"
@@ -625,8 +625,7 @@ def overlay_cmd(
         )
     with reporting_errors(opts.fmt):
         workspace.maps = [measured if m.id == journey.id else m for m in workspace.maps]
-        for diagnostic in save_workspace(workspace, output):
-            warn(diagnostic.render())
+        print_warnings(save_workspace(workspace, output))
     if opts.fmt == OutputFormat.json:
         return print_json({**result.to_dict(), "output": str(output)})
     _header(result.log)
@@ -657,24 +656,6 @@ def overlay_cmd(
     console.print(f"wrote {output}", markup=False)
 
 
-def _pick_map(workspace: Any, map_id: str | None, path: Path) -> Any:
-    if not workspace.maps:
-        raise InvalidInput(f"{path}: holds no journey map")
-    if map_id is None:
-        if len(workspace.maps) > 1:
-            ids = ", ".join(m.id for m in workspace.maps)
-            raise InvalidInput(
-                f"{path}: holds {len(workspace.maps)} maps; choose one with --map ({ids})"
-            )
-        return workspace.maps[0]
-    found = workspace.journey(map_id)
-    if found is None:
-        raise InvalidInput(
-            f"{path}: no map '{map_id}' (maps: {', '.join(m.id for m in workspace.maps)})"
-        )
-    return found
-
-
 @events_app.command("discover")
 @log_command
 def discover_cmd(
@@ -701,10 +682,9 @@ def discover_cmd(
             log, coverage=coverage, max_paths=max_paths, min_share=min_share, name=name
         )
     with reporting_errors(opts.fmt):
-        for diagnostic in save_workspace(
-            Workspace(name=found.journey.name, maps=[found.journey]), output
-        ):
-            warn(diagnostic.render())
+        print_warnings(
+            save_workspace(Workspace(name=found.journey.name, maps=[found.journey]), output)
+        )
     if opts.fmt == OutputFormat.json:
         return print_json(
             {

@@ -14,13 +14,14 @@ from journeyline.cli.common import (
     FORMAT_OPTION,
     OutputFormat,
     console,
-    err_console,
     exit_code_for,
+    map_option,
     print_json,
+    print_warnings,
     reporting_errors,
 )
 from journeyline.errors import Diagnostic, JourneylineError, UsageError
-from journeyline.formats import format_for, load_workspace, save_workspace
+from journeyline.formats import format_for, load_map, load_workspace, save_workspace
 from journeyline.formats.atomic import write_atomically
 from journeyline.formats.schema import document_schema
 from journeyline.model import Workspace
@@ -127,6 +128,10 @@ def schema(
 def convert(
     source: Path = typer.Argument(..., metavar="IN", help="File or folder to read."),
     target: Path = typer.Argument(..., metavar="OUT", help="File or folder to write."),
+    map_id: str | None = map_option(
+        "Write only this map, with the personas, segment and lanes it names "
+        "(needed when OUT holds one map and IN several)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Read IN with the format its extension names and write OUT with the format of its extension."""
@@ -136,11 +141,19 @@ def convert(
                 f"{target}: refusing to overwrite the input; choose another output path"
             )
         folder_out = target.is_dir() or not target.suffix
-        writer = "folder" if folder_out else format_for(target, reading=False).name
+        out_format = None if folder_out else format_for(target, reading=False)
+        writer = "folder" if out_format is None else out_format.name
+        if map_id is not None:
+            whole, journey, read = load_map(source, map_id)
+            workspace = whole.scoped_to(journey)
+        elif out_format is not None and out_format.one_map:
+            workspace, _, read = load_map(source)  # IN must hold one map, or say --map
+        else:
+            loaded = load_workspace(source)
+            workspace, read = loaded.workspace, loaded.warnings
         reader = "folder" if source.is_dir() else format_for(source, reading=True).name
-        loaded = load_workspace(source)
-        written = save_workspace(loaded.workspace, target)
-    warnings = [*loaded.warnings, *written]
+        written = save_workspace(workspace, target)
+    warnings = [*read, *written]
     if fmt == OutputFormat.json:
         print_json(
             {
@@ -148,13 +161,12 @@ def convert(
                 "output": str(target),
                 "reader": reader,
                 "writer": writer,
-                "maps": len(loaded.workspace.maps),
+                "maps": len(workspace.maps),
                 "warnings": [d.to_dict() for d in warnings],
             }
         )
         return
-    for diagnostic in warnings:
-        err_console.print(diagnostic.render(), markup=False)
+    print_warnings(warnings)
     console.print(f"converted {source} ({reader}) → {target} ({writer})", markup=False)
 
 

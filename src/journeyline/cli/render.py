@@ -6,55 +6,9 @@ from pathlib import Path
 
 import typer
 
-from journeyline.cli.common import console, reporting_errors, warn
-from journeyline.errors import InvalidInput
-from journeyline.model import JourneyMap, MapType, Workspace, did_you_mean
-
-
-def _load(path: Path) -> Workspace:
-    from journeyline.formats import load_workspace
-
-    loaded = load_workspace(path)
-    for warning in loaded.warnings:
-        warn(warning.render().removeprefix("warning: "))
-    return loaded.workspace
-
-
-def _pick_map(workspace: Workspace, map_id: str | None, path: Path) -> JourneyMap:
-    if not workspace.maps:
-        raise InvalidInput(f"{path}: holds no journey maps")
-    if map_id is None:
-        if len(workspace.maps) == 1:
-            return workspace.maps[0]
-        ids = ", ".join(m.id for m in workspace.maps)
-        raise InvalidInput(
-            f"{path}: holds {len(workspace.maps)} maps; choose one with --map ({ids})"
-        )
-    journey = workspace.journey(map_id)
-    if journey is None:
-        hint = did_you_mean(map_id, [m.id for m in workspace.maps])
-        raise InvalidInput(
-            f"{path}: no map with id {map_id!r}"
-            + (f" (did you mean {hint!r}?)" if hint else "")
-            + f"; maps: {', '.join(m.id for m in workspace.maps)}"
-        )
-    return journey
-
-
-def _pick_to_be(workspace: Workspace, as_is: JourneyMap, path: Path) -> JourneyMap:
-    """The TO-BE map: the one based on the AS-IS map, else the only one, else the future-state one."""
-    based = [m for m in workspace.maps if m.based_on == as_is.id and m is not as_is]
-    if based:
-        return based[0]
-    others = [m for m in workspace.maps if m.id != as_is.id] or list(workspace.maps)
-    if len(others) == 1:
-        return others[0]
-    future = [m for m in others if m.type == MapType.future_state]
-    if len(future) == 1:
-        return future[0]
-    raise InvalidInput(
-        f"{path}: cannot tell which map is the TO-BE map of {as_is.id!r}; give it `based_on: {as_is.id}`"
-    )
+from journeyline.analysis import pick_pair
+from journeyline.cli.common import console, map_option, print_warnings, reporting_errors
+from journeyline.formats import load_map, load_workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -62,13 +16,13 @@ def register(app: typer.Typer) -> None:
 
     @app.command("render")
     def render(
-        file: Path = typer.Argument(..., help="A workspace file (.yaml, .json …) or folder."),
+        file: Path = typer.Argument(
+            ..., metavar="FILE", help="A workspace file (.yaml, .json …) or folder."
+        ),
         out: Path = typer.Option(
             ..., "--out", "-o", help="Output file: .html, .svg, .png or .pdf."
         ),
-        map_id: str | None = typer.Option(
-            None, "--map", "-m", help="Id of the map (needed when the file holds several)."
-        ),
+        map_id: str | None = map_option(),
         lanes: str | None = typer.Option(
             None,
             "--lanes",
@@ -102,11 +56,23 @@ def register(app: typer.Typer) -> None:
         from journeyline.render import render_to_file
 
         with reporting_errors():
-            workspace = _load(file)
-            journey = _pick_map(workspace, map_id, file)
+            workspace, journey, warnings = load_map(file, map_id)
+            print_warnings(warnings)
             to_be = None
             if compare is not None:
-                to_be = _pick_to_be(_load(compare), journey, compare)
+                other = workspace
+                if compare.resolve() != file.resolve():
+                    loaded = load_workspace(compare)
+                    print_warnings(loaded.warnings)
+                    other = loaded.workspace
+                _, to_be = pick_pair(
+                    workspace,
+                    other,
+                    journey.id,
+                    asis_file=str(file),
+                    tobe_file=str(compare),
+                    tobe_option=None,
+                )
             lane_list = (
                 [lane.strip() for lane in lanes.split(",") if lane.strip()] if lanes else None
             )

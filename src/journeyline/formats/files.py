@@ -10,7 +10,7 @@ from journeyline.formats.diagnose import capped
 from journeyline.formats.document import dumps, read_document, syntax_for
 from journeyline.formats.folder import enclosing_workspace, load_folder, save_folder
 from journeyline.formats.registry import Loaded, format_for
-from journeyline.model import Problem, Workspace, assign_ids, check_integrity
+from journeyline.model import JourneyMap, Problem, Workspace, assign_ids, check_integrity
 
 
 def load_workspace(path: str | Path) -> Loaded:
@@ -43,6 +43,20 @@ def load_workspace(path: str | Path) -> Loaded:
     if errors:
         raise InvalidInput(f"{path}: {len(errors)} problems found", capped(problems, str(path)))
     return Loaded(loaded.workspace, [*loaded.warnings, *problems])
+
+
+def load_map(
+    path: str | Path, map_id: str | None = None, *, option: str = "--map"
+) -> tuple[Workspace, JourneyMap, list[Diagnostic]]:
+    """Open one map from a file or folder: the workspace, the map, and the reader's warnings.
+
+    The map is `map_id`'s, or the only one; `Workspace.pick_map` says what is wrong
+    otherwise (an unknown id with a did-you-mean, no map, several maps and no id),
+    naming the file. Every command that works on one map opens it here.
+    """
+    loaded = load_workspace(path)
+    journey = loaded.workspace.pick_map(map_id, file=str(path), option=option)
+    return loaded.workspace, journey, loaded.warnings
 
 
 def _unlocated(file: str, problem: Problem) -> Diagnostic:

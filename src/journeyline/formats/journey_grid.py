@@ -136,34 +136,6 @@ class GridOut:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def pick_map(
-    workspace: Workspace, map_id: str | None, file: str | None, what: str
-) -> tuple[JourneyMap, list[Diagnostic]]:
-    """The map to export: `map_id`, or the first one (warning when there are more)."""
-    from journeyline.errors import UsageError
-
-    if map_id is not None:
-        journey = workspace.journey(map_id)
-        if journey is None:
-            known = ", ".join(m.id for m in workspace.maps) or "none"
-            raise UsageError(f"no map with id '{map_id}' (maps: {known})")
-        return journey, []
-    if not workspace.maps:
-        raise UsageError("the workspace has no journey map to export")
-    warnings = []
-    if len(workspace.maps) > 1:
-        others = ", ".join(f"'{m.name}'" for m in workspace.maps[1:])
-        warnings.append(
-            Diagnostic(
-                f"{what} holds one map: wrote '{workspace.maps[0].name}', not {others}",
-                file,
-                hint="export each map on its own",
-                severity="warning",
-            )
-        )
-    return workspace.maps[0], warnings
-
-
 def map_to_rows(
     workspace: Workspace, journey: JourneyMap, file: str | None, *, keeps_scope: bool
 ) -> GridOut:

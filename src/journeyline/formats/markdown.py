@@ -83,12 +83,7 @@ def export_markdown(
 ) -> tuple[str, list[Diagnostic]]:
     """The document and warnings for what it leaves out."""
     workspace = source if isinstance(source, Workspace) else Workspace(maps=[source])
-    maps = workspace.maps if map_id is None else [m for m in workspace.maps if m.id == map_id]
-    if map_id is not None and not maps:
-        from journeyline.errors import UsageError
-
-        known = ", ".join(m.id for m in workspace.maps) or "none"
-        raise UsageError(f"no map with id '{map_id}' (maps: {known})")
+    maps = workspace.maps if map_id is None else workspace.pick_maps(map_id)
     out: list[str] = []
     level = 1
     if len(maps) > 1:

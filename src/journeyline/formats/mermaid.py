@@ -28,7 +28,7 @@ from typing import Protocol
 
 import yaml
 
-from journeyline.errors import Diagnostic, InvalidInput, UsageError
+from journeyline.errors import Diagnostic, InvalidInput
 from journeyline.formats.atomic import write_atomically
 from journeyline.formats.registry import FileFormat, Loaded
 from journeyline.model import (
@@ -522,30 +522,8 @@ _LOOKALIKES = {
 }
 
 
-def _pick(
-    source: Workspace | JourneyMap, map_id: str | None
-) -> tuple[JourneyMap, Workspace | None, list[str]]:
-    if isinstance(source, JourneyMap):
-        return source, None, []
-    if map_id is not None:
-        journey = source.journey(map_id)
-        if journey is None:
-            known = ", ".join(m.id for m in source.maps) or "none"
-            raise UsageError(f"no map with id '{map_id}' (maps: {known})")
-        return journey, source, []
-    if not source.maps:
-        raise UsageError("the workspace has no journey map to export")
-    notes = []
-    if len(source.maps) > 1:
-        others = ", ".join(f"'{m.name}'" for m in source.maps[1:])
-        notes.append(
-            f"a Mermaid diagram holds one map: wrote '{source.maps[0].name}', not {others}"
-        )
-    return source.maps[0], source, notes
-
-
 def to_mermaid(source: Workspace | JourneyMap, map_id: str | None = None) -> str:
-    """The Mermaid `journey` diagram of one map (the first, or `map_id`, of a workspace)."""
+    """The Mermaid `journey` diagram of one map: `map_id`'s, or the workspace's only map."""
     return export_mermaid(source, map_id)[0]
 
 
@@ -553,8 +531,9 @@ def export_mermaid(
     source: Workspace | JourneyMap, map_id: str | None = None, file: str | None = None
 ) -> tuple[str, list[Diagnostic]]:
     """The diagram text and a warning for everything Mermaid cannot carry."""
-    journey, workspace, notes = _pick(source, map_id)
-    warnings = [Diagnostic(note, file, severity="warning") for note in notes]
+    workspace = source if isinstance(source, Workspace) else None
+    journey = source if isinstance(source, JourneyMap) else source.pick_map(map_id)
+    warnings: list[Diagnostic] = []
 
     def warn(message: str, hint: str | None = None) -> None:
         warnings.append(Diagnostic(message, file, hint=hint, severity="warning"))
@@ -728,7 +707,7 @@ def _dropped(journey: JourneyMap, file: str | None) -> list[Diagnostic]:
 
 
 def write_mermaid(workspace: Workspace, path: Path) -> list[Diagnostic]:
-    """Write the workspace's first map as a Mermaid `journey` diagram."""
+    """Write the workspace's map as a Mermaid `journey` diagram (it holds one map)."""
     text, warnings = export_mermaid(workspace, file=str(path))
     write_atomically({path: text})
     return warnings
@@ -740,4 +719,5 @@ MERMAID_FORMAT = FileFormat(
     description="Mermaid journey diagram: stages, steps, 1–5 scores and actors",
     read=read_mermaid,
     write=write_mermaid,
+    one_map=True,
 )

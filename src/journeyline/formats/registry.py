@@ -37,6 +37,8 @@ class FileFormat:
     description: str
     read: Reader | None = None
     write: Writer | None = None
+    one_map: bool = False
+    """The format holds a single map (Mermaid, CSV, XLSX): a workspace with several says which."""
 
 
 _FORMATS: dict[str, FileFormat] = {}

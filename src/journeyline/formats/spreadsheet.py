@@ -31,7 +31,6 @@ from journeyline.formats.journey_grid import (
     map_to_rows,
     normalize_label,
     personas_from_actors,
-    pick_map,
     rows_to_map,
 )
 from journeyline.formats.registry import FileFormat, Loaded
@@ -89,7 +88,8 @@ def export_csv(
     source: Workspace | JourneyMap, map_id: str | None = None, file: str | None = None
 ) -> tuple[str, list[Diagnostic]]:
     """The map as CSV text (comma-separated, CRLF), with warnings for what CSV drops."""
-    workspace, journey, warnings = _source(source, map_id, file, "a CSV file")
+    workspace, journey = _source(source, map_id)
+    warnings: list[Diagnostic] = []
     grid = map_to_rows(workspace, journey, file, keeps_scope=False)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -106,7 +106,7 @@ def to_csv(source: Workspace | JourneyMap, map_id: str | None = None) -> str:
 
 
 def write_csv(workspace: Workspace, path: Path) -> list[Diagnostic]:
-    """Write the first map as CSV (UTF-8 with a BOM, so that Excel reads it as UTF-8)."""
+    """Write the workspace's map as CSV (UTF-8 with a BOM, so that Excel reads it as UTF-8)."""
     text, warnings = export_csv(workspace, file=str(path))
     write_atomically({path: "\ufeff" + text})
     return warnings
@@ -241,7 +241,8 @@ def export_xlsx(
     """The map as an XLSX workbook (bytes), with warnings for what it drops."""
     from openpyxl import Workbook
 
-    workspace, journey, warnings = _source(source, map_id, file, "an XLSX workbook")
+    workspace, journey = _source(source, map_id)
+    warnings: list[Diagnostic] = []
     grid = map_to_rows(workspace, journey, file, keeps_scope=True)
     warnings.extend(grid.warnings)
     cleaned: list[str] = []
@@ -290,7 +291,7 @@ def to_xlsx(source: Workspace | JourneyMap, map_id: str | None = None) -> bytes:
 
 
 def write_xlsx(workspace: Workspace, path: Path) -> list[Diagnostic]:
-    """Write the first map as an XLSX workbook, atomically."""
+    """Write the workspace's map as an XLSX workbook, atomically."""
     data, warnings = export_xlsx(workspace, file=str(path))
     _write_bytes_atomically(path, data)
     return warnings
@@ -594,13 +595,11 @@ def _field_in(value: Cell, kind: str, report: Callable[[str], None]) -> object |
 # ---------------------------------------------------------------------------
 
 
-def _source(
-    source: Workspace | JourneyMap, map_id: str | None, file: str | None, what: str
-) -> tuple[Workspace, JourneyMap, list[Diagnostic]]:
+def _source(source: Workspace | JourneyMap, map_id: str | None) -> tuple[Workspace, JourneyMap]:
+    """The workspace and the one map a spreadsheet holds (`Workspace.pick_map` chooses)."""
     if isinstance(source, JourneyMap):
-        return Workspace(maps=[source]), source, []
-    journey, warnings = pick_map(source, map_id, file, what)
-    return source, journey, warnings
+        return Workspace(maps=[source]), source
+    return source, source.pick_map(map_id)
 
 
 def _reporter(warnings: list[Diagnostic], ref: str) -> Callable[[str], None]:
@@ -650,6 +649,7 @@ CSV_FORMAT = FileFormat(
     description="Spreadsheet template as CSV: stages as columns, lanes as rows",
     read=read_csv,
     write=write_csv,
+    one_map=True,
 )
 
 XLSX_FORMAT = FileFormat(
@@ -658,4 +658,5 @@ XLSX_FORMAT = FileFormat(
     description="Spreadsheet template as an Excel workbook, with Persona and Map sheets",
     read=read_xlsx,
     write=write_xlsx,
+    one_map=True,
 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,6 +39,12 @@ class Element(Model):
         description="Stable identifier, unique within the workspace; derived from the name when omitted.",
         json_schema_extra={"pattern": ID_PATTERN},
     )
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
+    """The closest choice to a mistyped word, or None when nothing is close."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 def slugify(text: str, fallback: str = "item", max_length: int = 48) -> str:

@@ -8,13 +8,12 @@ Id scopes:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from journeyline.model.base import ID_PATTERN, Element, slugify
+from journeyline.model.base import ID_PATTERN, Element, did_you_mean, slugify
 from journeyline.model.journey import DEFAULT_LANES, JourneyMap, Lane
 from journeyline.model.workspace import Workspace
 
@@ -127,12 +126,6 @@ def assign_map_ids(journey: JourneyMap) -> JourneyMap:
         if not evidence.name:
             evidence.name = _evidence_title(evidence)
     return journey
-
-
-def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
-    """The closest choice to a mistyped word, or None when nothing is close."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return matches[0] if matches else None
 
 
 def _unknown(kind: str, ref: str, choices: Sequence[str]) -> tuple[str, str]:

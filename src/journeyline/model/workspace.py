@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from journeyline.model.base import Element, Level
+from journeyline.errors import Diagnostic, InvalidInput, NotFound
+from journeyline.model.base import Element, Level, did_you_mean
 from journeyline.model.journey import Evidence, JourneyMap
 
 
@@ -96,7 +97,73 @@ class Workspace(Element):
         """The journey map with this id, or None."""
         return next((m for m in self.maps if m.id == map_id), None)
 
+    def pick_map(
+        self, map_id: str | None = None, *, file: str | None = None, option: str = "--map"
+    ) -> JourneyMap:
+        """The one map a command works on: `map_id`'s, or the only map when `map_id` is None.
+
+        This is the one answer to "which map in this file?": an unknown id is NotFound
+        with a did-you-mean, no map at all is NotFound, and several maps with no id is
+        InvalidInput listing the ids and naming `option`, the flag that chooses one.
+        `file` is where the workspace came from, for the diagnostics.
+        """
+        if map_id is not None:
+            return self.pick_maps(map_id, file=file)[0]
+        maps = self.pick_maps(None, file=file)
+        if len(maps) > 1:
+            ids = ", ".join(m.id or m.name for m in maps)
+            subject = "holds" if file else "the workspace holds"
+            message = f"{subject} {len(maps)} maps: {ids}"
+            raise _located(InvalidInput, message, file, f"choose one with {option}")
+        return maps[0]
+
+    def pick_maps(self, map_id: str | None = None, *, file: str | None = None) -> list[JourneyMap]:
+        """`map_id`'s map, or every map when `map_id` is None; errors as in `pick_map`."""
+        if not self.maps:
+            subject = "holds" if file else "the workspace holds"
+            raise _located(NotFound, f"{subject} no journey maps", file)
+        if map_id is None:
+            return list(self.maps)
+        journey = self.journey(map_id)
+        if journey is None:
+            ids = [m.id for m in self.maps]
+            guess = did_you_mean(map_id, ids)
+            hint = f"did you mean '{guess}'?" if guess else f"the maps are: {', '.join(ids)}"
+            raise _located(NotFound, f"no map '{map_id}'", file, hint)
+        return [journey]
+
+    def scoped_to(self, journey: JourneyMap) -> Workspace:
+        """A workspace holding one map and only what it names: its personas, segments, custom lanes.
+
+        What one map's export carries (`convert --map`, the API's map export). A segment
+        counts as named when the map or one of its personas belongs to it; a custom lane
+        when the map shows it or one of its steps has text in it.
+        """
+        personas = self.personas_of(journey)
+        segments = {journey.segment, *(p.segment for p in personas)}
+        used = set(journey.lanes) | {key for step in journey.steps() for key in step.lanes}
+        return Workspace(
+            id=self.id,
+            name=self.name,
+            personas=personas,
+            segments=[s for s in self.segments if s.id in segments],
+            lanes=[lane for lane in self.lanes if lane.id in used],
+            maps=[journey],
+            analysis=dict(self.analysis),
+        )
+
     def personas_of(self, journey: JourneyMap) -> list[Persona]:
         """The personas a map names, in the map's order (unknown ids are skipped)."""
         found = (self.persona(pid) for pid in journey.personas)
         return [p for p in found if p is not None]
+
+
+def _located(
+    error: type[InvalidInput] | type[NotFound],
+    message: str,
+    file: str | None,
+    hint: str | None = None,
+) -> InvalidInput | NotFound:
+    """An error whose one diagnostic says where (`file: message (hint)`)."""
+    diagnostic = Diagnostic(message, file, hint=hint)
+    return error(diagnostic.render(), [diagnostic])

@@ -204,12 +204,4 @@ def forget_workspace(workspace_id: str, revision: int) -> None:
 
 def map_workspace(workspace: Workspace, journey: JourneyMap) -> Workspace:
     """A workspace holding one map and only what it names: its personas, segment and custom lanes."""
-    return Workspace(
-        id=workspace.id,
-        name=workspace.name,
-        personas=workspace.personas_of(journey),
-        segments=[s for s in workspace.segments if s.id == journey.segment],
-        lanes=[lane for lane in workspace.lanes if lane.id in journey.lanes],
-        maps=[journey],
-        analysis=dict(workspace.analysis),
-    )
+    return workspace.scoped_to(journey)
