@@ -102,7 +102,7 @@ def test_rows_the_layout_draws_itself_cannot_be_registered(name: str) -> None:
 
 
 def test_an_unknown_icon_is_refused_naming_the_icons() -> None:
-    with pytest.raises(ValueError, match="unknown icon 'nope'.*touchpoint"):
+    with pytest.raises(ValueError, match=r"unknown icon 'nope'.*touchpoint"):
         register_lane("hurts", _hurts_cell, title="x", icon="nope")
     assert "hurts" not in LANE_CELLS
 
