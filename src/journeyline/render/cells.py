@@ -6,8 +6,11 @@ stacked without any writer measuring anything.
 
 from __future__ import annotations
 
-from journeyline.render.shapes import Box, Shape, Text
+from journeyline.render.shapes import Box, Icon, Shape, Text
 from journeyline.render.text import measure, wrap
+
+PAD = 8.0
+"""Padding inside a grid cell, on every side."""
 
 LINE = 1.38
 """Line height as a multiple of the font size."""
@@ -71,3 +74,27 @@ def badge_flow(
         shapes.extend(placed)
         cx += w + gap
     return shapes, cy - y + 18
+
+
+def text_cell(
+    x: float,
+    w: float,
+    text: str | None,
+    cls: str,
+    *,
+    icon: str | None = None,
+    max_lines: int = 6,
+    size: float = 12,
+    bold: bool = False,
+) -> tuple[list[Shape], float, bool]:
+    """A lane cell of wrapped text (after an icon, if given), padded top and bottom;
+    returns shapes, height, truncated (nothing and 0 for empty text)."""
+    if not text or not text.strip():
+        return [], 0.0, False
+    offset = 20.0 if icon else 0.0
+    shapes, h, cut = text_block(
+        x + offset, PAD, text, w - offset, size, cls, bold=bold, max_lines=max_lines
+    )
+    if icon:
+        shapes.insert(0, Icon(icon, x, PAD + 0.5, 15, "lane-icon"))
+    return shapes, h + 2 * PAD, cut

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from journeyline.analysis import analyze_map
 from journeyline.errors import UsageError
 from journeyline.model import JourneyMap, Workspace
 from journeyline.render.browser import ChromiumSession, html_to_pdf, html_to_png
+from journeyline.render.findings import FindingLike
 from journeyline.render.html import render_html, render_png_html, render_print_html
-from journeyline.render.layout import FindingLike, layout_map
+from journeyline.render.layout import layout_map
 from journeyline.render.shapes import MapLayout
 from journeyline.render.svg import render_svg
 
@@ -30,13 +30,8 @@ def normalise_paper(paper: str) -> str:
 
 
 def analyse(journey: JourneyMap, workspace: Workspace) -> list[FindingLike]:
-    """The analysis findings to annotate the curve with (none when analysis is not installed)."""
-    try:
-        module = importlib.import_module("journeyline.analysis")
-    except ImportError:
-        return []
-    analyze: Callable[..., list[Any]] | None = getattr(module, "analyze_map", None)
-    return list(analyze(journey, workspace)) if analyze is not None else []
+    """The analysis findings to annotate the curve with (`journeyline.analysis.analyze_map`)."""
+    return list(analyze_map(journey, workspace))
 
 
 def write_png(layout: MapLayout, out: Path, *, session: ChromiumSession | None = None) -> Path:

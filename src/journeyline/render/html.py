@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from journeyline.render.paging import PAPER_MM, fit_scale, page_size_px, paginate
+from journeyline.render.paging import print_layout
 from journeyline.render.shapes import MapLayout, StepText
 from journeyline.render.svg import render_svg, render_svg_cover, render_svg_page
 
@@ -129,30 +129,25 @@ def render_png_html(layout: MapLayout, scale: float = 1.0) -> str:
 
 
 def render_print_html(layout: MapLayout, paper: str = "fit") -> str:
-    """The document Chromium prints to PDF.
+    """The document Chromium prints to PDF, from the map set for `paper`
+    (`paging.print_layout`, which lays the pages out; this only writes them).
 
     'fit': the whole map on one page sized to it (scaled down only past the PDF limit).
     'A4'/'A3': a cover page (header and legend), then landscape pages of whole step
     columns with lane titles and stage headers repeated. Each persona factsheet
     follows on its own A4 page.
     """
+    printed = print_layout(layout, paper)
     template = _environment().get_template("print.html.j2")
-    if paper == "fit":
-        scale = fit_scale(layout)
-        pages = [render_svg(layout, scale=scale, tooltips=False)]
-        w, h = layout.width * scale, layout.height * scale
-        size, margin = f"{w:.1f}px {h:.1f}px", "0"
+    if printed.cover is None:
+        pages = [render_svg(layout, scale=printed.scale, tooltips=False)]
+        size, margin = f"{printed.page_width:.1f}px {printed.page_height:.1f}px", "0"
     else:
-        if paper not in PAPER_MM:
-            raise ValueError(f"unknown paper {paper!r}")
-        width, height = page_size_px(paper)
-        pages = [_fit_cover(render_svg_cover(layout), width, height)]
+        cover = render_svg_cover(layout, printed.cover)
+        pages = [_fit_cover(cover, printed.page_width, printed.page_height)]
         # The pages share one stylesheet (in the cover's SVG): 70 copies would slow printing 50×.
-        pages += [
-            render_svg_page(layout, page, inline_css=False)
-            for page in paginate(layout, width, height)
-        ]
-        size, margin = f"{paper} landscape", "10mm"
+        pages += [render_svg_page(layout, page, inline_css=False) for page in printed.pages]
+        size, margin = f"{printed.paper} landscape", f"{printed.margin_mm:g}mm"
     return template.render(
         layout=layout, pages=pages, css=_asset("map.css"), map_size=size, map_margin=margin
     )

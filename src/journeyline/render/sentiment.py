@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from journeyline.model import JourneyMap, Persona, SentimentScale, Step
 from journeyline.render import palette
 from journeyline.render.cells import badge_width
 from journeyline.render.columns import StepColumn
 from journeyline.render.curve import describe_series, score_text, smooth_path
+from journeyline.render.findings import FindingLike
 from journeyline.render.shapes import (
     Box,
     Face,
@@ -24,9 +25,6 @@ from journeyline.render.shapes import (
     Text,
 )
 from journeyline.render.text import fit_line
-
-if TYPE_CHECKING:
-    from journeyline.render.layout import FindingLike
 
 ROW_HEIGHT = 212.0
 PLOT_TOP = 44.0

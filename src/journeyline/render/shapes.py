@@ -254,3 +254,52 @@ class MapLayout:
     findings: list[str]
     personas: list[PersonaSheet]
     evidence: list[str]
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of a split map, laid out: step columns `first`..`last` (the band `x0`..`x1`
+    of the map), its own stage headers (`stage_cells`), its rows, its size and running title.
+
+    The page shows the map's grid shifted by (`dx`, `dy`) under a running title
+    `title_height` tall; the lane titles are drawn over its left edge. Drawn at `scale`.
+    """
+
+    number: int
+    first: int
+    last: int
+    x0: float
+    x1: float
+    scale: float
+    stage_cells: list[Group]
+    width: float
+    height: float
+    dx: float
+    dy: float
+    title: str
+    title_height: float
+    rows: list[Row]
+
+
+@dataclass(slots=True)
+class Cover:
+    """The cover of a split map: the header, then the legend moved up `legend_dy` under it."""
+
+    width: float
+    height: float
+    legend_dy: float
+
+
+@dataclass(slots=True)
+class PrintLayout:
+    """A map set for printing: the whole map on one page sized to it at `scale` ('fit'),
+    or a cover and pages of whole columns on landscape paper (`page_width` × `page_height`
+    printable CSS pixels inside `margin_mm`)."""
+
+    paper: str
+    scale: float
+    page_width: float
+    page_height: float
+    margin_mm: float
+    cover: Cover | None = None
+    pages: list[Page] = field(default_factory=list)

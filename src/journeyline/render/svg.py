@@ -15,9 +15,9 @@ from html import escape
 
 from journeyline.render import palette as p
 from journeyline.render.icons import FILLED, ICONS
-from journeyline.render.paging import RUNNING_TITLE, Page, grid_height
 from journeyline.render.shapes import (
     Box,
+    Cover,
     Face,
     Group,
     Icon,
@@ -25,12 +25,12 @@ from journeyline.render.shapes import (
     Line,
     MapLayout,
     Marker,
+    Page,
     Path,
     Row,
     Shape,
     Text,
 )
-from journeyline.render.text import fit_line
 
 FONT_STACK = (
     "'DejaVu Sans', Verdana, 'Segoe UI', system-ui, -apple-system, sans-serif, 'Noto Color Emoji'"
@@ -469,75 +469,52 @@ def render_svg(
 def render_svg_page(
     layout: MapLayout, page: Page, *, inline_css: bool = True, tooltips: bool = False
 ) -> str:
-    """One page of a split map: lane titles, the page's columns and stage headers, a running title.
+    """One page of a split map (laid out by `paging.paginate`): lane titles, the page's
+    columns and stage headers, a running title.
 
     Only what lies on the page is written (cells of its columns, the parts of lines,
     rules and curves that cross it), so printing a page costs the same on any map width.
     """
     w = _Writer(layout.dom_id, tooltips=tooltips, window=(page.x0, page.x1))
-    grid_h = grid_height(layout)
-    lw = layout.label_width
-    width = lw + page.x1 - page.x0
-    height = RUNNING_TITLE + grid_h
-    dx = lw - page.x0
-    top = RUNNING_TITLE - layout.grid_top
-    body: list[str] = [f'<rect class="page" width="{_n(width)}" height="{_n(height)}"/>']
-    # The step range comes first and the map's title is cut to the page: a last page of
-    # one or two columns is narrow.
-    steps = f"Steps {page.first + 1}–{page.last + 1} of {len(layout.columns)}"
-    title = fit_line(f"{steps} — {layout.title}", width - 4, 13, bold=True).lines[0]
-    if not title.startswith(steps):
-        title = steps
-    body.append(
-        f'<text x="0" y="18" font-size="13" class="lane-title">{escape(title, quote=False)}</text>'
-    )
+    body: list[str] = [
+        f'<rect class="page" width="{_n(page.width)}" height="{_n(page.height)}"/>',
+        f'<text x="0" y="18" font-size="13" class="lane-title">{escape(page.title, quote=False)}</text>',
+    ]
     # No clip path (slow to print): the viewBox clips the right edge, the opaque lane
     # titles drawn on top hide anything left of the page's first column.
-    body.append(f'<g transform="translate({_n(dx)} {_n(top)})"><g>')
-    for n, row in enumerate(layout.rows):
-        if n == 0:
-            stage_row = Row(
-                row.lane,
-                row.title,
-                row.y,
-                row.height,
-                row.label,
-                row.background,
-                page.stage_cells,
-                [],
-                False,
-            )
-            _row(w, stage_row, body)
-        else:
-            _row(w, row, body, page.first, page.last)
+    body.append(f'<g transform="translate({_n(page.dx)} {_n(page.dy)})"><g>')
+    for row in page.rows:
+        _row(w, row, body, page.first, page.last)
     body.append("</g></g>")
     w.window = None
-    body.append(f'<g transform="translate(0 {_n(RUNNING_TITLE)})">')
+    body.append(f'<g transform="translate(0 {_n(page.title_height)})">')
     _labels(w, layout, body, layout.grid_top)
     body.append("</g>")
     head = _open(
         layout,
-        width * page.scale,
-        height * page.scale,
-        f"0 0 {_n(width)} {_n(height)}",
+        page.width * page.scale,
+        page.height * page.scale,
+        f"0 0 {_n(page.width)} {_n(page.height)}",
         f"-p{page.number}",
     )
     style = f"<style>{CSS}</style>" if inline_css else ""
     return f"{head}{style}{w.defs()}{''.join(body)}</svg>"
 
 
-def render_svg_cover(layout: MapLayout, *, tooltips: bool = False) -> str:
-    """The header (title, scope, persona cards, back-story) and the legend, for a cover page."""
+def render_svg_cover(layout: MapLayout, cover: Cover, *, tooltips: bool = False) -> str:
+    """The header (title, scope, persona cards, back-story) and the legend, for a cover page
+    (laid out by `paging.cover`)."""
     w = _Writer(layout.dom_id, tooltips=tooltips)
-    width = min(layout.width, 1560.0)
-    legend_h = layout.height - layout.legend_top
-    height = layout.header_height + legend_h + 8
-    body: list[str] = [f'<rect class="page" width="{_n(width)}" height="{_n(height)}"/>']
+    body: list[str] = [
+        f'<rect class="page" width="{_n(cover.width)}" height="{_n(cover.height)}"/>'
+    ]
     for g in layout.header:
         w.group(g, body)
-    body.append(f'<g transform="translate(0 {_n(layout.header_height + 8 - layout.legend_top)})">')
+    body.append(f'<g transform="translate(0 {_n(cover.legend_dy)})">')
     for g in layout.legend:
         w.group(g, body)
     body.append("</g>")
-    head = _open(layout, width, height, f"0 0 {_n(width)} {_n(height)}", "-cover")
+    head = _open(
+        layout, cover.width, cover.height, f"0 0 {_n(cover.width)} {_n(cover.height)}", "-cover"
+    )
     return f"{head}<style>{CSS}</style>{w.defs()}{''.join(body)}</svg>"
