@@ -40,9 +40,7 @@ export function BoardPage() {
         // Comments, votes and findings come after the map is drawn: they never hold it up.
         window.setTimeout(() => {
           if (!live) return;
-          void s.loadComments();
-          void s.loadVotes();
-          void s.loadAnalysis();
+          s.loadAround();
           s.startPolling();
         }, 0);
       },
@@ -141,10 +139,10 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
     return () => window.removeEventListener("keydown", onKey);
   }, [store]);
 
-  // Leaving while a change is still on its way: ask first.
+  // Leaving while a change is still on its way (or waiting to be retried): ask first.
   useEffect(() => {
     const onLeave = (e: BeforeUnloadEvent) => {
-      if (store.getState().status === "saving") {
+      if (store.document.pending) {
         e.preventDefault();
         e.returnValue = "";
       }

@@ -102,7 +102,7 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
   const findings = useBoard((s) => s.findingsByStage.get(stage.id) ?? EMPTY_FINDINGS);
   const [renaming, setRenaming] = useRenaming(stage.id, canEdit);
   const name = quoteName(stage.name);
-  const open = () => store.open({ type: "element", kind: "stages", id: stage.id });
+  const open = () => store.session.open({ type: "element", kind: "stages", id: stage.id });
   const style: CSSProperties = { gridColumn: `${start + 2} / span ${width}`, gridRow: 1 };
   return (
     <header
@@ -571,14 +571,14 @@ function Unplaced({ pains, opps }: { pains: PainPoint[]; opps: Opportunity[] }) 
       <ul>
         {pains.map((p) => (
           <li key={p.id}>
-            <button type="button" className="link" onClick={() => store.open({ type: "element", kind: "pain_points", id: p.id })}>
+            <button type="button" className="link" onClick={() => store.session.open({ type: "element", kind: "pain_points", id: p.id })}>
               Pain point: {p.name}
             </button>
           </li>
         ))}
         {opps.map((o) => (
           <li key={o.id}>
-            <button type="button" className="link" onClick={() => store.open({ type: "element", kind: "opportunities", id: o.id })}>
+            <button type="button" className="link" onClick={() => store.session.open({ type: "element", kind: "opportunities", id: o.id })}>
               Opportunity: {o.name}
             </button>
           </li>

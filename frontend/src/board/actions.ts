@@ -35,8 +35,8 @@ export function addStep(store: BoardStore, stageId: string, position?: number): 
   const id = newId(map, "steps");
   const group = store.dispatch({ type: "add", kind: "steps", element: { id, name: "New step" }, stage: stageId, position }, "add a step");
   if (!group) return null;
-  store.select("steps", id);
-  store.requestEdit(id, "name");
+  store.session.select("steps", id);
+  store.session.requestEdit(id, "name");
   focusStep(id);
   return id;
 }
@@ -47,8 +47,8 @@ export function addStage(store: BoardStore, position?: number): string | null {
   const id = newId(map, "stages");
   const group = store.dispatch({ type: "add", kind: "stages", element: { id, name: "New stage" }, position }, "add a stage");
   if (!group) return null;
-  store.select("stages", id);
-  store.requestEdit(id, "name");
+  store.session.select("stages", id);
+  store.session.requestEdit(id, "name");
   focusStage(id);
   return id;
 }
@@ -108,7 +108,7 @@ export function addPainPoint(store: BoardStore, stepId: string | null): string |
     "add a pain point",
   );
   if (!group) return null;
-  store.open({ type: "element", kind: "pain_points", id, focus: "name" });
+  store.session.open({ type: "element", kind: "pain_points", id, focus: "name" });
   return id;
 }
 
@@ -119,7 +119,7 @@ export function addOpportunity(store: BoardStore, stepId: string | null, painId?
   if (painId) element.pain_points = [painId];
   const group = store.dispatch({ type: "add", kind: "opportunities", element }, "add an opportunity");
   if (!group) return null;
-  store.open({ type: "element", kind: "opportunities", id, focus: "name" });
+  store.session.open({ type: "element", kind: "opportunities", id, focus: "name" });
   return id;
 }
 
@@ -161,9 +161,7 @@ export function deleteElement(store: BoardStore, kind: ElementKind, id: string):
   }
   const group = store.dispatch(op, `delete ${KIND_LABELS[kind]} ‘${name}’`);
   if (!group) return;
-  const { panel, selection } = store.getState();
-  if (panel?.type === "element" && panel.id === id) store.open(null);
-  if (selection?.id === id) store.set({ selection: null });
+  store.session.forgetElement(id);
   store.notify(`Deleted ${KIND_LABELS[kind]} ‘${name}’${extra}.`, "info", { label: "Undo", run: () => store.undoGroup(group) });
 }
 

@@ -1,0 +1,63 @@
+// What this one tab shows and nobody else sees (tldraw's session scope): the selected card,
+// the open side panel, the persona whose sentiment line is being edited, and a request to
+// start editing a card's text in place. Never saved, never sent.
+import type { ElementKind } from "./ops";
+import { Scope } from "./scope";
+
+export type Panel =
+  | { type: "element"; kind: ElementKind; id: string; focus?: "name" | "comments" }
+  | { type: "comments" }
+  | { type: "findings" };
+
+export interface SessionState {
+  selection: { kind: ElementKind; id: string } | null;
+  panel: Panel | null;
+  /** The persona whose sentiment line the points edit (multi-persona maps); null: the step's own score. */
+  persona: string | null;
+  /** Ask a component to start editing in place (after adding a card, or F2). */
+  editRequest: { id: string; field: string; seq: number } | null;
+}
+
+export class BoardSession extends Scope<SessionState> {
+  private editSeq = 1;
+
+  constructor() {
+    super({ selection: null, panel: null, persona: null, editRequest: null });
+  }
+
+  select(kind: ElementKind, id: string): void {
+    const s = this.state.selection;
+    if (s?.kind === kind && s.id === id) return;
+    this.set({ selection: { kind, id } });
+  }
+
+  clearSelection(): void {
+    this.set({ selection: null });
+  }
+
+  /** Open a side panel (an element's panel selects the element too), or close it with null. */
+  open(panel: Panel | null): void {
+    if (panel?.type === "element") this.set({ panel, selection: { kind: panel.kind, id: panel.id } });
+    else this.set({ panel });
+  }
+
+  requestEdit(id: string, field: string): void {
+    this.set({ editRequest: { id, field, seq: this.editSeq++ } });
+  }
+
+  /** The request was taken up (or given up): forget it. */
+  clearEditRequest(): void {
+    this.set({ editRequest: null });
+  }
+
+  setPersona(persona: string | null): void {
+    this.set({ persona });
+  }
+
+  /** After an element is gone: close its panel and drop the selection of it. */
+  forgetElement(id: string): void {
+    const { panel, selection } = this.state;
+    if (panel?.type === "element" && panel.id === id) this.open(null);
+    if (selection?.id === id) this.clearSelection();
+  }
+}
