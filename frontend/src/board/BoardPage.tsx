@@ -4,7 +4,10 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useParams } from "react-router-dom";
 import { api, paths } from "../api";
-import { Dialog, ErrorMessage, Loading, useNotify } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { Dialog } from "../components/forms";
+import { Loading } from "../components/loading";
+import { useNotify } from "../components/notices";
 import { ShareDialog } from "../pages/ShareDialog";
 import { useSession } from "../session";
 import type { MapState } from "../types";

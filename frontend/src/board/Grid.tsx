@@ -12,10 +12,10 @@ import { arrayMove, horizontalListSortingStrategy, SortableContext, sortableKeyb
 import { CSS } from "@dnd-kit/utilities";
 import type { Opportunity, PainPoint, Stage } from "../types";
 import { addStage, addStep, deleteElement, focusStage, moveStage, moveStep, nudgeStage, updateElement } from "./actions";
-import { CommentButton, FindingMarker, InlineEditor } from "./bits";
+import { CommentButton, FindingMarker, InlineEditor } from "./controls";
 import { ColumnCells, HandleButton, StepCard, useRenaming, type DragHandle } from "./cells";
 import { useMeta } from "./context";
-import { CHANNEL_CHOICES, GRID, Icon, LANE_TITLES, laneTitle, quoteName } from "./look";
+import { CHANNEL_CHOICES, GRID, Icon, LANE_TITLES, laneTitle, quoteName } from "./appearance";
 import { SentimentAxis, SentimentLayer, seriesOf } from "./Sentiment";
 import { estimateRows } from "./measure";
 import { EMPTY_FINDINGS, useBoard, useStore, type Column } from "./store";

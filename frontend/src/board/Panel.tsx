@@ -2,12 +2,12 @@
 // as you go), its comment thread; or all comments; or the analysis findings.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import type { Comment, Finding, JourneyMap, Metric, Opportunity, PainPoint, Stage, Step } from "../types";
-import { ago, LABELS } from "../components/ui";
+import { ago, LABELS } from "../components/words";
 import { addOpportunity, addPainPoint, deleteElement, focusStage, focusStep, updateElement } from "./actions";
-import { kindText, SEVERITY_LABEL, useEscape, VoteButton } from "./bits";
+import { kindText, SEVERITY_LABEL, useEscape, VoteButton } from "./controls";
 import { useMeta } from "./context";
 import { CheckField, ChoiceField, LinesField, LinkField, NumberField, Section, TextField } from "./fields";
-import { CHANNEL_CHOICES, channelLabel, IMPACT_LABEL, IMPACT_MARKS, laneTitle, LANE_TITLES, quoteName, safeImageUrl, SEVERITY_ORDER } from "./look";
+import { CHANNEL_CHOICES, channelLabel, IMPACT_LABEL, IMPACT_MARKS, laneTitle, LANE_TITLES, quoteName, safeImageUrl, SEVERITY_ORDER } from "./appearance";
 import { findElement, findStep, KIND_LABELS, type ElementKind } from "./ops";
 import { lanesOf } from "./Grid";
 import { useBoard, useStore, type BoardStore, type Panel } from "./store";

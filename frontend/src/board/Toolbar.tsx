@@ -3,11 +3,11 @@
 // panels, and the way to the map's settings, history, presentation, export and sharing.
 import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
-import { LABELS } from "../components/ui";
+import { LABELS } from "../components/words";
 import { ExportMenu } from "../pages/ExportMenu";
 import { addOpportunityFromToolbar, addPainPointFromToolbar, addStageFromToolbar, addStepFromToolbar } from "./actions";
 import { useMeta } from "./context";
-import { safeImageUrl } from "./look";
+import { safeImageUrl } from "./appearance";
 import { seriesOf } from "./Sentiment";
 import { useBoard, useStore } from "./store";
 

@@ -2,14 +2,14 @@
 // memoised on the objects it shows, so an edit redraws only the column it touches.
 import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent, type PointerEvent, type Ref } from "react";
 import type { Opportunity, PainPoint, Step } from "../types";
-import { label as labelOf } from "../components/ui";
+import { label as labelOf } from "../components/words";
 import {
   addOpportunity, addPainPoint, deleteElement, focusStep, nudgeStep, updateElement,
 } from "./actions";
-import { CommentButton, FindingMarker, InlineEditor, VoteButton } from "./bits";
+import { CommentButton, FindingMarker, InlineEditor, VoteButton } from "./controls";
 import {
   channelIcon, channelLabel, CHANNEL_CHOICES, Icon, IMPACT_LABEL, IMPACT_MARKS, KIND_LABEL, laneTitle, percent, quoteName, safeImageUrl,
-} from "./look";
+} from "./appearance";
 import { EMPTY_FINDINGS, useBoard, useStore } from "./store";
 
 /** What dnd-kit hands the card: its handle for the keyboard, and pointer-down for the mouse. */

@@ -3,11 +3,19 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { useParams } from "react-router-dom";
 import { api, paths } from "../api";
-import { ErrorMessage, Loading, label, useAsync, useNotify } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { Loading, useAsync } from "../components/loading";
+import { useNotify } from "../components/notices";
+import { label } from "../components/words";
 import { restTransport, RestMapDocument, type MapDocument } from "../board/document";
 import { BUILTIN_LANES, DEFAULT_LANES, type JourneyMap, type MapState } from "../types";
 import { useWorkspace } from "../workspace";
-import { AutoText, Avatar, ListEditor, MAP_STATUSES, MAP_TYPES, MapTabs, PageHeader, SaveIndicator, swap, FieldBox, longDate } from "./kit";
+import { longDate } from "../components/words";
+import { Avatar } from "./avatars";
+import { AutoText, ListEditor, swap, FieldBox } from "./fields";
+import { MapTabs, PageHeader } from "./layout";
+import { MAP_STATUSES, MAP_TYPES } from "./mapBadges";
+import { SaveIndicator } from "./saving";
 
 const LANE_HINTS: Record<string, string> = {
   actions: "What the persona does, step by step",

@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import type { Finding } from "../types";
-import { SEVERITY_ORDER } from "./look";
+import { SEVERITY_ORDER } from "./appearance";
 import type { ElementKind } from "./ops";
 import { useBoard, useStore } from "./store";
 
