@@ -151,11 +151,11 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
             onCommit={(text) => {
               setRenaming(false);
               if (text && text !== stage.name) updateElement(store, "stages", stage.id, { name: text }, "name");
-              focusStage(stage.id);
+              focusStage(store, stage.id);
             }}
             onCancel={() => {
               setRenaming(false);
-              focusStage(stage.id);
+              focusStage(store, stage.id);
             }}
           />
         ) : (
@@ -346,19 +346,19 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
   );
 
   // Scroll to an element that is not drawn (a big map draws only what is near the viewport).
+  const reveal = useBoard((s) => s.revealRequest);
   useEffect(() => {
-    const onReveal = (e: Event) => {
-      const id = (e as CustomEvent<string>).detail;
-      const scroller = gridRef.current?.closest<HTMLElement>(".board-scroll");
-      const slot = layout.slotOf.get(id) ?? layout.spans.find((s) => s.stage.id === id)?.start;
-      if (!scroller || slot === undefined) return;
-      const x = slot * GRID.column;
-      const view = scroller.clientWidth - GRID.label;
-      if (x < scroller.scrollLeft || x + GRID.column > scroller.scrollLeft + view) scroller.scrollLeft = Math.max(0, x - view / 2 + GRID.column / 2);
-    };
-    window.addEventListener("board:reveal", onReveal);
-    return () => window.removeEventListener("board:reveal", onReveal);
-  }, [layout]);
+    if (!reveal) return;
+    const id = reveal.id;
+    const scroller = gridRef.current?.closest<HTMLElement>(".board-scroll");
+    const slot = layout.slotOf.get(id) ?? layout.spans.find((s) => s.stage.id === id)?.start;
+    if (!scroller || slot === undefined) return;
+    const x = slot * GRID.column;
+    const view = scroller.clientWidth - GRID.label;
+    if (x < scroller.scrollLeft || x + GRID.column > scroller.scrollLeft + view) scroller.scrollLeft = Math.max(0, x - view / 2 + GRID.column / 2);
+    // layout is left out on purpose: a request scrolls once, when it is made.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [reveal]);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),

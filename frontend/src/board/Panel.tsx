@@ -548,10 +548,10 @@ function FindingsPanel() {
   const show = (f: Finding) => {
     if (f.step_id && findStep(map, f.step_id)) {
       store.session.select("steps", f.step_id);
-      focusStep(f.step_id);
+      focusStep(store, f.step_id);
     } else if (f.stage_id && map.stages.some((s) => s.id === f.stage_id)) {
       store.session.select("stages", f.stage_id);
-      focusStage(f.stage_id);
+      focusStage(store, f.stage_id);
     }
   };
   return (

@@ -6,14 +6,14 @@ import type { BoardStore } from "./store";
 
 /**
  * Focus an element of the board once it is drawn. A big map draws only the columns near the
- * viewport: if the element is not drawn, the grid is asked to scroll to it ("board:reveal").
+ * viewport: if the element is not drawn, the grid is asked to scroll to it (`session.reveal`).
  */
-function focusLater(selector: string, id: string, tries = 8): void {
+function focusLater(store: BoardStore, selector: string, id: string, tries = 8): void {
   requestAnimationFrame(() => {
     const el = document.querySelector<HTMLElement>(selector);
     if (!el) {
-      if (tries === 8) window.dispatchEvent(new CustomEvent("board:reveal", { detail: id }));
-      if (tries > 0) focusLater(selector, id, tries - 1);
+      if (tries === 8) store.session.reveal(id);
+      if (tries > 0) focusLater(store, selector, id, tries - 1);
       return;
     }
     el.scrollIntoView({ block: "nearest", inline: "nearest" });
@@ -21,12 +21,12 @@ function focusLater(selector: string, id: string, tries = 8): void {
   });
 }
 
-export function focusStep(id: string): void {
-  focusLater(`[data-step-id="${CSS.escape(id)}"]`, id);
+export function focusStep(store: BoardStore, id: string): void {
+  focusLater(store, `[data-step-id="${CSS.escape(id)}"]`, id);
 }
 
-export function focusStage(id: string): void {
-  focusLater(`[data-stage-id="${CSS.escape(id)}"]`, id);
+export function focusStage(store: BoardStore, id: string): void {
+  focusLater(store, `[data-stage-id="${CSS.escape(id)}"]`, id);
 }
 
 /** A new step in a stage (at the end unless `position`), named "New step", ready to rename. */
@@ -37,7 +37,7 @@ export function addStep(store: BoardStore, stageId: string, position?: number): 
   if (!group) return null;
   store.session.select("steps", id);
   store.session.requestEdit(id, "name");
-  focusStep(id);
+  focusStep(store, id);
   return id;
 }
 
@@ -49,7 +49,7 @@ export function addStage(store: BoardStore, position?: number): string | null {
   if (!group) return null;
   store.session.select("stages", id);
   store.session.requestEdit(id, "name");
-  focusStage(id);
+  focusStage(store, id);
   return id;
 }
 
@@ -171,7 +171,7 @@ export function nudgeStep(store: BoardStore, id: string, direction: -1 | 1): voi
   const to = stepNudge(map, id, direction);
   if (!to) return;
   const name = nameOf(map, "steps", id);
-  if (store.dispatch({ type: "update", kind: "steps", id, changes: {}, stage: to.stage, position: to.position }, `move step ‘${name}’`)) focusStep(id);
+  if (store.dispatch({ type: "update", kind: "steps", id, changes: {}, stage: to.stage, position: to.position }, `move step ‘${name}’`)) focusStep(store, id);
 }
 
 /** Alt+← / Alt+→ on a stage header: move the stage one place. */
@@ -180,7 +180,7 @@ export function nudgeStage(store: BoardStore, id: string, direction: -1 | 1): vo
   const i = map.stages.findIndex((s) => s.id === id);
   const to = i + direction;
   if (i < 0 || to < 0 || to >= map.stages.length) return;
-  if (store.dispatch({ type: "update", kind: "stages", id, changes: {}, position: to }, `move stage ‘${map.stages[i].name}’`)) focusStage(id);
+  if (store.dispatch({ type: "update", kind: "stages", id, changes: {}, position: to }, `move stage ‘${map.stages[i].name}’`)) focusStage(store, id);
 }
 
 export function moveStep(store: BoardStore, id: string, stage: string, position: number): void {

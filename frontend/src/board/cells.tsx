@@ -127,7 +127,7 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
       const i = cards.indexOf(e.currentTarget);
       const neighbour = cards[i + 1] ?? cards[i - 1];
       deleteElement(store, "steps", step.id);
-      if (neighbour?.dataset.stepId) focusStep(neighbour.dataset.stepId);
+      if (neighbour?.dataset.stepId) focusStep(store, neighbour.dataset.stepId);
     }
   };
   return (
@@ -168,11 +168,11 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
           onCommit={(text) => {
             setRenaming(false);
             if (text && text !== step.name) updateElement(store, "steps", step.id, { name: text }, "name");
-            focusStep(step.id);
+            focusStep(store, step.id);
           }}
           onCancel={() => {
             setRenaming(false);
-            focusStep(step.id);
+            focusStep(store, step.id);
           }}
         />
       ) : (

@@ -1,6 +1,6 @@
 // What this one tab shows and nobody else sees (tldraw's session scope): the selected card,
-// the open side panel, the persona whose sentiment line is being edited, and a request to
-// start editing a card's text in place. Never saved, never sent.
+// the open side panel, the persona whose sentiment line is being edited, and requests to
+// start editing a card's text in place or to scroll a card into view. Never saved, never sent.
 import type { ElementKind } from "./ops";
 import { Scope } from "./scope";
 
@@ -16,13 +16,15 @@ export interface SessionState {
   persona: string | null;
   /** Ask a component to start editing in place (after adding a card, or F2). */
   editRequest: { id: string; field: string; seq: number } | null;
+  /** Ask the grid to scroll an element into the drawn part of a big map (before focusing it). */
+  revealRequest: { id: string; seq: number } | null;
 }
 
 export class BoardSession extends Scope<SessionState> {
-  private editSeq = 1;
+  private seq = 1;
 
   constructor() {
-    super({ selection: null, panel: null, persona: null, editRequest: null });
+    super({ selection: null, panel: null, persona: null, editRequest: null, revealRequest: null });
   }
 
   select(kind: ElementKind, id: string): void {
@@ -42,12 +44,16 @@ export class BoardSession extends Scope<SessionState> {
   }
 
   requestEdit(id: string, field: string): void {
-    this.set({ editRequest: { id, field, seq: this.editSeq++ } });
+    this.set({ editRequest: { id, field, seq: this.seq++ } });
   }
 
   /** The request was taken up (or given up): forget it. */
   clearEditRequest(): void {
     this.set({ editRequest: null });
+  }
+
+  reveal(id: string): void {
+    this.set({ revealRequest: { id, seq: this.seq++ } });
   }
 
   setPersona(persona: string | null): void {
