@@ -2,7 +2,8 @@
 
 Sign in through the one-time link, create a map from a template, edit a step on the
 board, drag a sentiment point, add a pain point and an opportunity, comment, open a
-share link signed out (read-only), export a PDF. Every change is checked through the
+share link signed out (read-only), export a PDF, change a map's settings on top of
+someone else's change. Every change is checked through the
 API too: what the board shows must be what the server saved.
 """
 
@@ -235,4 +236,47 @@ def test_comment_on_a_step(browser: Any, live_app: LiveApp) -> None:
         c["body"] == "Is this step backed by the diary study?" and c["target"] == step_id
         for c in rows
     ), (step_id, rows)
+    page.context.close()
+
+
+def test_map_settings_save_on_top_of_someone_elses_change(browser: Any, live_app: LiveApp) -> None:
+    """The settings page saves through the board's document: a 409 is rebased, not lost."""
+    page = signed_in_page(browser, live_app)
+    map_url = f"{live_app.url}/api/workspaces/{live_app.workspace}/maps/map-day-in-the-life"
+    page.goto(f"{live_app.url}/w/{live_app.workspace}/maps/map-day-in-the-life/settings")
+    goal = page.get_by_label("Goal", exact=True)
+    goal.fill("Get through the day without <i>surprises</i>")
+    goal.press("Tab")
+    page.locator(".save-indicator.save-saved").wait_for()
+    assert saved_map(page, live_app, "map-day-in-the-life")["goal"] == (
+        "Get through the day without <i>surprises</i>"
+    )
+    # Someone else changes the owner; this page still holds the revision before that.
+    status = page.evaluate(
+        """async ([url]) => {
+            const state = await (await fetch(url)).json();
+            const csrf = decodeURIComponent(document.cookie.match(/journeyline_csrf=([^;]+)/)[1]);
+            const reply = await fetch(url, {
+                method: "PATCH",
+                headers: {"Content-Type": "application/json", "If-Match": `"${state.revision}"`, "X-CSRF-Token": csrf},
+                body: JSON.stringify({owner: "Dana from support"}),
+            });
+            return reply.status;
+        }""",
+        [map_url],
+    )
+    assert status == 200
+    timeframe = page.get_by_label("Timeframe", exact=True)
+    timeframe.fill("A working day")
+    timeframe.press("Tab")
+    page.get_by_text("Someone else changed this map meanwhile").wait_for()
+    page.locator(".save-indicator.save-saved").wait_for()
+    saved = saved_map(page, live_app, "map-day-in-the-life")
+    assert saved["owner"] == "Dana from support"
+    assert saved["timeframe"] == "A working day"
+    assert saved["goal"] == "Get through the day without <i>surprises</i>"
+    # The page shows their change too.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input')].some(i => i.value === 'Dana from support')"
+    )
     page.context.close()

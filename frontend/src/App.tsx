@@ -1,7 +1,9 @@
 // Every page of the app and the frame around them.
 import { Link, Navigate, NavLink, Outlet, Route, Routes, useNavigate, useParams } from "react-router-dom";
 import { api, paths } from "./api";
-import { ErrorMessage, Loading, NoticeProvider, useAsync } from "./components/ui";
+import { ErrorMessage } from "./components/errors";
+import { Loading, useAsync } from "./components/loading";
+import { NoticeProvider } from "./components/notices";
 import { SessionProvider, useSession } from "./session";
 import { useWorkspace, WorkspaceProvider } from "./workspace";
 import type { WorkspaceRow } from "./types";

@@ -3,7 +3,8 @@
 import { createContext, useContext, type ReactNode } from "react";
 import { api, paths } from "./api";
 import type { LaneDefinition, MapSummaryRow, Persona, Role, Segment, Evidence } from "./types";
-import { ErrorMessage, Loading, useAsync } from "./components/ui";
+import { ErrorMessage } from "./components/errors";
+import { Loading, useAsync } from "./components/loading";
 
 export interface WorkspaceDocument { id: string; name: string; description: string | null; segments: Segment[]; personas: Persona[]; lanes: LaneDefinition[]; evidence: Evidence[]; analysis: Record<string, number> }
 export interface WorkspaceState {

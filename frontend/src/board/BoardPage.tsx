@@ -4,7 +4,10 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useParams } from "react-router-dom";
 import { api, paths } from "../api";
-import { Dialog, ErrorMessage, Loading, useNotify } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { Dialog } from "../components/forms";
+import { Loading } from "../components/loading";
+import { useNotify } from "../components/notices";
 import { ShareDialog } from "../pages/ShareDialog";
 import { useSession } from "../session";
 import type { MapState } from "../types";
@@ -40,9 +43,7 @@ export function BoardPage() {
         // Comments, votes and findings come after the map is drawn: they never hold it up.
         window.setTimeout(() => {
           if (!live) return;
-          void s.loadComments();
-          void s.loadVotes();
-          void s.loadAnalysis();
+          s.loadAround();
           s.startPolling();
         }, 0);
       },
@@ -141,10 +142,10 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
     return () => window.removeEventListener("keydown", onKey);
   }, [store]);
 
-  // Leaving while a change is still on its way: ask first.
+  // Leaving while a change is still on its way (or waiting to be retried): ask first.
   useEffect(() => {
     const onLeave = (e: BeforeUnloadEvent) => {
-      if (store.getState().status === "saving") {
+      if (store.document.pending) {
         e.preventDefault();
         e.returnValue = "";
       }

@@ -12,10 +12,10 @@ import { arrayMove, horizontalListSortingStrategy, SortableContext, sortableKeyb
 import { CSS } from "@dnd-kit/utilities";
 import type { Opportunity, PainPoint, Stage } from "../types";
 import { addStage, addStep, deleteElement, focusStage, moveStage, moveStep, nudgeStage, updateElement } from "./actions";
-import { CommentButton, FindingMarker, InlineEditor } from "./bits";
+import { CommentButton, FindingMarker, InlineEditor } from "./controls";
 import { ColumnCells, HandleButton, StepCard, useRenaming, type DragHandle } from "./cells";
 import { useMeta } from "./context";
-import { CHANNEL_CHOICES, GRID, Icon, LANE_TITLES, laneTitle, quoteName } from "./look";
+import { CHANNEL_CHOICES, GRID, Icon, LANE_TITLES, laneTitle, quoteName } from "./appearance";
 import { SentimentAxis, SentimentLayer, seriesOf } from "./Sentiment";
 import { estimateRows } from "./measure";
 import { EMPTY_FINDINGS, useBoard, useStore, type Column } from "./store";
@@ -102,7 +102,7 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
   const findings = useBoard((s) => s.findingsByStage.get(stage.id) ?? EMPTY_FINDINGS);
   const [renaming, setRenaming] = useRenaming(stage.id, canEdit);
   const name = quoteName(stage.name);
-  const open = () => store.open({ type: "element", kind: "stages", id: stage.id });
+  const open = () => store.session.open({ type: "element", kind: "stages", id: stage.id });
   const style: CSSProperties = { gridColumn: `${start + 2} / span ${width}`, gridRow: 1 };
   return (
     <header
@@ -151,11 +151,11 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
             onCommit={(text) => {
               setRenaming(false);
               if (text && text !== stage.name) updateElement(store, "stages", stage.id, { name: text }, "name");
-              focusStage(stage.id);
+              focusStage(store, stage.id);
             }}
             onCancel={() => {
               setRenaming(false);
-              focusStage(stage.id);
+              focusStage(store, stage.id);
             }}
           />
         ) : (
@@ -346,19 +346,19 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
   );
 
   // Scroll to an element that is not drawn (a big map draws only what is near the viewport).
+  const reveal = useBoard((s) => s.revealRequest);
   useEffect(() => {
-    const onReveal = (e: Event) => {
-      const id = (e as CustomEvent<string>).detail;
-      const scroller = gridRef.current?.closest<HTMLElement>(".board-scroll");
-      const slot = layout.slotOf.get(id) ?? layout.spans.find((s) => s.stage.id === id)?.start;
-      if (!scroller || slot === undefined) return;
-      const x = slot * GRID.column;
-      const view = scroller.clientWidth - GRID.label;
-      if (x < scroller.scrollLeft || x + GRID.column > scroller.scrollLeft + view) scroller.scrollLeft = Math.max(0, x - view / 2 + GRID.column / 2);
-    };
-    window.addEventListener("board:reveal", onReveal);
-    return () => window.removeEventListener("board:reveal", onReveal);
-  }, [layout]);
+    if (!reveal) return;
+    const id = reveal.id;
+    const scroller = gridRef.current?.closest<HTMLElement>(".board-scroll");
+    const slot = layout.slotOf.get(id) ?? layout.spans.find((s) => s.stage.id === id)?.start;
+    if (!scroller || slot === undefined) return;
+    const x = slot * GRID.column;
+    const view = scroller.clientWidth - GRID.label;
+    if (x < scroller.scrollLeft || x + GRID.column > scroller.scrollLeft + view) scroller.scrollLeft = Math.max(0, x - view / 2 + GRID.column / 2);
+    // layout is left out on purpose: a request scrolls once, when it is made.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [reveal]);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
@@ -571,14 +571,14 @@ function Unplaced({ pains, opps }: { pains: PainPoint[]; opps: Opportunity[] }) 
       <ul>
         {pains.map((p) => (
           <li key={p.id}>
-            <button type="button" className="link" onClick={() => store.open({ type: "element", kind: "pain_points", id: p.id })}>
+            <button type="button" className="link" onClick={() => store.session.open({ type: "element", kind: "pain_points", id: p.id })}>
               Pain point: {p.name}
             </button>
           </li>
         ))}
         {opps.map((o) => (
           <li key={o.id}>
-            <button type="button" className="link" onClick={() => store.open({ type: "element", kind: "opportunities", id: o.id })}>
+            <button type="button" className="link" onClick={() => store.session.open({ type: "element", kind: "opportunities", id: o.id })}>
               Opportunity: {o.name}
             </button>
           </li>

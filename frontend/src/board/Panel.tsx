@@ -2,12 +2,12 @@
 // as you go), its comment thread; or all comments; or the analysis findings.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import type { Comment, Finding, JourneyMap, Metric, Opportunity, PainPoint, Stage, Step } from "../types";
-import { ago, LABELS } from "../components/ui";
+import { ago, LABELS } from "../components/words";
 import { addOpportunity, addPainPoint, deleteElement, focusStage, focusStep, updateElement } from "./actions";
-import { kindText, SEVERITY_LABEL, useEscape, VoteButton } from "./bits";
+import { kindText, SEVERITY_LABEL, useEscape, VoteButton } from "./controls";
 import { useMeta } from "./context";
 import { CheckField, ChoiceField, LinesField, LinkField, NumberField, Section, TextField } from "./fields";
-import { CHANNEL_CHOICES, channelLabel, IMPACT_LABEL, IMPACT_MARKS, laneTitle, LANE_TITLES, quoteName, safeImageUrl, SEVERITY_ORDER } from "./look";
+import { CHANNEL_CHOICES, channelLabel, IMPACT_LABEL, IMPACT_MARKS, laneTitle, LANE_TITLES, quoteName, safeImageUrl, SEVERITY_ORDER } from "./appearance";
 import { findElement, findStep, KIND_LABELS, type ElementKind } from "./ops";
 import { lanesOf } from "./Grid";
 import { useBoard, useStore, type BoardStore, type Panel } from "./store";
@@ -17,7 +17,7 @@ const opts = <T extends string>(values: readonly T[]) => values.map((v) => [v, L
 export function SidePanel() {
   const panel = useBoard((s) => s.panel);
   const store = useStore();
-  useEscape(() => store.open(null), panel !== null);
+  useEscape(() => store.session.open(null), panel !== null);
   if (!panel) return null;
   return (
     <aside className="side-panel" data-testid="side-panel" aria-label={panelTitle(panel)}>
@@ -46,7 +46,7 @@ function PanelHeader({ title, subtitle }: { title: string; subtitle?: string }) 
         {subtitle && <div className="panel-kicker">{subtitle}</div>}
         <h2>{title}</h2>
       </div>
-      <button type="button" className="icon" aria-label="Close panel" title="Close (Esc)" onClick={() => store.open(null)}>
+      <button type="button" className="icon" aria-label="Close panel" title="Close (Esc)" onClick={() => store.session.open(null)}>
         ×
       </button>
     </header>
@@ -212,14 +212,14 @@ function StepFields({ step, map, set, ro, focusName, store }: { step: Step; map:
         <ul className="b-linked">
           {pains.map((p) => (
             <li key={p.id}>
-              <button type="button" className="link" onClick={() => store.open({ type: "element", kind: "pain_points", id: p.id })}>
+              <button type="button" className="link" onClick={() => store.session.open({ type: "element", kind: "pain_points", id: p.id })}>
                 <span className={`impact-badge impact-${p.impact}`}>{IMPACT_LABEL[p.impact]}</span> {p.name}
               </button>
             </li>
           ))}
           {opps.map((o) => (
             <li key={o.id}>
-              <button type="button" className="link" onClick={() => store.open({ type: "element", kind: "opportunities", id: o.id })}>
+              <button type="button" className="link" onClick={() => store.session.open({ type: "element", kind: "opportunities", id: o.id })}>
                 Opportunity: {o.name}
               </button>
             </li>
@@ -352,7 +352,7 @@ function PainFields({ pain, map, set, ro, focusName, store }: { pain: PainPoint;
         <ul className="b-linked">
           {opps.map((o) => (
             <li key={o.id}>
-              <button type="button" className="link" onClick={() => store.open({ type: "element", kind: "opportunities", id: o.id })}>
+              <button type="button" className="link" onClick={() => store.session.open({ type: "element", kind: "opportunities", id: o.id })}>
                 {o.name}
               </button>
             </li>
@@ -417,7 +417,7 @@ export function CommentThread({ target, label, inputRef }: { target: string | nu
     e?.preventDefault();
     if (!text.trim() || busy) return;
     setBusy(true);
-    if (await store.addComment(target, text.trim())) setText("");
+    if (await store.collaboration.addComment(target, text.trim())) setText("");
     setBusy(false);
   };
   const item = (c: Comment) => {
@@ -434,12 +434,12 @@ export function CommentThread({ target, label, inputRef }: { target: string | nu
         <p className="comment-body">{c.body}</p>
         <div className="comment-actions">
           {(own || canEdit) && (
-            <button type="button" className="mini" aria-label={c.resolved ? "Reopen comment" : "Resolve comment"} onClick={() => void store.resolveComment(c.id, !c.resolved)}>
+            <button type="button" className="mini" aria-label={c.resolved ? "Reopen comment" : "Resolve comment"} onClick={() => void store.collaboration.resolveComment(c.id, !c.resolved)}>
               {c.resolved ? "Reopen" : "Resolve"}
             </button>
           )}
           {(own || canEdit) && (
-            <button type="button" className="mini danger-text" aria-label="Delete comment" onClick={() => void store.deleteComment(c.id)}>
+            <button type="button" className="mini danger-text" aria-label="Delete comment" onClick={() => void store.collaboration.deleteComment(c.id)}>
               Delete
             </button>
           )}
@@ -513,7 +513,7 @@ function CommentsPanel() {
                 return (
                   <li key={id}>
                     {k ? (
-                      <button type="button" className="link" onClick={() => store.open({ type: "element", kind: k, id, focus: "comments" })}>
+                      <button type="button" className="link" onClick={() => store.session.open({ type: "element", kind: k, id, focus: "comments" })}>
                         {kindText(KIND_LABELS[k])} {quoteName(String(el?.name ?? id))}
                       </button>
                     ) : (
@@ -547,11 +547,11 @@ function FindingsPanel() {
   const shown = findings.filter((f) => severity === "all" || f.severity === severity);
   const show = (f: Finding) => {
     if (f.step_id && findStep(map, f.step_id)) {
-      store.select("steps", f.step_id);
-      focusStep(f.step_id);
+      store.session.select("steps", f.step_id);
+      focusStep(store, f.step_id);
     } else if (f.stage_id && map.stages.some((s) => s.id === f.stage_id)) {
-      store.select("stages", f.stage_id);
-      focusStage(f.stage_id);
+      store.session.select("stages", f.stage_id);
+      focusStage(store, f.stage_id);
     }
   };
   return (
@@ -567,7 +567,7 @@ function FindingsPanel() {
               </button>
             ))}
           <span className="spacer" />
-          <button type="button" className="mini" onClick={() => void store.loadAnalysis()}>
+          <button type="button" className="mini" onClick={() => void store.analysis.load()}>
             Refresh
           </button>
         </div>

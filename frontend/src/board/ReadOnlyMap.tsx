@@ -19,7 +19,7 @@ export interface ReadOnlyMapProps {
 export function ReadOnlyMap({ map, personas, findings, lanes }: ReadOnlyMapProps) {
   const store = useMemo(() => new BoardStore({ map, revision: 0, target: null, canEdit: false, canComment: false, findings }), [map]);
   useEffect(() => {
-    if (findings) store.setFindings(findings);
+    if (findings) store.analysis.setFindings(findings);
   }, [store, findings]);
   useEffect(() => () => store.dispose(), [store]);
   const meta = useMemo<BoardMeta>(

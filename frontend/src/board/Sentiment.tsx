@@ -4,7 +4,7 @@ import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type Po
 import type { JourneyMap, Persona, Step } from "../types";
 import { updateElement } from "./actions";
 import { findStep } from "./ops";
-import { Face, GRID, moodWord, quoteName, scoreText, SERIES_COLOURS, SERIES_DASH, smoothPath } from "./look";
+import { Face, GRID, moodWord, quoteName, scoreText, SERIES_COLOURS, SERIES_DASH, smoothPath } from "./appearance";
 import type { Column } from "./store";
 import { useBoard, useStore } from "./store";
 

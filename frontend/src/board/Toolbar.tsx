@@ -3,11 +3,11 @@
 // panels, and the way to the map's settings, history, presentation, export and sharing.
 import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
-import { LABELS } from "../components/ui";
+import { LABELS } from "../components/words";
 import { ExportMenu } from "../pages/ExportMenu";
 import { addOpportunityFromToolbar, addPainPointFromToolbar, addStageFromToolbar, addStepFromToolbar } from "./actions";
 import { useMeta } from "./context";
-import { safeImageUrl } from "./look";
+import { safeImageUrl } from "./appearance";
 import { seriesOf } from "./Sentiment";
 import { useBoard, useStore } from "./store";
 
@@ -87,10 +87,10 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
         {!canEdit && <span className="muted b-small">You can view this map{canComment ? ", comment on it and vote" : ""}; editors change it.</span>}
         <span className="spacer" />
         <div className="tool-group" role="group" aria-label="Panels">
-          <button type="button" aria-pressed={panel === "findings"} aria-label="Findings" onClick={() => store.open(panel === "findings" ? null : { type: "findings" })}>
+          <button type="button" aria-pressed={panel === "findings"} aria-label="Findings" onClick={() => store.session.open(panel === "findings" ? null : { type: "findings" })}>
             Findings {findings > 0 && <span className="b-count">{findings}</span>}
           </button>
-          <button type="button" aria-pressed={panel === "comments"} aria-label="Comments" onClick={() => store.open(panel === "comments" ? null : { type: "comments" })}>
+          <button type="button" aria-pressed={panel === "comments"} aria-label="Comments" onClick={() => store.session.open(panel === "comments" ? null : { type: "comments" })}>
             Comments {openComments > 0 && <span className="b-count">{openComments}</span>}
           </button>
           <button type="button" className="quiet" aria-label="Keyboard shortcuts" title="Keyboard shortcuts" onClick={onShortcuts}>
@@ -179,7 +179,7 @@ function PersonaChips({ workspaceId }: { workspaceId: string }) {
                 className={active ? "persona-chip on" : "persona-chip"}
                 aria-pressed={active}
                 title={`Edit ${name}'s sentiment line`}
-                onClick={() => store.setPersona(id)}
+                onClick={() => store.session.setPersona(id)}
                 style={{ borderColor: active ? series[i]?.colour : undefined }}
               >
                 {face}
@@ -210,7 +210,7 @@ function SaveIndicator() {
       <span className="save-dot" aria-hidden="true" />
       <span>{shown}</span>
       {status === "error" && text.includes("retrying") && (
-        <button type="button" className="link" onClick={() => store.retry()}>
+        <button type="button" className="link" onClick={() => store.document.retry()}>
           Retry now
         </button>
       )}

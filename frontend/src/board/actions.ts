@@ -6,14 +6,14 @@ import type { BoardStore } from "./store";
 
 /**
  * Focus an element of the board once it is drawn. A big map draws only the columns near the
- * viewport: if the element is not drawn, the grid is asked to scroll to it ("board:reveal").
+ * viewport: if the element is not drawn, the grid is asked to scroll to it (`session.reveal`).
  */
-function focusLater(selector: string, id: string, tries = 8): void {
+function focusLater(store: BoardStore, selector: string, id: string, tries = 8): void {
   requestAnimationFrame(() => {
     const el = document.querySelector<HTMLElement>(selector);
     if (!el) {
-      if (tries === 8) window.dispatchEvent(new CustomEvent("board:reveal", { detail: id }));
-      if (tries > 0) focusLater(selector, id, tries - 1);
+      if (tries === 8) store.session.reveal(id);
+      if (tries > 0) focusLater(store, selector, id, tries - 1);
       return;
     }
     el.scrollIntoView({ block: "nearest", inline: "nearest" });
@@ -21,12 +21,12 @@ function focusLater(selector: string, id: string, tries = 8): void {
   });
 }
 
-export function focusStep(id: string): void {
-  focusLater(`[data-step-id="${CSS.escape(id)}"]`, id);
+export function focusStep(store: BoardStore, id: string): void {
+  focusLater(store, `[data-step-id="${CSS.escape(id)}"]`, id);
 }
 
-export function focusStage(id: string): void {
-  focusLater(`[data-stage-id="${CSS.escape(id)}"]`, id);
+export function focusStage(store: BoardStore, id: string): void {
+  focusLater(store, `[data-stage-id="${CSS.escape(id)}"]`, id);
 }
 
 /** A new step in a stage (at the end unless `position`), named "New step", ready to rename. */
@@ -35,9 +35,9 @@ export function addStep(store: BoardStore, stageId: string, position?: number): 
   const id = newId(map, "steps");
   const group = store.dispatch({ type: "add", kind: "steps", element: { id, name: "New step" }, stage: stageId, position }, "add a step");
   if (!group) return null;
-  store.select("steps", id);
-  store.requestEdit(id, "name");
-  focusStep(id);
+  store.session.select("steps", id);
+  store.session.requestEdit(id, "name");
+  focusStep(store, id);
   return id;
 }
 
@@ -47,9 +47,9 @@ export function addStage(store: BoardStore, position?: number): string | null {
   const id = newId(map, "stages");
   const group = store.dispatch({ type: "add", kind: "stages", element: { id, name: "New stage" }, position }, "add a stage");
   if (!group) return null;
-  store.select("stages", id);
-  store.requestEdit(id, "name");
-  focusStage(id);
+  store.session.select("stages", id);
+  store.session.requestEdit(id, "name");
+  focusStage(store, id);
   return id;
 }
 
@@ -108,7 +108,7 @@ export function addPainPoint(store: BoardStore, stepId: string | null): string |
     "add a pain point",
   );
   if (!group) return null;
-  store.open({ type: "element", kind: "pain_points", id, focus: "name" });
+  store.session.open({ type: "element", kind: "pain_points", id, focus: "name" });
   return id;
 }
 
@@ -119,7 +119,7 @@ export function addOpportunity(store: BoardStore, stepId: string | null, painId?
   if (painId) element.pain_points = [painId];
   const group = store.dispatch({ type: "add", kind: "opportunities", element }, "add an opportunity");
   if (!group) return null;
-  store.open({ type: "element", kind: "opportunities", id, focus: "name" });
+  store.session.open({ type: "element", kind: "opportunities", id, focus: "name" });
   return id;
 }
 
@@ -161,9 +161,7 @@ export function deleteElement(store: BoardStore, kind: ElementKind, id: string):
   }
   const group = store.dispatch(op, `delete ${KIND_LABELS[kind]} ‘${name}’`);
   if (!group) return;
-  const { panel, selection } = store.getState();
-  if (panel?.type === "element" && panel.id === id) store.open(null);
-  if (selection?.id === id) store.set({ selection: null });
+  store.session.forgetElement(id);
   store.notify(`Deleted ${KIND_LABELS[kind]} ‘${name}’${extra}.`, "info", { label: "Undo", run: () => store.undoGroup(group) });
 }
 
@@ -173,7 +171,7 @@ export function nudgeStep(store: BoardStore, id: string, direction: -1 | 1): voi
   const to = stepNudge(map, id, direction);
   if (!to) return;
   const name = nameOf(map, "steps", id);
-  if (store.dispatch({ type: "update", kind: "steps", id, changes: {}, stage: to.stage, position: to.position }, `move step ‘${name}’`)) focusStep(id);
+  if (store.dispatch({ type: "update", kind: "steps", id, changes: {}, stage: to.stage, position: to.position }, `move step ‘${name}’`)) focusStep(store, id);
 }
 
 /** Alt+← / Alt+→ on a stage header: move the stage one place. */
@@ -182,7 +180,7 @@ export function nudgeStage(store: BoardStore, id: string, direction: -1 | 1): vo
   const i = map.stages.findIndex((s) => s.id === id);
   const to = i + direction;
   if (i < 0 || to < 0 || to >= map.stages.length) return;
-  if (store.dispatch({ type: "update", kind: "stages", id, changes: {}, position: to }, `move stage ‘${map.stages[i].name}’`)) focusStage(id);
+  if (store.dispatch({ type: "update", kind: "stages", id, changes: {}, position: to }, `move stage ‘${map.stages[i].name}’`)) focusStage(store, id);
 }
 
 export function moveStep(store: BoardStore, id: string, stage: string, position: number): void {

@@ -2,14 +2,14 @@
 // memoised on the objects it shows, so an edit redraws only the column it touches.
 import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent, type PointerEvent, type Ref } from "react";
 import type { Opportunity, PainPoint, Step } from "../types";
-import { label as labelOf } from "../components/ui";
+import { label as labelOf } from "../components/words";
 import {
   addOpportunity, addPainPoint, deleteElement, focusStep, nudgeStep, updateElement,
 } from "./actions";
-import { CommentButton, FindingMarker, InlineEditor, VoteButton } from "./bits";
+import { CommentButton, FindingMarker, InlineEditor, VoteButton } from "./controls";
 import {
   channelIcon, channelLabel, CHANNEL_CHOICES, Icon, IMPACT_LABEL, IMPACT_MARKS, KIND_LABEL, laneTitle, percent, quoteName, safeImageUrl,
-} from "./look";
+} from "./appearance";
 import { EMPTY_FINDINGS, useBoard, useStore } from "./store";
 
 /** What dnd-kit hands the card: its handle for the keyboard, and pointer-down for the mouse. */
@@ -59,7 +59,7 @@ export function useRenaming(id: string, canEdit: boolean): [boolean, (on: boolea
   useEffect(() => {
     if (request?.field === "name" && canEdit) {
       setRenaming(true);
-      store.set({ editRequest: null });
+      store.session.clearEditRequest();
     }
   }, [request, canEdit, store]);
   return [renaming, setRenaming];
@@ -100,7 +100,7 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
   const stepNames = useBoard((s) => (step.branches.length ? s.derived.stepNames : null));
   const [renaming, setRenaming] = useRenaming(step.id, canEdit);
   const name = quoteName(step.name);
-  const open = () => store.open({ type: "element", kind: "steps", id: step.id });
+  const open = () => store.session.open({ type: "element", kind: "steps", id: step.id });
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
     if (e.target !== e.currentTarget) return;
     if (e.altKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
@@ -127,7 +127,7 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
       const i = cards.indexOf(e.currentTarget);
       const neighbour = cards[i + 1] ?? cards[i - 1];
       deleteElement(store, "steps", step.id);
-      if (neighbour?.dataset.stepId) focusStep(neighbour.dataset.stepId);
+      if (neighbour?.dataset.stepId) focusStep(store, neighbour.dataset.stepId);
     }
   };
   return (
@@ -168,11 +168,11 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
           onCommit={(text) => {
             setRenaming(false);
             if (text && text !== step.name) updateElement(store, "steps", step.id, { name: text }, "name");
-            focusStep(step.id);
+            focusStep(store, step.id);
           }}
           onCancel={() => {
             setRenaming(false);
-            focusStep(step.id);
+            focusStep(store, step.id);
           }}
         />
       ) : (
@@ -341,7 +341,7 @@ const PainCard = memo(function PainCard({ pain, assumption }: { pain: PainPoint;
   const selected = useBoard((s) => s.selection?.id === pain.id);
   const canEdit = useBoard((s) => s.canEdit);
   const reach = percent(pain.reach);
-  const open = () => store.open({ type: "element", kind: "pain_points", id: pain.id });
+  const open = () => store.session.open({ type: "element", kind: "pain_points", id: pain.id });
   return (
     <div
       className={`pain-card impact-${pain.impact}${assumption ? " assumption" : ""}${selected ? " selected" : ""}`}
@@ -368,7 +368,7 @@ const OppCard = memo(function OppCard({ opp }: { opp: Opportunity }) {
   const store = useStore();
   const selected = useBoard((s) => s.selection?.id === opp.id);
   const canEdit = useBoard((s) => s.canEdit);
-  const open = () => store.open({ type: "element", kind: "opportunities", id: opp.id });
+  const open = () => store.session.open({ type: "element", kind: "opportunities", id: opp.id });
   const extra = [labelOf(opp.status), opp.effort ? `effort ${opp.effort.toUpperCase()}` : "", opp.impact ? `impact ${opp.impact}` : ""].filter(Boolean);
   return (
     <div

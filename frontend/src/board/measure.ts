@@ -3,7 +3,7 @@
 // board's font on a canvas, wrapped as the CSS wraps it) give each row the height its
 // tallest column needs, and the rows stay put while you scroll. Numbers follow board.css.
 import type { Opportunity, PainPoint, Step } from "../types";
-import { GRID } from "./look";
+import { GRID } from "./appearance";
 import type { Column } from "./store";
 
 let context: CanvasRenderingContext2D | null = null;

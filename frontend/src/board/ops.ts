@@ -3,7 +3,10 @@
 // against a newer map (after someone else's change), and turned into an API request.
 // Live co-editing (Yjs) can slot in here: an op is also what would be sent to peers.
 import { api, paths, type MapElementKind } from "../api";
-import type { JourneyMap, Opportunity, PainPoint, Stage, Step } from "../types";
+import {
+  defaultEvidence, defaultOpportunity, defaultPainPoint, defaultStage, defaultStep,
+  type JourneyMap, type Opportunity, type PainPoint, type Stage, type Step,
+} from "../types";
 
 export type ElementKind = Exclude<MapElementKind, "evidence"> | "evidence";
 type Data = Record<string, unknown>;
@@ -262,6 +265,14 @@ export function conflictOf(map: JourneyMap, op: PrimitiveOp, base: PrimitiveOp |
   return null;
 }
 
+/** An edit that would leave the map as it is (the same value saved twice): not worth a revision. */
+export function changesNothing(map: JourneyMap, op: Op): boolean {
+  if (op.type === "map") return Object.entries(op.changes).every(([k, v]) => deepEqual((map as unknown as Data)[k] ?? null, v ?? null));
+  if (op.type !== "update" || op.stage !== undefined || op.position !== undefined) return false;
+  const current = findElement(map, op.kind, op.id);
+  return !!current && Object.entries(op.changes).every(([k, v]) => deepEqual(current[k] ?? null, v ?? null));
+}
+
 /** The op with its position brought inside the list it goes into (the list may have shrunk meanwhile). */
 export function clampOp(map: JourneyMap, op: PrimitiveOp): PrimitiveOp {
   if ((op.type !== "add" && op.type !== "update") || op.position === undefined) return op;
@@ -350,7 +361,8 @@ export function replaceElement(map: JourneyMap, kind: ElementKind, element: Data
 // --- sending ----------------------------------------------------------------------------------
 
 export interface Target { workspaceId: string; mapId: string }
-export interface Sent { revision: number; element: (Data & { id: string }) | null }
+/** What the server answered: the new revision, and the element (or whole map) as it stored it. */
+export interface Sent { revision: number; element: (Data & { id: string }) | null; map?: JourneyMap }
 
 interface ElementReply { revision: number; element: (Data & { id: string }) | null }
 
@@ -360,8 +372,8 @@ export async function sendOp(target: Target, op: PrimitiveOp, revision: number):
   const opts = { ifMatch: revision };
   switch (op.type) {
     case "map": {
-      const reply = await api.patch<{ revision: number }>(paths.map(w, m), op.changes, opts);
-      return { revision: reply.etag ?? reply.data.revision, element: null };
+      const reply = await api.patch<{ revision: number; map?: JourneyMap }>(paths.map(w, m), op.changes, opts);
+      return { revision: reply.etag ?? reply.data.revision, element: null, map: reply.data.map };
     }
     case "add": {
       const query = { stage: op.kind === "steps" ? op.stage : undefined, position: op.position };
@@ -384,16 +396,13 @@ export async function sendOp(target: Target, op: PrimitiveOp, revision: number):
 
 export const KIND_LABELS: Record<ElementKind, string> = { stages: "stage", steps: "step", pain_points: "pain point", opportunities: "opportunity", evidence: "evidence" };
 
-const DEFAULTS: Record<ElementKind, () => Data> = {
-  stages: () => ({ name: "", goal: null, expectations: [], duration: null, description: null, metrics: [], measured: null, steps: [] }),
-  steps: () => ({
-    name: "", kind: "action", description: null, touchpoint: null, channel: null, zone: "frontstage", does: null, thinks: null, feels: null,
-    emotion: null, emotions: {}, personas: [], actors: [], moment_of_truth: false, branches: [], metrics: [], events: [], measured: null,
-    image: null, notes: null, lanes: {},
-  }),
-  pain_points: () => ({ name: "", description: null, step: null, impact: "workaround", reach: null }),
-  opportunities: () => ({ name: "", description: null, pain_points: [], steps: [], votes: 0, owner: null, effort: null, impact: null, status: "idea" }),
-  evidence: () => ({ name: "", kind: "other", source: null, quote: null, summary: null, date: null, url: null, links: [] }),
+/** A new element of each kind with the file format's defaults (generated from the schema). */
+const DEFAULTS: Record<ElementKind, () => object> = {
+  stages: defaultStage,
+  steps: defaultStep,
+  pain_points: defaultPainPoint,
+  opportunities: defaultOpportunity,
+  evidence: defaultEvidence,
 };
 
 /**

@@ -2,8 +2,10 @@
 // as SVG, PNG or PDF. Downloads go through fetch, so errors show the server's message.
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { api, paths } from "../api";
-import { errorText, useAsync, useNotify } from "../components/ui";
-import { download } from "./kit";
+import { errorText } from "../components/errors";
+import { useAsync } from "../components/loading";
+import { useNotify } from "../components/notices";
+import { download } from "./download";
 import "./pages.css";
 
 export interface ExportMenuProps { workspaceId: string; mapId: string; mapName: string }

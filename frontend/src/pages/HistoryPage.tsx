@@ -3,11 +3,16 @@
 import { useEffect, useMemo, useState } from "react";
 import { useParams } from "react-router-dom";
 import { api, paths } from "../api";
-import { Dialog, ErrorMessage, Loading, ago, label, useAsync, useNotify } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { Dialog } from "../components/forms";
+import { Loading, useAsync } from "../components/loading";
+import { useNotify } from "../components/notices";
+import { ago, label } from "../components/words";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
 import type { JourneyMap, MapState } from "../types";
 import { useWorkspace } from "../workspace";
-import { ConfirmDialog, EmptyState, MapTabs, PageHeader, dateTime } from "./kit";
+import { dateTime } from "../components/words";
+import { ConfirmDialog, EmptyState, MapTabs, PageHeader } from "./layout";
 
 interface Revision { revision: number; created_at: string; summary: string; author: string | { name: string } | null }
 interface Change { change: "added" | "removed" | "changed" | "moved"; path: string; before: unknown; after: unknown }

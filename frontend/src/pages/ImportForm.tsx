@@ -2,7 +2,9 @@
 import { useState } from "react";
 import { Link } from "react-router-dom";
 import { ApiError, api, paths } from "../api";
-import { ErrorMessage, useAsync, useNotify } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { useAsync } from "../components/loading";
+import { useNotify } from "../components/notices";
 
 interface ImportReport {
   added_maps: string[]; replaced_maps: string[]; workspace_elements: string[];

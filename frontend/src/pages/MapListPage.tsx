@@ -2,10 +2,18 @@
 import { useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { api, paths } from "../api";
-import { Dialog, ErrorMessage, Loading, ago, useAsync, useNotify } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { Dialog } from "../components/forms";
+import { Loading, useAsync } from "../components/loading";
+import { useNotify } from "../components/notices";
+import { ago } from "../components/words";
 import type { MapState, MapSummaryRow, MapType, Persona } from "../types";
 import { useWorkspace } from "../workspace";
-import { Avatar, ConfirmDialog, EmptyState, MAP_STATUSES, MAP_TYPES, PageHeader, StatusBadge, TypeBadge, longDate, today, FieldBox, useTitle } from "./kit";
+import { longDate, today } from "../components/words";
+import { Avatar } from "./avatars";
+import { FieldBox } from "./fields";
+import { ConfirmDialog, EmptyState, PageHeader, useTitle } from "./layout";
+import { MAP_STATUSES, MAP_TYPES, StatusBadge, TypeBadge } from "./mapBadges";
 import { ImportForm } from "./ImportForm";
 
 /** A map row with the extra fields the server may send, read defensively. */

@@ -1,14 +1,21 @@
 // A map's scope and metadata: name, personas, scenario, goal, type, timeframe, status,
 // review date, tags, the sentiment scale, the lanes and the back-story. Every change saves itself.
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { useParams } from "react-router-dom";
 import { api, paths } from "../api";
-import { ErrorMessage, Loading, label, useAsync, useNotify } from "../components/ui";
-import { BUILTIN_LANES, type JourneyMap, type MapState } from "../types";
+import { ErrorMessage } from "../components/errors";
+import { Loading, useAsync } from "../components/loading";
+import { useNotify } from "../components/notices";
+import { label } from "../components/words";
+import { restTransport, RestMapDocument, type MapDocument } from "../board/document";
+import { BUILTIN_LANES, DEFAULT_LANES, type JourneyMap, type MapState } from "../types";
 import { useWorkspace } from "../workspace";
-import { AutoText, Avatar, ListEditor, MAP_STATUSES, MAP_TYPES, MapTabs, PageHeader, SaveIndicator, swap, useSaver, FieldBox, longDate } from "./kit";
-
-const DEFAULT_LANES = ["actions", "touchpoints", "channels", "thinks", "feels", "sentiment", "pain_points", "opportunities", "backstage", "metrics", "notes"];
+import { longDate } from "../components/words";
+import { Avatar } from "./avatars";
+import { AutoText, ListEditor, swap, FieldBox } from "./fields";
+import { MapTabs, PageHeader } from "./layout";
+import { MAP_STATUSES, MAP_TYPES } from "./mapBadges";
+import { SaveIndicator } from "./saving";
 
 const LANE_HINTS: Record<string, string> = {
   actions: "What the persona does, step by step",
@@ -27,35 +34,49 @@ const LANE_HINTS: Record<string, string> = {
 
 export function MapSettingsPage() {
   const { mapId = "" } = useParams();
-  const { state } = useWorkspace();
+  const { state, canEdit } = useWorkspace();
+  const notify = useNotify();
   const loaded = useAsync(async () => (await api.get<MapState>(paths.map(state.id, mapId))).data, [state.id, mapId]);
+  // The same document the board edits through: edits show at once, are sent one by one and
+  // rebased on someone else's change. Made in an effect, so StrictMode's second mount gets its own.
+  const [doc, setDoc] = useState<RestMapDocument | null>(null);
+  useEffect(() => {
+    if (!loaded.data) return;
+    const made = new RestMapDocument({
+      map: loaded.data.map,
+      revision: loaded.data.revision,
+      transport: restTransport({ workspaceId: state.id, mapId }),
+      canEdit,
+    });
+    setDoc(made);
+    return () => made.dispose();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loaded.data]);
+  useEffect(() => {
+    if (doc) doc.events = { ...doc.events, notify };
+  }, [doc, notify]);
   if (loaded.error) return <main className="page"><ErrorMessage error={loaded.error} onRetry={loaded.reload} /></main>;
-  if (!loaded.data) return <Loading label="Loading the map…" />;
-  return <MapSettings key={mapId} initial={loaded.data} reloadMap={loaded.reload} onUpdate={loaded.setData} />;
+  if (!loaded.data || !doc) return <Loading label="Loading the map…" />;
+  return <MapSettings key={mapId} doc={doc} />;
 }
 
-function MapSettings({ initial, reloadMap, onUpdate }: { initial: MapState; reloadMap: () => void; onUpdate: (s: MapState) => void }) {
+/** Words for an edit of the map's own fields, as notices quote it ("change the review date"). */
+function editLabel(changes: Partial<JourneyMap>): string {
+  return `change the ${Object.keys(changes).map((k) => k.replace(/_/g, " ")).join(" and ")}`;
+}
+
+function MapSettings({ doc }: { doc: MapDocument }) {
   const { state, canEdit, reload: reloadWorkspace } = useWorkspace();
   const ws = state.id;
-  const map = initial.map;
-  const saver = useSaver<MapState>({
-    revision: initial.revision,
-    what: "this map",
-    send: (changes, revision) => api.patch<MapState>(paths.map(ws, initial.id), changes, { ifMatch: revision }),
-    onSaved: (reply) => {
-      onUpdate(reply.data);
-    },
-    onStale: reloadMap,
-  });
-  // Changes show at once; the server's answer replaces them, and a refusal reloads the map.
-  const change = async (changes: Partial<JourneyMap>): Promise<boolean> => {
-    onUpdate({ ...initial, map: { ...initial.map, ...changes } });
-    const ok = await saver.save(changes);
-    if (!ok) reloadMap();
-    return ok;
+  const { map, status, canEdit: canSave } = useSyncExternalStore(doc.subscribe, doc.getState);
+  const [edited, setEdited] = useState(false);
+  const change = (changes: Partial<JourneyMap>): boolean => {
+    const done = doc.apply({ type: "map", changes }, editLabel(changes));
+    if (done) setEdited(true);
+    return done !== null;
   };
   const save = (field: keyof JourneyMap) => (value: unknown) => void change({ [field]: value });
-  const ro = !canEdit;
+  const ro = !canEdit || !canSave;
   const currentStateMaps = state.maps.filter((m) => m.id !== map.id && (m.type === undefined || m.type === "current_state"));
 
   useEffect(() => {
@@ -68,7 +89,7 @@ function MapSettings({ initial, reloadMap, onUpdate }: { initial: MapState; relo
       <PageHeader
         title="Map settings"
         subtitle="Scope the journey: whose it is, which scenario, and what the map shows."
-        actions={canEdit ? <SaveIndicator status={saver.status} /> : <span className="badge">Read only</span>}
+        actions={!ro ? <SaveIndicator status={edited ? status : "idle"} /> : <span className="badge">Read only</span>}
       />
 
       <section className="card" aria-labelledby="sec-scope">
@@ -156,9 +177,9 @@ function MapSettings({ initial, reloadMap, onUpdate }: { initial: MapState; relo
           lanes={map.lanes}
           readOnly={ro}
           onSave={(lanes) => void change({ lanes })}
-          onLaneAdded={async (id) => {
+          onLaneAdded={(id) => {
             reloadWorkspace();
-            await change({ lanes: [...map.lanes, id] });
+            change({ lanes: [...map.lanes, id] });
           }}
         />
       </section>
@@ -218,7 +239,7 @@ function TagsField({ tags, onSave, readOnly }: { tags: string[]; onSave: (tags: 
   );
 }
 
-function ScaleForm({ scale, scores, onSave, readOnly }: { scale: { min: number; max: number }; scores: (number | null)[]; onSave: (s: { min: number; max: number }) => Promise<boolean>; readOnly?: boolean }) {
+function ScaleForm({ scale, scores, onSave, readOnly }: { scale: { min: number; max: number }; scores: (number | null)[]; onSave: (s: { min: number; max: number }) => boolean; readOnly?: boolean }) {
   const [min, setMin] = useState(String(scale.min));
   const [max, setMax] = useState(String(scale.max));
   useEffect(() => {
@@ -264,7 +285,7 @@ function ScaleForm({ scale, scores, onSave, readOnly }: { scale: { min: number; 
   );
 }
 
-function LanesEditor({ lanes, onSave, readOnly, onLaneAdded }: { lanes: string[]; onSave: (l: string[]) => void; readOnly?: boolean; onLaneAdded: (id: string) => Promise<void> }) {
+function LanesEditor({ lanes, onSave, readOnly, onLaneAdded }: { lanes: string[]; onSave: (l: string[]) => void; readOnly?: boolean; onLaneAdded: (id: string) => void }) {
   const { state } = useWorkspace();
   const notify = useNotify();
   const custom = state.workspace.lanes;
@@ -320,7 +341,7 @@ function LanesEditor({ lanes, onSave, readOnly, onLaneAdded }: { lanes: string[]
         </>
       )}
       <div className="row lane-tools">
-        <button type="button" className="quiet" onClick={() => onSave(DEFAULT_LANES)} disabled={JSON.stringify(lanes) === JSON.stringify(DEFAULT_LANES)}>Reset to the default lanes</button>
+        <button type="button" className="quiet" onClick={() => onSave([...DEFAULT_LANES])} disabled={JSON.stringify(lanes) === JSON.stringify(DEFAULT_LANES)}>Reset to the default lanes</button>
       </div>
       <form
         className="add-lane"
@@ -336,7 +357,7 @@ function LanesEditor({ lanes, onSave, readOnly, onLaneAdded }: { lanes: string[]
               { name: name.trim(), description: description.trim() || null },
               { ifMatch: current.etag ?? current.data.revision },
             );
-            await onLaneAdded(reply.data.element.id);
+            onLaneAdded(reply.data.element.id);
             notify(`Added the lane “${reply.data.element.name}”. Every map in the workspace can use it.`, "success");
             setName("");
             setDescription("");

@@ -2,10 +2,15 @@
 import { useEffect, useMemo, useState } from "react";
 import { Link, NavLink, useNavigate, useParams } from "react-router-dom";
 import { api, paths } from "../api";
-import { Dialog, ErrorMessage, useNotify } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { Dialog } from "../components/forms";
+import { useNotify } from "../components/notices";
 import type { Level, Persona } from "../types";
 import { useWorkspace } from "../workspace";
-import { AutoText, Avatar, ConfirmDialog, EmptyState, KeyValueEditor, ListEditor, PageHeader, PersonaCard, SaveIndicator, imageSource, useSaver, FieldBox, useTitle } from "./kit";
+import { Avatar, PersonaCard, imageSource } from "./avatars";
+import { AutoText, KeyValueEditor, ListEditor, FieldBox } from "./fields";
+import { ConfirmDialog, EmptyState, PageHeader, useTitle } from "./layout";
+import { SaveIndicator, useSaver } from "./saving";
 
 export function PersonasPage() {
   const { personaId } = useParams();

@@ -3,11 +3,14 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { api, paths } from "../api";
-import { ErrorMessage, Loading, label, useAsync } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { Loading, useAsync } from "../components/loading";
+import { label } from "../components/words";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
 import type { Finding, JourneyMap, LaneDefinition, MapState, Persona, Stage } from "../types";
 import { useWorkspace } from "../workspace";
-import { PersonaCard, longDate } from "./kit";
+import { longDate } from "../components/words";
+import { PersonaCard } from "./avatars";
 import "./pages.css";
 
 interface RankedOpportunity { rank: number; id: string; name: string; score: number; votes: number; effort: string | null; owner: string | null; status: string; expected_impact?: string | null; pain_points: { id: string; name: string; impact: string }[] }

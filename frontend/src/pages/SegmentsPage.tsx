@@ -2,10 +2,14 @@
 import { useState } from "react";
 import { Link } from "react-router-dom";
 import { ApiError, api, paths } from "../api";
-import { Dialog, ErrorMessage, useNotify } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { Dialog } from "../components/forms";
+import { useNotify } from "../components/notices";
 import type { Segment } from "../types";
 import { useWorkspace } from "../workspace";
-import { Avatar, ConfirmDialog, EmptyState, PageHeader, FieldBox, useTitle } from "./kit";
+import { Avatar } from "./avatars";
+import { FieldBox } from "./fields";
+import { ConfirmDialog, EmptyState, PageHeader, useTitle } from "./layout";
 
 export function SegmentsPage() {
   const { state, reload, canEdit } = useWorkspace();

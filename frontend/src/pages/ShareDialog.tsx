@@ -2,8 +2,15 @@
 // The secret link is shown once, right after it is made.
 import { useState } from "react";
 import { api, paths } from "../api";
-import { Dialog, ErrorMessage, Loading, ago, useAsync, useNotify } from "../components/ui";
-import { EmptyState, SecretBox, longDate, FieldBox } from "./kit";
+import { ErrorMessage } from "../components/errors";
+import { Dialog } from "../components/forms";
+import { Loading, useAsync } from "../components/loading";
+import { useNotify } from "../components/notices";
+import { ago } from "../components/words";
+import { longDate } from "../components/words";
+import { SecretBox } from "./clipboard";
+import { FieldBox } from "./fields";
+import { EmptyState } from "./layout";
 import "./pages.css";
 
 export interface ShareDialogProps { workspaceId: string; mapId: string; mapName: string; open: boolean; onClose: () => void; canManage: boolean }

@@ -2,10 +2,13 @@
 import { useEffect, useState } from "react";
 import { useParams } from "react-router-dom";
 import { ApiError, api, paths } from "../api";
-import { ErrorMessage, Loading, label } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
+import { Loading } from "../components/loading";
+import { label } from "../components/words";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
 import type { JourneyMap, LaneDefinition, Persona, Segment } from "../types";
-import { PersonaCard, longDate } from "./kit";
+import { longDate } from "../components/words";
+import { PersonaCard } from "./avatars";
 import "./pages.css";
 
 interface Shared { label: string; revision: number; map: JourneyMap; personas: Persona[]; segment: Segment | null; lanes?: LaneDefinition[] }

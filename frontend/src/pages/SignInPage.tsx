@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { api, paths } from "../api";
-import { ErrorMessage } from "../components/ui";
+import { ErrorMessage } from "../components/errors";
 import { useSession } from "../session";
 
 /** E-mail and password; the first run prints a one-time sign-in link instead (no default password). */

@@ -3,11 +3,18 @@
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { ApiError, api, paths } from "../api";
-import { ErrorMessage, Loading, ago, errorText, label, useAsync, useNotify } from "../components/ui";
+import { ErrorMessage, errorText } from "../components/errors";
+import { Loading, useAsync } from "../components/loading";
+import { useNotify } from "../components/notices";
+import { ago, label } from "../components/words";
 import { useSession } from "../session";
 import type { Role } from "../types";
 import { useWorkspace } from "../workspace";
-import { AutoText, ConfirmDialog, PageHeader, SaveIndicator, SecretBox, download, useSaver, FieldBox, useTitle } from "./kit";
+import { SecretBox } from "./clipboard";
+import { download } from "./download";
+import { AutoText, FieldBox } from "./fields";
+import { ConfirmDialog, PageHeader, useTitle } from "./layout";
+import { SaveIndicator, useSaver } from "./saving";
 import { ImportForm } from "./ImportForm";
 
 interface Member { account: string; name: string; email: string; role: Role; since: string; sign_in_link?: string | null }

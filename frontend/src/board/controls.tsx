@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import type { Finding } from "../types";
-import { SEVERITY_ORDER } from "./look";
+import { SEVERITY_ORDER } from "./appearance";
 import type { ElementKind } from "./ops";
 import { useBoard, useStore } from "./store";
 
@@ -73,7 +73,7 @@ export function CommentButton({ kind, id, name }: { kind: ElementKind; id: strin
       title={count ? `${count} open comment${count === 1 ? "" : "s"}` : "Comment"}
       onClick={(e) => {
         e.stopPropagation();
-        store.open({ type: "element", kind, id, focus: "comments" });
+        store.session.open({ type: "element", kind, id, focus: "comments" });
       }}
       onPointerDown={(e) => e.stopPropagation()}
     >
@@ -128,7 +128,7 @@ export function FindingMarker({ findings, where }: { findings: Finding[]; where:
         onPointerDown={(e) => e.stopPropagation()}
         onClick={(e) => {
           e.stopPropagation();
-          store.open({ type: "findings" });
+          store.session.open({ type: "findings" });
         }}
       >
         <span aria-hidden="true">{severity === "high" ? "▲" : severity === "medium" ? "◆" : "●"}</span>
@@ -195,7 +195,7 @@ export function VoteButton({ id, name, written }: { id: string; name: string; wr
       onPointerDown={(e) => e.stopPropagation()}
       onClick={(e) => {
         e.stopPropagation();
-        void store.toggleVote(id);
+        void store.collaboration.toggleVote(id);
       }}
     >
       <span aria-hidden="true">{mine ? "●" : "○"}</span> {text}

@@ -1,0 +1,121 @@
+// The conversation around a map: comments (with how many are open on each element) and dot
+// votes. Both are their own records on the server, outside the map's revisions, so they are
+// loaded and written on their own and never go through the document's queue.
+import { api, paths } from "../api";
+import type { Comment } from "../types";
+import type { Target } from "./ops";
+import { Scope, type Notify } from "./scope";
+
+export interface Vote { votes: number; mine: boolean }
+
+export interface CollaborationState {
+  canComment: boolean;
+  comments: Comment[];
+  /** Open comments per element id (the map's own comments under the map's id). */
+  commentCounts: Map<string, number>;
+  votes: Map<string, Vote>;
+}
+
+export function countComments(comments: Comment[], mapId: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of comments) {
+    if (c.resolved) continue;
+    const key = c.target ?? mapId;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function because(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class Collaboration extends Scope<CollaborationState> {
+  notify: Notify = () => {};
+  private disposed = false;
+
+  constructor(private readonly target: Target | null, canComment: boolean) {
+    super({ canComment: canComment && target !== null, comments: [], commentCounts: new Map(), votes: new Map() });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  private setComments(comments: Comment[]): void {
+    this.set({ comments, commentCounts: countComments(comments, this.target?.mapId ?? "") });
+  }
+
+  /** Comments and votes as the server has them now. */
+  async load(): Promise<void> {
+    await Promise.all([this.loadComments(), this.loadVotes()]);
+  }
+
+  async loadComments(): Promise<void> {
+    if (!this.target) return;
+    try {
+      const reply = await api.get<Comment[]>(paths.comments(this.target.workspaceId, this.target.mapId));
+      if (!this.disposed) this.setComments(reply.data);
+    } catch {
+      /* shown as no comments; the panel retries */
+    }
+  }
+
+  async addComment(target: string | null, body: string): Promise<boolean> {
+    if (!this.target) return false;
+    try {
+      const reply = await api.post<Comment>(paths.comments(this.target.workspaceId, this.target.mapId), { body, target });
+      this.setComments([...this.state.comments, reply.data]);
+      return true;
+    } catch (e) {
+      this.notify(`Couldn't post the comment: ${because(e)}`, "error");
+      return false;
+    }
+  }
+
+  async resolveComment(id: string, resolved: boolean): Promise<void> {
+    if (!this.target) return;
+    try {
+      const reply = await api.patch<Comment>(paths.comment(this.target.workspaceId, this.target.mapId, id), { resolved });
+      this.setComments(this.state.comments.map((c) => (c.id === id ? reply.data : c)));
+    } catch (e) {
+      this.notify(`Couldn't change the comment: ${because(e)}`, "error");
+    }
+  }
+
+  async deleteComment(id: string): Promise<void> {
+    if (!this.target) return;
+    try {
+      await api.del(paths.comment(this.target.workspaceId, this.target.mapId, id));
+      this.setComments(this.state.comments.filter((c) => c.id !== id));
+    } catch (e) {
+      this.notify(`Couldn't delete the comment: ${because(e)}`, "error");
+    }
+  }
+
+  async loadVotes(): Promise<void> {
+    if (!this.target) return;
+    try {
+      const reply = await api.get<({ target: string } & Vote)[]>(paths.votes(this.target.workspaceId, this.target.mapId));
+      if (!this.disposed) this.set({ votes: new Map(reply.data.map((v) => [v.target, { votes: v.votes, mine: v.mine }])) });
+    } catch {
+      /* votes stay as they were */
+    }
+  }
+
+  /** Put your dot on an element, or take it back: shown at once, then as the server counts it. */
+  async toggleVote(target: string): Promise<void> {
+    if (!this.target || !this.state.canComment) return;
+    const before = this.state.votes.get(target) ?? { votes: 0, mine: false };
+    const optimistic = { votes: Math.max(0, before.votes + (before.mine ? -1 : 1)), mine: !before.mine };
+    this.set({ votes: new Map(this.state.votes).set(target, optimistic) });
+    try {
+      const path = paths.vote(this.target.workspaceId, this.target.mapId, target);
+      const reply = before.mine ? await api.del<Vote>(path) : await api.put<Vote>(path, {});
+      this.set({ votes: new Map(this.state.votes).set(target, { votes: reply.data.votes, mine: reply.data.mine }) });
+    } catch (e) {
+      this.set({ votes: new Map(this.state.votes).set(target, before) });
+      this.notify(`Couldn't vote: ${because(e)}`, "error");
+    }
+  }
+}
