@@ -105,6 +105,12 @@ for (const name of names) {
   }
   lines.push("  };", "}", "");
 }
+// The document itself (a workspace, or a file holding maps): its keys, as the file has them.
+lines.push(doc(schema.description) + "export interface JourneylineDocument {");
+for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+  lines.push(doc(prop.description, "  ") + `  ${key}: ${typeOf(prop, key)};`);
+}
+lines.push("}", "");
 const text = lines.join("\n").replace(/\n+$/, "\n");
 if (out) writeFileSync(out, text);
 else process.stdout.write(text);

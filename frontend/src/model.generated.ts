@@ -587,3 +587,27 @@ export function defaultStep(): Step {
     lanes: {},
   };
 }
+
+/** A Journeyline workspace, map file or workspace-folder part: One organisation's maps, personas, segments and evidence; a file or a folder on disk. A file holding a single map is a workspace with one map; it may carry the personas the map refers to so that it stands alone. */
+export interface JourneylineDocument {
+  /** Version of the document format; always 1. Must come first. */
+  journeyline: 1;
+  /** Stable identifier, unique within the workspace; derived from the name when omitted. */
+  id: string;
+  /** Name of the workspace. */
+  name: string;
+  /** What the workspace is for. */
+  description: string | null;
+  /** Customer segments. */
+  segments: Segment[];
+  /** Personas. */
+  personas: Persona[];
+  /** Custom lanes maps can show. */
+  lanes: LaneDefinition[];
+  /** Journey maps. */
+  maps: JourneyMap[];
+  /** Evidence about personas and segments, shared by all maps. */
+  evidence: Evidence[];
+  /** Analysis thresholds overriding the defaults, as 'finding.setting': value. */
+  analysis: Record<string, number>;
+}

@@ -2,11 +2,12 @@
 // shared by every page under /w/:workspaceId.
 import { createContext, useContext, type ReactNode } from "react";
 import { api, paths } from "./api";
-import type { LaneDefinition, MapSummaryRow, Persona, Role, Segment, Evidence } from "./types";
+import type { JourneylineDocument, MapSummaryRow, Role } from "./types";
 import { ErrorMessage } from "./components/errors";
 import { Loading, useAsync } from "./components/loading";
 
-export interface WorkspaceDocument { id: string; name: string; description: string | null; segments: Segment[]; personas: Persona[]; lanes: LaneDefinition[]; evidence: Evidence[]; analysis: Record<string, number> }
+/** The workspace's own document as the API sends it: the file format's, without its maps. */
+export type WorkspaceDocument = Omit<JourneylineDocument, "journeyline" | "maps">;
 export interface WorkspaceState {
   id: string; name: string; description: string | null; role: Role; revision: number;
   maps: MapSummaryRow[]; created_at: string; updated_at: string; workspace: WorkspaceDocument;
