@@ -1,0 +1,586 @@
+"""Read the analytics vendors' own exports (Mixpanel, Segment, Amplitude, GA4) and any nested JSON.
+
+A JSON, zipped or nested-Parquet log is converted once, by DuckDB, into a flat Parquet file
+holding exactly the columns the analysis needs (named as the options name them, e.g.
+`properties.plan`) plus `__seq`, the file order. Both engines then read that file the way
+they read any flat log, so DuckDB and Spark see the same rows.
+
+Records are read as raw JSON text and each needed value is picked by its path, so an object
+with keys that differ only in case (`city` and `City`) reads like any other, pretty-printed
+objects, arrays, BOMs, mixed line endings and gzip are all accepted, and a property that is a
+nested object is kept as its JSON text.
+
+Names: a dotted name (`properties.plan`, `context.page.url`) is the path to a nested value;
+for a vendor preset a bare name that is no top-level field is looked up in the vendor's
+property objects (see `VENDORS`). GA4's `event_params` and `user_properties` (lists of
+`{key, value: {string_value | int_value | float_value | double_value}}`) are read by key,
+whichever `*_value` is set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeyline.errors import InvalidInput
+from journeyline.events.spec import PRESETS, Columns, LogSpec, UnitKind, resolve_columns
+
+_CACHE_VERSION = "1"
+_SAMPLE_RECORDS = 2000
+_KV_SCHEMA = '[{"key":"VARCHAR","value":"JSON"}]'
+_NON_EVENT_CALLS = ("identify", "group", "alias")
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """How one vendor's export names who, what and when, and where its properties live."""
+
+    preset: str
+    containers: tuple[str, ...]
+    """Objects whose keys are reachable by bare name too (first match wins)."""
+    keyed_lists: tuple[str, ...] = ()
+    """GA4-style lists of {key, value} read by key."""
+    default_session: str | None = None
+    """The session column used when sessions are asked for and none is named."""
+
+
+VENDORS: dict[str, Vendor] = {
+    v.preset: v
+    for v in (
+        Vendor("mixpanel", ("properties",)),
+        Vendor("segment", ("properties", "context", "traits")),
+        Vendor("amplitude", ("event_properties", "user_properties")),
+        Vendor(
+            "ga4",
+            ("event_params", "user_properties"),
+            keyed_lists=("event_params", "user_properties"),
+            default_session="ga_session_id",
+        ),
+    )
+}
+
+
+@dataclass
+class FlatLog:
+    """A log converted to a flat Parquet file (`__seq` plus the needed columns, all text)."""
+
+    path: Path
+    columns: Columns
+    spec: LogSpec
+    warnings: list[str] = field(default_factory=list)
+
+
+def needs_flattening(path: Path, fmt: str, nested_parquet: bool) -> bool:
+    """JSON logs and zip archives are always converted; Parquet when it has nested columns."""
+    return fmt == "jsonl" or path.name.lower().endswith(".zip") or nested_parquet
+
+
+def parquet_is_nested(path: Path) -> bool:
+    """Whether a Parquet file has struct, list or map columns (GA4's BigQuery export does)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(str(path))})").fetchall()
+    except duckdb.Error as error:
+        raise InvalidInput(explain_read_error(str(error), path, "parquet")) from error
+    finally:
+        con.close()
+    return any(re.search(r"STRUCT|MAP|\[\]", str(r[1])) for r in rows)
+
+
+def flatten_log(path: Path, fmt: str, spec: LogSpec, cache: Path) -> FlatLog:
+    """Convert a JSON, zip or nested-Parquet log into a flat Parquet file, once per spec.
+
+    Vendor rules applied on the way: Mixpanel events repeated with the same (event,
+    distinct_id, time, `$insert_id`) are kept once; Segment's identify, group and alias calls
+    are no events but link an `anonymousId` to its `userId` (so one person's path is one
+    unit); rows without a time are left out with a counted warning.
+    """
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")
+        with _records(con, path, fmt) as records:
+            paths, keyed = _sample_paths(con, records, path)
+            found, resolve = _names(paths, keyed, spec)
+            found.extend(_found_later(con, records, spec, found, keyed))
+            columns = resolve_columns(spec, found, str(path))
+            vendor = VENDORS.get(columns.preset)
+            spec = _with_default_session(spec, vendor, found)
+            needed = needed_columns(spec, columns)
+            _check_case_clash(needed, path)
+            plan = _Plan(keyed)
+            exprs = {name: resolve(name, plan, vendor, columns) for name in needed}
+            key = json.dumps(
+                [str(path.resolve()), _stamp(path), needed, columns.preset, _CACHE_VERSION]
+            )
+            target = cache / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".parquet")
+            warnings_file = target.with_suffix(".warnings.json")
+            if target.is_file() and warnings_file.is_file():
+                warnings = list(json.loads(warnings_file.read_text()))
+            else:
+                warnings = _convert(con, records, plan, exprs, columns, vendor, target, path)
+                warnings_file.write_text(json.dumps(warnings))
+    except duckdb.Error as error:
+        raise InvalidInput(explain_read_error(str(error), path, fmt)) from error
+    finally:
+        con.close()
+    return FlatLog(path=target, columns=columns, spec=spec, warnings=warnings)
+
+
+def needed_columns(spec: LogSpec, cols: Columns) -> list[str]:
+    """The columns an analysis reads: unit (and its fallback), event, time, session, properties."""
+    props = [*spec.props, *([spec.channel_col] if spec.channel_col else [])]
+    needed = [cols.unit, cols.event, cols.time, *props]
+    if cols.unit_fallback:
+        needed.append(cols.unit_fallback)
+    if spec.session_col:
+        needed.append(spec.session_col)
+    return list(dict.fromkeys(needed))
+
+
+def _with_default_session(spec: LogSpec, vendor: Vendor | None, found: list[str]) -> LogSpec:
+    """GA4: sessions are `ga_session_id` when sessions are asked for and none is named."""
+    if (
+        vendor
+        and vendor.default_session
+        and spec.unit_kind == UnitKind.session
+        and not spec.session_col
+        and vendor.default_session in found
+    ):
+        return LogSpec(**{**spec.__dict__, "session_col": vendor.default_session})
+    return spec
+
+
+def _check_case_clash(needed: list[str], path: Path) -> None:
+    """Columns are matched without regard to case by both engines: two names differing only
+    in case cannot both be kept."""
+    lowered: dict[str, str] = {}
+    for name in needed:
+        other = lowered.setdefault(name.lower(), name)
+        if other != name:
+            raise InvalidInput(
+                f"{path}: '{other}' and '{name}' differ only in case; keep one of them "
+                "(--prop, --unit-col …)"
+            )
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+@contextmanager
+def _records(con: Any, path: Path, fmt: str) -> Iterator[str]:
+    """A relation with one column `json` holding each record's text, in file order."""
+    lit = _lit
+    if path.name.lower().endswith(".zip"):
+        folder = Path(tempfile.mkdtemp(prefix="journeyline-zip-"))
+        try:
+            files = _unzip(path, folder)
+            listed = ", ".join(lit(str(f)) for f in files)
+            yield f"read_json_objects([{listed}], format = 'auto')"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    if fmt == "parquet":
+        yield f"(SELECT to_json(t) AS json FROM read_parquet({lit(str(path))}) t)"
+        return
+    yield f"read_json_objects({lit(str(path))}, format = 'auto')"
+
+
+def _unzip(path: Path, folder: Path) -> list[Path]:
+    """The JSON members of a zip (Amplitude's export: one gzipped JSON-lines file per hour)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                m
+                for m in archive.infolist()
+                if not m.is_dir() and re.search(r"\.(json|jsonl|ndjson)(\.gz)?$", m.filename, re.I)
+            ]
+            if not members:
+                raise InvalidInput(f"{path}: the zip archive holds no .json or .json.gz files")
+            files = []
+            for i, member in enumerate(sorted(members, key=lambda m: m.filename)):
+                suffix = ".json.gz" if member.filename.lower().endswith(".gz") else ".json"
+                target = folder / f"{i:06d}{suffix}"
+                with archive.open(member) as src, target.open("wb") as dst:
+                    shutil.copyfileobj(src, dst)
+                files.append(target)
+            return files
+    except zipfile.BadZipFile as error:
+        raise InvalidInput(f"{path}: not a readable zip archive ({error})") from error
+
+
+def _sample_paths(
+    con: Any, records: str, path: Path
+) -> tuple[list[tuple[str, ...]], dict[str, list[str]]]:
+    """Paths to every value seen in the first records, in order of first appearance, and the
+    keys of GA4-style keyed lists."""
+    # json(…) re-serialises each record strictly: DuckDB accepts what its docs-style
+    # samples contain (trailing commas), Python's parser then reads the result.
+    rows = con.execute(f"SELECT json(json) FROM {records} LIMIT {_SAMPLE_RECORDS}").fetchall()
+    if not rows:
+        raise InvalidInput(f"{path}: the file holds no events")
+    seen: dict[tuple[str, ...], None] = {}
+    keyed: dict[str, dict[str, None]] = {}
+    for (text,) in rows:
+        try:
+            record = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(record, dict):
+            raise InvalidInput(
+                f"{path}: each event must be a JSON object (found {type(record).__name__})"
+            )
+        _walk(record, (), seen, keyed)
+    return list(seen), {k: list(v) for k, v in keyed.items()}
+
+
+def _walk(
+    value: dict[str, Any],
+    prefix: tuple[str, ...],
+    seen: dict[tuple[str, ...], None],
+    keyed: dict[str, dict[str, None]],
+) -> None:
+    for key, item in value.items():
+        here = (*prefix, key)
+        seen[here] = None
+        if isinstance(item, dict) and len(here) < 4:
+            _walk(item, here, seen, keyed)
+        elif not prefix and isinstance(item, list) and item and all(_is_kv(x) for x in item):
+            names = keyed.setdefault(key, {})
+            for entry in item:
+                names[str(entry["key"])] = None
+                seen[(key, str(entry["key"]))] = None
+
+
+def _is_kv(item: object) -> bool:
+    return isinstance(item, dict) and "key" in item and isinstance(item.get("value"), dict)
+
+
+class _Plan:
+    """The JSON paths read in one parse per record, and the keyed lists decoded from them."""
+
+    def __init__(self, keyed: dict[str, list[str]]) -> None:
+        self.keyed = keyed
+        self.paths: list[str] = []
+        self.lists: list[str] = []
+
+    def raw(self, parts: tuple[str, ...]) -> str:
+        """SQL for the text at a path (NULL when absent); keyed lists are read by key."""
+        if len(parts) == 2 and parts[0] in self.keyed:
+            return self.keyed_value(parts[0], parts[1])
+        path = "$" + "".join("." + _json_key(p) for p in parts)
+        if path not in self.paths:
+            self.paths.append(path)
+        return f"v[{self.paths.index(path) + 1}]"
+
+    def keyed_value(self, container: str, key: str) -> str:
+        """SQL for one key's value in a keyed list: whichever `*_value` is set, as text."""
+        if container not in self.lists:
+            self.lists.append(container)
+            path = "$." + _json_key(container)
+            if path not in self.paths:
+                self.paths.append(path)
+        idx = self.lists.index(container)
+        value = f"list_filter(kv{idx}, lambda x: x.key = {_lit(key)})[1].value"
+        picks = ", ".join(
+            f"json_extract_string({value}, '$.{v}')"
+            for v in ("string_value", "int_value", "double_value", "float_value")
+        )
+        return f"coalesce({picks})"
+
+    def list_columns(self) -> str:
+        return "".join(
+            f", from_json(v[{self.paths.index('$.' + _json_key(c)) + 1}], '{_KV_SCHEMA}') AS kv{i}"
+            for i, c in enumerate(self.lists)
+        )
+
+
+def _found_later(
+    con: Any, records: str, spec: LogSpec, found: list[str], keyed: dict[str, list[str]]
+) -> list[str]:
+    """Names the options ask for that the first records lack but later ones have."""
+    asked = [
+        n
+        for n in (spec.unit_col, spec.event_col, spec.time_col, spec.session_col, spec.channel_col)
+        if n
+    ]
+    asked += list(spec.props)
+    late = []
+    for name in dict.fromkeys(asked):
+        if name in found:
+            continue
+        parts = tuple(name.split("."))
+        if len(parts) == 2 and parts[0] in keyed:
+            test = f"json_extract_string(json, '$.{parts[0]}') LIKE {_lit('%' + json.dumps(parts[1]) + '%')}"
+        else:
+            path = "$" + "".join("." + _json_key(p) for p in parts)
+            test = f"json_extract(json, {_lit(path)}) IS NOT NULL"
+        if con.execute(f"SELECT COUNT(*) FROM {records} WHERE {test}").fetchone()[0]:
+            late.append(name)
+    return late
+
+
+def _json_key(key: str) -> str:
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _names(
+    paths: list[tuple[str, ...]], keyed: dict[str, list[str]], spec: LogSpec
+) -> tuple[list[str], Any]:
+    """The names a spec may use for this file, and how to read each one.
+
+    Found names: every sampled path (dotted), then, for the preset that fits, the vendor's
+    derived columns and its properties by bare name."""
+    dotted = {".".join(p): p for p in paths}
+    top = {p[0] for p in paths}
+    raw_found = list(dotted)
+    preset = spec.preset or _fitting_vendor(spec, raw_found)
+    vendor = VENDORS.get(preset or "")
+    found = list(raw_found)
+    bare: dict[str, tuple[str, ...]] = {}
+    if vendor:
+        found.extend(n for n in _derived_names(vendor.preset, set(dotted)) if n not in found)
+        for container in vendor.containers:
+            for p in paths:
+                if len(p) == 2 and p[0] == container and p[1] not in top and p[1] not in bare:
+                    bare[p[1]] = p
+        found.extend(n for n in bare if n not in found)
+
+    def resolve(name: str, plan: _Plan, vendor: Vendor | None, cols: Columns) -> str:
+        derived = _derived(name, plan, cols.preset, top) if vendor else None
+        if derived is not None:
+            return derived
+        if name in dotted:
+            return plan.raw(dotted[name])
+        if vendor and name in bare:
+            return plan.raw(bare[name])
+        return plan.raw(tuple(name.split(".")))
+
+    return found, resolve
+
+
+def _fitting_vendor(spec: LogSpec, raw_found: list[str]) -> str | None:
+    """Without --preset: the vendor whose columns the file has (generic first, as for CSV)."""
+    present = set(raw_found)
+    generic = PRESETS["generic"]
+    if {*generic.unit_cols[:1], generic.event_col, generic.time_col} <= present:
+        return None
+    if spec.unit_col or spec.event_col or spec.time_col:
+        return None
+    for name in VENDORS:
+        preset = PRESETS[name]
+        names = present | set(_derived_names(name, present))
+        if (
+            any(c in names for c in preset.unit_cols)
+            and preset.event_col in names
+            and preset.time_col in names
+        ):
+            return name
+    return None
+
+
+def _derived_names(preset: str, present: set[str]) -> list[str]:
+    """Columns a vendor's export implies, present when their sources are (dotted paths)."""
+    if preset == "mixpanel":
+        sources = {"distinct_id": ("properties.distinct_id",), "time": ("properties.time",)}
+        return [n for n, paths in sources.items() if present & set(paths)]
+    if preset == "segment":
+        top = present
+        stamps = {"timestamp", "originalTimestamp", "sentAt", "receivedAt"}
+        names = ["event"] if top & {"type", "event"} else []
+        if top & stamps:
+            names.append("timestamp")
+        if top & {"userId", "user_id"}:
+            names.append("userId")
+        if top & {"anonymousId", "anonymous_id"}:
+            names.append("anonymousId")
+        return names
+    return []
+
+
+def _derived(name: str, plan: _Plan, preset: str, top: set[str]) -> str | None:
+    """SQL for a vendor's derived column, or None when the name is no derived column."""
+    r = plan.raw
+    if preset == "mixpanel":
+        if name == "distinct_id":
+            return f"coalesce({r(('properties', 'distinct_id'))}, {r(('distinct_id',))})"
+        if name == "time":
+            return f"coalesce({r(('properties', 'time'))}, {r(('time',))})"
+    if preset == "segment":
+        if name == "userId":
+            return f"coalesce({r(('userId',))}, {r(('user_id',))})"
+        if name == "anonymousId":
+            return f"coalesce({r(('anonymousId',))}, {r(('anonymous_id',))})"
+        if name == "timestamp":
+            stamps = ", ".join(
+                r((s,)) for s in ("timestamp", "originalTimestamp", "sentAt", "receivedAt")
+            )
+            return f"coalesce({stamps})"
+        if name == "event":
+            kind = f"lower(coalesce({r(('type',))}, 'track'))"
+            named = f"coalesce({r(('event',))}, {r(('name',))}, {r(('properties', 'name'))}"
+            return (
+                f"CASE {kind} WHEN 'track' THEN {r(('event',))} "
+                f"WHEN 'page' THEN {named}, 'page') WHEN 'screen' THEN {named}, 'screen') "
+                f"ELSE NULL END"
+            )
+    return None
+
+
+def _convert(
+    con: Any,
+    records: str,
+    plan: _Plan,
+    exprs: dict[str, str],
+    cols: Columns,
+    vendor: Vendor | None,
+    target: Path,
+    source: Path,
+) -> list[str]:
+    """Write the flat Parquet file; return the warnings (rows left out and why)."""
+    named = ", ".join(f"{e} AS {_ident(n)}" for n, e in exprs.items())
+    extra: dict[str, str] = {}
+    r = plan.raw
+    if cols.preset == "mixpanel":
+        extra["__insert_id"] = r(("properties", "$insert_id"))
+    if cols.preset == "segment":
+        extra["__call"] = f"lower(coalesce({r(('type',))}, 'track'))"
+    extras = "".join(f", {e} AS {n}" for n, e in extra.items())
+    paths = ", ".join(_lit(p) for p in plan.paths)
+    base = (
+        f"SELECT row_number() OVER () - 1 AS __seq, json_extract_string(json, [{paths}]) AS v "
+        f"FROM {records}"
+    )
+    decoded = f"SELECT __seq, v{plan.list_columns()} FROM ({base}) b"
+    con.execute(f"CREATE TEMP TABLE flat AS SELECT __seq, {named}{extras} FROM ({decoded}) d")
+    warnings: list[str] = []
+    q = _ident
+    time = q(cols.time)
+    no_time = con.execute(
+        f"SELECT COUNT(*) FROM flat WHERE {time} IS NULL OR TRIM({time}) = ''"
+        + (f" AND __call NOT IN {_NON_EVENT_CALLS}" if cols.preset == "segment" else "")
+    ).fetchone()[0]
+    if no_time:
+        warnings.append(
+            f"{no_time} events have no timestamp ('{cols.time}' empty) and are left out"
+        )
+    keep = [f"{time} IS NOT NULL AND TRIM({time}) <> ''"]
+    if cols.preset == "segment":
+        calls = con.execute(
+            f"SELECT COUNT(*) FROM flat WHERE __call IN {_NON_EVENT_CALLS}"
+        ).fetchone()[0]
+        if calls:
+            warnings.append(
+                f"{calls} identify, group or alias calls are not events: they only link "
+                "anonymous ids to users"
+            )
+        if {"userId", "anonymousId"} <= set(exprs):
+            con.execute(
+                'CREATE TEMP TABLE links AS SELECT "anonymousId" AS a, '
+                'arg_min("userId", __seq) AS u FROM flat '
+                'WHERE "userId" IS NOT NULL AND "anonymousId" IS NOT NULL GROUP BY "anonymousId"'
+            )
+            con.execute(
+                'UPDATE flat SET "userId" = links.u FROM links '
+                'WHERE flat."userId" IS NULL AND flat."anonymousId" = links.a'
+            )
+        keep.append(f"__call NOT IN {_NON_EVENT_CALLS}")
+    if cols.preset == "mixpanel":
+        dupes = con.execute(
+            f"SELECT COUNT(*) - COUNT(DISTINCT ({q(cols.event)}, {q(cols.unit)}, {time}, __insert_id)) "
+            "FROM flat WHERE __insert_id IS NOT NULL"
+        ).fetchone()[0]
+        if dupes:
+            warnings.append(
+                f"{dupes} events repeat an earlier one (same event, distinct_id, time and "
+                "$insert_id) and are counted once, as Mixpanel does"
+            )
+            keep.append("(__insert_id IS NULL OR __seq = __first)")
+    out = ", ".join(q(n) for n in exprs)
+    inner = "flat"
+    if any("__first" in k for k in keep):
+        same = f"{q(cols.event)}, {q(cols.unit)}, {time}, __insert_id"
+        inner = f"(SELECT *, min(__seq) OVER (PARTITION BY {same}) AS __first FROM flat)"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.close(handle)
+    con.execute(
+        f"COPY (SELECT __seq, {out} FROM {inner} f WHERE {' AND '.join(keep)} ORDER BY __seq) "
+        f"TO {_lit(tmp)} (FORMAT parquet)"
+    )
+    os.replace(tmp, target)
+    if not con.execute(f"SELECT COUNT(*) FROM read_parquet({_lit(str(target))})").fetchone()[0]:
+        target.unlink()
+        why = "; ".join(warnings) or "the file holds none"
+        raise InvalidInput(f"{source}: no events to read ({why})")
+    return warnings
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_JSON_ERROR = re.compile(
+    r"Malformed JSON in file \"[^\"]*\", at byte (\d+) in (?:line|record/value) (\d+): (.*)"
+)
+
+
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def explain_read_error(text: str, path: Path, fmt: str) -> str:
+    """What went wrong reading a file, said in the file's terms, never the engine's.
+
+    JSON: the line (or record) and what is wrong there; CSV: a dialect that cannot be
+    recognised; anything else names the file and its type."""
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    csv_line = _CSV_LINE.search(text)
+    match = _JSON_ERROR.search(first)
+    if match:
+        reason = match.group(3).strip().rstrip(".")
+        return (
+            f"{path}: line {match.group(2)} is not valid JSON ({reason}); each event must be "
+            "one JSON object (one per line, or objects in a JSON array)"
+        )
+    if "Duplicate name" in first:
+        return (
+            f"{path}: an object has two keys with the same name: {first.split(':', 1)[-1].strip()}"
+        )
+    if csv_line and fmt == "csv":
+        what = "an unterminated quote" if "quote" in text.lower() else "a malformed row"
+        return (
+            f"{path}: line {csv_line.group(1)}: {what}; every row needs the header's columns, "
+            "and a quoted field must close its quote"
+        )
+    if "sniffing file" in first or "CSV" in first:
+        return (
+            f"{path}: cannot read the CSV file: its delimiter, quoting or columns are not "
+            "consistent (check for an unterminated quote or rows with extra fields)"
+        )
+    if "No magic bytes" in first or "parquet" in first.lower():
+        return f"{path}: not a readable Parquet file"
+    if "gzip" in first.lower() or "compression" in first.lower():
+        return f"{path}: the file is not valid gzip"
+    kind = {"jsonl": "JSON", "csv": "CSV", "parquet": "Parquet", "xes": "XES"}.get(fmt, fmt)
+    return f"{path}: cannot read the events as {kind}"
