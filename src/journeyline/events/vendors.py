@@ -19,6 +19,7 @@ whichever `*_value` is set.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -136,6 +137,13 @@ def flatten_log(path: Path, fmt: str, spec: LogSpec, cache: Path) -> FlatLog:
                 warnings = _convert(con, records, plan, exprs, columns, vendor, target, path)
                 warnings_file.write_text(json.dumps(warnings))
     except duckdb.Error as error:
+        bad = _first_bad_line(path) if _JSON_ERROR.search(str(error)) else None
+        if bad is not None:
+            line, reason = bad
+            raise InvalidInput(
+                f"{path}: line {line} is not valid JSON ({reason}); each event must be one "
+                "JSON object (one per line, or objects in a JSON array)"
+            ) from error
         raise InvalidInput(explain_read_error(str(error), path, fmt)) from error
     finally:
         con.close()
@@ -177,6 +185,30 @@ def _check_case_clash(needed: list[str], path: Path) -> None:
                 f"{path}: '{other}' and '{name}' differ only in case; keep one of them "
                 "(--prop, --unit-col …)"
             )
+
+
+def _first_bad_line(path: Path) -> tuple[int, str] | None:
+    """In a JSON-lines file, the first line that is no JSON value (DuckDB's own line numbers
+    are off for JSON lines); None for other layouts (arrays, pretty-printed objects)."""
+    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if not text.strip():
+                    continue
+                try:
+                    json.loads(text)
+                except ValueError as error:
+                    if (
+                        number == 1
+                        and text.lstrip()[:1] in "[{"
+                        and not text.rstrip().endswith(("}", "]"))
+                    ):
+                        return None  # a pretty-printed object or array: not JSON lines
+                    return number, str(error).split(":")[0].lower()
+    except (OSError, EOFError):
+        return None
+    return None
 
 
 def _stamp(path: Path) -> list[int]:
