@@ -166,7 +166,7 @@ def test_a_zip_without_json_says_so(tmp_path: Path) -> None:
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("readme.txt", "nothing")
-    with pytest.raises(InvalidInput, match="holds no .json or .json.gz files"):
+    with pytest.raises(InvalidInput, match=r"holds no \.json or \.json\.gz files"):
         paths(archive)
 
 

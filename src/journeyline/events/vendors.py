@@ -117,7 +117,9 @@ def flatten_log(path: Path, fmt: str, spec: LogSpec, cache: Path) -> FlatLog:
         con.execute("SET enable_progress_bar = false")
         with _records(con, path, fmt) as records:
             paths, keyed = _sample_paths(con, records, path)
-            found, resolve = _names(paths, keyed, spec)
+            found, resolve, preset = _names(paths, keyed, spec)
+            if preset and not spec.preset:
+                spec = LogSpec(**{**spec.__dict__, "preset": preset})
             found.extend(_found_later(con, records, spec, found, keyed))
             columns = resolve_columns(spec, found, str(path))
             vendor = VENDORS.get(columns.preset)
@@ -379,7 +381,7 @@ def _lit(text: str) -> str:
 
 def _names(
     paths: list[tuple[str, ...]], keyed: dict[str, list[str]], spec: LogSpec
-) -> tuple[list[str], Any]:
+) -> tuple[list[str], Any, str | None]:
     """The names a spec may use for this file, and how to read each one.
 
     Found names: every sampled path (dotted), then, for the preset that fits, the vendor's
@@ -409,25 +411,26 @@ def _names(
             return plan.raw(bare[name])
         return plan.raw(tuple(name.split(".")))
 
-    return found, resolve
+    return found, resolve, preset
 
 
 def _fitting_vendor(spec: LogSpec, raw_found: list[str]) -> str | None:
-    """Without --preset: the vendor whose columns the file has (generic first, as for CSV)."""
+    """Without --preset: the vendor whose columns the file has, explicit options counted as
+    present (generic first, as for CSV)."""
     present = set(raw_found)
-    generic = PRESETS["generic"]
-    if {*generic.unit_cols[:1], generic.event_col, generic.time_col} <= present:
-        return None
-    if spec.unit_col or spec.event_col or spec.time_col:
+
+    def fits(name: str, names: set[str]) -> bool:
+        preset = PRESETS[name]
+        unit = (
+            spec.unit_col in names if spec.unit_col else any(c in names for c in preset.unit_cols)
+        )
+        event = (spec.event_col or preset.event_col) in names
+        return unit and event and (spec.time_col or preset.time_col) in names
+
+    if fits("generic", present):
         return None
     for name in VENDORS:
-        preset = PRESETS[name]
-        names = present | set(_derived_names(name, present))
-        if (
-            any(c in names for c in preset.unit_cols)
-            and preset.event_col in names
-            and preset.time_col in names
-        ):
+        if fits(name, present | set(_derived_names(name, present))):
             return name
     return None
 
