@@ -136,7 +136,7 @@ def flatten_log(path: Path, fmt: str, spec: LogSpec, cache: Path) -> FlatLog:
             if target.is_file() and warnings_file.is_file():
                 warnings = list(json.loads(warnings_file.read_text()))
             else:
-                warnings = _convert(con, records, plan, exprs, columns, vendor, target, path)
+                warnings = _convert(con, records, plan, exprs, columns, target, path)
                 warnings_file.write_text(json.dumps(warnings))
     except duckdb.Error as error:
         bad = _first_bad_line(path) if _JSON_ERROR.search(str(error)) else None
@@ -489,18 +489,22 @@ def _convert(
     plan: _Plan,
     exprs: dict[str, str],
     cols: Columns,
-    vendor: Vendor | None,
     target: Path,
     source: Path,
 ) -> list[str]:
-    """Write the flat Parquet file; return the warnings (rows left out and why)."""
-    named = ", ".join(f"{e} AS {_ident(n)}" for n, e in exprs.items())
-    extra: dict[str, str] = {}
+    """Write the flat Parquet file; return the warnings (rows left out and why).
+
+    One pass parses the records into a staging Parquet file; one aggregate over it counts
+    what the vendor's rules would change. A clean export (the common case) is then done;
+    otherwise a second pass, over the staged columns only, applies the rules."""
+    q = _ident
     r = plan.raw
+    extra: dict[str, str] = {}
     if cols.preset == "mixpanel":
         extra["__insert_id"] = r(("properties", "$insert_id"))
     if cols.preset == "segment":
         extra["__call"] = f"lower(coalesce({r(('type',))}, 'track'))"
+    named = ", ".join(f"{e} AS {q(n)}" for n, e in exprs.items())
     extras = "".join(f", {e} AS {n}" for n, e in extra.items())
     paths = ", ".join(_lit(p) for p in plan.paths)
     base = (
@@ -508,43 +512,62 @@ def _convert(
         f"FROM {records}"
     )
     decoded = f"SELECT __seq, v{plan.list_columns()} FROM ({base}) b"
-    con.execute(f"CREATE TEMP TABLE flat AS SELECT __seq, {named}{extras} FROM ({decoded}) d")
-    warnings: list[str] = []
-    q = _ident
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = _temp_beside(target)
+    con.execute(
+        f"COPY (SELECT __seq, {named}{extras} FROM ({decoded}) d) TO {_lit(str(stage))} "
+        "(FORMAT parquet)"
+    )
+    staged = f"read_parquet({_lit(str(stage))})"
     time = q(cols.time)
-    no_time = con.execute(
-        f"SELECT COUNT(*) FROM flat WHERE {time} IS NULL OR TRIM({time}) = ''"
-        + (f" AND __call NOT IN {_NON_EVENT_CALLS}" if cols.preset == "segment" else "")
-    ).fetchone()[0]
+    timeless = f"({time} IS NULL OR TRIM({time}) = '')"
+    calls = f"__call IN {_NON_EVENT_CALLS}" if cols.preset == "segment" else "false"
+    stitch = {"userId", "anonymousId"} <= set(exprs)
+    counts = [
+        f"COUNT(*) FILTER (WHERE {timeless} AND NOT ({calls}))",
+        f"COUNT(*) FILTER (WHERE {calls})",
+        (
+            'COUNT(*) FILTER (WHERE "userId" IS NULL AND "anonymousId" IS NOT NULL)'
+            if stitch
+            else "0"
+        ),
+        "COUNT(__insert_id) - COUNT(DISTINCT __insert_id)" if "__insert_id" in extra else "0",
+        "COUNT(*)",
+    ]
+    no_time, non_events, anonymous, repeated_ids, total = con.execute(
+        f"SELECT {', '.join(counts)} FROM {staged}"
+    ).fetchone()
+    warnings: list[str] = []
+    keep = []
     if no_time:
         warnings.append(
             f"{no_time} events have no timestamp ('{cols.time}' empty) and are left out"
         )
-    keep = [f"{time} IS NOT NULL AND TRIM({time}) <> ''"]
-    if cols.preset == "segment":
-        calls = con.execute(
-            f"SELECT COUNT(*) FROM flat WHERE __call IN {_NON_EVENT_CALLS}"
-        ).fetchone()[0]
-        if calls:
-            warnings.append(
-                f"{calls} identify, group or alias calls are not events: they only link "
-                "anonymous ids to users"
-            )
-        if {"userId", "anonymousId"} <= set(exprs):
-            con.execute(
-                'CREATE TEMP TABLE links AS SELECT "anonymousId" AS a, '
-                'arg_min("userId", __seq) AS u FROM flat '
-                'WHERE "userId" IS NOT NULL AND "anonymousId" IS NOT NULL GROUP BY "anonymousId"'
-            )
-            con.execute(
-                'UPDATE flat SET "userId" = links.u FROM links '
-                'WHERE flat."userId" IS NULL AND flat."anonymousId" = links.a'
-            )
-        keep.append(f"__call NOT IN {_NON_EVENT_CALLS}")
-    if cols.preset == "mixpanel":
+        keep.append(f"NOT {timeless}")
+    if non_events:
+        warnings.append(
+            f"{non_events} identify, group or alias calls are not events: they only link "
+            "anonymous ids to users"
+        )
+        keep.append(f"NOT ({calls})")
+    relation = staged
+    if anonymous:
+        con.execute(
+            f'CREATE TEMP TABLE links AS SELECT "anonymousId" AS a, arg_min("userId", __seq) AS u '
+            f'FROM {staged} WHERE "userId" IS NOT NULL AND "anonymousId" IS NOT NULL '
+            'GROUP BY "anonymousId"'
+        )
+        relation = (
+            f'(SELECT s.__seq, coalesce(s."userId", links.u) AS "userId", '
+            f"{', '.join('s.' + q(n) for n in exprs if n != 'userId')}, s.__call "
+            f'FROM {staged} s LEFT JOIN links ON s."userId" IS NULL AND s."anonymousId" = links.a)'
+        )
+    if repeated_ids:
+        same = f"{q(cols.event)}, {q(cols.unit)}, {time}, __insert_id"
+        relation = f"(SELECT *, min(__seq) OVER (PARTITION BY {same}) AS __first FROM {relation} x)"
         dupes = con.execute(
-            f"SELECT COUNT(*) - COUNT(DISTINCT ({q(cols.event)}, {q(cols.unit)}, {time}, __insert_id)) "
-            "FROM flat WHERE __insert_id IS NOT NULL"
+            f"SELECT COUNT(*) FILTER (WHERE __insert_id IS NOT NULL AND __seq <> __first) "
+            f"FROM {relation} y"
         ).fetchone()[0]
         if dupes:
             warnings.append(
@@ -552,24 +575,33 @@ def _convert(
                 "$insert_id) and are counted once, as Mixpanel does"
             )
             keep.append("(__insert_id IS NULL OR __seq = __first)")
-    out = ", ".join(q(n) for n in exprs)
-    inner = "flat"
-    if any("__first" in k for k in keep):
-        same = f"{q(cols.event)}, {q(cols.unit)}, {time}, __insert_id"
-        inner = f"(SELECT *, min(__seq) OVER (PARTITION BY {same}) AS __first FROM flat)"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(handle)
-    con.execute(
-        f"COPY (SELECT __seq, {out} FROM {inner} f WHERE {' AND '.join(keep)} ORDER BY __seq) "
-        f"TO {_lit(tmp)} (FORMAT parquet)"
-    )
-    os.replace(tmp, target)
-    if not con.execute(f"SELECT COUNT(*) FROM read_parquet({_lit(str(target))})").fetchone()[0]:
-        target.unlink()
+        else:
+            relation = staged
+    if keep or relation != staged:
+        out = ", ".join(q(n) for n in exprs)
+        where = f"WHERE {' AND '.join(keep)}" if keep else ""
+        tmp = _temp_beside(target)
+        con.execute(
+            f"COPY (SELECT __seq, {out} FROM {relation} f {where} ORDER BY __seq) "
+            f"TO {_lit(str(tmp))} (FORMAT parquet)"
+        )
+        stage.unlink()
+        stage = tmp
+    if (
+        not total
+        or not con.execute(f"SELECT COUNT(*) FROM read_parquet({_lit(str(stage))})").fetchone()[0]
+    ):
+        stage.unlink()
         why = "; ".join(warnings) or "the file holds none"
         raise InvalidInput(f"{source}: no events to read ({why})")
+    os.replace(stage, target)
     return warnings
+
+
+def _temp_beside(target: Path) -> Path:
+    handle, name = tempfile.mkstemp(dir=target.parent, suffix=".tmp.parquet")
+    os.close(handle)
+    return Path(name)
 
 
 def _ident(name: str) -> str:
