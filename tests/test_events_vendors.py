@@ -376,3 +376,10 @@ def test_cli_reads_a_mixpanel_export_with_dotted_options(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["log"]["units"] == 1 and data["log"]["events"] == 2
+
+
+def test_an_object_kept_whole_and_by_its_fields() -> None:
+    spec = LogSpec(preset="segment", props=("context.page", "context.page.url"))
+    ((page, url),) = props(VENDORS / "segment_track.json", spec)
+    assert json.loads(page)["title"] == "Analytics Academy"
+    assert url == "https://segment.com/academy/"

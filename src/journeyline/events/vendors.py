@@ -36,7 +36,7 @@ from typing import Any
 from journeyline.errors import InvalidInput
 from journeyline.events.spec import PRESETS, Columns, LogSpec, UnitKind, resolve_columns
 
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 _SAMPLE_RECORDS = 2000
 _KV_SCHEMA = '[{"key":"VARCHAR","value":"JSON"}]'
 _NON_EVENT_CALLS = ("identify", "group", "alias")
@@ -115,7 +115,7 @@ def flatten_log(path: Path, fmt: str, spec: LogSpec, cache: Path) -> FlatLog:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
-        with _records(con, path, fmt) as records:
+        with _records(con, path, fmt) as (records, json_files):
             paths, keyed = _sample_paths(con, records, path)
             found, resolve, preset = _names(paths, keyed, spec)
             if preset and not spec.preset:
@@ -128,6 +128,10 @@ def flatten_log(path: Path, fmt: str, spec: LogSpec, cache: Path) -> FlatLog:
             _check_case_clash(needed, path)
             plan = _Plan(keyed)
             exprs = {name: resolve(name, plan, vendor, columns) for name in needed}
+            if columns.preset == "mixpanel":
+                exprs["__insert_id"] = plan.raw(("properties", "$insert_id"))
+            if columns.preset == "segment":
+                exprs["__call"] = f"lower(coalesce({plan.raw(('type',))}, 'track'))"
             key = json.dumps(
                 [str(path.resolve()), _stamp(path), needed, columns.preset, _CACHE_VERSION]
             )
@@ -136,7 +140,9 @@ def flatten_log(path: Path, fmt: str, spec: LogSpec, cache: Path) -> FlatLog:
             if target.is_file() and warnings_file.is_file():
                 warnings = list(json.loads(warnings_file.read_text()))
             else:
-                warnings = _convert(con, records, plan, exprs, columns, target, path)
+                warnings = _convert(
+                    con, plan.base(records, json_files), exprs, columns, target, path
+                )
                 warnings_file.write_text(json.dumps(warnings))
     except duckdb.Error as error:
         bad = _first_bad_line(path) if _JSON_ERROR.search(str(error)) else None
@@ -219,22 +225,23 @@ def _stamp(path: Path) -> list[int]:
 
 
 @contextmanager
-def _records(con: Any, path: Path, fmt: str) -> Iterator[str]:
-    """A relation with one column `json` holding each record's text, in file order."""
+def _records(con: Any, path: Path, fmt: str) -> Iterator[tuple[str, str | None]]:
+    """A relation with one column `json` holding each record's text, in file order, and the
+    JSON files behind it as a read_json argument (None for Parquet)."""
     lit = _lit
     if path.name.lower().endswith(".zip"):
         folder = Path(tempfile.mkdtemp(prefix="journeyline-zip-"))
         try:
             files = _unzip(path, folder)
-            listed = ", ".join(lit(str(f)) for f in files)
-            yield f"read_json_objects([{listed}], format = 'auto')"
+            listed = "[" + ", ".join(lit(str(f)) for f in files) + "]"
+            yield f"read_json_objects({listed}, format = 'auto')", listed
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
     if fmt == "parquet":
-        yield f"(SELECT to_json(t) AS json FROM read_parquet({lit(str(path))}) t)"
+        yield f"(SELECT to_json(t) AS json FROM read_parquet({lit(str(path))}) t)", None
         return
-    yield f"read_json_objects({lit(str(path))}, format = 'auto')"
+    yield f"read_json_objects({lit(str(path))}, format = 'auto')", lit(str(path))
 
 
 def _unzip(path: Path, folder: Path) -> list[Path]:
@@ -307,43 +314,109 @@ def _is_kv(item: object) -> bool:
     return isinstance(item, dict) and "key" in item and isinstance(item.get("value"), dict)
 
 
+_KV_TYPE = (
+    "STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value VARCHAR, "
+    "float_value VARCHAR, double_value VARCHAR))[]"
+)
+_VALUES = ("string_value", "int_value", "double_value", "float_value")
+
+
 class _Plan:
-    """The JSON paths read in one parse per record, and the keyed lists decoded from them."""
+    """The values read from each record: paths to text values and keys of keyed lists.
+
+    Expressions refer to them as columns `__p0` … (paths) and `__q0` … (keys), and `base`
+    turns them into one relation read in a single pass over the records."""
 
     def __init__(self, keyed: dict[str, list[str]]) -> None:
         self.keyed = keyed
-        self.paths: list[str] = []
-        self.lists: list[str] = []
+        self.parts: list[tuple[str, ...]] = []
+        self.keys: list[tuple[str, str]] = []
 
     def raw(self, parts: tuple[str, ...]) -> str:
         """SQL for the text at a path (NULL when absent); keyed lists are read by key."""
         if len(parts) == 2 and parts[0] in self.keyed:
-            return self.keyed_value(parts[0], parts[1])
-        path = "$" + "".join("." + _json_key(p) for p in parts)
-        if path not in self.paths:
-            self.paths.append(path)
-        return f"v[{self.paths.index(path) + 1}]"
+            if (parts[0], parts[1]) not in self.keys:
+                self.keys.append((parts[0], parts[1]))
+            return f"__q{self.keys.index((parts[0], parts[1]))}"
+        if parts not in self.parts:
+            self.parts.append(parts)
+        return f"__p{self.parts.index(parts)}"
 
-    def keyed_value(self, container: str, key: str) -> str:
-        """SQL for one key's value in a keyed list: whichever `*_value` is set, as text."""
-        if container not in self.lists:
-            self.lists.append(container)
-            path = "$." + _json_key(container)
-            if path not in self.paths:
-                self.paths.append(path)
-        idx = self.lists.index(container)
-        value = f"list_filter(kv{idx}, lambda x: x.key = {_lit(key)})[1].value"
-        picks = ", ".join(
-            f"json_extract_string({value}, '$.{v}')"
-            for v in ("string_value", "int_value", "double_value", "float_value")
-        )
-        return f"coalesce({picks})"
+    def base(self, records: str, json_files: str | None) -> str:
+        """The relation `__seq, __p…, __q…` in file order.
 
-    def list_columns(self) -> str:
-        return "".join(
-            f", from_json(v[{self.paths.index('$.' + _json_key(c)) + 1}], '{_KV_SCHEMA}') AS kv{i}"
-            for i, c in enumerate(self.lists)
+        JSON files are read with a schema of exactly the needed fields (DuckDB then parses
+        each record once and matches keys by exact case); otherwise, or when one path is
+        both a value and an object holding others, each record's text is parsed by path."""
+        schema = self._schema()
+        if json_files is not None and schema is not None:
+            picks = [f"{self._struct_path(p)} AS __p{i}" for i, p in enumerate(self.parts)]
+            for i, (container, key) in enumerate(self.keys):
+                value = f"list_filter({_ident(container)}, lambda x: x.key = {_lit(key)})[1].value"
+                chosen = ", ".join(f"struct_extract({value}, '{v}')" for v in _VALUES)
+                picks.append(f"coalesce({chosen}) AS __q{i}")
+            return (
+                f"SELECT row_number() OVER () - 1 AS __seq, {', '.join(picks) or '1 AS __none'} "
+                f"FROM read_json({json_files}, format = 'auto', columns = {schema})"
+            )
+        containers = list(dict.fromkeys(c for c, _ in self.keys))
+        paths = [
+            "$" + "".join("." + _json_key(x) for x in p)
+            for p in [*self.parts, *[(c,) for c in containers]]
+        ]
+        listed = ", ".join(_lit(x) for x in paths) or "'$.__none'"
+        picks = [f"v[{i + 1}] AS __p{i}" for i in range(len(self.parts))]
+        for i, (container, key) in enumerate(self.keys):
+            at = len(self.parts) + containers.index(container) + 1
+            value = (
+                f"list_filter(from_json(v[{at}], '{_KV_SCHEMA}'), lambda x: x.key = {_lit(key)})"
+                "[1].value"
+            )
+            chosen = ", ".join(f"json_extract_string({value}, '$.{v}')" for v in _VALUES)
+            picks.append(f"coalesce({chosen}) AS __q{i}")
+        return (
+            f"SELECT __seq, {', '.join(picks) or '1 AS __none'} FROM (SELECT row_number() OVER () - 1 "
+            f"AS __seq, json_extract_string(json, [{listed}]) AS v FROM {records}) b"
         )
+
+    def _schema(self) -> str | None:
+        """The `columns` of read_json for the needed fields; None when two needs conflict."""
+        tree: dict[str, Any] = {}
+        for parts in self.parts:
+            node = tree
+            for i, part in enumerate(parts):
+                last = i == len(parts) - 1
+                if last:
+                    if part in node:
+                        return None  # an object wanted whole and by its fields
+                    node[part] = "VARCHAR"
+                else:
+                    child = node.setdefault(part, {})
+                    if not isinstance(child, dict):
+                        return None
+                    node = child
+        for container, _ in self.keys:
+            if tree.get(container, _KV_TYPE) != _KV_TYPE:
+                return None
+            tree[container] = _KV_TYPE
+
+        def render(node: dict[str, Any]) -> str:
+            fields = ", ".join(
+                f"{_ident(k)} {v if isinstance(v, str) else render(v)}" for k, v in node.items()
+            )
+            return f"STRUCT({fields})"
+
+        items = ", ".join(
+            f"{_lit(k)}: {_lit(v if isinstance(v, str) else render(v))}" for k, v in tree.items()
+        )
+        return "{" + items + "}" if items else None
+
+    @staticmethod
+    def _struct_path(parts: tuple[str, ...]) -> str:
+        expr = _ident(parts[0])
+        for part in parts[1:]:
+            expr = f"struct_extract({expr}, {_lit(part)})"
+        return expr
 
 
 def _found_later(
@@ -485,8 +558,7 @@ def _derived(name: str, plan: _Plan, preset: str, top: set[str]) -> str | None:
 
 def _convert(
     con: Any,
-    records: str,
-    plan: _Plan,
+    base: str,
     exprs: dict[str, str],
     cols: Columns,
     target: Path,
@@ -498,20 +570,11 @@ def _convert(
     what the vendor's rules would change. A clean export (the common case) is then done;
     otherwise a second pass, over the staged columns only, applies the rules."""
     q = _ident
-    r = plan.raw
-    extra: dict[str, str] = {}
-    if cols.preset == "mixpanel":
-        extra["__insert_id"] = r(("properties", "$insert_id"))
-    if cols.preset == "segment":
-        extra["__call"] = f"lower(coalesce({r(('type',))}, 'track'))"
+    extra = {k: v for k, v in exprs.items() if k.startswith("__")}
+    exprs = {k: v for k, v in exprs.items() if not k.startswith("__")}
     named = ", ".join(f"{e} AS {q(n)}" for n, e in exprs.items())
     extras = "".join(f", {e} AS {n}" for n, e in extra.items())
-    paths = ", ".join(_lit(p) for p in plan.paths)
-    base = (
-        f"SELECT row_number() OVER () - 1 AS __seq, json_extract_string(json, [{paths}]) AS v "
-        f"FROM {records}"
-    )
-    decoded = f"SELECT __seq, v{plan.list_columns()} FROM ({base}) b"
+    decoded = base
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = _temp_beside(target)
     con.execute(
@@ -531,7 +594,9 @@ def _convert(
             if stitch
             else "0"
         ),
-        "COUNT(__insert_id) - COUNT(DISTINCT __insert_id)" if "__insert_id" in extra else "0",
+        # Hashes: an integer distinct count is cheaper than a text one; a collision only
+        # sends the exact check below looking for repeats that are not there.
+        "COUNT(__insert_id) - COUNT(DISTINCT hash(__insert_id))" if "__insert_id" in extra else "0",
         "COUNT(*)",
     ]
     no_time, non_events, anonymous, repeated_ids, total = con.execute(
