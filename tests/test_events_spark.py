@@ -66,3 +66,48 @@ def test_spark_matches_duckdb(tmp_path: Path) -> None:
     assert duck["log"]["units"] == 5  # type: ignore[index]  # u2 has two sessions
     for key in duck:
         assert spark[key] == duck[key], key
+
+
+def vendor_analysis(engine: an.Engine, path: Path, spec: an.LogSpec) -> dict[str, object]:
+    log = an.load_events(path, spec, engine)
+    return {
+        "log": log.summary(),
+        "warnings": log.warnings,
+        "reach": an.reach(log).to_dict(),
+        "variants": an.variants(log).to_dict(),
+        "breakdown": an.breakdown(log, spec.props[0]).to_dict(),
+    }
+
+
+def test_spark_matches_duckdb_on_vendor_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vendor export is converted once to flat Parquet; both engines read that file."""
+    import json
+
+    monkeypatch.setenv("JOURNEYLINE_CACHE_DIR", str(tmp_path / "cache"))
+    rows = []
+    for i, (user, event) in enumerate(
+        [("u1", "Viewed Home"), ("u2", "Viewed Home"), ("u1", "Purchased"), ("u1", "Purchased")]
+    ):
+        props = {"time": 1_700_000_000 + i, "distinct_id": user, "$insert_id": f"i{i % 3}"}
+        rows.append(
+            {"event": event, "properties": {**props, "plan": "pro" if user == "u1" else None}}
+        )
+    rows.append(rows[0])  # a retried event: counted once
+    mixpanel = tmp_path / "mixpanel.json"
+    mixpanel.write_text(json.dumps(rows, indent=2))
+    vendors = Path(__file__).parent / "fixtures" / "events" / "vendors"
+    cases = [
+        (mixpanel, an.LogSpec(unit_col="properties.distinct_id", props=("plan",))),
+        (vendors / "ga4_screen_view.json", an.LogSpec(props=("ga_session_id", "geo.city"))),
+    ]
+    spark_engine = an.SparkEngine(master="local[2]")
+    try:
+        for path, spec in cases:
+            duck = vendor_analysis(DuckDBEngine(), path, spec)
+            spark = vendor_analysis(spark_engine, path, spec)
+            assert duck == spark, path.name
+    finally:
+        spark_engine.close()
+    assert duck["log"]["events"] == 1  # type: ignore[index]

@@ -89,7 +89,11 @@ _COMMON: list[tuple[str, Any, Any]] = [
     (
         "unit_col",
         str | None,
-        typer.Option(None, "--unit-col", help="Column naming the unit (user or case)."),
+        typer.Option(
+            None,
+            "--unit-col",
+            help="Column naming the unit (user or case); nested fields by dotted name, e.g. properties.distinct_id.",
+        ),
     ),
     ("event_col", str | None, typer.Option(None, "--event-col", help="Column naming the event.")),
     (
@@ -137,7 +141,11 @@ _COMMON: list[tuple[str, Any, Any]] = [
     (
         "prop",
         list[str],
-        typer.Option([], "--prop", help="Keep this property column too (repeatable)."),
+        typer.Option(
+            [],
+            "--prop",
+            help="Keep this property too (repeatable); nested fields by dotted name, e.g. properties.plan.",
+        ),
     ),
     ("fmt", OutputFormat, FORMAT_OPTION),
 ]

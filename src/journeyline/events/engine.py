@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from journeyline.errors import InvalidInput, UsageError
+from journeyline.events.vendors import explain_read_error
 
 
 class EngineName(StrEnum):
@@ -248,6 +249,10 @@ class DuckDBEngine:
         self._local = threading.local()
         self._cursors: list[Any] = []
         self._lock = threading.Lock()
+        self._source: tuple[Path, str] | None = None
+        """The file behind `src`: its read errors surface when queries run."""
+        self._lenient_csv: set[Path] = set()
+        """CSV files read without strict mode (mixed line endings defeat the sniffer)."""
 
     def _connection(self) -> Any:
         """The connection for the calling thread: the engine's own, or that thread's cursor."""
@@ -263,9 +268,12 @@ class DuckDBEngine:
     def _reader(self, path: Path, fmt: str) -> str:
         p = self.dialect.lit(str(path))
         if fmt == "csv":
-            return f"read_csv({p}, header = true, all_varchar = true)"
+            lenient = ", strict_mode = false" if path in self._lenient_csv else ""
+            return f"read_csv({p}, header = true, all_varchar = true{lenient})"
         if fmt == "parquet":
             return f"read_parquet({p}, file_row_number = true)"
+        if fmt == "flat":
+            return f"read_parquet({p})"
         if fmt == "jsonl":
             return f"read_json({p}, format = 'newline_delimited')"
         if fmt == "xes":
@@ -274,19 +282,34 @@ class DuckDBEngine:
             return f"read_parquet({self.dialect.lit(str(xes_as_parquet(path)))})"
         raise UsageError(f"unknown event file format '{fmt}'")
 
-    def _run(self, sql: str, path: Path | None = None) -> Any:
+    def _run(self, sql: str, path: Path | None = None, fmt: str = "") -> Any:
         try:
             return self._connection().execute(sql)
         except self._duckdb.Error as error:
-            where = f"{path}: " if path else ""
+            if path is None and self._source and str(self._source[0]) in str(error):
+                path, fmt = self._source
+            if path is not None:
+                raise InvalidInput(explain_read_error(str(error), path, fmt)) from error
             first = (
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             )
-            raise InvalidInput(f"{where}cannot read the events ({first})") from error
+            raise InvalidInput(f"cannot run the analysis ({first})") from error
 
     def source_schema(self, path: Path, fmt: str) -> list[tuple[str, str]]:
-        """Columns of the file without reading it whole."""
-        rows = self._run(f"DESCRIBE SELECT * FROM {self._reader(path, fmt)}", path).fetchall()
+        """Columns of the file without reading it whole.
+
+        A CSV whose dialect DuckDB cannot sniff in strict mode (typically mixed line
+        endings) is read again without it."""
+        describe = f"DESCRIBE SELECT * FROM {self._reader(path, fmt)}"
+        if fmt == "csv":
+            try:
+                rows = self._connection().execute(describe).fetchall()
+            except self._duckdb.Error:
+                self._lenient_csv.add(path)
+                describe = f"DESCRIBE SELECT * FROM {self._reader(path, fmt)}"
+                rows = self._run(describe, path, fmt).fetchall()
+        else:
+            rows = self._run(describe, path, fmt).fetchall()
         hidden = {"file_row_number"} if fmt == "parquet" else set()
         return [(str(r[0]), _kind_of(str(r[1]))) for r in rows if str(r[0]) not in hidden]
 
@@ -302,14 +325,16 @@ class DuckDBEngine:
         cols = ", ".join(self.dialect.ident(c) for c in columns)
         if fmt == "parquet":
             seq = "file_row_number"
-        elif fmt == "xes":
+        elif fmt in {"xes", "flat"}:
             seq = "__seq"
         else:
             seq = "row_number() OVER () - 1"
+        self._source = (path, fmt)
         self._run(
             "CREATE OR REPLACE TEMP VIEW src AS SELECT "
             f"{seq} AS __seq, {cols} FROM {self._reader(path, fmt)}",
             path,
+            fmt,
         )
         return "src"
 
@@ -381,7 +406,7 @@ class SparkEngine:
         try:
             if fmt == "csv":
                 return reader.option("header", True).option("inferSchema", False).csv(str(path))
-            if fmt == "parquet":
+            if fmt in {"parquet", "flat"}:
                 return reader.parquet(str(path))
             if fmt == "jsonl":
                 return reader.json(str(path))
@@ -390,7 +415,7 @@ class SparkEngine:
 
                 return reader.parquet(str(xes_as_parquet(path)))
         except Exception as error:
-            raise InvalidInput(f"{path}: cannot read the events ({_first_line(error)})") from error
+            raise InvalidInput(explain_read_error(str(error), path, fmt)) from error
         raise UsageError(f"unknown event file format '{fmt}'")
 
     def source_schema(self, path: Path, fmt: str) -> list[tuple[str, str]]:

@@ -27,11 +27,18 @@ from pathlib import Path
 from journeyline.errors import InvalidInput, NotFound, UsageError
 from journeyline.events.engine import Dialect, Engine
 from journeyline.events.spec import Columns, LogSpec, TimeUnit, UnitKind, resolve_columns
+from journeyline.events.vendors import (
+    flatten_log,
+    needed_columns,
+    needs_flattening,
+    parquet_is_nested,
+)
+from journeyline.events.xes import cache_dir
 
 FORMATS: dict[str, tuple[str, ...]] = {
     "csv": (".csv", ".csv.gz", ".tsv", ".tsv.gz"),
     "parquet": (".parquet", ".pq"),
-    "jsonl": (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz"),
+    "jsonl": (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz", ".zip"),
     "xes": (".xes", ".xes.gz"),
 }
 
@@ -135,19 +142,23 @@ def load_events(path: Path | str, spec: LogSpec, engine: Engine) -> EventLog:
     if path.is_file() and path.stat().st_size == 0:
         raise InvalidInput(f"{path}: the file is empty")
     fmt = format_of(path)
-    schema = dict(engine.source_schema(path, fmt))
-    cols = resolve_columns(spec, list(schema), str(path))
+    read_path, read_fmt, early_warnings = path, fmt, []
+    if needs_flattening(path, fmt, fmt == "parquet" and parquet_is_nested(path)):
+        flat = flatten_log(path, fmt, spec, cache_dir() / "events")
+        read_path, read_fmt, spec, early_warnings = flat.path, "flat", flat.spec, flat.warnings
+        schema = dict(engine.source_schema(read_path, read_fmt))
+        cols = flat.columns
+    else:
+        schema = dict(engine.source_schema(path, fmt))
+        if fmt == "csv":
+            _check_csv_header(path, list(schema))
+        cols = resolve_columns(spec, list(schema), str(path))
     unit_kind = cols.unit_kind
     if spec.session_col and spec.unit_kind is None:
         unit_kind = UnitKind.session
     props = list(dict.fromkeys([*spec.props, *([spec.channel_col] if spec.channel_col else [])]))
-    needed = list(dict.fromkeys([cols.unit, cols.event, cols.time, *props]))
-    if cols.unit_fallback:
-        needed.append(cols.unit_fallback)
-    if spec.session_col:
-        needed.append(spec.session_col)
-    needed = list(dict.fromkeys(needed))
-    src = engine.create_source(path, fmt, needed)
+    needed = needed_columns(spec, cols)
+    src = engine.create_source(read_path, read_fmt, needed)
     d = engine.dialect
     q = d.ident
     s = d.string_type
@@ -157,10 +168,13 @@ def load_events(path: Path | str, spec: LogSpec, engine: Engine) -> EventLog:
     event_expr = f"CAST({q(cols.event)} AS {s})"
     t_expr, tz_expr = _time_exprs(d, q(cols.time), schema.get(cols.time, "string"), cols.time_unit)
     time_kind = schema.get(cols.time, "string")
-    warnings = _check_source(engine, path, cols, src, unit_expr, t_expr, tz_expr, time_kind)
+    warnings = early_warnings + _check_source(
+        engine, path, cols, src, unit_expr, t_expr, tz_expr, time_kind
+    )
     prop_cols = {name: f"p{i}" for i, name in enumerate(props)}
     timeout = spec.session_timeout_seconds
-    _build_events(engine, src, unit_expr, event_expr, t_expr, prop_cols, spec, unit_kind)
+    has_time = _time_present(d, q(cols.time), time_kind)
+    _build_events(engine, src, unit_expr, event_expr, t_expr, has_time, prop_cols, spec, unit_kind)
     n_events, n_units, start, end, longest = engine.fetch(
         "SELECT COUNT(*), SUM(CASE WHEN pos = 1 THEN 1 ELSE 0 END), MIN(t), MAX(t), MAX(pos) FROM ev"
     )[0]
@@ -185,6 +199,17 @@ def load_events(path: Path | str, spec: LogSpec, engine: Engine) -> EventLog:
     )
 
 
+def _check_csv_header(path: Path, names: list[str]) -> None:
+    """A header name that opens a quote it never closes swallowed the rest of the line: say so,
+    rather than report its columns missing."""
+    for name in names:
+        if name.count('"') % 2 == 1:
+            raise InvalidInput(
+                f"{path}: line 1: unterminated quote in the header ({name[:40]!r}); close the "
+                "quote or remove it"
+            )
+
+
 _SESSION_SPAN = 4_294_967_296
 """Session units are numbered user id × 2³² + session number: unique while a user has
 fewer than 2³² sessions and the log fewer than 2³¹ users."""
@@ -196,6 +221,7 @@ def _build_events(
     unit_expr: str,
     event_expr: str,
     t_expr: str,
+    has_time: str,
     prop_cols: dict[str, str],
     spec: LogSpec,
     unit_kind: UnitKind,
@@ -211,7 +237,7 @@ def _build_events(
     d = engine.dialect
     q = d.ident
     s = d.string_type
-    valid = f"{unit_expr} IS NOT NULL AND {event_expr} IS NOT NULL"
+    valid = f"{unit_expr} IS NOT NULL AND {event_expr} IS NOT NULL AND {has_time}"
     engine.materialize(
         "ev_names",
         f"SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INT) AS id, name "
@@ -256,6 +282,16 @@ def _build_events(
     )
 
 
+_TYPED_TIME = {"timestamp", "timestamptz", "integer", "float"}
+
+
+def _time_present(d: Dialect, col: str, kind: str) -> str:
+    """SQL that is true where a row has a timestamp at all (empty text counts as none)."""
+    if kind in _TYPED_TIME:
+        return f"{col} IS NOT NULL"
+    return f"TRIM(CAST({col} AS {d.string_type})) <> ''"
+
+
 def _time_exprs(d: Dialect, col: str, kind: str, unit: TimeUnit) -> tuple[str, str]:
     """SQL for the timestamp in microseconds, and a flag: 1 offset given, 0 naive, 2 numeric."""
     if kind in {"timestamp", "timestamptz"}:
@@ -269,11 +305,11 @@ def _time_exprs(d: Dialect, col: str, kind: str, unit: TimeUnit) -> tuple[str, s
         d, f"CAST({text} AS DOUBLE)", f"CAST({text} AS BIGINT)", None, unit, text=text
     )
     t = (
-        f"CASE WHEN {col} IS NULL THEN NULL WHEN {d.regex(text, _NUMERIC)} THEN {numeric} "
+        f"CASE WHEN {col} IS NULL OR {text} = '' THEN NULL WHEN {d.regex(text, _NUMERIC)} THEN {numeric} "
         f"ELSE {d.parse_ts_us(text)} END"
     )
     tz = (
-        f"CASE WHEN {col} IS NULL THEN NULL WHEN {d.regex(text, _NUMERIC)} THEN 2 "
+        f"CASE WHEN {col} IS NULL OR {text} = '' THEN NULL WHEN {d.regex(text, _NUMERIC)} THEN 2 "
         f"WHEN {d.regex(text, _AWARE)} THEN 1 ELSE 0 END"
     )
     return t, tz
@@ -330,33 +366,36 @@ def _check_source(
     """
     d = engine.dialect
     q = d.ident
-    text_time = time_kind not in {"timestamp", "timestamptz", "integer", "float"}
-    t_count = t_expr if text_time else q(cols.time)
+    text_time = time_kind not in _TYPED_TIME
+    has_time = _time_present(d, q(cols.time), time_kind)
+    present = f"CASE WHEN {has_time} THEN 1 END" if text_time else q(cols.time)
+    parsed = f"CASE WHEN {has_time} THEN {t_expr} END" if text_time else q(cols.time)
     unit_count = unit_expr if cols.unit_fallback else q(cols.unit)
     zones = (
         f"SUM(CASE WHEN {tz_expr} = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN {tz_expr} = 0 THEN 1 ELSE 0 END)"
         if text_time
         else "0, 0"
     )
-    rows, bad, aware, naive, no_unit, no_event = engine.fetch(
-        f"SELECT COUNT(*), COUNT(*) - COUNT({t_count}), {zones}, "
+    rows, with_time, readable, aware, naive, no_unit, no_event = engine.fetch(
+        f"SELECT COUNT(*), COUNT({present}), COUNT({parsed}), {zones}, "
         f"COUNT(*) - COUNT({unit_count}), COUNT(*) - COUNT({q(cols.event)}) FROM {src}"
     )[0]
     if not rows:
         raise InvalidInput(f"{path}: the file holds no events (only a header?)")
     raw = f"CAST({d.ident(cols.time)} AS {d.string_type})"
+    bad = int(with_time) - int(readable)
     if bad:
         examples = engine.fetch(
-            f"SELECT __seq, {raw} FROM {src} WHERE ({t_expr}) IS NULL ORDER BY __seq LIMIT 3"
+            f"SELECT __seq, {raw} FROM {src} WHERE {has_time} AND ({t_expr}) IS NULL "
+            "ORDER BY __seq LIMIT 3"
         )
-        shown = "; ".join(
-            f"row {int(seq) + 1}: {'(empty)' if value is None else repr(value)}"
-            for seq, value in examples
-        )
+        shown = "; ".join(f"row {int(seq) + 1}: {value!r}" for seq, value in examples)
         raise InvalidInput(
-            f"{path}: {bad} of {rows} timestamps in column '{cols.time}' cannot be read ({shown}); "
+            f"{path}: {bad} of {with_time} timestamps in column '{cols.time}' cannot be read ({shown}); "
             "use ISO 8601 (2024-03-13 10:21:14+00:00) or epoch numbers with --time-unit"
         )
+    if not with_time:
+        raise InvalidInput(f"{path}: no event has a timestamp (column '{cols.time}' is empty)")
     if aware and naive:
         example = engine.fetch(
             f"SELECT __seq, {raw} FROM {src} WHERE ({tz_expr}) = 0 ORDER BY __seq LIMIT 1"
@@ -367,6 +406,10 @@ def _check_source(
             "offset, or none (naive timestamps are read as UTC)"
         )
     warnings = []
+    if rows - with_time:
+        warnings.append(
+            f"{rows - with_time} events have no timestamp ('{cols.time}' empty) and are left out"
+        )
     if no_unit:
         warnings.append(f"{no_unit} events have no unit ('{cols.unit}' empty) and are left out")
     if no_event:

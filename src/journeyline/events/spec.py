@@ -54,28 +54,35 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "ga4",
-            ("user_pseudo_id",),
+            ("user_id", "user_pseudo_id"),
             "event_name",
             "event_timestamp",
             time_unit=TimeUnit.us,
-            description="BigQuery export: user_pseudo_id, event_name, event_timestamp (µs)",
+            description=(
+                "BigQuery export: user_id (else user_pseudo_id), event_name, "
+                "event_timestamp (µs); event_params by key"
+            ),
         ),
         Preset(
             "segment",
-            ("user_id", "anonymous_id"),
+            ("userId", "user_id", "anonymousId", "anonymous_id"),
             "event",
             "timestamp",
-            description="user_id (or anonymous_id), event, timestamp",
+            description="Segment JSON or warehouse: userId (else anonymousId), event, timestamp",
         ),
         Preset(
-            "mixpanel", ("distinct_id",), "event", "time", description="distinct_id, event, time"
+            "mixpanel",
+            ("distinct_id",),
+            "event",
+            "time",
+            description="raw export: properties.distinct_id, event, properties.time",
         ),
         Preset(
             "amplitude",
-            ("user_id",),
+            ("user_id", "device_id"),
             "event_type",
             "event_time",
-            description="user_id, event_type, event_time",
+            description="export: user_id (else device_id), event_type, event_time",
         ),
         Preset(
             "xes",
@@ -156,6 +163,9 @@ def resolve_columns(spec: LogSpec, found: list[str], source: str) -> Columns:
     for prop in spec.props:
         wanted[f"property '{prop}'"] = prop
     missing = [f"{role} column '{col}'" for role, col in wanted.items() if col not in present]
+    if not spec.unit_col and not unit_candidates and len(preset.unit_cols) > 1:
+        others = " or ".join(f"'{c}'" for c in preset.unit_cols[1:])
+        missing = [m + f" (or {others})" if m.startswith("unit ") else m for m in missing]
     if missing:
         fits = [p.name for p in PRESETS.values() if _preset_fits(p, present)]
         hint = (
@@ -165,7 +175,7 @@ def resolve_columns(spec: LogSpec, found: list[str], source: str) -> Columns:
         )
         raise InvalidInput(
             f"{source}: missing {', '.join(missing)} (preset '{preset.name}'); "
-            f"columns found: {', '.join(found) or 'none'}; {hint}"
+            f"columns found: {_listed(found)}; {hint}"
         )
     return Columns(
         unit=unit,
@@ -176,6 +186,14 @@ def resolve_columns(spec: LogSpec, found: list[str], source: str) -> Columns:
         preset=preset.name,
         unit_fallback=fallback,
     )
+
+
+def _listed(found: list[str], limit: int = 40) -> str:
+    """The columns found, cut short for a nested export with hundreds of paths."""
+    if not found:
+        return "none"
+    shown = ", ".join(found[:limit])
+    return shown if len(found) <= limit else f"{shown} … and {len(found) - limit} more"
 
 
 def _preset_fits(preset: Preset, present: set[str]) -> bool:
