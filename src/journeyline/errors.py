@@ -61,3 +61,23 @@ class NotFound(JourneylineError):
 
 class UsageError(JourneylineError):
     """The request itself is wrong: a bad option, an unsupported format."""
+
+
+class LimitExceeded(InvalidInput):
+    """An input would make more than an import limit allows (steps, lanes, cells, bytes …).
+
+    `limit` is the limit's name (as `--limit NAME=VALUE` spells it), `allowed` its value.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        diagnostics: list[Diagnostic] | None = None,
+        *,
+        limit: str,
+        allowed: int,
+    ) -> None:
+        super().__init__(message, diagnostics)
+        self.limit = limit
+        self.allowed = allowed
+        self.details = {"limit": limit, "allowed": allowed}

@@ -26,9 +26,11 @@ from journeyline.analysis.compare import Comparison
 from journeyline.cli.common import (
     EXIT_INVALID,
     FORMAT_OPTION,
+    LIMIT_OPTION,
     OutputFormat,
     console,
     err_console,
+    import_limits,
     print_json,
     reporting_errors,
 )
@@ -60,10 +62,10 @@ SET_OPTION = typer.Option(
 )
 
 
-def _load(path: Path) -> Workspace:
+def _load(path: Path, limits: list[str] | None = None) -> Workspace:
     from journeyline.formats import load_workspace
 
-    loaded = load_workspace(path)
+    loaded = load_workspace(path, limits=import_limits(limits))
     for warning in loaded.warnings:
         err_console.print(warning.render(), markup=False)
     return loaded.workspace
@@ -153,10 +155,11 @@ def analyze_command(
     today: str | None = typer.Option(
         None, "--today", help="Date to check review dates against (YYYY-MM-DD; default: today)."
     ),
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Look for what the practice asks: rapid drops, sawtooth, troughs, gaps, unsupported claims …"""
     with reporting_errors(fmt):
-        workspace = _load(file)
+        workspace = _load(file, limits)
         maps = _pick(workspace, map_id, file)
         config = _config(workspace, sets)
         day = _today(today)
@@ -206,10 +209,11 @@ def priorities_command(
         help="Override a score weight: votes=2, reach_base=0.3 … (priority.* settings; repeatable).",
     ),
     include_done: bool = typer.Option(False, "--include-done", help="Rank done opportunities too."),
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Rank the opportunities by impact, reach, votes and effort, showing each part of the score."""
     with reporting_errors(fmt):
-        workspace = _load(file)
+        workspace = _load(file, limits)
         maps = _pick(workspace, map_id, file)
         config = _config(workspace, sets, prefix="priority")
         results = [(j, rank_opportunities(j, config, include_done=include_done)) for j in maps]
@@ -296,11 +300,12 @@ def compare_command(
     asis_map: str | None = typer.Option(None, "--asis-map", help="Id of the AS-IS map in ASIS."),
     tobe_map: str | None = typer.Option(None, "--tobe-map", help="Id of the TO-BE map in TOBE."),
     fmt: OutputFormat = FORMAT_OPTION,
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Compare an AS-IS map with its TO-BE: steps removed, pain points resolved, sentiment lift."""
     with reporting_errors(fmt):
-        asis_ws = _load(asis_file)
-        tobe_ws = asis_ws if tobe_file == asis_file else _load(tobe_file)
+        asis_ws = _load(asis_file, limits)
+        tobe_ws = asis_ws if tobe_file == asis_file else _load(tobe_file, limits)
         asis, tobe = _choose_pair(asis_ws, tobe_ws, asis_map, tobe_map, asis_file, tobe_file)
         comparison = compare_maps(asis, tobe)
     if fmt == OutputFormat.json:
@@ -374,6 +379,7 @@ def summary_command(
     today: str | None = typer.Option(
         None, "--today", help="Date to check the review date against (YYYY-MM-DD)."
     ),
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Write the stakeholder summary: pain points, low points, opportunities, teams, action plan."""
     import json
@@ -381,7 +387,7 @@ def summary_command(
     from journeyline.formats.atomic import write_atomically
 
     with reporting_errors(fmt):
-        workspace = _load(file)
+        workspace = _load(file, limits)
         journey = _only(workspace, map_id, file)
         summary = build_summary(
             journey, workspace, config=_config(workspace, sets), today=_today(today)

@@ -12,16 +12,19 @@ from journeyline.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     FORMAT_OPTION,
+    LIMIT_OPTION,
     OutputFormat,
     console,
     err_console,
     exit_code_for,
+    import_limits,
     print_json,
     reporting_errors,
 )
 from journeyline.errors import Diagnostic, JourneylineError, UsageError
 from journeyline.formats import format_for, load_workspace, save_workspace
 from journeyline.formats.atomic import write_atomically
+from journeyline.formats.limits import ImportLimits
 from journeyline.formats.schema import document_schema
 from journeyline.model import Workspace
 
@@ -54,11 +57,11 @@ class FileReport:
         }
 
 
-def validate_path(path: Path) -> FileReport:
-    """Load one file or folder and report its errors, warnings and size."""
+def validate_path(path: Path, limits: ImportLimits | None = None) -> FileReport:
+    """Load one file or folder (under the import `limits`) and report its errors, warnings and size."""
     report = FileReport(str(path))
     try:
-        loaded = load_workspace(path)
+        loaded = load_workspace(path, limits=limits)
     except JourneylineError as error:
         report.errors = error.diagnostics or [Diagnostic(error.message, str(path))]
         report.warnings = [d for d in report.errors if d.severity == "warning"]
@@ -85,9 +88,12 @@ def validate(
         ..., help="Files (.yaml, .yml, .json, …) or workspace folders."
     ),
     fmt: OutputFormat = FORMAT_OPTION,
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Check files against the schema and their references; exit 1 if any has errors."""
-    reports = [validate_path(path) for path in paths]
+    with reporting_errors(fmt):
+        in_force = import_limits(limits)
+    reports = [validate_path(path, in_force) for path in paths]
     if fmt == OutputFormat.json:
         print_json({"files": [report.to_dict() for report in reports]})
     else:
@@ -128,6 +134,7 @@ def convert(
     source: Path = typer.Argument(..., metavar="IN", help="File or folder to read."),
     target: Path = typer.Argument(..., metavar="OUT", help="File or folder to write."),
     fmt: OutputFormat = FORMAT_OPTION,
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Read IN with the format its extension names and write OUT with the format of its extension."""
     with reporting_errors(fmt):
@@ -138,7 +145,7 @@ def convert(
         folder_out = target.is_dir() or not target.suffix
         writer = "folder" if folder_out else format_for(target, reading=False).name
         reader = "folder" if source.is_dir() else format_for(source, reading=True).name
-        loaded = load_workspace(source)
+        loaded = load_workspace(source, limits=import_limits(limits))
         written = save_workspace(loaded.workspace, target)
     warnings = [*loaded.warnings, *written]
     if fmt == OutputFormat.json:

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import typer
 
-from journeyline.cli.common import console, reporting_errors, warn
+from journeyline.cli.common import LIMIT_OPTION, console, import_limits, reporting_errors, warn
 from journeyline.errors import InvalidInput
 from journeyline.model import JourneyMap, MapType, Workspace, did_you_mean
 
 
-def _load(path: Path) -> Workspace:
+def _load(path: Path, limits: list[str] | None = None) -> Workspace:
     from journeyline.formats import load_workspace
 
-    loaded = load_workspace(path)
+    loaded = load_workspace(path, limits=import_limits(limits))
     for warning in loaded.warnings:
         warn(warning.render().removeprefix("warning: "))
     return loaded.workspace
@@ -97,16 +97,17 @@ def register(app: typer.Typer) -> None:
             "--no-analysis",
             help="Do not annotate the sentiment line with analysis findings.",
         ),
+        limits: list[str] | None = LIMIT_OPTION,
     ) -> None:
         """Draw a journey map as HTML, SVG, PNG or PDF."""
         from journeyline.render import render_to_file
 
         with reporting_errors():
-            workspace = _load(file)
+            workspace = _load(file, limits)
             journey = _pick_map(workspace, map_id, file)
             to_be = None
             if compare is not None:
-                to_be = _pick_to_be(_load(compare), journey, compare)
+                to_be = _pick_to_be(_load(compare, limits), journey, compare)
             lane_list = (
                 [lane.strip() for lane in lanes.split(",") if lane.strip()] if lanes else None
             )
