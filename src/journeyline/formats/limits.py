@@ -40,7 +40,7 @@ class ImportLimits:
     )
     text_chars: int = _limit(100_000, "Characters in one text field or spreadsheet cell.")
     cells: int = _limit(
-        300_000, "Spreadsheet cells read, counting the cells really in the file (blank or not)."
+        200_000, "Spreadsheet cells read, counting the cells really in the file (blank or not)."
     )
     unpacked_bytes: int = _limit(
         100_000_000, "Bytes the parts of an XLSX workbook (a zip archive) may unpack to, together."
@@ -95,7 +95,8 @@ class Limit:
 
 
 LIMITS: tuple[Limit, ...] = tuple(
-    Limit(f.name, f.default, f.metadata["help"]) for f in fields(ImportLimits)
+    Limit(f.name, int(f.default), f.metadata["help"])  # type: ignore[arg-type]
+    for f in fields(ImportLimits)
 )
 """Every import limit, in declaration order."""
 

@@ -24,6 +24,7 @@ from journeyline.errors import (
     LimitExceeded,
     NotFound,
     UsageError,
+    WorkersUnavailable,
 )
 from journeyline.render.browser import BrowserUnavailable
 from journeyline.store.errors import (
@@ -50,6 +51,7 @@ HTTP_STATUS: dict[type[JourneylineError], int] = {
     PreconditionRequired: 428,
     TooManyAttempts: 429,
     BrowserUnavailable: 503,
+    WorkersUnavailable: 503,
     UsageError: 400,
     JourneylineError: 400,
 }
