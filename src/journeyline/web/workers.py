@@ -22,6 +22,7 @@ import resource
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -39,6 +40,10 @@ PRELOAD = [
     "openpyxl",
 ]
 """Modules the forkserver imports once, so that each worker starts with them loaded."""
+
+
+IDLE_SECONDS = 600
+"""A worker left without a job this long exits (a pool that is no longer used frees them)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
     while True:
         try:
+            if not conn.poll(IDLE_SECONDS):
+                return  # idle too long: the pool starts a fresh one when it needs one
             fn, args, kwargs, capped = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
@@ -130,6 +137,8 @@ class WorkerPool:
         self._busy: set[_Worker] = set()
         self._lock = threading.Lock()
         self._stopped = False
+        # An app that is dropped without its shutdown (tests) still stops its workers.
+        weakref.finalize(self, _kill_all, self._idle, self._busy)
 
     def run(self, fn: Callable[..., T], *args: Any, capped: bool = True, **kwargs: Any) -> T:
         """`fn(*args, **kwargs)` in a worker, under the budget; its errors are raised here.
@@ -239,6 +248,17 @@ class WorkerPool:
             worker.signal_kill()  # its waiting request sees the pipe close and answers 503
         for worker in idle:
             worker.kill()
+
+
+def _kill_all(idle: queue.LifoQueue[_Worker], busy: set[_Worker]) -> None:
+    """Kill a dropped pool's workers."""
+    for worker in [*busy]:
+        worker.signal_kill()
+    while True:
+        try:
+            idle.get_nowait().signal_kill()
+        except queue.Empty:
+            return
 
 
 def _nothing() -> None:
