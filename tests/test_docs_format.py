@@ -50,3 +50,17 @@ def test_editor_setup_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert "# yaml-language-server: $schema=" in text
     assert document_schema()["$id"] in text
+
+
+def test_the_import_limits_tables_are_the_ones_the_code_declares() -> None:
+    """docs/import-export.md and docs/api.md list every import limit with its default."""
+    from journeyline.formats.limits import LIMITS
+
+    rows = ["| limit | default | what it bounds |", "|-------|---------|----------------|"]
+    rows += [f"| `{limit.name}` | `{limit.default}` | {limit.help} |" for limit in LIMITS]
+    table = "<!-- limits-table -->\n" + "\n".join(rows) + "\n<!-- /limits-table -->"
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for page in ("import-export.md", "api.md"):
+        assert table in (docs / page).read_text(encoding="utf-8"), (
+            f"docs/{page}: regenerate the limits table"
+        )

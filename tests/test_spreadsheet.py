@@ -286,7 +286,10 @@ def test_non_utf8_csv_is_read_as_windows_1252_with_a_warning(tmp_path: Path) -> 
             "name,email\nAna,a@x\n",
             "w.csv:1:1: not a journey-map spreadsheet: no row labelled 'Step'",
         ),
-        ('Step,a\nNotes,"never closed\n' + "x" * 140_000, "w.csv:3: not readable as CSV"),
+        (
+            'Step,a\nNotes,"never closed\n' + "x" * 140_000,
+            "w.csv:3: a cell holds more than 100,000 characters (or a quote is never closed)",
+        ),
     ],
 )
 def test_csv_that_is_not_a_journey_map(text: str, message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,19 @@ class JourneylineError(Exception):
         self.message = message
         self.diagnostics = diagnostics or []
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross from worker processes to the server: rebuild any subclass, whatever
+        # its __init__ takes, from its message and attributes.
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[JourneylineError], message: str, state: dict[str, Any]) -> JourneylineError:
+    """An error unpickled: its class, message and attributes as they were."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidInput(JourneylineError):
     """An input file or value is malformed, has wrong types, or breaks the model's rules."""
@@ -61,3 +75,32 @@ class NotFound(JourneylineError):
 
 class UsageError(JourneylineError):
     """The request itself is wrong: a bad option, an unsupported format."""
+
+
+class LimitExceeded(InvalidInput):
+    """An input would make more than an import limit allows (steps, lanes, cells, bytes …).
+
+    `limit` is the limit's name (as `--limit NAME=VALUE` spells it), `allowed` its value.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        diagnostics: list[Diagnostic] | None = None,
+        *,
+        limit: str,
+        allowed: int,
+    ) -> None:
+        super().__init__(message, diagnostics)
+        self.limit = limit
+        self.allowed = allowed
+        self.details = {"limit": limit, "allowed": allowed}
+
+
+class BudgetExceeded(InvalidInput):
+    """Reading a file (or drawing a map) needed more time or memory than the server grants
+    one job (its `worker_seconds` and `worker_memory_mb` settings)."""
+
+
+class WorkersUnavailable(JourneylineError):
+    """The server is stopping (or its worker processes cannot start): try again shortly."""

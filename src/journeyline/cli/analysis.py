@@ -27,8 +27,10 @@ from journeyline.analysis.compare import Comparison
 from journeyline.cli.common import (
     EXIT_INVALID,
     FORMAT_OPTION,
+    LIMIT_OPTION,
     OutputFormat,
     console,
+    import_limits,
     map_option,
     print_json,
     print_warnings,
@@ -65,8 +67,8 @@ SET_OPTION = typer.Option(
 )
 
 
-def _load(path: Path) -> Workspace:
-    loaded = load_workspace(path)
+def _load(path: Path, limits: list[str] | None = None) -> Workspace:
+    loaded = load_workspace(path, limits=import_limits(limits))
     print_warnings(loaded.warnings)
     return loaded.workspace
 
@@ -120,10 +122,11 @@ def analyze_command(
     today: str | None = typer.Option(
         None, "--today", help="Date to check review dates against (YYYY-MM-DD; default: today)."
     ),
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Look for what the practice asks: rapid drops, sawtooth, troughs, gaps, unsupported claims …"""
     with reporting_errors(fmt):
-        workspace = _load(file)
+        workspace = _load(file, limits)
         maps = workspace.pick_maps(map_id, file=str(file))
         config = _config(workspace, sets)
         day = _today(today)
@@ -173,10 +176,11 @@ def priorities_command(
         help="Override a score weight: votes=2, reach_base=0.3 … (priority.* settings; repeatable).",
     ),
     include_done: bool = typer.Option(False, "--include-done", help="Rank done opportunities too."),
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Rank the opportunities by impact, reach, votes and effort, showing each part of the score."""
     with reporting_errors(fmt):
-        workspace = _load(file)
+        workspace = _load(file, limits)
         maps = workspace.pick_maps(map_id, file=str(file))
         config = _config(workspace, sets, prefix="priority")
         results = [(j, rank_opportunities(j, config, include_done=include_done)) for j in maps]
@@ -243,11 +247,12 @@ def compare_command(
         None, "--tobe-map", metavar="ID", help="Id of the TO-BE map in TOBE."
     ),
     fmt: OutputFormat = FORMAT_OPTION,
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Compare an AS-IS map with its TO-BE: steps removed, pain points resolved, sentiment lift."""
     with reporting_errors(fmt):
-        asis_ws = _load(asis_file)
-        tobe_ws = asis_ws if tobe_file == asis_file else _load(tobe_file)
+        asis_ws = _load(asis_file, limits)
+        tobe_ws = asis_ws if tobe_file == asis_file else _load(tobe_file, limits)
         asis, tobe = pick_pair(
             asis_ws, tobe_ws, asis_map, tobe_map, asis_file=str(asis_file), tobe_file=str(tobe_file)
         )
@@ -321,6 +326,7 @@ def summary_command(
     today: str | None = typer.Option(
         None, "--today", help="Date to check the review date against (YYYY-MM-DD)."
     ),
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Write the stakeholder summary: pain points, low points, opportunities, teams, action plan."""
     import json
@@ -328,7 +334,7 @@ def summary_command(
     from journeyline.formats.atomic import write_atomically
 
     with reporting_errors(fmt):
-        workspace, journey, warnings = load_map(file, map_id)
+        workspace, journey, warnings = load_map(file, map_id, limits=import_limits(limits))
         print_warnings(warnings)
         summary = build_summary(
             journey, workspace, config=_config(workspace, sets), today=_today(today)

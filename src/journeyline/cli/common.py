@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from journeyline.errors import Diagnostic, InvalidInput, JourneylineError, NotFound, UsageError
+from journeyline.formats.limits import ImportLimits
 
 console = Console(highlight=False, soft_wrap=True, emoji=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
@@ -43,6 +44,19 @@ class OutputFormat(StrEnum):
 FORMAT_OPTION = typer.Option(
     OutputFormat.text, "--format", "-f", help="Print text for people or JSON for scripts."
 )
+
+LIMIT_OPTION = typer.Option(
+    None,
+    "--limit",
+    metavar="NAME=VALUE",
+    help="Raise an import limit for the files read, e.g. steps=10000 (repeatable; "
+    "limits: maps, steps, stages, lanes, items, text_chars, cells, unpacked_bytes).",
+)
+
+
+def import_limits(values: list[str] | None) -> ImportLimits | None:
+    """The import limits that `--limit NAME=VALUE` options ask for (None: the defaults)."""
+    return ImportLimits.parse(values) if values else None
 
 
 def map_option(help: str = "Id of the map (needed when the file holds several).") -> Any:

@@ -12,9 +12,11 @@ from journeyline.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     FORMAT_OPTION,
+    LIMIT_OPTION,
     OutputFormat,
     console,
     exit_code_for,
+    import_limits,
     map_option,
     print_json,
     print_warnings,
@@ -23,6 +25,7 @@ from journeyline.cli.common import (
 from journeyline.errors import Diagnostic, JourneylineError, UsageError
 from journeyline.formats import format_for, load_map, load_workspace, save_workspace
 from journeyline.formats.atomic import write_atomically
+from journeyline.formats.limits import ImportLimits
 from journeyline.formats.schema import document_schema
 from journeyline.model import Workspace
 
@@ -55,11 +58,11 @@ class FileReport:
         }
 
 
-def validate_path(path: Path) -> FileReport:
-    """Load one file or folder and report its errors, warnings and size."""
+def validate_path(path: Path, limits: ImportLimits | None = None) -> FileReport:
+    """Load one file or folder (under the import `limits`) and report its errors, warnings and size."""
     report = FileReport(str(path))
     try:
-        loaded = load_workspace(path)
+        loaded = load_workspace(path, limits=limits)
     except JourneylineError as error:
         report.errors = error.diagnostics or [Diagnostic(error.message, str(path))]
         report.warnings = [d for d in report.errors if d.severity == "warning"]
@@ -86,9 +89,12 @@ def validate(
         ..., help="Files (.yaml, .yml, .json, …) or workspace folders."
     ),
     fmt: OutputFormat = FORMAT_OPTION,
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Check files against the schema and their references; exit 1 if any has errors."""
-    reports = [validate_path(path) for path in paths]
+    with reporting_errors(fmt):
+        in_force = import_limits(limits)
+    reports = [validate_path(path, in_force) for path in paths]
     if fmt == OutputFormat.json:
         print_json({"files": [report.to_dict() for report in reports]})
     else:
@@ -133,6 +139,7 @@ def convert(
         "(needed when OUT holds one map and IN several)."
     ),
     fmt: OutputFormat = FORMAT_OPTION,
+    limits: list[str] | None = LIMIT_OPTION,
 ) -> None:
     """Read IN with the format its extension names and write OUT with the format of its extension."""
     with reporting_errors(fmt):
@@ -143,13 +150,16 @@ def convert(
         folder_out = target.is_dir() or not target.suffix
         out_format = None if folder_out else format_for(target, reading=False)
         writer = "folder" if out_format is None else out_format.name
+        limited = import_limits(limits)
         if map_id is not None:
-            whole, journey, read = load_map(source, map_id)
+            whole, journey, read = load_map(source, map_id, limits=limited)
             workspace = whole.scoped_to(journey)
         elif out_format is not None and out_format.one_map:
-            workspace, _, read = load_map(source)  # IN must hold one map, or say --map
+            workspace, _, read = load_map(
+                source, limits=limited
+            )  # IN must hold one map, or say --map
         else:
-            loaded = load_workspace(source)
+            loaded = load_workspace(source, limits=limited)
             workspace, read = loaded.workspace, loaded.warnings
         reader = "folder" if source.is_dir() else format_for(source, reading=True).name
         written = save_workspace(workspace, target)

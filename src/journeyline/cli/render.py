@@ -7,7 +7,14 @@ from pathlib import Path
 import typer
 
 from journeyline.analysis import pick_pair
-from journeyline.cli.common import console, map_option, print_warnings, reporting_errors
+from journeyline.cli.common import (
+    LIMIT_OPTION,
+    console,
+    import_limits,
+    map_option,
+    print_warnings,
+    reporting_errors,
+)
 from journeyline.formats import load_map, load_workspace
 
 
@@ -51,18 +58,19 @@ def register(app: typer.Typer) -> None:
             "--no-analysis",
             help="Do not annotate the sentiment line with analysis findings.",
         ),
+        limits: list[str] | None = LIMIT_OPTION,
     ) -> None:
         """Draw a journey map as HTML, SVG, PNG or PDF."""
         from journeyline.render import render_to_file
 
         with reporting_errors():
-            workspace, journey, warnings = load_map(file, map_id)
+            workspace, journey, warnings = load_map(file, map_id, limits=import_limits(limits))
             print_warnings(warnings)
             to_be = None
             if compare is not None:
                 other = workspace
                 if compare.resolve() != file.resolve():
-                    loaded = load_workspace(compare)
+                    loaded = load_workspace(compare, limits=import_limits(limits))
                     print_warnings(loaded.warnings)
                     other = loaded.workspace
                 _, to_be = pick_pair(

@@ -156,6 +156,9 @@ def _check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+GRACEFUL_SECONDS = 5
+"""On SIGTERM, requests under way get this long to finish before their connections close."""
+
 GC_THRESHOLDS = (20_000, 20, 20)
 """Collect the youngest objects every 20 000 allocations instead of every 700."""
 
@@ -210,8 +213,19 @@ def serve(
             if done is not None and self.started:
                 _print_link(settings, done, serving=True)
 
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            # SIGTERM or Ctrl+C: stop the worker processes at once, so a request waiting
+            # on an import or a render is answered (503) and the server can stop.
+            app.state.workers.stop()
+            super().handle_exit(sig, frame)
+
     config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
     settle_garbage_collector()
     try:

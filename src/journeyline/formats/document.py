@@ -23,6 +23,7 @@ from journeyline.formats.diagnose import (
     problem_diagnostics,
     validation_diagnostics,
 )
+from journeyline.formats.limits import check_document
 from journeyline.formats.locate import Locator, ParseFailure, parse_json, parse_yaml
 from journeyline.formats.registry import Loaded
 from journeyline.model import Workspace, assign_ids, check_integrity
@@ -108,6 +109,9 @@ def parse(
 ) -> tuple[dict[str, Any], Locator, list[Diagnostic]]:
     """Text → the document's data (version removed), its locator, and version problems.
 
+    Data that passes an import limit (`current_limits()`) is refused here, before the
+    model is built.
+
     A missing version is reported together with the document's other problems; a version
     this Journeyline cannot read stops reading at once.
     """
@@ -132,6 +136,7 @@ def parse(
         )
         raise _invalid(filename, [Diagnostic(message, filename, 1, 1, "see docs/format.md")])
     version = data.pop(VERSION_KEY, None)
+    check_document(data, filename)
     if version is None:
         message = f"missing '{VERSION_KEY}: {FORMAT_VERSION}' at the top of the document"
         hint = f"add the line '{VERSION_KEY}: {FORMAT_VERSION}' first"

@@ -9,11 +9,12 @@ from journeyline.formats.atomic import write_atomically
 from journeyline.formats.diagnose import capped
 from journeyline.formats.document import dumps, read_document, syntax_for
 from journeyline.formats.folder import enclosing_workspace, load_folder, save_folder
+from journeyline.formats.limits import ImportLimits, applying, check_workspace
 from journeyline.formats.registry import Loaded, format_for
 from journeyline.model import JourneyMap, Problem, Workspace, assign_ids, check_integrity
 
 
-def load_workspace(path: str | Path) -> Loaded:
+def load_workspace(path: str | Path, *, limits: ImportLimits | None = None) -> Loaded:
     """Read a workspace from a file (by extension, through the registry) or a folder.
 
     A document inside a workspace folder (`ROOT/journeys/x.yaml`) is read with the
@@ -21,22 +22,33 @@ def load_workspace(path: str | Path) -> Loaded:
 
     Ids are filled in and references checked; errors raise InvalidInput whose
     diagnostics name file, line and column; warnings come back in `Loaded.warnings`.
+    Everything is read under the import `limits` (default: those in force), and a file
+    that passes one is refused with LimitExceeded.
     """
-    path = Path(path)
+    with applying(limits):
+        return _load(Path(path))
+
+
+def _load(path: Path) -> Loaded:
     if path.is_dir():
-        return load_folder(path)
+        loaded = load_folder(path)
+        check_workspace(loaded.workspace, str(path))
+        return loaded
     if not path.exists():
         raise NotFound(
             f"{path}: no such file or folder", [Diagnostic("no such file or folder", str(path))]
         )
     root = enclosing_workspace(path)
     if root is not None:
-        return load_folder(root, journey_file=path)
+        loaded = load_folder(root, journey_file=path)
+        check_workspace(loaded.workspace, str(path))
+        return loaded
     file_format = format_for(path, reading=True)
     assert file_format.read is not None
     loaded = file_format.read(path)
     if file_format.read is read_document:
-        return loaded  # already checked, with line and column
+        return loaded  # already checked, with line and column, limits included
+    check_workspace(loaded.workspace, str(path))
     assign_ids(loaded.workspace)
     problems = [_unlocated(str(path), p) for p in check_integrity(loaded.workspace)]
     errors = [d for d in problems if d.severity == "error"]
@@ -46,15 +58,20 @@ def load_workspace(path: str | Path) -> Loaded:
 
 
 def load_map(
-    path: str | Path, map_id: str | None = None, *, option: str = "--map"
+    path: str | Path,
+    map_id: str | None = None,
+    *,
+    option: str = "--map",
+    limits: ImportLimits | None = None,
 ) -> tuple[Workspace, JourneyMap, list[Diagnostic]]:
     """Open one map from a file or folder: the workspace, the map, and the reader's warnings.
 
     The map is `map_id`'s, or the only one; `Workspace.pick_map` says what is wrong
     otherwise (an unknown id with a did-you-mean, no map, several maps and no id),
-    naming the file. Every command that works on one map opens it here.
+    naming the file. Every command that works on one map opens it here, under the
+    import `limits` (default: those in force).
     """
-    loaded = load_workspace(path)
+    loaded = load_workspace(path, limits=limits)
     journey = loaded.workspace.pick_map(map_id, file=str(path), option=option)
     return loaded.workspace, journey, loaded.warnings
 

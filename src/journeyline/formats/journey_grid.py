@@ -461,6 +461,8 @@ def rows_to_map(
 
     keyed: dict[str, int] = {}
     custom: list[tuple[str, str, int]] = []  # lane id, label, row
+    custom_ids: set[str] = set()  # the lane ids in `custom`, so each row is checked in O(1)
+    builtin_ids = {lane.value for lane in Lane}
     for r, row in enumerate(rows):
         label = cell_text(row[0]) if row else None
         content = any(cell_text(v) is not None for v in row[1:])
@@ -476,7 +478,7 @@ def rows_to_map(
         key = _LABEL_TO_KEY.get(normalize_label(label))
         if key is None:
             lane_id = slugify(label, fallback="lane")
-            if lane_id in {lane.value for lane in Lane} or lane_id in {k for k, _, _ in custom}:
+            if lane_id in builtin_ids or lane_id in custom_ids:
                 lane_id = f"{lane_id}-lane"
             if normalize_label(label) not in known_lanes:
                 guess = difflib.get_close_matches(
@@ -490,6 +492,7 @@ def rows_to_map(
                     hint,
                 )
             custom.append((lane_id, label, r))
+            custom_ids.add(lane_id)
             continue
         if key in keyed:
             first = where(keyed[key], 0)

@@ -33,7 +33,16 @@ from journeyline.formats.journey_grid import (
     personas_from_actors,
     rows_to_map,
 )
+from journeyline.formats.limits import current_limits
 from journeyline.formats.registry import FileFormat, Loaded
+from journeyline.formats.sheets import (
+    CellBudget,
+    SheetGrid,
+    check_archive,
+    csv_grid,
+    not_a_workbook,
+    sheet_grid,
+)
 from journeyline.model import (
     JourneyMap,
     Level,
@@ -141,27 +150,19 @@ def read_csv(path: Path) -> Loaded:
 
 
 def parse_csv(text: str, filename: str = "<csv>") -> Loaded:
-    """Parse CSV text in the template layout into a workspace with one map."""
+    """Parse CSV text in the template layout into a workspace with one map.
+
+    Records are read one at a time under the import limits (`current_limits()`).
+    """
     text = text.removeprefix("\ufeff")
     delimiter = _sniff(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[Cell]] = []
-    try:
-        for record in reader:
-            rows.append([_unguard(value) for value in record])
-    except csv.Error as error:
-        diagnostic = Diagnostic(f"not readable as CSV: {error}", filename, reader.line_num)
-        raise InvalidInput(diagnostic.render(), [diagnostic]) from None
-    if not any(cell_text(v) for row in rows for v in row):
+    sheet = csv_grid(text, filename, delimiter, current_limits(), _unguard)
+    if not any(cell_text(v) for row in sheet.rows for v in row):
         diagnostic = Diagnostic(
             "the file is empty", filename, 1, 1, hint="export a journey map to see the layout"
         )
         raise InvalidInput(diagnostic.render(), [diagnostic])
-    grid = rows_to_map(
-        rows,
-        lambda r, c: (filename, r + 1, c + 1),
-        default_name=_stem(filename),
-    )
+    grid = rows_to_map(sheet.rows, sheet.where, default_name=_stem(filename))
     return Loaded(_workspace(grid), grid.warnings)
 
 
@@ -303,36 +304,63 @@ def read_xlsx(path: Path) -> Loaded:
 
 
 def parse_xlsx(data: bytes, filename: str = "<xlsx>") -> Loaded:
-    """Parse XLSX bytes in the template layout into a workspace with one map."""
+    """Parse XLSX bytes in the template layout into a workspace with one map.
+
+    The archive is checked first (unpacked size, no DTDs), then each sheet is streamed
+    (openpyxl's read-only mode) and only its real cells are counted, under the import
+    limits (`current_limits()`).
+    """
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    limits = current_limits()
+    check_archive(data, filename, limits)
+    budget = CellBudget(limits, filename)
     try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        diagnostic = Diagnostic(
-            f"not an XLSX workbook ({error})",
-            filename,
-            hint="save it from your spreadsheet program as .xlsx",
-        )
-        raise InvalidInput(diagnostic.render(), [diagnostic]) from None
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        ParseError,
+        SyntaxError,
+    ) as error:
+        raise not_a_workbook(filename, str(error) or type(error).__name__) from None
+    try:
+        return _read_book(book, filename, budget)
+    except (KeyError, ValueError, TypeError, ParseError, SyntaxError, zipfile.BadZipFile) as error:
+        if isinstance(error, InvalidInput):
+            raise
+        raise not_a_workbook(filename, str(error) or type(error).__name__) from None
+    finally:
+        book.close()
+
+
+def _read_book(book: Any, filename: str, budget: CellBudget) -> Loaded:
+    if not book.sheetnames:
+        raise not_a_workbook(filename, "it has no sheets")
     sheet = book[JOURNEY_SHEET] if JOURNEY_SHEET in book.sheetnames else book.worksheets[0]
     warnings: list[Diagnostic] = []
     scope: dict[str, object] = {}
     if MAP_SHEET in book.sheetnames:
-        scope = _read_scope(book[MAP_SHEET], filename, warnings)
+        scope = _read_scope(sheet_grid(book[MAP_SHEET], filename, budget), warnings)
     lanes = scope.pop("custom_lanes", [])
     known = (
         frozenset(normalize_label(str(n)) for n in lanes)
         if isinstance(lanes, list)
         else frozenset()
     )
-    rows, starts = _sheet_rows(sheet)
+    journey_grid = sheet_grid(sheet, filename, budget)
     grid = rows_to_map(
-        rows,
-        _xlsx_where(filename, sheet.title),
+        journey_grid.rows,
+        journey_grid.where,
         default_name=_stem(filename),
-        merge_starts=starts,
+        merge_starts=journey_grid.merge_starts,
         known_lanes=known,
     )
     for attr, value in scope.items():
@@ -343,7 +371,7 @@ def parse_xlsx(data: bytes, filename: str = "<xlsx>") -> Loaded:
         setattr(target, parts[-1], value)
     personas: list[Persona] = []
     if PERSONA_SHEET in book.sheetnames:
-        personas = _read_personas(book[PERSONA_SHEET], filename, warnings)
+        personas = _read_personas(sheet_grid(book[PERSONA_SHEET], filename, budget), warnings)
     return Loaded(_workspace(grid, personas), [*grid.warnings, *warnings])
 
 
@@ -426,42 +454,12 @@ def _set(cell: Any, value: Cell, cleaned: list[str]) -> None:
         cell.value = value
 
 
-def _sheet_rows(sheet: Any) -> tuple[list[list[Cell]], frozenset[tuple[int, int]]]:
-    rows: list[list[Cell]] = [list(values) for values in sheet.iter_rows(values_only=True)]
-    starts: set[tuple[int, int]] = set()
-    for merged in sheet.merged_cells.ranges:
-        top, left = merged.min_row - 1, merged.min_col - 1
-        starts.add((top, left))
-        if top >= len(rows) or left >= len(rows[top]):
-            continue
-        value = rows[top][left]
-        for r in range(top, merged.max_row):
-            for c in range(left, merged.max_col):
-                if r < len(rows) and c < len(rows[r]):
-                    rows[r][c] = value
-    return rows, frozenset(starts)
-
-
-def _xlsx_where(
-    filename: str, sheet: str
-) -> Callable[[int, int], tuple[str, int | None, int | None]]:
-    from openpyxl.utils import get_column_letter
-
-    name = f"'{sheet}'" if not sheet.isalnum() else sheet
-
-    def where(r: int, c: int) -> tuple[str, int | None, int | None]:
-        return f"{filename}:{name}!{get_column_letter(c + 1)}{r + 1}", None, None
-
-    return where
-
-
 def _label_rows(
-    sheet: Any, filename: str, fields: Sequence[tuple[str, str, str]], warnings: list[Diagnostic]
+    sheet: SheetGrid, fields: Sequence[tuple[str, str, str]], warnings: list[Diagnostic]
 ) -> dict[str, tuple[int, list[Cell]]]:
     known = {normalize_label(label): (attr, kind) for label, attr, kind in fields}
-    where = _xlsx_where(filename, sheet.title)
     found: dict[str, tuple[int, list[Cell]]] = {}
-    for r, values in enumerate(sheet.iter_rows(values_only=True)):
+    for r, values in enumerate(sheet.rows):
         label = cell_text(values[0]) if values else None
         if label is None:
             continue
@@ -470,7 +468,7 @@ def _label_rows(
             warnings.append(
                 Diagnostic(
                     f"row '{label}' is not a known field; ignored",
-                    where(r, 0)[0],
+                    sheet.where(r, 0)[0],
                     severity="warning",
                 )
             )
@@ -479,9 +477,9 @@ def _label_rows(
     return found
 
 
-def _read_personas(sheet: Any, filename: str, warnings: list[Diagnostic]) -> list[Persona]:
-    rows = _label_rows(sheet, filename, _PERSONA_FIELDS, warnings)
-    where = _xlsx_where(filename, sheet.title)
+def _read_personas(sheet: SheetGrid, warnings: list[Diagnostic]) -> list[Persona]:
+    rows = _label_rows(sheet, _PERSONA_FIELDS, warnings)
+    where = sheet.where
     width = max((len(values) for _, values in rows.values()), default=1)
     kinds = {attr: kind for _, attr, kind in _PERSONA_FIELDS}
     personas: list[Persona] = []
@@ -509,15 +507,14 @@ def _read_personas(sheet: Any, filename: str, warnings: list[Diagnostic]) -> lis
     return personas
 
 
-def _read_scope(sheet: Any, filename: str, warnings: list[Diagnostic]) -> dict[str, object]:
+def _read_scope(sheet: SheetGrid, warnings: list[Diagnostic]) -> dict[str, object]:
     """The Map sheet's fields, by attribute path ('goal', 'backstory.story' …)."""
-    rows = _label_rows(sheet, filename, _MAP_FIELDS, warnings)
-    where = _xlsx_where(filename, sheet.title)
+    rows = _label_rows(sheet, _MAP_FIELDS, warnings)
     kinds = {attr: kind for _, attr, kind in _MAP_FIELDS}
     scope: dict[str, object] = {}
     for attr, (r, values) in rows.items():
         value = values[1] if len(values) > 1 else None
-        parsed = _field_in(value, kinds[attr], _reporter(warnings, where(r, 1)[0]))
+        parsed = _field_in(value, kinds[attr], _reporter(warnings, sheet.where(r, 1)[0]))
         if parsed is not None:
             scope[attr] = parsed
     return scope

@@ -100,13 +100,35 @@ def render(
     `paper` (PDF only): 'fit' puts the whole map on one page, 'A4'/'A3' split it into
     landscape pages; `persona` draws that persona's sentiment line on a multi-persona map.
     """
+    workspace, journey = render_source(db, actor, workspace_id, map_id, fmt)
+    return draw(workspace, journey, fmt, paper=paper, persona=persona)
+
+
+def render_source(
+    db: Database, actor: Actor, workspace_id: str, map_id: str, fmt: str
+) -> tuple[Workspace, JourneyMap]:
+    """What `draw` needs from the database: the map (with its votes) and its workspace."""
+    if fmt not in MEDIA_TYPES:
+        raise UsageError(f"cannot render as '{fmt}' (svg, png or pdf)")
+    return _context(db, actor, workspace_id, map_id)
+
+
+def draw(
+    workspace: Workspace,
+    journey: JourneyMap,
+    fmt: str,
+    *,
+    paper: str = "fit",
+    persona: str | None = None,
+) -> tuple[bytes, str]:
+    """A map drawn as SVG, PNG or PDF bytes, with the media type (no database: the web
+    app runs this in a worker process)."""
     from journeyline.render import render_to_file
     from journeyline.render.export import normalise_paper
 
     if fmt not in MEDIA_TYPES:
         raise UsageError(f"cannot render as '{fmt}' (svg, png or pdf)")
     paper = normalise_paper(paper)
-    workspace, journey = _context(db, actor, workspace_id, map_id)
     with tempfile.TemporaryDirectory(prefix="journeyline-render-") as folder:
         out = render_to_file(
             workspace, journey, Path(folder) / f"map.{fmt}", paper=paper, persona=persona

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from journeyline.errors import Diagnostic, JourneylineError, UsageError
 from journeyline.formats import FileFormat, format_for, formats
+from journeyline.formats.document import read_document
+from journeyline.formats.limits import ImportLimits, applying, check_workspace
 from journeyline.model import Workspace
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -32,8 +34,11 @@ def safe_filename(name: str | None) -> str:
 
 
 def _rename(diagnostics: list[Diagnostic], temp: str, shown: str) -> list[Diagnostic]:
+    """Diagnostics naming the uploaded file where they named its temporary copy (a cell
+    reference after the name, `boots.xlsx:Journey!C4`, is kept)."""
     return [
-        replace(d, file=shown) if d.file and d.file.startswith(temp) else d for d in diagnostics
+        replace(d, file=shown + d.file[len(temp) :]) if d.file and d.file.startswith(temp) else d
+        for d in diagnostics
     ]
 
 
@@ -45,8 +50,13 @@ class Imported:
     warnings: list[Diagnostic]
 
 
-def read_upload(filename: str | None, content: bytes) -> Imported:
-    """Read uploaded bytes with the format its extension names; errors name the uploaded file."""
+def read_upload(
+    filename: str | None, content: bytes, limits: ImportLimits | None = None
+) -> Imported:
+    """Read uploaded bytes with the format its extension names; errors name the uploaded file.
+
+    The file is read under the import `limits` (default: those in force).
+    """
     name = safe_filename(filename)
     file_format = format_for(Path(name), reading=True)
     assert file_format.read is not None
@@ -54,12 +64,15 @@ def read_upload(filename: str | None, content: bytes) -> Imported:
         path = Path(folder) / name
         path.write_bytes(content)
         try:
-            loaded = file_format.read(path)
+            with applying(limits):
+                loaded = file_format.read(path)
+                if file_format.read is not read_document:
+                    check_workspace(loaded.workspace, str(path))
         except JourneylineError as error:
             error.diagnostics = _rename(error.diagnostics, str(path), name)
             error.message = error.message.replace(str(path), name)
             raise
-    return Imported(loaded.workspace, _rename(loaded.warnings, folder, name))
+    return Imported(loaded.workspace, _rename(loaded.warnings, str(path), name))
 
 
 def export_format(name: str) -> tuple[FileFormat, str]:

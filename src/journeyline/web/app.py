@@ -6,6 +6,7 @@ Nothing registers itself on import: every router is listed here, in order.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyline import __version__
+from journeyline.formats.limits import ImportLimits
 from journeyline.store.database import Database, open_database
 from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
 from journeyline.web.auth import TokenUses
@@ -23,6 +25,7 @@ from journeyline.web.limits import BodyLimit
 from journeyline.web.pages import install_app, install_docs
 from journeyline.web.settings import Settings
 from journeyline.web.throttle import SignInThrottle
+from journeyline.web.workers import Budget, WorkerPool
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -77,7 +80,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         # SQLite: no request waits while the write-ahead log is copied into the database.
         db.checkpoint_in_background()
+        threading.Thread(target=workers.warm_up, daemon=True, name="warm-up").start()
         yield
+        workers.stop()
         if owns_database:
             db.close()
 
@@ -91,6 +96,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
+    app.state.import_limits = ImportLimits.parse([settings.import_limits or ""])
+    workers = WorkerPool(
+        settings.worker_processes,
+        Budget(settings.worker_seconds, settings.worker_memory_mb * 1_048_576),
+    )
+    app.state.workers = workers
     app.state.db = db
     app.state.token_uses = TokenUses()
     app.state.sign_in_throttle = SignInThrottle(

@@ -17,7 +17,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from journeyline.errors import Diagnostic, InvalidInput, JourneylineError, NotFound, UsageError
+from journeyline.errors import (
+    Diagnostic,
+    InvalidInput,
+    JourneylineError,
+    LimitExceeded,
+    NotFound,
+    UsageError,
+    WorkersUnavailable,
+)
 from journeyline.render.browser import BrowserUnavailable
 from journeyline.store.errors import (
     Conflict,
@@ -38,10 +46,12 @@ HTTP_STATUS: dict[type[JourneylineError], int] = {
     NotFound: 404,
     StaleRevision: 409,
     Conflict: 409,
+    LimitExceeded: 413,
     InvalidInput: 422,
     PreconditionRequired: 428,
     TooManyAttempts: 429,
     BrowserUnavailable: 503,
+    WorkersUnavailable: 503,
     UsageError: 400,
     JourneylineError: 400,
 }

@@ -67,6 +67,15 @@ SETTINGS: tuple[Setting, ...] = (
         "The window in which failed password sign-ins are counted, in minutes.",
     ),
     Setting("worker_threads", 40, "Threads that run requests' database work at the same time."),
+    # Imports and renders: limits on what an upload can make, and the worker processes.
+    Setting(
+        "import_limits",
+        None,
+        "Import limits changed for uploads: NAME=VALUE,… (e.g. steps=10000; see docs/import-export.md).",
+    ),
+    Setting("worker_processes", 2, "Worker processes that read uploads and draw maps."),
+    Setting("worker_seconds", 60, "Longest one import or render may take, in seconds (then 422)."),
+    Setting("worker_memory_mb", 1024, "Memory ceiling of a worker process, in MB (past it: 422)."),
     Setting(
         "secure_cookies",
         None,
@@ -93,6 +102,10 @@ class Settings:
     sign_in_attempts: int = 10
     sign_in_window_minutes: int = 15
     worker_threads: int = 40
+    import_limits: str | None = None
+    worker_processes: int = 2
+    worker_seconds: int = 60
+    worker_memory_mb: int = 1024
     secure_cookies: bool | None = None
 
     @property

@@ -6,19 +6,41 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
+from journeyline.formats.limits import ImportLimits
 from journeyline.store.access import Actor
 from journeyline.store.database import Database
 from journeyline.store.revisions import etag
 from journeyline.web.auth import current_actor, database
+from journeyline.web.workers import WorkerPool
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 """The signed-in account (401 without credentials)."""
 
 Db = Annotated[Database, Depends(database)]
 """The app's database."""
+
+
+def worker_pool(request: Request) -> WorkerPool:
+    """The app's worker processes (imports and renders run there, under a budget)."""
+    pool: WorkerPool = request.app.state.workers
+    return pool
+
+
+Workers = Annotated[WorkerPool, Depends(worker_pool)]
+"""The app's worker processes."""
+
+
+def import_limits(request: Request) -> ImportLimits:
+    """The import limits of the server's `import_limits` setting."""
+    limits: ImportLimits = request.app.state.import_limits
+    return limits
+
+
+Limits = Annotated[ImportLimits, Depends(import_limits)]
+"""The import limits uploads are read under."""
 
 IfMatch = Annotated[
     str | None,

@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from journeyline.errors import UsageError
 from journeyline.store import insight
-from journeyline.web.api.common import CurrentActor, Db
+from journeyline.web.api.common import CurrentActor, Db, Workers
 
 router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps/{map_id}", tags=["analysis"])
 
@@ -72,6 +72,7 @@ def render(
     fmt: str,
     actor: CurrentActor,
     db: Db,
+    workers: Workers,
     paper: Annotated[
         Literal["fit", "A4", "A3"],
         Query(description="PDF pages: the whole map on one page (fit) or landscape A4/A3 pages."),
@@ -83,7 +84,10 @@ def render(
     """Stages as columns, lanes as rows, the sentiment line across the steps."""
     if fmt not in ("svg", "png", "pdf"):
         raise UsageError(f"cannot render as '{fmt}' (svg, png or pdf)")
-    content, media_type = insight.render(
-        db, actor, workspace_id, map_id, fmt, paper=paper, persona=persona
+    workspace, journey = insight.render_source(db, actor, workspace_id, map_id, fmt)
+    # Drawn in a worker under the budget; PNG and PDF start Chromium, which reserves far
+    # more address space than it uses, so only their deadline holds.
+    content, media_type = workers.run(
+        insight.draw, workspace, journey, fmt, paper=paper, persona=persona, capped=fmt == "svg"
     )
     return Response(content, media_type=media_type)

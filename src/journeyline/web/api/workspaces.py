@@ -16,7 +16,9 @@ from journeyline.web.api.common import (
     CurrentActor,
     Db,
     IfMatch,
+    Limits,
     Position,
+    Workers,
     add_element_routes,
     with_etag,
 )
@@ -67,9 +69,17 @@ def create_workspace(body: NewWorkspace, actor: CurrentActor, db: Db) -> dict[st
 
 
 @router.post("/import", summary="Create a workspace from an uploaded file", status_code=201)
-def import_new(actor: CurrentActor, db: Db, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Any format the core reads (by extension); a bad file gets its file:line diagnostics."""
-    imported = transfer.read_upload(file.filename, file.file.read())
+def import_new(
+    actor: CurrentActor,
+    db: Db,
+    workers: Workers,
+    limits: Limits,
+    file: Annotated[UploadFile, File()],
+) -> dict[str, Any]:
+    """Any format the core reads (by extension); a bad file gets its file:line diagnostics.
+
+    Read in a worker process under the import limits (413 past one) and the worker budget."""
+    imported = workers.run(transfer.read_upload, file.filename, file.file.read(), limits)
     created = workspaces.create_workspace(
         db, actor, imported.workspace.name or file.filename, source=imported.workspace
     )
@@ -120,13 +130,17 @@ def import_into(
     workspace_id: str,
     actor: CurrentActor,
     db: Db,
+    workers: Workers,
+    limits: Limits,
     file: Annotated[UploadFile, File()],
     replace: Annotated[
         bool, Query(description="Store maps whose id exists as a new revision.")
     ] = False,
 ) -> dict[str, Any]:
-    """New ids are added; an existing map id is refused (409) unless replace=true."""
-    imported = transfer.read_upload(file.filename, file.file.read())
+    """New ids are added; an existing map id is refused (409) unless replace=true.
+
+    Read in a worker process under the import limits (413 past one) and the worker budget."""
+    imported = workers.run(transfer.read_upload, file.filename, file.file.read(), limits)
     report = importing.import_into(db, actor, workspace_id, imported.workspace, replace=replace)
     return report | {"warnings": [w.to_dict() for w in imported.warnings]}
 
