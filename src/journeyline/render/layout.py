@@ -47,7 +47,7 @@ from journeyline.render.shapes import (
 )
 from journeyline.render.textversion import text_version as build_text_version
 
-__all__ = ["FindingLike", "layout_map", "resolve_lanes", "resolve_persona", "stage_head"]
+__all__ = ["FindingLike", "layout_map", "resolve_lanes", "resolve_persona"]
 
 LABEL_WIDTH = 168.0
 STEP_WIDTH = 196.0
@@ -101,6 +101,7 @@ def resolve_lanes(
 
 
 def _step_card(ctx: MapContext, index: int, x: float) -> tuple[Group, float]:
+    """A step's card, coloured and labelled by kind; returns the card and its row height."""
     col = ctx.columns[index]
     step = col.step
     kind = step.kind.value
