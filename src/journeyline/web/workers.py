@@ -45,6 +45,9 @@ PRELOAD = [
 IDLE_SECONDS = 600
 """A worker left without a job this long exits (a pool that is no longer used frees them)."""
 
+START_SECONDS = 60
+"""How long a new worker may take to start (a busy machine forks slowly); not a job's time."""
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -67,6 +70,10 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
     """A worker's loop: run each job it is sent and send back ("ok", result) or ("error", e)."""
     os.setpgrp()  # its own process group: killing it kills what it started (Chromium)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
+    try:
+        conn.send(("ready", None))
+    except (EOFError, OSError):
+        return
     while True:
         try:
             if not conn.poll(IDLE_SECONDS):
@@ -107,6 +114,16 @@ class _Worker:
         self.process.start()
         child.close()
         self.jobs = 0
+        self.ready = False
+
+    def wait_ready(self) -> bool:
+        """Wait for a new worker's first word; False when it did not start in time."""
+        if not self.ready:
+            try:
+                self.ready = bool(self.conn.poll(START_SECONDS)) and self.conn.recv()[0] == "ready"
+            except (EOFError, OSError):
+                self.ready = False
+        return self.ready
 
     def signal_kill(self) -> None:
         """Send SIGKILL to the worker and everything it started (its process group)."""
@@ -154,6 +171,10 @@ class WorkerPool:
                 raise WorkersUnavailable("every worker is busy; try again in a moment")
         try:
             worker = self._take()
+            if not worker.wait_ready():
+                self._discard(worker)
+                raise WorkersUnavailable("a worker process did not start; try again in a moment")
+            deadline = time.monotonic() + self.budget.seconds  # the job's own time starts now
             try:
                 worker.conn.send((fn, args, kwargs, capped))
                 ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
