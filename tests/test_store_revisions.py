@@ -210,3 +210,43 @@ def test_an_import_racing_edits_gets_409s_never_a_500(world: World) -> None:
         stored = workspace_from_document(record.document).model_dump(mode="json", exclude={"maps"})
     # What readers are served (parsed once per revision, cached) is what was committed.
     assert workspaces.get_workspace(db, owner, ws)["workspace"] == stored
+
+
+def test_two_people_creating_one_map_id_at_once_get_one_map_and_a_409(world: World) -> None:
+    """Both check that the id is free, then both insert: the unique key decides, and the
+    loser hears the same 409 as for an id already taken (never the IntegrityError's 500)."""
+    db, ws, editor = world.db, world.workspace, world.actors["editor"]
+    rounds, parties = 4, 3
+    barrier = threading.Barrier(parties, timeout=120)
+    outcomes: list[str] = []
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+
+    def creator(n: int) -> None:
+        try:
+            for r in range(rounds):
+                journey = sample_workspace("a").maps[0]
+                journey.id, journey.name = f"race-{r}", f"Race {r} by {n}"
+                barrier.wait()
+                try:
+                    maps.create_map(db, editor, ws, journey)
+                except JourneylineError as error:
+                    with lock:
+                        outcomes.append(f"{type(error).__name__} {status_for(error)}")
+                else:
+                    with lock:
+                        outcomes.append("created")
+        except BaseException as error:
+            failures.append(error)
+            barrier.abort()
+
+    threads = [threading.Thread(target=creator, args=(n,)) for n in range(parties)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert outcomes.count("created") == rounds
+    assert set(outcomes) <= {"created", "Conflict 409"}
+    for r in range(rounds):
+        assert maps.get_map(db, editor, ws, f"race-{r}").revision == 1

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from journeyline.errors import Diagnostic, NotFound, UsageError
+from journeyline.errors import NotFound, UsageError
 from journeyline.model import Element, JourneyMap, Workspace, assign_map_ids, slugify
 from journeyline.store import elements, revisions
 from journeyline.store.access import Access, Actor, Role, require
@@ -32,7 +32,6 @@ from journeyline.store.documents import (
     map_workspace,
     workspace_of,
 )
-from journeyline.store.errors import Conflict
 from journeyline.store.revisions import iso, map_not_found, parse_revision
 from journeyline.store.tables import Account, MapRecord, Member, Revision, serialize
 
@@ -371,7 +370,7 @@ def add_map_record(
     """Store a new map (id derived from its name, unique in the workspace) at revision 1."""
     taken = taken_ids(session, access)
     if journey.id and journey.id in taken:
-        raise id_taken(journey.id)
+        raise revisions.map_id_taken(journey.id)
     if not journey.id:
         journey.id = free_id(journey.name, taken)
     assign_map_ids(journey)
@@ -385,18 +384,6 @@ def add_map_record(
         facts=map_summary(journey),
         author_id=access.actor.account_id,
         summary=summary,
-    )
-
-
-def id_taken(map_id: str) -> Conflict:
-    """The answer when a new map's id is already used in the workspace."""
-    return Conflict(
-        f"id '{map_id}' is already used in this workspace",
-        [
-            Diagnostic(
-                f"duplicate id '{map_id}'", hint="choose another id, or leave it out to derive one"
-            )
-        ],
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -28,7 +29,7 @@ from journeyline.store.access import workspace_not_found
 from journeyline.store.database import Database, rowcount
 from journeyline.store.diff import Change, diff_data
 from journeyline.store.documents import forget_workspace
-from journeyline.store.errors import PreconditionRequired, StaleRevision
+from journeyline.store.errors import Conflict, PreconditionRequired, StaleRevision
 from journeyline.store.tables import (
     MapRecord,
     Revision,
@@ -184,6 +185,18 @@ class Written:
     at: dt.datetime
 
 
+def map_id_taken(map_id: str) -> Conflict:
+    """The answer when a new map's id is already used in the workspace."""
+    return Conflict(
+        f"id '{map_id}' is already used in this workspace",
+        [
+            Diagnostic(
+                f"duplicate id '{map_id}'", hint="choose another id, or leave it out to derive one"
+            )
+        ],
+    )
+
+
 def start_map(
     session: Session,
     workspace_id: str,
@@ -195,7 +208,11 @@ def start_map(
     author_id: str | None,
     summary: str,
 ) -> MapRecord:
-    """A new map at revision 1, with the first entry of its log (the caller checks its id)."""
+    """A new map at revision 1, with the first entry of its log.
+
+    The caller checks that the id is free; two people creating the same id at the same
+    moment still get the same 409 (the unique key decides, inside a savepoint).
+    """
     now = utcnow()
     text = _text(document)
     record = MapRecord(
@@ -208,8 +225,12 @@ def start_map(
         created_at=now,
         updated_at=now,
     )
-    session.add(record)
-    session.flush()  # its key, for the log
+    try:
+        with session.begin_nested():
+            session.add(record)
+            session.flush()  # its key, for the log
+    except IntegrityError:
+        raise map_id_taken(map_id) from None
     _keep_document(session, record, document)
     session.add(_entry(Revision, {"map_pk": record.pk}, 1, text, author_id, summary, now))
     return record
