@@ -49,8 +49,6 @@ class Vendor:
     preset: str
     containers: tuple[str, ...]
     """Objects whose keys are reachable by bare name too (first match wins)."""
-    keyed_lists: tuple[str, ...] = ()
-    """GA4-style lists of {key, value} read by key."""
     default_session: str | None = None
     """The session column used when sessions are asked for and none is named."""
 
@@ -64,7 +62,6 @@ VENDORS: dict[str, Vendor] = {
         Vendor(
             "ga4",
             ("event_params", "user_properties"),
-            keyed_lists=("event_params", "user_properties"),
             default_session="ga_session_id",
         ),
     )
