@@ -146,6 +146,21 @@ def test_settings_come_from_defaults_environment_and_flags() -> None:
 
     with pytest.raises(UsageError, match="JOURNEYLINE_PORT must be a whole number"):
         Settings.from_env({"JOURNEYLINE_PORT": "eighty"})
+    with pytest.raises(UsageError, match="JOURNEYLINE_SECURE_COOKIES must be true or false"):
+        Settings.from_env({"JOURNEYLINE_SECURE_COOKIES": "maybe"})
+    with pytest.raises(UsageError, match="setting port must be at most 65535, not 70000"):
+        Settings.from_env({"JOURNEYLINE_PORT": "70000"})
+    with pytest.raises(UsageError, match="setting max_body_bytes must be of type integer"):
+        Settings(max_body_bytes="big")  # type: ignore[arg-type]
+    pairs = [("session-days", "2"), ("public_url", "https://j.example.org/")]
+    from_command_line = Settings.from_env(env, command_line=pairs)
+    assert (from_command_line.session_days, from_command_line.base_url) == (
+        2,
+        "https://j.example.org",
+    )
+    assert Settings.from_env({}, command_line=[("database_url", "")]).database_url is None
+    with pytest.raises(UsageError, match=r"unknown setting 'prot' \(did you mean 'port'\?\)"):
+        Settings.from_env({}, command_line=[("prot", "1")])
 
 
 def test_the_summary_migration_fills_in_existing_maps(tmp_path: Path) -> None:
