@@ -85,6 +85,7 @@ class Database:
     ) -> None:
         parsed = _normalise(url)
         self.url = parsed
+        self._connect_args = dict(connect_args or {})
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo, "connect_args": dict(connect_args or {})}
         if self.is_sqlite:
@@ -195,6 +196,13 @@ class Database:
             with self.single_read() as connection:
                 # Read the answer: an unfinished statement would keep a read open on the log.
                 connection.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})").all()
+
+    def open_again(self) -> Database:
+        """The same database opened once more, with a pool of its own (as a second server
+        process on it would have)."""
+        return Database(
+            self.url.render_as_string(hide_password=False), connect_args=self._connect_args
+        )
 
     def close(self) -> None:
         """Close every pooled connection (after a last checkpoint, when they run in the background)."""

@@ -16,13 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyline import __version__
 from journeyline.store.database import Database, open_database
+from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
 from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
 from journeyline.web.limits import BodyLimit
 from journeyline.web.pages import install_app, install_docs
 from journeyline.web.settings import Settings
-from journeyline.web.throttle import SignInThrottle
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -93,8 +93,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.db = db
     app.state.token_uses = TokenUses()
-    app.state.sign_in_throttle = SignInThrottle(
-        settings.sign_in_attempts, dt.timedelta(minutes=settings.sign_in_window_minutes)
+    app.state.password_throttle = PasswordThrottle(
+        db,
+        attempts=settings.sign_in_attempts,
+        window=dt.timedelta(minutes=settings.sign_in_window_minutes),
+        account_attempts=settings.sign_in_account_attempts,
     )
     # The busiest routes first: a request is matched against the routers in this order.
     for router in (

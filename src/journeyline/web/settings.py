@@ -83,11 +83,20 @@ class Settings:
     )
     sign_in_attempts: int = setting(
         10,
-        "Failed password sign-ins per account and per client address in the window; then 429.",
+        "Failed passwords for one account from one client address in the window; then 429 "
+        "for that pair until the window ends (share-link passwords: per link and address). "
+        "0 turns the limits off.",
         minimum=0,
     )
     sign_in_window_minutes: int = setting(
-        15, "The window in which failed password sign-ins are counted, in minutes.", minimum=1
+        15, "The window in which failed passwords are counted, in minutes.", minimum=1
+    )
+    sign_in_account_attempts: int = setting(
+        20,
+        "Failed passwords for one account from all addresses in the window after which an "
+        "address that failed for it waits 1 s, 2 s, 4 s … (at most the window); an address "
+        "with no failures is never held back. 0 turns this off.",
+        minimum=0,
     )
     worker_threads: int = setting(
         40,
