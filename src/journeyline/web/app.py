@@ -22,6 +22,7 @@ from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
 from journeyline.web.limits import BodyLimit
 from journeyline.web.pages import install_app, install_docs
+from journeyline.web.protocol import HttpProtocol
 from journeyline.web.settings import Settings
 
 SECURITY_HEADERS = [
@@ -100,7 +101,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         account_attempts=settings.sign_in_account_attempts,
     )
     # The busiest routes first: a request is matched against the routers in this order.
-    for router in (
+    routers = (
         maps.router,
         collaboration.router,
         workspaces.router,
@@ -108,7 +109,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         shared.router,
         session.router,
         system.router,
-    ):
+    )
+    for router in routers:
         app.include_router(router)
     install_docs(app)
     # Last: the app's pages, and for any other page a browser asks for, the app itself.
@@ -119,5 +121,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
+    every_route = [*(r for router in routers for r in router.routes), *app.router.routes]
+    app.add_middleware(HttpProtocol, routes=every_route)
     app.add_middleware(SecurityHeaders)
     return app
