@@ -35,7 +35,18 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        # FULL (2): the write-ahead log is synced at every commit, so an acknowledged edit
+        # survives a power cut, not only a crash of the server.
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
     db.close()
+    relaxed = open_database(f"sqlite:///{tmp_path / 'data' / 'j.db'}", synchronous="NORMAL")
+    with relaxed.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    again = relaxed.open_again()
+    with again.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    again.close()
+    relaxed.close()
 
 
 def test_unsupported_database_urls_are_refused() -> None:
@@ -159,6 +170,11 @@ def test_settings_come_from_defaults_environment_and_flags() -> None:
         "https://j.example.org",
     )
     assert Settings.from_env({}, command_line=[("database_url", "")]).database_url is None
+    assert Settings.from_env({}).sqlite_synchronous == "FULL"
+    relaxed = Settings.from_env({"JOURNEYLINE_SQLITE_SYNCHRONOUS": "normal"})
+    assert relaxed.sqlite_synchronous == "NORMAL"
+    with pytest.raises(UsageError, match="must be one of FULL, NORMAL, not 'OFF'"):
+        Settings.from_env({}, command_line=[("sqlite_synchronous", "OFF")])
     with pytest.raises(UsageError, match=r"unknown setting 'prot' \(did you mean 'port'\?\)"):
         Settings.from_env({}, command_line=[("prot", "1")])
 

@@ -78,7 +78,7 @@ def _open(settings: Settings) -> Database:
 
     if settings.database_url is None:
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    return open_database(settings.resolved_database_url)
+    return open_database(settings.resolved_database_url, synchronous=settings.sqlite_synchronous)
 
 
 def _prepare(db: Database, settings: Settings, email: str | None, demo: bool) -> FirstRun:

@@ -69,7 +69,11 @@ class SecurityHeaders:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     """The web app for `settings`; opens (and migrates) the database unless one is given."""
     settings = settings or Settings()
-    db = database if database is not None else open_database(settings.resolved_database_url)
+    db = (
+        database
+        if database is not None
+        else open_database(settings.resolved_database_url, synchronous=settings.sqlite_synchronous)
+    )
     owns_database = database is None
 
     @asynccontextmanager

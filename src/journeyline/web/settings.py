@@ -34,15 +34,23 @@ def setting(
     *,
     minimum: float | None = None,
     maximum: float | None = None,
+    choices: tuple[str, ...] | None = None,
     unset: str = "unset",
 ) -> Any:
-    """Declare one setting (a field of `Settings`): its default, help and allowed range.
+    """Declare one setting (a field of `Settings`): its default, help and allowed values
+    (a range for numbers, `choices` for a text).
 
     `unset` is what the docs show for a default of None (e.g. what applies instead).
     """
     return field(
         default=default,
-        metadata={"help": help, "minimum": minimum, "maximum": maximum, "unset": unset},
+        metadata={
+            "help": help,
+            "minimum": minimum,
+            "maximum": maximum,
+            "choices": choices,
+            "unset": unset,
+        },
     )
 
 
@@ -102,6 +110,13 @@ class Settings:
         40,
         "Threads running requests' database work at once; more requests wait in line.",
         minimum=1,
+    )
+    sqlite_synchronous: str = setting(
+        "FULL",
+        "SQLite: `FULL` syncs the write-ahead log to disk at every commit, so an acknowledged "
+        "edit survives a power cut; `NORMAL` syncs only at checkpoints (an edit acknowledged "
+        "just before a power cut may be lost; a crash of the server alone loses nothing).",
+        choices=("FULL", "NORMAL"),
     )
     secure_cookies: bool | None = setting(
         None,
@@ -166,6 +181,7 @@ class Setting:
     help: str
     minimum: float | None = None
     maximum: float | None = None
+    choices: tuple[str, ...] | None = None
     unset: str = "unset"
 
     @property
@@ -207,6 +223,10 @@ class Setting:
             if value != value or value in (float("inf"), float("-inf")):
                 raise UsageError(f"{source} must be a finite number, not {raw!r}")
             return value
+        if self.choices is not None:
+            for choice in self.choices:
+                if text.lower() == choice.lower():
+                    return choice
         return raw
 
     def check(self, value: Any) -> None:
@@ -218,6 +238,12 @@ class Setting:
             wanted = (int, float)
         if not isinstance(value, wanted) or (self.type is not bool and isinstance(value, bool)):
             raise UsageError(f"setting {self.name} must be of type {self.type_name}, not {value!r}")
+        if self.choices is not None and value not in self.choices:
+            raise UsageError(
+                f"setting {self.name} must be one of {', '.join(self.choices)}, not {value!r}"
+            )
+        if self.type is str:
+            return
         number = typing.cast(float, value)  # a range is only declared for numbers
         if self.minimum is not None and number < self.minimum:
             raise UsageError(f"setting {self.name} must be at least {self.minimum:g}, not {value}")
@@ -252,6 +278,7 @@ def _declared() -> tuple[Setting, ...]:
                 help=f.metadata["help"],
                 minimum=f.metadata["minimum"],
                 maximum=f.metadata["maximum"],
+                choices=f.metadata["choices"],
                 unset=f.metadata["unset"],
             )
         )
@@ -284,6 +311,8 @@ def settings_table() -> str:
     ]
     for s in SETTINGS:
         meaning = s.help
+        if s.choices is not None:
+            meaning += " One of " + ", ".join(f"`{c}`" for c in s.choices) + "."
         if s.minimum is not None and s.maximum is not None:
             meaning += f" From {s.minimum:g} to {s.maximum:g}."
         elif s.minimum is not None:
