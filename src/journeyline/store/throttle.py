@@ -97,9 +97,9 @@ class PasswordThrottle:
         pair, account = self.pair_key(email, address), self.account_key(email)
         now = self._clock()
         counts = self._counts([pair, account], now)
-        wait = self._pair_wait(counts.get(_digest(pair)), now)
-        own = counts.get(_digest(pair))
-        whole = counts.get(_digest(account))
+        own, whole = counts.get(_digest(pair)), counts.get(_digest(account))
+        wait = self._pair_wait(own, now)
+        # The account's backoff holds back only addresses that have failed for it.
         if own is not None and whole is not None and whole.failures >= self.account_attempts > 0:
             doublings = min(whole.failures - self.account_attempts, MAX_BACKOFF_DOUBLINGS)
             backoff = min(dt.timedelta(seconds=2**doublings), self.window)
