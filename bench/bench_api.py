@@ -10,7 +10,9 @@ edits a step with the revision it read (If-Match). A 409 (someone else edited fi
 correct, fast answer; the client reads again and retries. Between requests each client
 pauses like a person at a board does (200–800 ms, seeded), so the offered load is
 bounded; `--no-pause` runs the clients back to back to show the saturation point.
-Writes a `## Web API` section into bench/RESULTS.md.
+The whole run is made twice, against a server with `sqlite_synchronous=NORMAL` and one
+with `FULL` (the default), and the cost of FULL on edit p95 is printed as a ratio.
+Writes a `## Web API` section into bench/RESULTS.md (the FULL run, and the comparison).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -223,25 +226,31 @@ def code_version() -> str:
     return head
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--no-pause", action="store_true", help="Clients send back to back (saturation)."
-    )
-    parser.add_argument(
-        "--clients", type=int, default=CLIENTS, help=f"Concurrent clients (default {CLIENTS})."
-    )
-    parser.add_argument(
-        "--no-record", action="store_true", help="Print only; leave bench/RESULTS.md alone."
-    )
-    args = parser.parse_args()
-    pause = not args.no_pause
+@dataclass
+class Run:
+    """One run of the clients against one server."""
+
+    synchronous: str
+    out: dict[str, list[float]]
+    elapsed: float
+    server_cpu: float
+    client_cpu: float
+    load_start: float
+    load_end: float
+
+
+def serve_and_measure(clients: int, pause: bool, synchronous: str) -> Run:
+    """A fresh data dir and `journeyline serve` on it with `sqlite_synchronous`, the clients run."""
     with tempfile.TemporaryDirectory(prefix="journeyline-bench-") as folder:
         data_dir = Path(folder) / "data"
-        workspace, map_ids, tokens = prepare(data_dir, args.clients)
+        workspace, map_ids, tokens = prepare(data_dir, clients)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        env = dict(os.environ, JOURNEYLINE_DATA_DIR=str(data_dir))
+        env = dict(
+            os.environ,
+            JOURNEYLINE_DATA_DIR=str(data_dir),
+            JOURNEYLINE_SQLITE_SYNCHRONOUS=synchronous,
+        )
         load_start = os.getloadavg()[0]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         client_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -259,10 +268,113 @@ def main() -> int:
             server.wait(timeout=30)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         client_after = resource.getrusage(resource.RUSAGE_SELF)
-        client_cpu = (client_after.ru_utime + client_after.ru_stime) - (
-            client_before.ru_utime + client_before.ru_stime
+    return Run(
+        synchronous=synchronous,
+        out=out,
+        elapsed=elapsed,
+        server_cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+        client_cpu=(client_after.ru_utime + client_after.ru_stime)
+        - (client_before.ru_utime + client_before.ru_stime),
+        load_start=load_start,
+        load_end=os.getloadavg()[0],
+    )
+
+
+SINGLE_EDITS = 150
+
+
+def single_edit_cost(edits: int = SINGLE_EDITS) -> dict[str, list[float]]:
+    """Milliseconds per edit, one at a time, in-process, alternating a FULL and a NORMAL
+    server edit by edit, so whatever else the machine does weighs on both alike."""
+    from fastapi.testclient import TestClient
+
+    from journeyline.web import Settings, create_app
+
+    times: dict[str, list[float]] = {"FULL": [], "NORMAL": []}
+    with tempfile.TemporaryDirectory(prefix="journeyline-bench-") as folder:
+        clients = {}
+        urls = {}
+        for sync in times:
+            data_dir = Path(folder) / sync
+            workspace, map_ids, tokens = prepare(data_dir, 1)
+            app = create_app(Settings(data_dir=str(data_dir), sqlite_synchronous=sync))
+            client = TestClient(app, headers={"Authorization": f"Bearer {tokens[0]}"})
+            clients[sync] = client.__enter__()
+            urls[sync] = f"/api/workspaces/{workspace}/maps/{map_ids[0]}"
+        try:
+            etags = {}
+            steps = {}
+            for sync, client in clients.items():
+                current = client.get(urls[sync])
+                etags[sync] = current.headers["ETag"]
+                steps[sync] = current.json()["map"]["stages"][0]["steps"][0]["id"]
+            for i in range(edits):
+                for sync, client in clients.items():
+                    started = time.perf_counter()
+                    response = client.patch(
+                        f"{urls[sync]}/steps/{steps[sync]}",
+                        json={"feels": f"edit {i}"},
+                        headers={"If-Match": etags[sync]},
+                    )
+                    times[sync].append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, response.text
+                    etags[sync] = response.headers["ETag"]
+        finally:
+            for client in clients.values():
+                client.__exit__(None, None, None)
+    return times
+
+
+def durability_lines(runs: list[Run]) -> list[str]:
+    """What `synchronous=FULL` (every commit synced, the default) costs against NORMAL."""
+    by = {run.synchronous: run for run in runs}
+    full, normal = by["FULL"], by["NORMAL"]
+    rows = []
+    for name in ("edit", "server edit", "read"):
+        f95, n95 = percentile(full.out[name], 95), percentile(normal.out[name], 95)
+        f50, n50 = statistics.median(full.out[name]), statistics.median(normal.out[name])
+        label = {"edit": "edits", "server edit": "edits, in the server", "read": "reads"}[name]
+        rows.append(
+            f"| {label} | {n50:.1f} / {n95:.1f} | {f50:.1f} / {f95:.1f} | {f95 / n95:.2f} |"
         )
-        server_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    single = single_edit_cost()
+    f95, n95 = percentile(single["FULL"], 95), percentile(single["NORMAL"], 95)
+    f50, n50 = statistics.median(single["FULL"]), statistics.median(single["NORMAL"])
+    rows.append(
+        f"| one edit at a time, alternating (in-process, {SINGLE_EDITS} each) | {n50:.1f} / {n95:.1f} "
+        f"| {f50:.1f} / {f95:.1f} | {f95 / n95:.2f} |"
+    )
+    return [
+        "Durability: the same load against a server with `sqlite_synchronous=NORMAL` (WAL synced "
+        "at checkpoints only) and one with `FULL` (the default: synced at every commit, so an "
+        "acknowledged edit survives a power cut), one after the other in this run; then single "
+        "edits alternating between the two, which no change of the machine's load between the "
+        "two runs can skew.",
+        "",
+        "| requests | NORMAL p50 / p95 ms | FULL p50 / p95 ms | p95 FULL / NORMAL |",
+        "|----------|--------------------:|------------------:|------------------:|",
+        *rows,
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--no-pause", action="store_true", help="Clients send back to back (saturation)."
+    )
+    parser.add_argument(
+        "--clients", type=int, default=CLIENTS, help=f"Concurrent clients (default {CLIENTS})."
+    )
+    parser.add_argument(
+        "--no-record", action="store_true", help="Print only; leave bench/RESULTS.md alone."
+    )
+    args = parser.parse_args()
+    pause = not args.no_pause
+    runs = [serve_and_measure(args.clients, pause, sync) for sync in ("NORMAL", "FULL")]
+    run = runs[-1]  # the default setting: what the target is judged on
+    out, elapsed, server_cpu, client_cpu = run.out, run.elapsed, run.server_cpu, run.client_cpu
+    load_start, load_end = runs[0].load_start, run.load_end
+    clients = args.clients
     reads, edits = out["read"], out["edit"]
     total = len(reads) + len(edits)
     rows = []
@@ -280,7 +392,6 @@ def main() -> int:
             f"| {name} | {len(values)} | {statistics.median(values):.1f} | {p95:.1f} | {percentile(values, 99):.1f} | "
             f"{max(values):.1f} | {p95 / TARGET_MS:.2f} |"
         )
-    load_end = os.getloadavg()[0]
     lag = out["client lag"] or [0.0]
     mode = (
         f"pausing {PAUSE_MIN * 1000:.0f}–{PAUSE_MAX * 1000:.0f} ms between requests, like people at a board"
@@ -288,8 +399,9 @@ def main() -> int:
         else "back to back (saturation)"
     )
     lines = [
-        f"`python bench/bench_api.py{'' if pause else ' --no-pause'}`: {len(tokens)} concurrent clients on 127.0.0.1, "
-        f"{mode}; `journeyline serve` on SQLite (one process); {MAPS} maps, {max(1, len(tokens) // MAPS)} editors each; "
+        f"`python bench/bench_api.py{'' if pause else ' --no-pause'}`: {clients} concurrent clients on 127.0.0.1, "
+        f"{mode}; `journeyline serve` on SQLite (one process, `sqlite_synchronous=FULL`); {MAPS} maps, "
+        f"{max(1, clients // MAPS)} editors each; "
         f"{total} requests in {elapsed:.1f} s ({total / elapsed:.0f} req/s); {len(out['conflicts'])} edits answered 409 "
         f"(stale If-Match) and retried. Server CPU: {server_cpu:.1f} s in all, {server_cpu / total * 1000:.1f} ms per "
         f"request, {server_cpu / elapsed:.0%} of one core; the clients used {client_cpu / elapsed:.0%} of one core, "
@@ -301,6 +413,8 @@ def main() -> int:
         "| requests | count | p50 ms | p95 ms | p99 ms | max ms | p95 / target |",
         "|----------|------:|-------:|-------:|-------:|-------:|-------------:|",
         *rows,
+        "",
+        *durability_lines(runs),
         "",
         f"Result: {'PASS' if ok else 'FAIL'} (machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}).",
     ]

@@ -4,11 +4,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from journeyline.store import accounts
+from journeyline.store.database import Database
+from journeyline.store.errors import TooManyAttempts
+from journeyline.store.tables import FailedAttempts
+from journeyline.store.throttle import PasswordThrottle
+from journeyline.web import Settings, create_app
 from tests.api_support import World, database, envelope_of, world  # noqa: F401
 
 
@@ -136,16 +144,20 @@ def test_passwords_change_with_the_current_one(world: World) -> None:
     )
 
 
-def test_failed_password_sign_ins_are_limited_per_account_and_per_address(world: World) -> None:
+def _sign_in(client: TestClient, email: str, password: str) -> int:
+    response = client.post("/api/auth/sign-in", json={"email": email, "password": password})
+    return response.status_code
+
+
+def test_failed_passwords_are_limited_per_account_and_address_without_locking_anyone_out(
+    world: World,
+) -> None:
     _with_password(world, "editor", "correct horse battery")
     _with_password(world, "viewer", "correct horse battery")
     attacker = TestClient(world.app, client=("203.0.113.7", 50000))
     for n in range(10):
-        wrong = attacker.post(
-            "/api/auth/sign-in", json={"email": "editor@example.org", "password": f"guess {n}"}
-        )
-        assert wrong.status_code == 401, (n, wrong.text)
-    # The 11th attempt is refused before the password is even checked, right or wrong.
+        assert _sign_in(attacker, "editor@example.org", f"guess {n}") == 401, n
+    # The 11th attempt from that address is refused before the password is even checked.
     limited = attacker.post(
         "/api/auth/sign-in",
         json={"email": "editor@example.org", "password": "correct horse battery"},
@@ -156,51 +168,150 @@ def test_failed_password_sign_ins_are_limited_per_account_and_per_address(world:
     retry_after = int(limited.headers["Retry-After"])
     assert 0 < retry_after <= 15 * 60 and error["details"]["retry_after_seconds"] == retry_after
     assert "journeyline_session" not in limited.headers.get("set-cookie", "")
-    # The same address is refused for other accounts too …
-    other = attacker.post(
-        "/api/auth/sign-in",
-        json={"email": "viewer@example.org", "password": "correct horse battery"},
-    )
-    assert other.status_code == 429
-    # … and the account from other addresses; its sign-in links keep working.
-    elsewhere = TestClient(world.app, client=("198.51.100.1", 50000))
-    assert (
-        elsewhere.post(
-            "/api/auth/sign-in",
-            json={"email": "EDITOR@example.org", "password": "correct horse battery"},
-        ).status_code
-        == 429
-    )
-    assert (
-        elsewhere.post(
-            "/api/auth/sign-in",
-            json={"email": "viewer@example.org", "password": "correct horse battery"},
-        ).status_code
-        == 200
-    )
+    # The person, from their own address, still signs in with the right password …
+    own = TestClient(world.app, client=("198.51.100.1", 50000))
+    assert _sign_in(own, "EDITOR@example.org", "correct horse battery") == 200
+    # … and the guessing address is not refused for another account (per account and address).
+    assert _sign_in(attacker, "viewer@example.org", "correct horse battery") == 200
     token = accounts.issue_sign_in_link(world.db, "editor@example.org", dt.timedelta(hours=1))
-    assert elsewhere.post("/api/auth/sign-in-link", json={"token": token}).status_code == 200
+    assert attacker.post("/api/auth/sign-in-link", json={"token": token}).status_code == 200
 
 
-def test_the_sign_in_limit_forgets_old_failures() -> None:
-    from journeyline.store.errors import TooManyAttempts
-    from journeyline.web.throttle import SignInThrottle, sign_in_keys
-
-    now = [1000.0]
-    throttle = SignInThrottle(3, dt.timedelta(minutes=15), clock=lambda: now[0])
-    keys = sign_in_keys(" Ann@Example.org", "192.0.2.1")
-    assert keys == ("account:ann@example.org", "address:192.0.2.1")
-    for _ in range(3):
-        throttle.check(keys)
-        throttle.failed(keys)
-        now[0] += 60
+def test_an_account_guessed_at_from_many_addresses_slows_those_addresses(
+    database: Database,
+) -> None:
+    now = [dt.datetime(2026, 12, 1, 12, 0)]
+    throttle = PasswordThrottle(
+        database,
+        attempts=10,
+        window=dt.timedelta(minutes=15),
+        account_attempts=3,
+        clock=lambda: now[0],
+    )
+    email = " Ann@Example.org"
+    for address in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+        throttle.check_sign_in(email, address)
+        throttle.sign_in_failed(email, address)
+    throttle.check_sign_in("ann@example.org", "198.51.100.9")  # a clean address: never held back
     with pytest.raises(TooManyAttempts) as refused:
-        throttle.check(keys)
-    assert refused.value.retry_after == 15 * 60 - 3 * 60  # until the first failure expires
-    now[0] += refused.value.retry_after
-    throttle.check(keys)  # one failure left the window: one more attempt
-    throttle.succeeded(keys[0])
-    throttle.check([keys[0]])
+        throttle.check_sign_in(email, "192.0.2.1")
+    assert refused.value.retry_after == 1 and "try again in 1 second" in refused.value.message
+    now[0] += dt.timedelta(seconds=1)
+    throttle.check_sign_in(email, "192.0.2.1")
+    throttle.sign_in_failed(email, "192.0.2.1")  # the 4th failure: the wait doubles
+    with pytest.raises(TooManyAttempts) as doubled:
+        throttle.check_sign_in(email, "192.0.2.2")
+    assert doubled.value.retry_after == 2
+    # A success forgets that address's failures, not the account's.
+    throttle.sign_in_succeeded(email, "192.0.2.2")
+    throttle.check_sign_in(email, "192.0.2.2")
+    with pytest.raises(TooManyAttempts):
+        throttle.check_sign_in(email, "192.0.2.3")
+
+
+def test_the_sign_in_limit_forgets_old_failures(database: Database) -> None:
+    now = [dt.datetime(2026, 12, 1, 12, 0)]
+    throttle = PasswordThrottle(
+        database, attempts=3, window=dt.timedelta(minutes=15), clock=lambda: now[0]
+    )
+    for _ in range(3):
+        throttle.check_sign_in("ann@example.org", "192.0.2.1")
+        throttle.sign_in_failed("ann@example.org", "192.0.2.1")
+        now[0] += dt.timedelta(minutes=1)
+    with pytest.raises(TooManyAttempts) as refused:
+        throttle.check_sign_in("ANN@example.org ", "192.0.2.1")
+    assert refused.value.retry_after == 15 * 60 - 3 * 60  # until the window ends
+    now[0] += dt.timedelta(seconds=refused.value.retry_after)
+    throttle.check_sign_in("ann@example.org", "192.0.2.1")  # the window ended
+    throttle.sign_in_failed("ann@example.org", "192.0.2.1")  # a new window, one failure
+    throttle.check_sign_in("ann@example.org", "192.0.2.1")
+    with database.reading() as session:  # ended windows are cleared away
+        assert session.scalar(select(func.count()).select_from(FailedAttempts)) == 2
+
+
+def test_two_server_processes_on_one_database_count_failures_together(
+    database: Database,
+) -> None:
+    _with_password_on(database, "ann@example.org", "correct horse battery")
+    second = database.open_again()
+    try:
+        apps = [create_app(Settings(), database=database), create_app(Settings(), database=second)]
+        clients = [TestClient(app, client=("203.0.113.7", 50000)) for app in apps]
+        for n in range(10):  # five failures through each process
+            assert _sign_in(clients[n % 2], "ann@example.org", f"guess {n}") == 401
+        for client in clients:
+            assert _sign_in(client, "ann@example.org", "correct horse battery") == 429
+        elsewhere = TestClient(apps[1], client=("198.51.100.1", 50000))
+        assert _sign_in(elsewhere, "ann@example.org", "correct horse battery") == 200
+    finally:
+        second.close()
+
+
+def _with_password_on(db: Database, email: str, password: str) -> None:
+    with db.writing() as session:
+        account = accounts.create_account(session, email, "Ann")
+        actor = accounts.actor_of(account)
+    accounts.set_password(db, actor, password, None)
+
+
+def test_unknown_accounts_and_accounts_without_a_password_cost_one_argon2_check(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_password(world, "editor", "correct horse battery")
+    checked: list[str] = []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            checked.append(str(hash))
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(accounts, "_hasher", CountingHasher())
+    browser = TestClient(world.app)
+    for email in ("editor@example.org", "ghost@example.org", "viewer@example.org", "not-an-email"):
+        assert _sign_in(browser, email, "wrong password!") == 401
+    assert len(checked) == 4 and all(h.startswith("$argon2id$") for h in checked)
+    assert checked[1] == checked[2] == checked[3] != checked[0]  # the dummy, for the three
+    # The dummy never lets anyone in: not even with the dummy's own secret.
+    assert accounts.verify_password(None, "anything") is False
+
+
+def test_a_sign_in_another_site_starts_is_refused(world: World) -> None:
+    browser = TestClient(world.app)
+    token = accounts.issue_sign_in_link(world.db, "editor@example.org", dt.timedelta(hours=1))
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver"},
+    ):
+        refused = browser.post(f"/signin/{token}", headers=headers, follow_redirects=False)
+        assert refused.status_code == 403, headers
+        assert "another site" in refused.text and "journeyline_session" not in str(
+            refused.headers.get("set-cookie")
+        )
+        api = browser.post("/api/auth/sign-in-link", json={"token": token}, headers=headers)
+        assert api.status_code == 403 and envelope_of(api)["type"] == "PermissionDenied"
+        password = browser.post(
+            "/api/auth/sign-in",
+            json={"email": "editor@example.org", "password": "x"},
+            headers=headers,
+        )
+        assert password.status_code == 403
+    # The link was not spent: from the server's own page (same origin) it signs in. A
+    # browser that sends Sec-Fetch-Site is believed even with a null Origin (what Chromium
+    # sends under a no-referrer policy).
+    for same_site in (
+        {"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+        {"Origin": "http://testserver"},
+    ):
+        own_page = browser.post(
+            "/api/auth/sign-in-link", json={"token": "spent?"}, headers=same_site
+        )
+        assert own_page.status_code == 401  # checked, not refused as cross-site
+    signed_in = browser.post(
+        f"/signin/{token}", headers={"Sec-Fetch-Site": "same-origin"}, follow_redirects=False
+    )
+    assert signed_in.status_code == 303
 
 
 def test_an_api_tokens_last_use_is_recorded_once(world: World) -> None:

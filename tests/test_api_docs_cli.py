@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from journeyline.cli import app as cli
 from journeyline.store import open_database, sqlite_url
 from journeyline.web import SETTINGS, Settings, create_app
+from journeyline.web.settings import settings_table
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 
@@ -23,6 +24,19 @@ def test_every_endpoint_and_setting_is_documented(tmp_path: Path) -> None:
     assert not missing, f"endpoints missing from docs/api.md: {missing}"
     undocumented = [s.name for s in SETTINGS if f"`{s.name}`" not in text]
     assert not undocumented, f"settings missing from docs/api.md: {undocumented}"
+
+
+def test_the_settings_table_is_the_one_the_code_writes() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    section = re.search(
+        r"<!-- generated: settings -->\n(.*?)<!-- end generated: settings -->", text, re.DOTALL
+    )
+    assert section is not None, "docs/api.md has no generated settings section"
+    assert section.group(1) == settings_table(), (
+        "docs/api.md's settings table is out of date: run python scripts/generate_docs.py"
+    )
+    for setting in SETTINGS:
+        assert f"| `{setting.name}` | {setting.type_name} |" in section.group(1)
 
 
 def test_setup_prepares_the_first_run_and_prints_a_sign_in_link(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from journeyline.store.tables import ShareLink
@@ -104,6 +105,13 @@ def test_wrong_share_passwords_are_limited(world: World) -> None:
     refused = visitor.post(url, json={"password": "open sesame"})
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert envelope_of(refused)["status"] == 429
+    assert "wrong passwords for this share link" in envelope_of(refused)["message"]
+    # Per link and address: another visitor, and another link from the same address, still open.
+    other_visitor = TestClient(world.app, client=("198.51.100.1", 50000))
+    assert other_visitor.post(url, json={"password": "open sesame"}).status_code == 200
+    other = world.client("editor").post(links(world), json={"password": "other one!"}).json()
+    other_url = f"/api/shared/{other['token']}"
+    assert visitor.post(other_url, json={"password": "other one!"}).status_code == 200
 
 
 def test_a_deleted_map_takes_its_links_along(world: World) -> None:

@@ -25,9 +25,9 @@ def test_migrations_create_exactly_the_models(database: Database) -> None:
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection)
         assert compare_metadata(context, Base.metadata) == []
-    assert database.schema_revision() == "0002"
+    assert database.schema_revision() == "0003"
     database.migrate()  # running again changes nothing
-    assert database.schema_revision() == "0002"
+    assert database.schema_revision() == "0003"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
@@ -35,7 +35,18 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        # FULL (2): the write-ahead log is synced at every commit, so an acknowledged edit
+        # survives a power cut, not only a crash of the server.
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
     db.close()
+    relaxed = open_database(f"sqlite:///{tmp_path / 'data' / 'j.db'}", synchronous="NORMAL")
+    with relaxed.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    again = relaxed.open_again()
+    with again.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    again.close()
+    relaxed.close()
 
 
 def test_unsupported_database_urls_are_refused() -> None:
@@ -146,6 +157,26 @@ def test_settings_come_from_defaults_environment_and_flags() -> None:
 
     with pytest.raises(UsageError, match="JOURNEYLINE_PORT must be a whole number"):
         Settings.from_env({"JOURNEYLINE_PORT": "eighty"})
+    with pytest.raises(UsageError, match="JOURNEYLINE_SECURE_COOKIES must be true or false"):
+        Settings.from_env({"JOURNEYLINE_SECURE_COOKIES": "maybe"})
+    with pytest.raises(UsageError, match="setting port must be at most 65535, not 70000"):
+        Settings.from_env({"JOURNEYLINE_PORT": "70000"})
+    with pytest.raises(UsageError, match="setting max_body_bytes must be of type integer"):
+        Settings(max_body_bytes="big")  # type: ignore[arg-type]
+    pairs = [("session-days", "2"), ("public_url", "https://j.example.org/")]
+    from_command_line = Settings.from_env(env, command_line=pairs)
+    assert (from_command_line.session_days, from_command_line.base_url) == (
+        2,
+        "https://j.example.org",
+    )
+    assert Settings.from_env({}, command_line=[("database_url", "")]).database_url is None
+    assert Settings.from_env({}).sqlite_synchronous == "FULL"
+    relaxed = Settings.from_env({"JOURNEYLINE_SQLITE_SYNCHRONOUS": "normal"})
+    assert relaxed.sqlite_synchronous == "NORMAL"
+    with pytest.raises(UsageError, match="must be one of FULL, NORMAL, not 'OFF'"):
+        Settings.from_env({}, command_line=[("sqlite_synchronous", "OFF")])
+    with pytest.raises(UsageError, match=r"unknown setting 'prot' \(did you mean 'port'\?\)"):
+        Settings.from_env({}, command_line=[("prot", "1")])
 
 
 def test_the_summary_migration_fills_in_existing_maps(tmp_path: Path) -> None:
@@ -190,7 +221,7 @@ def test_the_summary_migration_fills_in_existing_maps(tmp_path: Path) -> None:
             {"doc": json.dumps(document)},
         )
     db.migrate()
-    assert db.schema_revision() == "0002"
+    assert db.schema_revision() == "0003"
     with db.engine.connect() as connection:
         summary = json.loads(connection.execute(text("SELECT summary FROM maps")).scalar_one())
     db.close()

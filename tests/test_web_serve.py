@@ -83,3 +83,33 @@ def test_make_run_is_the_web_app_and_needs_no_node() -> None:
         prerequisites = re.search(rf"^{target}:(.*)$", text, re.MULTILINE)
         assert prerequisites is not None and "frontend" not in prerequisites.group(1), target
     assert re.search(r"^frontend:", text, re.MULTILINE)
+
+
+def test_serve_takes_any_setting_by_name_type_checked(
+    tmp_path: Path, no_listening: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOURNEYLINE_MAX_BODY_BYTES", "5000")
+    monkeypatch.setenv("JOURNEYLINE_SESSION_DAYS", "3")
+    runner = CliRunner()
+    data = str(tmp_path / "d")
+    args = ["serve", "--data-dir", data, "--port", "8125"]
+    result = runner.invoke(
+        cli, [*args, "--setting", "max_body_bytes", "2000", "--setting", "secure-cookies", "true"]
+    )
+    assert result.exit_code == 0, result.output
+    settings = no_listening[-1].state.settings
+    assert (settings.max_body_bytes, settings.secure_cookies) == (2000, True)  # beats the env
+    assert (settings.session_days, settings.port) == (3, 8125)  # env, flag
+
+    mistyped = runner.invoke(cli, [*args, "--setting", "max_body_byte", "1"])
+    assert mistyped.exit_code == 2
+    assert "unknown setting 'max_body_byte' (did you mean 'max_body_bytes'?)" in mistyped.output
+    wrong_type = runner.invoke(cli, [*args, "--setting", "session_days", "two"])
+    assert wrong_type.exit_code == 2
+    assert "--setting session_days must be a whole number, not 'two'" in wrong_type.output
+    out_of_range = runner.invoke(cli, [*args, "--setting", "worker_threads", "0"])
+    assert out_of_range.exit_code == 2
+    assert "setting worker_threads must be at least 1, not 0" in out_of_range.output
+    twice = runner.invoke(cli, [*args, "--setting", "port", "9000"])
+    assert twice.exit_code == 2 and "give --port or --setting port, not both" in twice.output
+    assert len(no_listening) == 1

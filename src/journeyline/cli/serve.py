@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer.core import TyperCommand
 
 from journeyline.cli.common import (
     FORMAT_OPTION,
@@ -27,22 +28,48 @@ DATA_DIR_HELP = (
     "Folder for the SQLite database (default: ./journeyline-data, or JOURNEYLINE_DATA_DIR)."
 )
 DATABASE_URL_HELP = "Database URL instead of --data-dir, e.g. postgresql+psycopg://user:pw@host/db."
+SETTING_HELP = (
+    "Set any setting by name, e.g. --setting max_body_bytes 2000000 (repeatable; the "
+    "settings, their types and defaults are listed in docs/api.md). Beats JOURNEYLINE_<NAME>."
+)
+SETTING_OPTION: Any = typer.Option([], "--setting", metavar="NAME VALUE", help=SETTING_HELP)
+
+
+class SettingsCommand(TyperCommand):
+    """A command whose `--setting` option takes two values (NAME VALUE), any number of times."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.name == "setting":
+                param.nargs = 2  # Typer has no list-of-pairs option; click does.
 
 
 def _settings(
-    host: str | None, port: int | None, data_dir: Path | None, database_url: str | None
+    host: str | None,
+    port: int | None,
+    data_dir: Path | None,
+    database_url: str | None,
+    pairs: list[tuple[str, str]],
 ) -> Settings:
+    """The settings: defaults < environment < `--setting NAME VALUE` < the named flags."""
     from journeyline.errors import UsageError
-    from journeyline.web.settings import Settings
+    from journeyline.web.settings import Settings, find_setting
 
     if data_dir is not None and database_url is not None:
         raise UsageError("give --data-dir or --database-url, not both")
-    return Settings.from_env(
-        host=host,
-        port=port,
-        data_dir=str(data_dir) if data_dir is not None else None,
-        database_url=database_url,
-    )
+    flags: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "data_dir": str(data_dir) if data_dir is not None else None,
+        "database_url": database_url,
+    }
+    for name, _ in pairs:
+        declared = find_setting(name)
+        if flags.get(declared.name) is not None:
+            flag = "--" + declared.name.replace("_", "-")
+            raise UsageError(f"give {flag} or --setting {declared.name}, not both")
+    return Settings.from_env(command_line=pairs, **flags)
 
 
 def _open(settings: Settings) -> Database:
@@ -51,7 +78,7 @@ def _open(settings: Settings) -> Database:
 
     if settings.database_url is None:
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    return open_database(settings.resolved_database_url)
+    return open_database(settings.resolved_database_url, synchronous=settings.sqlite_synchronous)
 
 
 def _prepare(db: Database, settings: Settings, email: str | None, demo: bool) -> FirstRun:
@@ -111,6 +138,7 @@ def setup(
     ),
     host: str | None = typer.Option(None, "--host", help="Host the printed URL names."),
     port: int | None = typer.Option(None, "--port", help="Port the printed URL names."),
+    setting: list[tuple] = SETTING_OPTION,  # type: ignore[type-arg]
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Prepare the first run: data dir, database, owner account, demo workspace, one-time sign-in link.
@@ -118,7 +146,7 @@ def setup(
     Run again, it creates nothing and prints a fresh sign-in link.
     """
     with reporting_errors(fmt):
-        settings = _settings(host, port, data_dir, database_url)
+        settings = _settings(host, port, data_dir, database_url, setting)
         db = _open(settings)
         try:
             done = _prepare(db, settings, email, demo)
@@ -191,6 +219,7 @@ def serve(
     email: str | None = typer.Option(
         None, "--email", help="With --demo: the owner's e-mail address."
     ),
+    setting: list[tuple] = SETTING_OPTION,  # type: ignore[type-arg]
 ) -> None:
     """Run the web app and REST API (OpenAPI at /docs); migrations are applied on start."""
     import uvicorn
@@ -198,7 +227,7 @@ def serve(
     from journeyline.web import create_app
 
     with reporting_errors():
-        settings = _settings(host, port, data_dir, database_url)
+        settings = _settings(host, port, data_dir, database_url, setting)
         _check_port_free(settings.host, settings.port)
         db = _open(settings)
         done = None
@@ -236,5 +265,5 @@ def serve(
 
 def register(app: typer.Typer) -> None:
     """Add `serve` and `setup` to the CLI."""
-    app.command("serve")(serve)
-    app.command("setup")(setup)
+    app.command("serve", cls=SettingsCommand)(serve)
+    app.command("setup", cls=SettingsCommand)(setup)

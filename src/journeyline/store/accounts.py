@@ -7,6 +7,7 @@ their SHA-256 is stored, so a copy of the database lets no one sign in.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -48,14 +49,24 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """An argon2 hash of a random secret, made with the same parameters as real ones."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when `password` matches the argon2 hash (never true without a hash)."""
-    if not password_hash:
-        return False
+    """True when `password` matches the argon2 hash (never true without a hash).
+
+    Without a hash (an unknown account, or one that has set no password) the password is
+    checked against a dummy hash all the same, so the answer takes as long as a wrong
+    password for a real account and timing does not tell which accounts exist.
+    """
     try:
-        return _hasher.verify(password_hash, password)
+        matches = _hasher.verify(password_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and bool(password_hash)
 
 
 def check_password_rules(password: str) -> None:
@@ -187,11 +198,20 @@ def sign_in_with_password(
     try:
         address = normalise_email(email)
     except InvalidInput:
+        verify_password(None, password)  # the same work as for any other mismatch
         raise wrong from None
-    with db.writing() as session:
+    with db.reading() as session:
         account = session.scalar(select(Account).where(Account.email == address))
-        if account is None or not verify_password(account.password_hash, password):
-            raise wrong
+        found = account.id if account is not None else None
+        password_hash = account.password_hash if account is not None else None
+    # The password is checked outside any transaction: argon2 takes a while, and on SQLite
+    # a write transaction would hold every other writer up for that long.
+    if not verify_password(password_hash, password):
+        raise wrong
+    with db.writing() as session:
+        account = session.get(Account, found)
+        if account is None or account.password_hash != password_hash:
+            raise wrong  # deleted, or its password changed, meanwhile
         return start_session(session, account, lifetime)
 
 

@@ -26,6 +26,11 @@ from journeyline.errors import UsageError
 from journeyline.store.documents import MapCache
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SYNCHRONOUS = ("FULL", "NORMAL")
+"""SQLite's `PRAGMA synchronous` choices. FULL (the default) syncs the write-ahead log at
+every commit: an acknowledged write survives a power cut. NORMAL syncs at checkpoints only:
+a process crash loses nothing, a power cut may lose the last commits. The cost of FULL on
+edits is measured by bench/bench_api.py."""
 DATABASE_FILE = "journeyline.db"
 
 
@@ -63,7 +68,7 @@ def _sqlite_pragmas(engine: Engine, database: Database) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={database.synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         if database.checkpoints_in_background:
@@ -81,10 +86,21 @@ class Database:
     """An open database: hands out read and write sessions; knows its backend."""
 
     def __init__(
-        self, url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        connect_args: dict[str, Any] | None = None,
+        synchronous: str = "FULL",
     ) -> None:
+        if synchronous not in SYNCHRONOUS:
+            raise UsageError(
+                f"SQLite synchronous must be {' or '.join(SYNCHRONOUS)}, not {synchronous!r}"
+            )
         parsed = _normalise(url)
         self.url = parsed
+        self.synchronous = synchronous
+        self._connect_args = dict(connect_args or {})
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo, "connect_args": dict(connect_args or {})}
         if self.is_sqlite:
@@ -196,6 +212,15 @@ class Database:
                 # Read the answer: an unfinished statement would keep a read open on the log.
                 connection.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})").all()
 
+    def open_again(self) -> Database:
+        """The same database opened once more, with a pool of its own (as a second server
+        process on it would have)."""
+        return Database(
+            self.url.render_as_string(hide_password=False),
+            connect_args=self._connect_args,
+            synchronous=self.synchronous,
+        )
+
     def close(self) -> None:
         """Close every pooled connection (after a last checkpoint, when they run in the background)."""
         if self._checkpointer is not None:
@@ -232,10 +257,14 @@ class _Checkpointer(threading.Thread):
 
 
 def open_database(
-    url: str, *, migrate: bool = True, connect_args: dict[str, Any] | None = None
+    url: str,
+    *,
+    migrate: bool = True,
+    connect_args: dict[str, Any] | None = None,
+    synchronous: str = "FULL",
 ) -> Database:
-    """Open (and by default migrate) the database at `url`."""
-    database = Database(url, connect_args=connect_args)
+    """Open (and by default migrate) the database at `url` (`synchronous`: see SYNCHRONOUS)."""
+    database = Database(url, connect_args=connect_args, synchronous=synchronous)
     if migrate:
         database.migrate()
     return database

@@ -42,6 +42,7 @@ def _link_dict(link: ShareLink, map_id: str) -> dict[str, Any]:
         "expires_at": iso(link.expires_at),
         "revoked_at": iso(link.revoked_at),
         "state": state,
+        "created_by": link.created_by,
         "created_at": iso(link.created_at),
     }
 

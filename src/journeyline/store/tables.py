@@ -250,3 +250,18 @@ class ShareLink(Base):
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FailedAttempts(Base):
+    """Failed password attempts counted under one key (an account, an account from one
+    address, a share link from one address), in a window that starts at the first failure.
+
+    Kept in the database so every server process on it counts together; the key is a
+    SHA-256, so the table names no address or account.
+    """
+
+    __tablename__ = "failed_attempts"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

@@ -18,13 +18,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from journeyline import __version__
 from journeyline.formats.limits import ImportLimits
 from journeyline.store.database import Database, open_database
+from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
 from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
 from journeyline.web.limits import BodyLimit
 from journeyline.web.pages import install_app, install_docs
+from journeyline.web.protocol import HttpProtocol
 from journeyline.web.settings import Settings
-from journeyline.web.throttle import SignInThrottle
 from journeyline.web.workers import Budget, WorkerPool
 
 SECURITY_HEADERS = [
@@ -71,7 +72,11 @@ class SecurityHeaders:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     """The web app for `settings`; opens (and migrates) the database unless one is given."""
     settings = settings or Settings()
-    db = database if database is not None else open_database(settings.resolved_database_url)
+    db = (
+        database
+        if database is not None
+        else open_database(settings.resolved_database_url, synchronous=settings.sqlite_synchronous)
+    )
     owns_database = database is None
 
     @asynccontextmanager
@@ -104,11 +109,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.workers = workers
     app.state.db = db
     app.state.token_uses = TokenUses()
-    app.state.sign_in_throttle = SignInThrottle(
-        settings.sign_in_attempts, dt.timedelta(minutes=settings.sign_in_window_minutes)
+    app.state.password_throttle = PasswordThrottle(
+        db,
+        attempts=settings.sign_in_attempts,
+        window=dt.timedelta(minutes=settings.sign_in_window_minutes),
+        account_attempts=settings.sign_in_account_attempts,
     )
     # The busiest routes first: a request is matched against the routers in this order.
-    for router in (
+    routers = (
         maps.router,
         collaboration.router,
         workspaces.router,
@@ -116,7 +124,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         shared.router,
         session.router,
         system.router,
-    ):
+    )
+    for router in routers:
         app.include_router(router)
     install_docs(app)
     # Last: the app's pages, and for any other page a browser asks for, the app itself.
@@ -127,5 +136,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
+    every_route = [*(r for router in routers for r in router.routes), *app.router.routes]
+    app.add_middleware(HttpProtocol, routes=every_route)
     app.add_middleware(SecurityHeaders)
     return app

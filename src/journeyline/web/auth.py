@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from urllib.parse import urlsplit
 
 from fastapi import BackgroundTasks, Request, Response
 
@@ -92,6 +93,49 @@ async def current_actor(request: Request, background: BackgroundTasks) -> Actor:
                 f"missing or wrong CSRF token: send the value of the {CSRF_COOKIE} cookie in the {CSRF_HEADER} header"
             )
     return actor
+
+
+CROSS_SITE_MESSAGE = (
+    "sign-in refused: the request came from another site (open the sign-in link or the "
+    "sign-in page of this server directly)"
+)
+
+
+def is_cross_site(request: Request) -> bool:
+    """True when a browser says the request was started by another site.
+
+    Browsers that send `Sec-Fetch-Site` are believed (pages cannot forge it): anything but
+    `same-origin`, or `none` (typed, or opened from outside a page), is another site.
+    Older browsers are judged by `Origin`: another site's origin, or `null` (what a
+    sandboxed frame or a page with no referrer sends), is refused. A request with neither
+    header comes from a script or a tool, which cannot carry a victim's cookies. Refusing
+    these for sign-in stops login CSRF: another site signing the browser in to an account
+    of its choosing.
+    """
+    fetch_site = request.headers.get("sec-fetch-site", "").strip().lower()
+    if fetch_site:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    if origin.strip().lower() == "null":
+        return True
+    allowed = {request.headers.get("host", "").lower()}
+    public_url = settings_of(request).public_url
+    if public_url:
+        allowed.add(urlsplit(public_url).netloc.lower())
+    return urlsplit(origin.strip()).netloc.lower() not in allowed
+
+
+def refuse_cross_site(request: Request) -> None:
+    """PermissionDenied for a sign-in another site started (see `is_cross_site`)."""
+    if is_cross_site(request):
+        raise PermissionDenied(CROSS_SITE_MESSAGE)
+
+
+def client_address(request: Request) -> str | None:
+    """The address the request came from (as the server sees it)."""
+    return request.client.host if request.client else None
 
 
 def _secure(request: Request, settings: Settings) -> bool:

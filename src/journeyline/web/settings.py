@@ -1,112 +1,148 @@
-"""Every setting of the web app in one place: name, default, help; read from flags and the environment.
+"""Every setting of the web app, each declared once: name, type, default, a line of help.
 
-An environment variable `JOURNEYLINE_<NAME>` (upper case) sets a setting; a command-line
-flag beats the environment; the default applies otherwise.
+The declaration is the `Settings` dataclass below: one field per setting, its type the
+annotation, its default and help given by `setting(...)`. Everything else is derived from
+it: `SETTINGS` (the list), the environment variables `JOURNEYLINE_<NAME>`, the option
+`journeyline serve --setting NAME VALUE`, and the settings table in docs/api.md
+(`settings_table()`, written by `python scripts/generate_docs.py`). Adding a setting is
+adding one field.
+
+Precedence, weakest first: the default < the environment < the command line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from journeyline.errors import UsageError
+from journeyline.model import did_you_mean
 from journeyline.store.database import sqlite_url
 
-
-@dataclass(frozen=True)
-class Setting:
-    """One setting: its name, default and a line of help."""
-
-    name: str
-    default: Any
-    help: str
+ENV_PREFIX = "JOURNEYLINE_"
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("host", "127.0.0.1", "Address the server listens on."),
-    Setting("port", 8000, "Port the server listens on."),
-    Setting(
-        "data_dir",
-        "journeyline-data",
-        "Folder for the SQLite database (used when no database_url is set).",
-    ),
-    Setting(
-        "database_url",
-        None,
-        "Database URL: sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DB.",
-    ),
-    Setting(
-        "public_url",
-        None,
-        "URL people reach the server at, used in printed links (default: http://HOST:PORT).",
-    ),
-    Setting("max_body_bytes", 1_048_576, "Largest request body accepted, in bytes (larger: 413)."),
-    Setting(
-        "max_upload_bytes",
-        10_485_760,
-        "Largest uploaded import file accepted, in bytes (larger: 413).",
-    ),
-    Setting("session_days", 14, "How long a browser session lasts after signing in, in days."),
-    Setting("sign_in_link_hours", 24, "How long a one-time sign-in link stays valid, in hours."),
-    Setting(
-        "invite_link_days",
-        7,
-        "How long the sign-in link of an invited member stays valid, in days.",
-    ),
-    Setting(
-        "sign_in_attempts",
-        10,
-        "Failed password sign-ins allowed per account and per client address in the window (then 429).",
-    ),
-    Setting(
-        "sign_in_window_minutes",
-        15,
-        "The window in which failed password sign-ins are counted, in minutes.",
-    ),
-    Setting("worker_threads", 40, "Threads that run requests' database work at the same time."),
-    # Imports and renders: limits on what an upload can make, and the worker processes.
-    Setting(
-        "import_limits",
-        None,
-        "Import limits changed for uploads: NAME=VALUE,… (e.g. steps=10000; see docs/import-export.md).",
-    ),
-    Setting("worker_processes", 2, "Worker processes that read uploads and draw maps."),
-    Setting("worker_seconds", 60, "Longest one import or render may take, in seconds (then 422)."),
-    Setting("worker_memory_mb", 1024, "Memory ceiling of a worker process, in MB (past it: 422)."),
-    Setting(
-        "secure_cookies",
-        None,
-        "Mark cookies Secure: true, false, or unset to decide per request (Secure over HTTPS).",
-    ),
-)
-"""The settings, in the order `journeyline serve --help` and docs/api.md list them."""
+def setting(
+    default: Any,
+    help: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    choices: tuple[str, ...] | None = None,
+    unset: str = "unset",
+) -> Any:
+    """Declare one setting (a field of `Settings`): its default, help and allowed values
+    (a range for numbers, `choices` for a text).
+
+    `unset` is what the docs show for a default of None (e.g. what applies instead).
+    """
+    return field(
+        default=default,
+        metadata={
+            "help": help,
+            "minimum": minimum,
+            "maximum": maximum,
+            "choices": choices,
+            "unset": unset,
+        },
+    )
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The web app's settings (see SETTINGS for what each means)."""
+    """The web app's settings; each field is one setting (see the module docstring)."""
 
-    host: str = "127.0.0.1"
-    port: int = 8000
-    data_dir: str = "journeyline-data"
-    database_url: str | None = None
-    public_url: str | None = None
-    max_body_bytes: int = 1_048_576
-    max_upload_bytes: int = 10_485_760
-    session_days: int = 14
-    sign_in_link_hours: int = 24
-    invite_link_days: int = 7
-    sign_in_attempts: int = 10
-    sign_in_window_minutes: int = 15
-    worker_threads: int = 40
-    import_limits: str | None = None
-    worker_processes: int = 2
-    worker_seconds: int = 60
-    worker_memory_mb: int = 1024
-    secure_cookies: bool | None = None
+    host: str = setting("127.0.0.1", "Address the server listens on (`--host`).")
+    port: int = setting(8000, "Port the server listens on (`--port`).", minimum=0, maximum=65535)
+    data_dir: str = setting(
+        "journeyline-data",
+        "Folder of the SQLite database, used when no `database_url` is set (`--data-dir`).",
+    )
+    database_url: str | None = setting(
+        None,
+        "`sqlite:///PATH` or `postgresql+psycopg://USER:PW@HOST/DB` (`--database-url`).",
+        unset="SQLite in `data_dir`",
+    )
+    public_url: str | None = setting(
+        None, "URL people reach the server at, used in printed links.", unset="`http://HOST:PORT`"
+    )
+    max_body_bytes: int = setting(
+        1_048_576, "Largest request body accepted, in bytes; larger gets 413.", minimum=1
+    )
+    max_upload_bytes: int = setting(
+        10_485_760, "Largest import upload (`…/import`), in bytes; larger gets 413.", minimum=1
+    )
+    session_days: int = setting(
+        14, "How long a browser session lasts after signing in, in days.", minimum=1
+    )
+    sign_in_link_hours: int = setting(
+        24,
+        "How long a one-time sign-in link from `journeyline setup` stays valid, in hours.",
+        minimum=1,
+    )
+    invite_link_days: int = setting(
+        7, "How long an invited member's sign-in link stays valid, in days.", minimum=1
+    )
+    sign_in_attempts: int = setting(
+        10,
+        "Failed passwords for one account from one client address in the window; then 429 "
+        "for that pair until the window ends (share-link passwords: per link and address). "
+        "0 turns the limits off.",
+        minimum=0,
+    )
+    sign_in_window_minutes: int = setting(
+        15, "The window in which failed passwords are counted, in minutes.", minimum=1
+    )
+    sign_in_account_attempts: int = setting(
+        20,
+        "Failed passwords for one account from all addresses in the window after which an "
+        "address that failed for it waits 1 s, 2 s, 4 s … (at most the window); an address "
+        "with no failures is never held back. 0 turns this off.",
+        minimum=0,
+    )
+    worker_threads: int = setting(
+        40,
+        "Threads running requests' database work at once; more requests wait in line.",
+        minimum=1,
+    )
+    sqlite_synchronous: str = setting(
+        "FULL",
+        "SQLite: `FULL` syncs the write-ahead log to disk at every commit, so an acknowledged "
+        "edit survives a power cut; `NORMAL` syncs only at checkpoints (an edit acknowledged "
+        "just before a power cut may be lost; a crash of the server alone loses nothing).",
+        choices=("FULL", "NORMAL"),
+    )
+    # Imports and renders: limits on what an upload can make, and the worker processes.
+    import_limits: str | None = setting(
+        None,
+        "Import limits changed for uploads: `NAME=VALUE,…` (e.g. `steps=10000`; the limits and "
+        "their defaults are in docs/import-export.md).",
+        unset="the defaults",
+    )
+    worker_processes: int = setting(
+        2, "Worker processes that read uploads and draw maps.", minimum=1, maximum=64
+    )
+    worker_seconds: int = setting(
+        60, "Longest one import or render may take, in seconds (then 422).", minimum=1
+    )
+    worker_memory_mb: int = setting(
+        1024, "Memory ceiling of a worker process, in MB (past it: 422).", minimum=64
+    )
+    secure_cookies: bool | None = setting(
+        None,
+        "Mark cookies Secure: `true` or `false`.",
+        unset="Secure when the request came over HTTPS",
+    )
+
+    def __post_init__(self) -> None:
+        for declared in SETTINGS:
+            declared.check(getattr(self, declared.name))
 
     @property
     def resolved_database_url(self) -> str:
@@ -123,34 +159,183 @@ class Settings:
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given settings changed (None leaves a setting as it is)."""
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+        return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Defaults, then `JOURNEYLINE_*` environment variables, then `overrides` (flags)."""
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        command_line: Iterable[tuple[str, str]] = (),
+        **overrides: Any,
+    ) -> Settings:
+        """Defaults, then `JOURNEYLINE_*` variables, then `command_line` (NAME, VALUE) pairs
+        as `--setting` gives them, then `overrides` (typed values, e.g. from `--port`).
+
+        The environment is read here and nowhere else (`os.environ` unless `environ` is given).
+        """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        types = {f.name: f.type for f in fields(cls)}
-        for setting in SETTINGS:
-            raw = env.get(f"JOURNEYLINE_{setting.name.upper()}")
+        for declared in SETTINGS:
+            raw = env.get(declared.env_var)
             if raw is not None and raw != "":
-                values[setting.name] = _convert(setting.name, raw, str(types[setting.name]))
-        return cls(**values).with_overrides(**overrides)
+                values[declared.name] = declared.parse(raw, source=declared.env_var)
+        for name, raw in command_line:
+            declared = find_setting(name)
+            values[declared.name] = declared.parse(raw, source=f"--setting {declared.name}")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
 
 
-def _convert(name: str, raw: str, type_name: str) -> Any:
-    if "bool" in type_name:
-        lowered = raw.strip().lower()
-        if lowered in ("1", "true", "yes", "on"):
-            return True
-        if lowered in ("0", "false", "no", "off"):
-            return False
-        raise UsageError(f"JOURNEYLINE_{name.upper()} must be true or false, not {raw!r}")
-    if "int" in type_name:
-        try:
-            return int(raw)
-        except ValueError:
+@dataclass(frozen=True)
+class Setting:
+    """One setting as declared: name, type, default, help and range (derived from `Settings`)."""
+
+    name: str
+    type: type
+    optional: bool
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+    unset: str = "unset"
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable that sets it."""
+        return ENV_PREFIX + self.name.upper()
+
+    @property
+    def type_name(self) -> str:
+        """The type as the docs and error messages say it."""
+        words = {bool: "true/false", int: "integer", float: "number", str: "text"}
+        return words.get(self.type, self.type.__name__)
+
+    def parse(self, raw: str, *, source: str) -> Any:
+        """The value of a text (from the environment or the command line), type-checked.
+
+        An empty text leaves an optional setting unset.
+        """
+        text = raw.strip()
+        if self.optional and text == "":
+            return None
+        if self.type is bool:
+            lowered = text.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise UsageError(f"{source} must be true or false, not {raw!r}")
+        if self.type is int:
+            try:
+                return int(text)
+            except ValueError:
+                raise UsageError(f"{source} must be a whole number, not {raw!r}") from None
+        if self.type is float:
+            try:
+                value = float(text)
+            except ValueError:
+                raise UsageError(f"{source} must be a number, not {raw!r}") from None
+            if value != value or value in (float("inf"), float("-inf")):
+                raise UsageError(f"{source} must be a finite number, not {raw!r}")
+            return value
+        if self.choices is not None:
+            for choice in self.choices:
+                if text.lower() == choice.lower():
+                    return choice
+        return raw
+
+    def check(self, value: Any) -> None:
+        """UsageError when a value is of the wrong type or outside the setting's range."""
+        if value is None and self.optional:
+            return
+        wanted: tuple[type, ...] = (self.type,)
+        if self.type is float:
+            wanted = (int, float)
+        if not isinstance(value, wanted) or (self.type is not bool and isinstance(value, bool)):
+            raise UsageError(f"setting {self.name} must be of type {self.type_name}, not {value!r}")
+        if self.choices is not None and value not in self.choices:
             raise UsageError(
-                f"JOURNEYLINE_{name.upper()} must be a whole number, not {raw!r}"
-            ) from None
-    return raw
+                f"setting {self.name} must be one of {', '.join(self.choices)}, not {value!r}"
+            )
+        if self.type is str:
+            return
+        number = typing.cast(float, value)  # a range is only declared for numbers
+        if self.minimum is not None and number < self.minimum:
+            raise UsageError(f"setting {self.name} must be at least {self.minimum:g}, not {value}")
+        if self.maximum is not None and number > self.maximum:
+            raise UsageError(f"setting {self.name} must be at most {self.maximum:g}, not {value}")
+
+    @property
+    def shown_default(self) -> str:
+        """The default as docs/api.md shows it."""
+        if self.default is None:
+            return self.unset
+        if isinstance(self.default, bool):
+            return f"`{str(self.default).lower()}`"
+        return f"`{self.default}`"
+
+
+def _declared() -> tuple[Setting, ...]:
+    hints = typing.get_type_hints(Settings)
+    found = []
+    for f in dataclasses.fields(Settings):
+        hint = hints[f.name]
+        members = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        concrete = [m for m in members if m is not type(None)]
+        if len(concrete) != 1 or concrete[0] not in (str, int, float, bool):
+            raise TypeError(f"setting {f.name}: type {hint} is not str, int, float or bool")
+        found.append(
+            Setting(
+                name=f.name,
+                type=concrete[0],
+                optional=len(concrete) != len(members),
+                default=f.default,
+                help=f.metadata["help"],
+                minimum=f.metadata["minimum"],
+                maximum=f.metadata["maximum"],
+                choices=f.metadata["choices"],
+                unset=f.metadata["unset"],
+            )
+        )
+    return tuple(found)
+
+
+SETTINGS: tuple[Setting, ...] = _declared()
+"""The settings, in the order `journeyline serve --help` and docs/api.md list them."""
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def find_setting(name: str) -> Setting:
+    """The setting of that name (a dash may stand for the underscore); UsageError with a
+    did-you-mean otherwise."""
+    key = name.strip().lower().replace("-", "_")
+    found = _BY_NAME.get(key)
+    if found is not None:
+        return found
+    guess = did_you_mean(key, list(_BY_NAME))
+    hint = f" (did you mean '{guess}'?)" if guess else f"; known: {', '.join(_BY_NAME)}"
+    raise UsageError(f"unknown setting '{name}'{hint}")
+
+
+def settings_table() -> str:
+    """The settings table of docs/api.md, written from the declaration."""
+    rows = [
+        "| name | type | default | environment variable | meaning |",
+        "|------|------|---------|----------------------|---------|",
+    ]
+    for s in SETTINGS:
+        meaning = s.help
+        if s.choices is not None:
+            meaning += " One of " + ", ".join(f"`{c}`" for c in s.choices) + "."
+        if s.minimum is not None and s.maximum is not None:
+            meaning += f" From {s.minimum:g} to {s.maximum:g}."
+        elif s.minimum is not None:
+            meaning += f" At least {s.minimum:g}."
+        elif s.maximum is not None:
+            meaning += f" At most {s.maximum:g}."
+        rows.append(
+            f"| `{s.name}` | {s.type_name} | {s.shown_default} | `{s.env_var}` | {meaning} |"
+        )
+    return "\n".join(rows) + "\n"

@@ -65,6 +65,11 @@ def summary(
     return JSONResponse(result.to_dict())
 
 
+RENDER_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: https:"
+"""A rendered SVG opened on its own runs nothing and reaches nothing: no script, no form,
+no same-origin access (sandbox); only its inline styles and its pictures."""
+
+
 @router.get("/render.{fmt}", summary="The map drawn as SVG, PNG or PDF")
 def render(
     workspace_id: str,
@@ -90,4 +95,5 @@ def render(
     content, media_type = workers.run(
         insight.draw, workspace, journey, fmt, paper=paper, persona=persona, capped=fmt == "svg"
     )
-    return Response(content, media_type=media_type)
+    headers = {"Content-Security-Policy": RENDER_CSP} if fmt == "svg" else None
+    return Response(content, media_type=media_type, headers=headers)

@@ -13,15 +13,19 @@ from pydantic import BaseModel, Field
 from journeyline.store import accounts
 from journeyline.store.accounts import SignedIn
 from journeyline.store.errors import NotSignedIn
+from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api.common import CurrentActor, Db
 from journeyline.web.auth import (
+    CROSS_SITE_MESSAGE,
     SESSION_COOKIE,
     clear_session_cookies,
+    client_address,
+    is_cross_site,
+    refuse_cross_site,
     set_session_cookies,
     settings_of,
 )
 from journeyline.web.pages import plain_page
-from journeyline.web.throttle import SignInThrottle, sign_in_keys
 
 router = APIRouter(tags=["accounts"])
 
@@ -81,26 +85,32 @@ def _signed_in_response(request: Request, signed_in: SignedIn) -> JSONResponse:
 def sign_in(body: PasswordSignIn, request: Request, db: Db) -> JSONResponse:
     """Starts a browser session; the response carries the CSRF token for later writes.
 
-    Failed attempts are limited per account and per client address (`sign_in_attempts`
-    in `sign_in_window_minutes`); past the limit the answer is 429 with Retry-After.
+    Failed attempts are limited per account from one client address (`sign_in_attempts`
+    in `sign_in_window_minutes`), and an account guessed at from many addresses slows
+    down those addresses (`sign_in_account_attempts`); past a limit the answer is 429
+    with Retry-After. The right password from an address with no failures always works.
+    A sign-in another site starts (Origin, Sec-Fetch-Site) is refused with 403.
     """
-    throttle: SignInThrottle = request.app.state.sign_in_throttle
-    keys = sign_in_keys(body.email, request.client.host if request.client else None)
-    throttle.check(keys)
+    refuse_cross_site(request)
+    throttle: PasswordThrottle = request.app.state.password_throttle
+    address = client_address(request)
+    throttle.check_sign_in(body.email, address)
     try:
         signed_in = accounts.sign_in_with_password(
             db, body.email, body.password, _lifetime(request)
         )
     except NotSignedIn:
-        throttle.failed(keys)
+        throttle.sign_in_failed(body.email, address)
         raise
-    throttle.succeeded(keys[0])
+    throttle.sign_in_succeeded(body.email, address)
     return _signed_in_response(request, signed_in)
 
 
 @router.post("/api/auth/sign-in-link", summary="Sign in with a one-time sign-in link's token")
 def sign_in_with_link(body: LinkSignIn, request: Request, db: Db) -> JSONResponse:
-    """Spends the link (it works once) and starts a browser session."""
+    """Spends the link (it works once) and starts a browser session (403 when another
+    site sent the request)."""
+    refuse_cross_site(request)
     signed_in = accounts.use_sign_in_link(db, body.token, _lifetime(request))
     return _signed_in_response(request, signed_in)
 
@@ -118,7 +128,7 @@ def sign_out(request: Request, _: CurrentActor, db: Db) -> Response:
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in to Journeyline</title>
-<meta name="referrer" content="no-referrer"></head>
+<meta name="referrer" content="same-origin"></head>
 <body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto">
 <h1>Sign in to Journeyline</h1>
 <p>This one-time link signs you in once. Press the button to continue.</p>
@@ -140,9 +150,24 @@ _SPENT = """<!doctype html>
 """
 
 
+_CROSS_SITE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign-in refused</title>
+<meta name="referrer" content="no-referrer"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto">
+<h1>Sign-in refused</h1>
+<p>{message}.</p>
+<p>The link has not been used: open it again from the message it came in.</p>
+</body></html>
+"""
+
+
 @router.get("/signin/{token}", response_class=HTMLResponse, include_in_schema=False)
 def sign_in_page(token: str) -> HTMLResponse:
-    """A page with one button, so link previews and scanners do not spend the link."""
+    """A page with one button, so link previews and scanners do not spend the link.
+
+    Its referrer policy is `same-origin` (not the app's `no-referrer`), so its form post
+    carries the page's real `Origin` instead of `null`, which older browsers are judged by.
+    """
     return plain_page(_PAGE.replace("{token}", html.escape(token, quote=True)))
 
 
@@ -150,8 +175,12 @@ def sign_in_page(token: str) -> HTMLResponse:
 def sign_in_from_page(token: str, request: Request, db: Db) -> Response:
     """Spends the link, sets the session cookies and goes to the app's start page.
 
-    A used or expired link answers 401 with a page saying what to do (a browser shows it).
+    A used or expired link answers 401 with a page saying what to do (a browser shows it);
+    a post another site made (login CSRF) answers 403 and leaves the link unspent.
     """
+    if is_cross_site(request):
+        message = html.escape(CROSS_SITE_MESSAGE[:1].upper() + CROSS_SITE_MESSAGE[1:])
+        return plain_page(_CROSS_SITE.replace("{message}", message), status_code=403)
     try:
         signed_in = accounts.use_sign_in_link(db, token, _lifetime(request))
     except NotSignedIn as error:

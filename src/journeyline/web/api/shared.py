@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 from journeyline.store import sharing
 from journeyline.store.accounts import hash_secret
 from journeyline.store.errors import ShareLinkLocked
+from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api.common import Db
-from journeyline.web.throttle import SignInThrottle
+from journeyline.web.auth import client_address
 
 router = APIRouter(prefix="/api/shared", tags=["sharing"])
 
@@ -28,18 +29,18 @@ class Unlock(BaseModel):
 
 
 def _open(request: Request, db: Db, token: str, password: str | None) -> dict[str, Any]:
-    """The shared map; wrong passwords count against the link and the client address like
-    failed sign-ins (429 with Retry-After past the limit)."""
+    """The shared map; wrong passwords are counted per (link, client address), like failed
+    sign-ins (429 with Retry-After past the limit), so guessing one link's password locks
+    neither the other links nor other visitors out."""
     if not password:
         return sharing.open_share_link(db, token, password).to_dict()
-    throttle: SignInThrottle = request.app.state.sign_in_throttle
-    address = request.client.host if request.client else "unknown"
-    keys = (f"share-link:{hash_secret(token)}", f"share-address:{address}")
-    throttle.check(keys)
+    throttle: PasswordThrottle = request.app.state.password_throttle
+    link, address = hash_secret(token), client_address(request)
+    throttle.check_share_link(link, address)
     try:
         shared = sharing.open_share_link(db, token, password)
     except ShareLinkLocked:
-        throttle.failed(keys)
+        throttle.share_link_failed(link, address)
         raise
     return shared.to_dict()
 
