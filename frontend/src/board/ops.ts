@@ -1,7 +1,7 @@
 // The board's edit operations: every change to a map is an Op. This module is the one place
 // where an op is applied to a map (locally, optimistically), inverted (for undo), checked
 // against a newer map (after someone else's change), and turned into an API request.
-// Live co-editing (Yjs) can slot in here: an op is also what would be sent to peers.
+// An op is also what live co-editing would send to peers, behind document.ts's MapDocument.
 import { api, paths, type MapElementKind } from "../api";
 import {
   defaultEvidence, defaultOpportunity, defaultPainPoint, defaultStage, defaultStep,
