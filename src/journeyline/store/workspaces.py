@@ -88,6 +88,7 @@ def create_workspace(
         )
     assign_ids(workspace)
     elements.ensure_integrity(workspace, "the new workspace")
+    elements.ensure_analysis_settings(workspace.analysis)
     now = utcnow()
     with db.writing() as session:
         record = WorkspaceRecord(
@@ -243,6 +244,7 @@ def update_workspace(
         )
 
     def change(workspace: Workspace) -> tuple[None, str]:
+        elements.ensure_analysis_settings(changes.get("analysis"))
         data = workspace.model_dump() | changes
         updated = Workspace.model_validate(data)
         for key in changes:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse
 
 from journeyline.store.access import Actor
@@ -29,18 +29,21 @@ IfMatch = Annotated[
     ),
 ]
 
+MAX_INTEGER = 2**63 - 1
+"""The largest integer a path or query takes (what both stores hold: a signed 64-bit integer)."""
+
 Position = Annotated[
     int | None,
-    Query(ge=0, description="Where to put the element in its list (0 = first; default: last)."),
+    Query(
+        ge=0,
+        le=MAX_INTEGER,
+        description="Where to put the element in its list (0 = first; default: last).",
+    ),
 ]
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Bad request (error envelope)"},
-    401: {"description": "Not signed in (error envelope)"},
-    403: {"description": "Your role does not allow this (error envelope)"},
-    404: {"description": "Not found, or not visible to you (error envelope)"},
-    422: {"description": "Invalid input, with diagnostics (error envelope)"},
-}
+RevisionNumber = Annotated[
+    int, Path(ge=1, le=MAX_INTEGER, description="A revision number (1 = the first).")
+]
 
 
 def with_etag(content: Any, revision: int, status_code: int = 200) -> JSONResponse:

@@ -10,8 +10,11 @@ from fastapi.responses import PlainTextResponse, Response
 from journeyline.errors import UsageError
 from journeyline.store import insight
 from journeyline.web.api.common import CurrentActor, Db
+from journeyline.web.requests import ApiRoute
 
-router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps/{map_id}", tags=["analysis"])
+router = APIRouter(
+    prefix="/api/workspaces/{workspace_id}/maps/{map_id}", tags=["analysis"], route_class=ApiRoute
+)
 
 
 @router.get("/analysis", summary="Findings: sentiment drops, troughs, gaps, unsupported claims …")

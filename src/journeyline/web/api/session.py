@@ -21,9 +21,10 @@ from journeyline.web.auth import (
     settings_of,
 )
 from journeyline.web.pages import plain_page
+from journeyline.web.requests import ApiRoute
 from journeyline.web.throttle import SignInThrottle, sign_in_keys
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=ApiRoute)
 
 
 class PasswordSignIn(BaseModel):

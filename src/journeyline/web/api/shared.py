@@ -11,9 +11,10 @@ from journeyline.store import sharing
 from journeyline.store.accounts import hash_secret
 from journeyline.store.errors import ShareLinkLocked
 from journeyline.web.api.common import Db
+from journeyline.web.requests import ApiRoute
 from journeyline.web.throttle import SignInThrottle
 
-router = APIRouter(prefix="/api/shared", tags=["sharing"])
+router = APIRouter(prefix="/api/shared", tags=["sharing"], route_class=ApiRoute)
 
 SharePassword = Annotated[
     str | None,

@@ -21,8 +21,9 @@ from journeyline.web.api.common import (
     with_etag,
 )
 from journeyline.web.auth import settings_of
+from journeyline.web.requests import ApiRoute
 
-router = APIRouter(prefix="/api/workspaces", tags=["workspaces"])
+router = APIRouter(prefix="/api/workspaces", tags=["workspaces"], route_class=ApiRoute)
 
 
 class NewWorkspace(BaseModel):
