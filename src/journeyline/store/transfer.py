@@ -103,9 +103,27 @@ def write_export(workspace: Workspace, format_name: str, stem: str) -> Exported:
                 f"the {file_format.name} format writes a folder; choose a single-file format"
             )
         content = path.read_bytes()
-    media_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return Exported(
+        filename, content, media_type_of(extension), _rename(warnings, folder, filename)
+    )
+
+
+def media_type_of(extension: str) -> str:
+    """The media type an export with this extension is sent as."""
+    extension = extension if extension.startswith(".") else "." + extension
     if extension in (".yaml", ".yml"):
-        media_type = "application/yaml"
-    elif extension in (".mmd", ".mermaid", ".md"):
-        media_type = "text/markdown" if extension == ".md" else "text/plain"
-    return Exported(filename, content, media_type, _rename(warnings, folder, filename))
+        return "application/yaml"
+    if extension in (".mmd", ".mermaid", ".md"):
+        return "text/markdown" if extension == ".md" else "text/plain"
+    return mimetypes.guess_type("export" + extension)[0] or "application/octet-stream"
+
+
+def export_media_types() -> list[str]:
+    """Every media type an export can be sent as (for the OpenAPI document)."""
+    found = {
+        media_type_of(extension)
+        for file_format in formats()
+        if file_format.write is not None
+        for extension in file_format.extensions
+    }
+    return sorted(found)

@@ -46,6 +46,19 @@ RevisionNumber = Annotated[
 ]
 
 
+def file_responses(media_types: list[str], description: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI of a 200 that answers a file in one of `media_types` (JSON and YAML as
+    any document: the file format's schema is published on its own)."""
+    content = {
+        media_type: {"schema": {} if media_type.endswith(("/json", "/yaml")) else BINARY}
+        for media_type in media_types
+    }
+    return {200: {"description": description, "content": content}}
+
+
+BINARY = {"type": "string", "format": "binary"}
+
+
 def with_etag(content: Any, revision: int, status_code: int = 200) -> JSONResponse:
     """JSON with the revision as ETag, for the next If-Match."""
     return JSONResponse(content, status_code=status_code, headers={"ETag": etag(revision)})

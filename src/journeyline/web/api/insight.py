@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from journeyline.errors import UsageError
 from journeyline.store import insight
-from journeyline.web.api.common import CurrentActor, Db
+from journeyline.web.api.common import CurrentActor, Db, file_responses
 from journeyline.web.requests import ApiRoute
 
 router = APIRouter(
@@ -51,7 +51,13 @@ def compare(
     return insight.compare(db, actor, workspace_id, map_id, asis)
 
 
-@router.get("/summary", summary="The stakeholder summary (JSON or Markdown)")
+@router.get(
+    "/summary",
+    summary="The stakeholder summary (JSON or Markdown)",
+    responses=file_responses(
+        ["application/json", "text/markdown"], "The summary, as JSON or Markdown"
+    ),
+)
 def summary(
     workspace_id: str,
     map_id: str,
@@ -68,7 +74,14 @@ def summary(
     return JSONResponse(result.to_dict())
 
 
-@router.get("/render.{fmt}", summary="The map drawn as SVG, PNG or PDF")
+@router.get(
+    "/render.{fmt}",
+    summary="The map drawn as SVG, PNG or PDF",
+    response_class=Response,
+    responses=file_responses(
+        sorted(insight.MEDIA_TYPES.values()), "The drawing (PNG and PDF need Chromium)"
+    ),
+)
 def render(
     workspace_id: str,
     map_id: str,

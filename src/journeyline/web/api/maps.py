@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from journeyline.store import maps, workspaces
+from journeyline.store import maps, transfer, workspaces
 from journeyline.store.maps import etag
 from journeyline.web.api.common import (
     MAX_INTEGER,
@@ -21,6 +21,7 @@ from journeyline.web.api.common import (
     Position,
     RevisionNumber,
     add_element_routes,
+    file_responses,
     with_etag,
 )
 from journeyline.web.requests import ApiRoute
@@ -137,7 +138,11 @@ def delete_map(
     return Response(status_code=204)
 
 
-@router.get("/{map_id}/export", summary="Export one map (with the personas it names) as a file")
+@router.get(
+    "/{map_id}/export",
+    summary="Export one map (with the personas it names) as a file",
+    responses=file_responses(transfer.export_media_types(), "The file, as an attachment"),
+)
 def export_map(
     workspace_id: str,
     map_id: str,
@@ -148,8 +153,6 @@ def export_map(
     ] = "yaml",
 ) -> Response:
     """Any format the core writes."""
-    from journeyline.store import transfer
-
     workspace = maps.map_with_context(db, actor, workspace_id, map_id)
     exported = transfer.write_export(workspace, format, map_id)
     return Response(

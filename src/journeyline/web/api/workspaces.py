@@ -18,6 +18,7 @@ from journeyline.web.api.common import (
     IfMatch,
     Position,
     add_element_routes,
+    file_responses,
     with_etag,
 )
 from journeyline.web.auth import settings_of
@@ -132,7 +133,11 @@ def import_into(
     return report | {"warnings": [w.to_dict() for w in imported.warnings]}
 
 
-@router.get("/{workspace_id}/export", summary="Export the whole workspace as a file")
+@router.get(
+    "/{workspace_id}/export",
+    summary="Export the whole workspace as a file",
+    responses=file_responses(transfer.export_media_types(), "The file, as an attachment"),
+)
 def export_workspace(
     workspace_id: str,
     actor: CurrentActor,
