@@ -29,8 +29,9 @@ IfMatch = Annotated[
     ),
 ]
 
-MAX_INTEGER = 2**63 - 1
-"""The largest integer a path or query takes (what both stores hold: a signed 64-bit integer)."""
+MAX_INTEGER = 2**31 - 1
+"""The largest integer a path or query takes: what both stores hold in an integer column
+(revision numbers are 32-bit on PostgreSQL)."""
 
 Position = Annotated[
     int | None,
