@@ -259,3 +259,98 @@ def test_the_app_itself_never_raises_out_to_the_server(world: World) -> None:
         response = client.get("/api/boom")  # would raise here if the error escaped the app
     assert response.status_code == 500
     assert envelope_of(response)["type"] == "InternalError"
+
+
+@pytest.mark.parametrize(
+    ("filename", "content"),
+    [
+        ("m.yaml", b'journeyline: 1\nmaps:\n- name: "a\\0b"\n  stages: []\n'),
+        ("m.mmd", b"journey\n  title My\x00 day\n  section Go\n    Make tea: 5: Me\n"),
+        ("m.json", b'{"journeyline": 1, "maps": [{"name": "a\\u0000b", "stages": []}]}'),
+    ],
+)
+def test_an_import_holding_nul_is_refused_alike_on_both_stores(
+    world: World, filename: str, content: bytes
+) -> None:
+    response = world.client("owner").post(
+        "/api/workspaces/import", files={"file": (filename, content, "application/octet-stream")}
+    )
+    assert response.status_code == 422, response.text
+    error = envelope_of(response)
+    assert error["diagnostics"][0]["file"] == filename
+    assert "NUL character" in error["diagnostics"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "where"),
+    [
+        ("m.json", b'{"maps": [{"name": "a", "stages": [], "tags": [NaN]}]}', (1, 48)),
+        (
+            "m.json",
+            b'{"maps": [\n {"name": "a",\n  "stages": [{"name": "s", "goal": 1e999}]}]}',
+            (3, 36),
+        ),
+    ],
+)
+def test_an_import_holding_a_non_finite_number_names_the_line_and_column(
+    world: World, filename: str, content: bytes, where: tuple[int, int]
+) -> None:
+    response = world.client("owner").post(
+        "/api/workspaces/import", files={"file": (filename, content, "application/json")}
+    )
+    assert response.status_code == 422, response.text
+    diagnostic = envelope_of(response)["diagnostics"][0]
+    assert "is not a finite number" in diagnostic["message"]
+    assert (diagnostic["line"], diagnostic["column"]) == where
+
+
+def test_no_text_with_nul_reaches_either_store_by_any_channel(world: World) -> None:
+    """The store's own guard, under every check of the API: the same refusal on both."""
+    from journeyline.errors import InvalidInput
+    from journeyline.model import Workspace
+    from journeyline.store import workspaces
+
+    with pytest.raises(InvalidInput, match="NUL character"):
+        workspaces.create_workspace(
+            world.db, world.actors["owner"], source=Workspace(name="Acme\x00")
+        )
+
+
+def _xlsx_with(world: World, part: str, xml: bytes) -> bytes:
+    import io
+    import zipfile
+
+    exported = world.client("owner").get(
+        f"{_ws(world)}/maps/trial-a/export", params={"format": "xlsx"}
+    )
+    source = zipfile.ZipFile(io.BytesIO(exported.content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, xml if item.filename == part else source.read(item.filename))
+    return out.getvalue()
+
+
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE b [<!ENTITY a "aaaaaaaaaa">'
+    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&c;</workbook>'
+)
+
+
+@pytest.mark.parametrize(
+    ("part", "xml"),
+    [
+        ("xl/workbook.xml", ENTITY_BOMB),
+        ("xl/styles.xml", ENTITY_BOMB),
+        ("xl/worksheets/sheet1.xml", b"<worksheet><sheetData"),
+        ("xl/workbook.xml", b"<workbook"),
+    ],
+)
+def test_a_workbook_with_malformed_xml_is_422_not_500(world: World, part: str, xml: bytes) -> None:
+    response = world.client("owner").post(
+        "/api/workspaces/import",
+        files={"file": ("m.xlsx", _xlsx_with(world, part, xml), "application/octet-stream")},
+    )
+    assert response.status_code == 422, response.text
+    assert envelope_of(response)["diagnostics"][0]["file"] == "m.xlsx"

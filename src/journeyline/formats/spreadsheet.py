@@ -15,7 +15,6 @@ import datetime as dt
 import io
 import os
 import tempfile
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -304,17 +303,23 @@ def read_xlsx(path: Path) -> Loaded:
 def parse_xlsx(data: bytes, filename: str = "<xlsx>") -> Loaded:
     """Parse XLSX bytes in the template layout into a workspace with one map."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except MemoryError:
+        raise
+    except Exception as error:  # malformed zip or XML (ParseError, IndexError …): the file's fault
         diagnostic = Diagnostic(
             f"not an XLSX workbook ({error})",
             filename,
             hint="save it from your spreadsheet program as .xlsx",
         )
         raise InvalidInput(diagnostic.render(), [diagnostic]) from None
+    if not book.worksheets:
+        diagnostic = Diagnostic(
+            "the workbook has no sheets", filename, hint=f"add a '{JOURNEY_SHEET}' sheet"
+        )
+        raise InvalidInput(diagnostic.render(), [diagnostic])
     sheet = book[JOURNEY_SHEET] if JOURNEY_SHEET in book.sheetnames else book.worksheets[0]
     warnings: list[Diagnostic] = []
     scope: dict[str, object] = {}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from journeyline.errors import Diagnostic, JourneylineError, UsageError
-from journeyline.formats import FileFormat, format_for, formats
+from journeyline.formats import FileFormat, format_for, formats, strict_json
 from journeyline.model import Workspace
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -59,6 +59,9 @@ def read_upload(filename: str | None, content: bytes) -> Imported:
             error.diagnostics = _rename(error.diagnostics, str(path), name)
             error.message = error.message.replace(str(path), name)
             raise
+    # NUL characters and lone surrogates: PostgreSQL refuses them and SQLite keeps them,
+    # so no store takes them from any format.
+    strict_json.refuse_unstorable_text(loaded.workspace.model_dump(mode="json"), name)
     return Imported(loaded.workspace, _rename(loaded.warnings, folder, name))
 
 
