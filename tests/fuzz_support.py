@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,11 +124,14 @@ def fuzz(
     modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE),
     seed: int = 0,
     shard: tuple[int, int] = (0, 1),
+    progress: Callable[[FuzzReport, str], None] | None = None,
+    max_cases: int | None = None,
 ) -> FuzzReport:
     """Run the fuzz over every operation, `max_examples` generated cases per operation and mode.
 
     `shard` (index, count) takes every count-th operation from the index-th, so that test
-    workers can share the operations.
+    workers can share the operations. With `max_cases`, the run stops after the operation
+    that reaches it (a time budget for long runs).
     """
     schema = schemathesis.openapi.from_asgi("/openapi.json", world.app)
     ids = real_ids(world)
@@ -143,6 +147,11 @@ def fuzz(
             begun = time.perf_counter()
             _fuzz_operation(operation, mode, ids, token, max_examples, seed, report)
             report.seconds_by_operation[operation.label] += time.perf_counter() - begun
+        if progress is not None:
+            report.seconds = time.perf_counter() - started
+            progress(report, operation.label)
+        if max_cases is not None and report.cases >= max_cases:
+            break
     report.seconds = time.perf_counter() - started
     return report
 

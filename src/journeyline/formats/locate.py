@@ -315,8 +315,8 @@ def _yaml_hint(problem: str) -> str | None:
 def parse_json(text: str, filename: str) -> tuple[Any, JsonLocator]:
     """JSON text → plain data and a (lazy) locator; raises ParseFailure on malformed JSON.
 
-    As strict as `strict_json.loads` (no NaN, Infinity or overflowing numbers; no NUL
-    characters or lone surrogates in text), with each problem's line and column.
+    As strict as `strict_json.loads` about numbers (no NaN, Infinity or overflowing
+    numbers), with each problem's line and column.
     """
     try:
         data = json.loads(
@@ -353,15 +353,9 @@ def parse_json(text: str, filename: str) -> tuple[Any, JsonLocator]:
                 Diagnostic(f"duplicate key '{path[-1]}'", filename, line, column, "keep one")
             )
         raise ParseFailure(problems)
-    plain = _plain(data)
-    unstorable = strict_json.unstorable_places(plain)
-    if unstorable:
-        problems = []
-        for path, problem in unstorable[:50]:
-            line, column = locate(locator, path) or (None, None)
-            problems.append(Diagnostic(f"text {problem}", filename, line, column))
-        raise ParseFailure(problems)
-    return plain, locator
+    # Text is kept as written (a file may hold any character); the stores refuse what they
+    # cannot keep when a file is imported (store.transfer.read_upload).
+    return _plain(data), locator
 
 
 class _Pairs(list[tuple[str, Any]]):

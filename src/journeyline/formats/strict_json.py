@@ -1,10 +1,12 @@
-"""The one strict JSON reader: every channel that parses JSON (request bodies, map files) uses it.
+"""The one strict JSON reader: every channel that parses JSON uses it or its parts.
 
 Python's `json.loads` accepts `NaN`, `Infinity` and `-Infinity`, and turns a number too
 large for a float (`1e400`) into infinity; a map holding one cannot be analysed, drawn or
-even answered as JSON again. This reader refuses them, saying where they are, and refuses
-text no store can keep the same way: the NUL character and lone UTF-16 surrogates
-(`"\\ud800"`).
+even answered as JSON again. `loads` (request bodies) refuses them, saying where they are,
+and refuses text no store can keep the same way: the NUL character and lone UTF-16
+surrogates (`"\\ud800"`). JSON map files (`formats.locate.parse_json`) use the same number
+hooks with line and column; the store refuses unstorable text on import
+(`refuse_unstorable_text`).
 """
 
 from __future__ import annotations
