@@ -69,6 +69,10 @@ class InvalidInput(JourneylineError):
     """An input file or value is malformed, has wrong types, or breaks the model's rules."""
 
 
+class NonFiniteNumber(InvalidInput):
+    """A number that is not finite (NaN, Infinity) or too large for one, where JSON is read."""
+
+
 class NotFound(JourneylineError):
     """A named thing (file, template, map, persona) does not exist."""
 

@@ -24,7 +24,12 @@ from journeyline.analysis.structure import (
     find_long_stages,
     find_missing_channels,
 )
-from journeyline.analysis.upkeep import find_missing_owners, find_stale, find_unsupported
+from journeyline.analysis.upkeep import (
+    find_ignored_settings,
+    find_missing_owners,
+    find_stale,
+    find_unsupported,
+)
 from journeyline.model import JourneyMap, Workspace
 
 Detect = Callable[[MapContext], Iterable[Finding]]
@@ -55,6 +60,7 @@ DETECTORS: list[Detector] = [
     Detector("missing_owner", find_missing_owners),
     Detector("stale", find_stale),
     Detector("missing_channel", find_missing_channels),
+    Detector("ignored_setting", find_ignored_settings),
 ]
 """The built-in analyses. A plug-in adds its own with :func:`register_detector`."""
 
@@ -77,13 +83,14 @@ def analyze_map(
 ) -> list[Finding]:
     """Every finding for one map, in journey order.
 
-    Without `config`, the defaults apply, overridden by the workspace's `analysis` settings.
+    Without `config`, the defaults apply, overridden by the workspace's `analysis` settings
+    (a setting that is not valid is left out, and reported as an `ignored_setting`).
     Findings are ordered by place: findings about the whole map first, then stage by stage
     (a stage's own findings before its steps', steps in journey order), then by kind name,
     then by persona in the map's order.
     """
     if config is None:
-        config = AnalysisConfig.from_overrides(workspace.analysis if workspace else None)
+        config, _ = AnalysisConfig.leniently(workspace.analysis if workspace else None)
     context = MapContext(journey, workspace, config, today or dt.date.today())
     findings: list[Finding] = []
     for detector in DETECTORS:

@@ -209,6 +209,23 @@ class AnalysisConfig:
         """The defaults with `overrides` ('section.name': value) applied; bad keys raise InvalidInput."""
         return cls().merged(overrides or {}, source=source)
 
+    @classmethod
+    def leniently(
+        cls, overrides: Mapping[str, Any] | None = None, *, source: str = "analysis"
+    ) -> tuple[AnalysisConfig, list[Diagnostic]]:
+        """The defaults with every valid override applied, and what is wrong with the others.
+
+        For settings already stored (a workspace's): one bad setting is left out rather than
+        stopping every analysis of every map; the `ignored_setting` finding reports it.
+        """
+        config, problems = cls(), []
+        for key, raw in (overrides or {}).items():
+            try:
+                config = config.merged({key: raw}, source=source)
+            except InvalidInput as error:
+                problems.extend(error.diagnostics)
+        return config, problems
+
     def merged(self, overrides: Mapping[str, Any], *, source: str = "analysis") -> AnalysisConfig:
         """A copy with `overrides` applied on top of this configuration."""
         diagnostics: list[Diagnostic] = []

@@ -27,6 +27,7 @@ KINDS: tuple[str, ...] = (
     "missing_owner",
     "stale",
     "missing_channel",
+    "ignored_setting",
 )
 """Every kind of finding the built-in analyses report."""
 

@@ -135,7 +135,7 @@ def build_summary(
       `summary.next_count` (default 3) ranked ideas; **later** the other ideas.
     """
     if config is None:
-        config = AnalysisConfig.from_overrides(workspace.analysis if workspace else None)
+        config, _ = AnalysisConfig.leniently(workspace.analysis if workspace else None)
     today = today or dt.date.today()
     settings = config.summary
     steps = {step.id: (stage, step) for stage, step in journey.iter_steps()}

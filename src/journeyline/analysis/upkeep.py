@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from journeyline.analysis.config import AnalysisConfig
 from journeyline.analysis.context import MapContext
 from journeyline.analysis.findings import Finding
 from journeyline.model import Impact, MapStatus, Opportunity, OpportunityStatus, Stage, Step
@@ -162,3 +163,23 @@ def find_stale(context: MapContext) -> Iterator[Finding]:
         f"The map was due for review on {review.isoformat()} ({overdue} days ago).",
         "Review it with fresh data and customers, then set the next review date.",
     )
+
+
+def find_ignored_settings(context: MapContext) -> Iterator[Finding]:
+    """An **ignored setting** is an analysis setting in the workspace that the analyses
+    cannot use: an unknown name, a value that is not a number, or one out of its range.
+    The analyses run with that setting's default instead of stopping, and say so here.
+
+    Reported on the map, once per setting. Severity: medium.
+    """
+    if context.workspace is None or not context.workspace.analysis:
+        return
+    _, problems = AnalysisConfig.leniently(context.workspace.analysis, source="workspace analysis")
+    for problem in problems:
+        hint = f" ({problem.hint})" if problem.hint else ""
+        yield context.finding(
+            "ignored_setting",
+            "medium",
+            f"{problem.message}{hint}: the default is used instead.",
+            "Correct or remove the setting in the workspace's analysis settings.",
+        )

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import yaml
 
 from journeyline.errors import Diagnostic
+from journeyline.formats import strict_json
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -311,27 +312,35 @@ def _yaml_hint(problem: str) -> str | None:
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"'{name}' is not a finite number")
-
-
 def parse_json(text: str, filename: str) -> tuple[Any, JsonLocator]:
-    """JSON text → plain data and a (lazy) locator; raises ParseFailure on malformed JSON."""
+    """JSON text → plain data and a (lazy) locator; raises ParseFailure on malformed JSON.
+
+    As strict as `strict_json.loads` about numbers (no NaN, Infinity or overflowing
+    numbers), with each problem's line and column.
+    """
     try:
-        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_Pairs)
+        data = json.loads(
+            text,
+            parse_constant=strict_json.refuse_constant,
+            parse_float=strict_json.finite_float,
+            object_pairs_hook=_Pairs,
+        )
     except json.JSONDecodeError as error:
         message = f"invalid JSON: {error.msg[0].lower()}{error.msg[1:]}"
         hint = _json_hint(error.msg)
         raise ParseFailure(
             [Diagnostic(message, filename, error.lineno, error.colno, hint)]
         ) from None
-    except ValueError as error:
+    except strict_json.NonFinite:
         locator = JsonLocator(text)
-        match = re.search(r"-?(?:NaN|Infinity)", text)
-        line, column = locator.position_of(match.start()) if match else (None, None)
-        raise ParseFailure(
-            [Diagnostic(str(error), filename, line, column, "use an ordinary number")]
-        ) from None
+        problems = []
+        for path, number in strict_json.non_finite_places(text)[:50]:
+            line, column = locate(locator, path) or (None, None)
+            message = f"'{number}' is not a finite number"
+            problems.append(Diagnostic(message, filename, line, column, strict_json.FINITE_HINT))
+        raise ParseFailure(problems) from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise ParseFailure([Diagnostic(strict_json.TOO_MANY_DIGITS, filename)]) from None
     except RecursionError:
         raise ParseFailure([Diagnostic("JSON nested too deeply", filename)]) from None
     locator = JsonLocator(text)
@@ -344,6 +353,8 @@ def parse_json(text: str, filename: str) -> tuple[Any, JsonLocator]:
                 Diagnostic(f"duplicate key '{path[-1]}'", filename, line, column, "keep one")
             )
         raise ParseFailure(problems)
+    # Text is kept as written (a file may hold any character); the stores refuse what they
+    # cannot keep when a file is imported (store.transfer.read_upload).
     return _plain(data), locator
 
 
@@ -386,7 +397,7 @@ def _json_hint(message: str) -> str | None:
     return None
 
 
-_TOKEN = re.compile(r'\s*(?:(")|([{}\[\],:])|(-?\d[\d.eE+\-]*|true|false|null))')
+_TOKEN = re.compile(r'\s*(?:(")|([{}\[\],:])|(-?\d[\d.eE+\-]*|true|false|null|NaN|-?Infinity))')
 _STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
 
 

@@ -15,12 +15,11 @@ import datetime as dt
 import io
 import os
 import tempfile
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from journeyline.errors import Diagnostic, InvalidInput
+from journeyline.errors import Diagnostic, InvalidInput, JourneylineError
 from journeyline.formats.atomic import write_atomically
 from journeyline.formats.journey_grid import (
     LANE_ROWS,
@@ -310,32 +309,22 @@ def parse_xlsx(data: bytes, filename: str = "<xlsx>") -> Loaded:
     (openpyxl's read-only mode) and only its real cells are counted, under the import
     limits (`current_limits()`).
     """
-    from xml.etree.ElementTree import ParseError
-
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     limits = current_limits()
     check_archive(data, filename, limits)
     budget = CellBudget(limits, filename)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        ValueError,
-        TypeError,
-        ParseError,
-        SyntaxError,
-    ) as error:
+    except MemoryError:
+        raise
+    except Exception as error:  # malformed zip or XML (ParseError, IndexError …): the file's fault
         raise not_a_workbook(filename, str(error) or type(error).__name__) from None
     try:
         return _read_book(book, filename, budget)
-    except (KeyError, ValueError, TypeError, ParseError, SyntaxError, zipfile.BadZipFile) as error:
-        if isinstance(error, InvalidInput):
-            raise
+    except (JourneylineError, MemoryError):
+        raise
+    except Exception as error:  # malformed sheet XML met while streaming: the file's fault
         raise not_a_workbook(filename, str(error) or type(error).__name__) from None
     finally:
         book.close()

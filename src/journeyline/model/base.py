@@ -15,10 +15,12 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
 
 class Model(BaseModel):
-    """Base of every model class: unknown keys are errors, assignments are validated."""
+    """Base of every model class: unknown keys are errors, assignments are validated, and
+    numbers are finite (NaN and infinity cannot be drawn, analysed or written as JSON)."""
 
     model_config = ConfigDict(
         extra="forbid",
+        allow_inf_nan=False,
         validate_assignment=True,
         populate_by_name=True,
         use_enum_values=False,

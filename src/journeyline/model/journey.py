@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from journeyline.model.base import (
     Effort,
@@ -291,6 +291,10 @@ class Backstory(Model):
 
 class JourneyMap(Element):
     """One persona (or several), one scenario, one goal: the stages and steps they go through."""
+
+    _unreadable: list[str] = PrivateAttr(default_factory=list)
+    """Values a stored copy held that the model refuses (a non-finite number), left out when
+    it was read: the API answers them beside the map, so the map reads instead of failing."""
 
     name: str = Field(description="Title of the map.")
     personas: list[str] = Field(

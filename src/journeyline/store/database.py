@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from journeyline.errors import UsageError
+from journeyline.errors import Diagnostic, InvalidInput, UsageError
 from journeyline.store.documents import MapCache
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -42,6 +42,27 @@ def rowcount(result: Any) -> int:
 def sqlite_url(data_dir: Path) -> str:
     """The URL of the SQLite database kept in a data directory."""
     return f"sqlite:///{(data_dir / DATABASE_FILE).resolve()}"
+
+
+def _refuse_unstorable_text(
+    connection: Connection,
+    cursor: Any,
+    statement: str,
+    parameters: Any,
+    context: Any,
+    executemany: bool,
+) -> None:
+    """The last guard: no text with a NUL character reaches either store (PostgreSQL refuses
+    it, SQLite keeps it), whatever channel it came by; the API refuses it earlier, saying where."""
+    rows = parameters if executemany else [parameters]
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row
+        for value in values or ():
+            if isinstance(value, str) and "\x00" in value:
+                raise InvalidInput(
+                    "text cannot hold the NUL character (\\u0000); nothing was changed",
+                    [Diagnostic("a text holds the NUL character", hint="remove it")],
+                )
 
 
 def _normalise(url: str) -> URL:
@@ -117,6 +138,7 @@ class Database:
             kwargs["max_overflow"] = 20
             kwargs["pool_pre_ping"] = True
         self.engine = create_engine(parsed, **kwargs)
+        event.listen(self.engine, "before_cursor_execute", _refuse_unstorable_text)
         self.checkpoints_in_background = False
         self._checkpointer: _Checkpointer | None = None
         if self.is_sqlite:

@@ -8,6 +8,7 @@ but its maps. Parsed maps are cached per (map, revision): a revision never chang
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 
 from journeyline.errors import Diagnostic, InvalidInput
 from journeyline.formats.document import workspace_to_data
+from journeyline.formats.strict_json import json_path
 from journeyline.model import JourneyMap, Workspace, assign_map_ids
 from journeyline.store.tables import WorkspaceRecord
 
@@ -49,11 +51,52 @@ def map_summary(journey: JourneyMap) -> dict[str, Any]:
 
 
 def map_from_document(document: dict[str, Any]) -> JourneyMap:
-    """The map a stored document holds."""
+    """The map a stored document holds.
+
+    A number that is not finite (written before such numbers were refused) is left out, so
+    the element reads as if it had no value there, and the place is kept in the map's
+    `_unreadable` list, which the API answers beside the map.
+    """
     maps = document.get("maps") or []
     if len(maps) != 1:
         raise InvalidInput(f"a stored map document holds {len(maps)} maps instead of one")
-    return assign_map_ids(JourneyMap.model_validate(maps[0]))
+    try:
+        journey = JourneyMap.model_validate(maps[0])
+    except ValidationError:
+        cleaned, places = without_non_finite(maps[0])
+        if not places:
+            raise
+        journey = JourneyMap.model_validate(cleaned)
+        journey._unreadable = [
+            f"{json_path(path)}: the stored number {value} is not finite; it was left out"
+            for path, value in places
+        ]
+    return assign_map_ids(journey)
+
+
+def without_non_finite(value: Any, path: tuple[str | int, ...] = ()) -> tuple[Any, list[Any]]:
+    """A copy of stored data without its non-finite numbers, and where each one was."""
+    places: list[tuple[tuple[str | int, ...], float]] = []
+    if isinstance(value, dict):
+        kept: dict[str, Any] = {}
+        for key, item in value.items():
+            if isinstance(item, float) and not math.isfinite(item):
+                places.append(((*path, key), item))
+                continue
+            kept[key], inner = without_non_finite(item, (*path, key))
+            places.extend(inner)
+        return kept, places
+    if isinstance(value, list):
+        items = []
+        for index, item in enumerate(value):
+            if isinstance(item, float) and not math.isfinite(item):
+                places.append(((*path, index), item))
+                continue
+            cleaned, inner = without_non_finite(item, (*path, index))
+            items.append(cleaned)
+            places.extend(inner)
+        return items, places
+    return value, places
 
 
 def workspace_document(workspace: Workspace) -> dict[str, Any]:
@@ -66,7 +109,13 @@ def workspace_from_document(
 ) -> Workspace:
     """The workspace a stored document holds, with `maps` put back in."""
     data = {k: v for k, v in document.items() if k != VERSION_KEY}
-    workspace = Workspace.model_validate(data)
+    try:
+        workspace = Workspace.model_validate(data)
+    except ValidationError:
+        cleaned, places = without_non_finite(data)
+        if not places:
+            raise
+        workspace = Workspace.model_validate(cleaned)  # the numbers read as absent
     workspace.maps = list(maps or [])
     return workspace
 

@@ -6,11 +6,13 @@ inside a revisioned write. Ids are stable: an edit cannot change an element's id
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from journeyline.analysis.config import AnalysisConfig
 from journeyline.errors import Diagnostic, InvalidInput, NotFound, UsageError
 from journeyline.model import (
     Element,
@@ -347,6 +349,13 @@ def integrity_errors(workspace: Workspace, *, maps_only: bool = False) -> list[D
         Diagnostic(f"{describe_location(workspace, p.loc)}: {p.message}", hint=p.hint)
         for p in problems
     ]
+
+
+def ensure_analysis_settings(settings: Any) -> None:
+    """InvalidInput (422) for analysis settings the analyses cannot use, as `--set` refuses
+    them: unknown names (with a did-you-mean), values that are not numbers, out of range."""
+    if isinstance(settings, Mapping):
+        AnalysisConfig.from_overrides(settings, source="analysis")
 
 
 def ensure_integrity(workspace: Workspace, what: str, *, maps_only: bool = False) -> None:

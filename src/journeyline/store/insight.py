@@ -49,7 +49,7 @@ def priorities(
 ) -> dict[str, Any]:
     """The map's opportunities ranked by impact, reach, effort and votes."""
     workspace, journey = _context(db, actor, workspace_id, map_id)
-    config = AnalysisConfig.from_overrides(workspace.analysis)
+    config, _ = AnalysisConfig.leniently(workspace.analysis)
     ranked = rank_opportunities(journey, config, include_done=include_done)
     return {"map": journey.id, "opportunities": [r.to_dict() for r in ranked]}
 

@@ -57,12 +57,16 @@ class MapState:
         return json_bytes(self._where())[:-1] + b',"map":' + self.body + b"}"
 
     def _where(self) -> dict[str, Any]:
-        return {
+        where: dict[str, Any] = {
             "workspace": self.workspace_id,
             "id": self.journey.id,
             "revision": self.revision,
             "updated_at": iso(self.updated_at),
         }
+        if self.journey._unreadable:
+            # What a stored copy held that cannot be read (see documents.map_from_document).
+            where["unreadable"] = list(self.journey._unreadable)
+        return where
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form: where it is, its revision, and the map in full."""

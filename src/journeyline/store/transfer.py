@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from journeyline.errors import Diagnostic, JourneylineError, UsageError
-from journeyline.formats import FileFormat, format_for, formats
+from journeyline.formats import FileFormat, format_for, formats, strict_json
 from journeyline.formats.document import read_document
 from journeyline.formats.limits import ImportLimits, applying, check_workspace
 from journeyline.model import Workspace
@@ -72,6 +72,9 @@ def read_upload(
             error.diagnostics = _rename(error.diagnostics, str(path), name)
             error.message = error.message.replace(str(path), name)
             raise
+    # NUL characters and lone surrogates: PostgreSQL refuses them and SQLite keeps them,
+    # so no store takes them from any format.
+    strict_json.refuse_unstorable_text(loaded.workspace.model_dump(mode="json"), name)
     return Imported(loaded.workspace, _rename(loaded.warnings, str(path), name))
 
 
@@ -116,9 +119,27 @@ def write_export(workspace: Workspace, format_name: str, stem: str) -> Exported:
                 f"the {file_format.name} format writes a folder; choose a single-file format"
             )
         content = path.read_bytes()
-    media_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return Exported(
+        filename, content, media_type_of(extension), _rename(warnings, folder, filename)
+    )
+
+
+def media_type_of(extension: str) -> str:
+    """The media type an export with this extension is sent as."""
+    extension = extension if extension.startswith(".") else "." + extension
     if extension in (".yaml", ".yml"):
-        media_type = "application/yaml"
-    elif extension in (".mmd", ".mermaid", ".md"):
-        media_type = "text/markdown" if extension == ".md" else "text/plain"
-    return Exported(filename, content, media_type, _rename(warnings, folder, filename))
+        return "application/yaml"
+    if extension in (".mmd", ".mermaid", ".md"):
+        return "text/markdown" if extension == ".md" else "text/plain"
+    return mimetypes.guess_type("export" + extension)[0] or "application/octet-stream"
+
+
+def export_media_types() -> list[str]:
+    """Every media type an export can be sent as (for the OpenAPI document)."""
+    found = {
+        media_type_of(extension)
+        for file_format in formats()
+        if file_format.write is not None
+        for extension in file_format.extensions
+    }
+    return sorted(found)

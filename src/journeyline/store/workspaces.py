@@ -85,6 +85,7 @@ def create_workspace(
         )
     assign_ids(workspace)
     elements.ensure_integrity(workspace, "the new workspace")
+    elements.ensure_analysis_settings(workspace.analysis)
     with db.writing() as session:
         record = revisions.start_workspace(
             session,
@@ -232,6 +233,7 @@ def update_workspace(
         )
 
     def change(workspace: Workspace) -> tuple[None, str]:
+        elements.ensure_analysis_settings(changes.get("analysis"))
         data = workspace.model_dump() | changes
         updated = Workspace.model_validate(data)
         for key in changes:

@@ -15,18 +15,22 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyline.errors import (
     Diagnostic,
     InvalidInput,
     JourneylineError,
     LimitExceeded,
+    NonFiniteNumber,
     NotFound,
     UsageError,
     WorkersUnavailable,
 )
 from journeyline.render.browser import BrowserUnavailable
+from journeyline.store.documents import invalid_from_validation
 from journeyline.store.errors import (
     Conflict,
     NotSignedIn,
@@ -47,6 +51,7 @@ HTTP_STATUS: dict[type[JourneylineError], int] = {
     StaleRevision: 409,
     Conflict: 409,
     LimitExceeded: 413,
+    NonFiniteNumber: 400,
     InvalidInput: 422,
     PreconditionRequired: 428,
     TooManyAttempts: 429,
@@ -72,6 +77,48 @@ HTTP_NAMES = {
     500: "InternalError",
     503: "Unavailable",
 }
+
+
+ERROR_DESCRIPTIONS: dict[int | str, str] = {
+    400: "Bad request: unreadable, or a number that is not finite (error envelope)",
+    401: "Not signed in, or a wrong share-link password (error envelope)",
+    403: "Your role does not allow this (error envelope)",
+    404: "Not found, or not visible to you (error envelope)",
+    409: "Stale If-Match or a conflict, with the changes since (error envelope)",
+    413: "The body is larger than this server accepts (error envelope)",
+    422: "Invalid input, with diagnostics saying what and where (error envelope)",
+    428: "If-Match is required on this write (error envelope)",
+    429: "Too many attempts; see Retry-After (error envelope)",
+    503: "Unavailable here: drawing PNG or PDF needs Chromium on the server (error envelope)",
+}
+"""What each error status means, as the OpenAPI document declares it."""
+
+
+class DiagnosticModel(BaseModel):
+    """One problem in the input, with where it is."""
+
+    file: str | None = Field(description="The input: a file name, or body, path or query.")
+    line: int | None
+    column: int | None
+    severity: str = Field(description="error or warning")
+    message: str
+    hint: str | None = Field(description="How to fix it, when known.")
+
+
+class ErrorBody(BaseModel):
+    """What went wrong."""
+
+    status: int = Field(description="The HTTP status, again.")
+    type: str = Field(description="The kind of error, e.g. StaleRevision or InvalidInput.")
+    message: str = Field(description="What is wrong, in a sentence.")
+    diagnostics: list[DiagnosticModel] = Field(description="Each problem and where it is.")
+    details: dict[str, Any] = Field(description="Facts for programs, e.g. current_revision.")
+
+
+class ErrorEnvelope(BaseModel):
+    """The one JSON error envelope of the API (the schema of every error response)."""
+
+    error: ErrorBody
 
 
 def status_for(error: JourneylineError) -> int:
@@ -143,8 +190,49 @@ def _validation_diagnostics(error: RequestValidationError) -> list[Diagnostic]:
     return diagnostics
 
 
+class BodyTooLarge(Exception):
+    """Raised inside `receive` when a streamed body passes the limit (see web/limits.py)."""
+
+
+class ServerErrors:
+    """ASGI middleware: an unexpected exception becomes the 500 envelope *here*.
+
+    Starlette's outermost error middleware answers 500 and then re-raises, and the server
+    drops a keep-alive connection whose app raised; caught here, the connection stays up.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except BodyTooLarge:
+            raise  # answered 413 by the body limit around this
+        except Exception as error:
+            if started:
+                raise  # half an answer went out: only closing the connection is honest
+            logger.exception("unexpected error", exc_info=error)
+            response = error_response(
+                500, "InternalError", "something went wrong on the server; it has been logged"
+            )
+            await response(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Make every error, expected or not, leave as the JSON envelope (never a traceback)."""
+    app.add_middleware(ServerErrors)
 
     @app.exception_handler(JourneylineError)
     async def _domain(_: Request, error: JourneylineError) -> JSONResponse:
@@ -160,6 +248,11 @@ def install_error_handlers(app: FastAPI) -> None:
             f"the request has {count} problem{'s' if count != 1 else ''}",
             diagnostics,
         )
+
+    @app.exception_handler(ValidationError)
+    async def _model(_: Request, error: ValidationError) -> JSONResponse:
+        # A value the model refuses that no earlier check caught: still the input's fault.
+        return domain_error_response(invalid_from_validation(error, "the input"))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:

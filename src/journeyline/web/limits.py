@@ -12,11 +12,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from journeyline.web.errors import envelope
-
-
-class BodyTooLarge(Exception):
-    """Raised inside `receive` when a streamed body passes the limit."""
+from journeyline.web.errors import BodyTooLarge, envelope
 
 
 class BodyLimit:

@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 from journeyline.store import collaboration, sharing
 from journeyline.web.api.common import CurrentActor, Db
 from journeyline.web.auth import settings_of
+from journeyline.web.requests import ApiRoute
 
-router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps/{map_id}")
+router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps/{map_id}", route_class=ApiRoute)
 
 
 class NewComment(BaseModel):

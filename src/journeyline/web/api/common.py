@@ -6,7 +6,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from journeyline.formats.limits import ImportLimits
@@ -51,18 +51,35 @@ IfMatch = Annotated[
     ),
 ]
 
+MAX_INTEGER = 2**31 - 1
+"""The largest integer a path or query takes: what both stores hold in an integer column
+(revision numbers are 32-bit on PostgreSQL)."""
+
 Position = Annotated[
     int | None,
-    Query(ge=0, description="Where to put the element in its list (0 = first; default: last)."),
+    Query(
+        ge=0,
+        le=MAX_INTEGER,
+        description="Where to put the element in its list (0 = first; default: last).",
+    ),
 ]
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Bad request (error envelope)"},
-    401: {"description": "Not signed in (error envelope)"},
-    403: {"description": "Your role does not allow this (error envelope)"},
-    404: {"description": "Not found, or not visible to you (error envelope)"},
-    422: {"description": "Invalid input, with diagnostics (error envelope)"},
-}
+RevisionNumber = Annotated[
+    int, Path(ge=1, le=MAX_INTEGER, description="A revision number (1 = the first).")
+]
+
+
+def file_responses(media_types: list[str], description: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI of a 200 that answers a file in one of `media_types` (JSON and YAML as
+    any document: the file format's schema is published on its own)."""
+    content = {
+        media_type: {"schema": {} if media_type.endswith(("/json", "/yaml")) else BINARY}
+        for media_type in media_types
+    }
+    return {200: {"description": description, "content": content}}
+
+
+BINARY = {"type": "string", "format": "binary"}
 
 
 def with_etag(content: Any, revision: int, status_code: int = 200) -> JSONResponse:

@@ -9,9 +9,12 @@ from fastapi.responses import PlainTextResponse, Response
 
 from journeyline.errors import UsageError
 from journeyline.store import insight
-from journeyline.web.api.common import CurrentActor, Db, Workers
+from journeyline.web.api.common import CurrentActor, Db, Workers, file_responses
+from journeyline.web.requests import ApiRoute
 
-router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps/{map_id}", tags=["analysis"])
+router = APIRouter(
+    prefix="/api/workspaces/{workspace_id}/maps/{map_id}", tags=["analysis"], route_class=ApiRoute
+)
 
 
 @router.get("/analysis", summary="Findings: sentiment drops, troughs, gaps, unsupported claims …")
@@ -48,7 +51,13 @@ def compare(
     return insight.compare(db, actor, workspace_id, map_id, asis)
 
 
-@router.get("/summary", summary="The stakeholder summary (JSON or Markdown)")
+@router.get(
+    "/summary",
+    summary="The stakeholder summary (JSON or Markdown)",
+    responses=file_responses(
+        ["application/json", "text/markdown"], "The summary, as JSON or Markdown"
+    ),
+)
 def summary(
     workspace_id: str,
     map_id: str,
@@ -70,7 +79,14 @@ RENDER_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src da
 no same-origin access (sandbox); only its inline styles and its pictures."""
 
 
-@router.get("/render.{fmt}", summary="The map drawn as SVG, PNG or PDF")
+@router.get(
+    "/render.{fmt}",
+    summary="The map drawn as SVG, PNG or PDF",
+    response_class=Response,
+    responses=file_responses(
+        sorted(insight.MEDIA_TYPES.values()), "The drawing (PNG and PDF need Chromium)"
+    ),
+)
 def render(
     workspace_id: str,
     map_id: str,

@@ -11,18 +11,24 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from journeyline.store import importing, maps
+from journeyline.store import importing, maps, transfer
 from journeyline.store.revisions import etag
 from journeyline.web.api.common import (
+    MAX_INTEGER,
     CurrentActor,
     Db,
     IfMatch,
     Position,
+    RevisionNumber,
     add_element_routes,
+    file_responses,
     with_etag,
 )
+from journeyline.web.requests import ApiRoute
 
-router = APIRouter(prefix="/api/workspaces/{workspace_id}/maps", tags=["maps"])
+router = APIRouter(
+    prefix="/api/workspaces/{workspace_id}/maps", tags=["maps"], route_class=ApiRoute
+)
 
 MapBody = Annotated[
     dict[str, Any],
@@ -132,7 +138,11 @@ def delete_map(
     return Response(status_code=204)
 
 
-@router.get("/{map_id}/export", summary="Export one map (with the personas it names) as a file")
+@router.get(
+    "/{map_id}/export",
+    summary="Export one map (with the personas it names) as a file",
+    responses=file_responses(transfer.export_media_types(), "The file, as an attachment"),
+)
 def export_map(
     workspace_id: str,
     map_id: str,
@@ -143,8 +153,6 @@ def export_map(
     ] = "yaml",
 ) -> Response:
     """Any format the core writes."""
-    from journeyline.store import transfer
-
     workspace = maps.map_with_context(db, actor, workspace_id, map_id)
     exported = transfer.write_export(workspace, format, map_id)
     return Response(
@@ -171,7 +179,7 @@ def list_revisions(
     "/{map_id}/revisions/{number}", summary="The map as it was at one revision", tags=["revisions"]
 )
 def get_revision(
-    workspace_id: str, map_id: str, number: int, actor: CurrentActor, db: Db
+    workspace_id: str, map_id: str, number: RevisionNumber, actor: CurrentActor, db: Db
 ) -> dict[str, Any]:
     """The whole map at that revision."""
     return maps.get_revision(db, actor, workspace_id, map_id, number).to_dict()
@@ -183,9 +191,12 @@ def diff(
     map_id: str,
     actor: CurrentActor,
     db: Db,
-    from_revision: Annotated[int, Query(alias="from", ge=1, description="The older revision.")],
+    from_revision: Annotated[
+        int, Query(alias="from", ge=1, le=MAX_INTEGER, description="The older revision.")
+    ],
     to_revision: Annotated[
-        int | None, Query(alias="to", ge=1, description="The newer one (default: now).")
+        int | None,
+        Query(alias="to", ge=1, le=MAX_INTEGER, description="The newer one (default: now)."),
     ] = None,
 ) -> dict[str, Any]:
     """Element by element: added, removed, changed and moved, each with a path of ids."""
@@ -201,7 +212,7 @@ def diff(
 def restore(
     workspace_id: str,
     map_id: str,
-    number: int,
+    number: RevisionNumber,
     actor: CurrentActor,
     db: Db,
     if_match: IfMatch = None,

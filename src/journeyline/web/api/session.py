@@ -26,8 +26,9 @@ from journeyline.web.auth import (
     settings_of,
 )
 from journeyline.web.pages import plain_page
+from journeyline.web.requests import ApiRoute
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=ApiRoute)
 
 
 class PasswordSignIn(BaseModel):

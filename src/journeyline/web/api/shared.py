@@ -13,8 +13,9 @@ from journeyline.store.errors import ShareLinkLocked
 from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api.common import Db
 from journeyline.web.auth import client_address
+from journeyline.web.requests import ApiRoute
 
-router = APIRouter(prefix="/api/shared", tags=["sharing"])
+router = APIRouter(prefix="/api/shared", tags=["sharing"], route_class=ApiRoute)
 
 SharePassword = Annotated[
     str | None,

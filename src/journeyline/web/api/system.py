@@ -9,8 +9,9 @@ from fastapi.responses import JSONResponse
 
 from journeyline.formats import formats
 from journeyline.web.api.common import CurrentActor, Db
+from journeyline.web.requests import ApiRoute
 
-router = APIRouter(prefix="/api", tags=["system"])
+router = APIRouter(prefix="/api", tags=["system"], route_class=ApiRoute)
 
 
 @router.get("/health", summary="Is the server up and its database reachable? (no sign-in needed)")

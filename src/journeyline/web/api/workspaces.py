@@ -20,11 +20,13 @@ from journeyline.web.api.common import (
     Position,
     Workers,
     add_element_routes,
+    file_responses,
     with_etag,
 )
 from journeyline.web.auth import settings_of
+from journeyline.web.requests import ApiRoute
 
-router = APIRouter(prefix="/api/workspaces", tags=["workspaces"])
+router = APIRouter(prefix="/api/workspaces", tags=["workspaces"], route_class=ApiRoute)
 
 
 class NewWorkspace(BaseModel):
@@ -145,7 +147,11 @@ def import_into(
     return report | {"warnings": [w.to_dict() for w in imported.warnings]}
 
 
-@router.get("/{workspace_id}/export", summary="Export the whole workspace as a file")
+@router.get(
+    "/{workspace_id}/export",
+    summary="Export the whole workspace as a file",
+    responses=file_responses(transfer.export_media_types(), "The file, as an attachment"),
+)
 def export_workspace(
     workspace_id: str,
     actor: CurrentActor,
