@@ -26,11 +26,9 @@ sys.path.insert(0, str(ROOT))
 from tests.corpus_support import (  # noqa: E402
     BODIES,
     UPLOADS,
-    VALIDATED_ELSEWHERE,
     Answer,
     PeakMemory,
     poisoned,
-    scratch_workspace,
     send_body,
     send_upload,
     serving,
@@ -65,12 +63,10 @@ def corpus() -> bool:
         ):
             for case in UPLOADS:
                 for into in (False, True):
-                    scratch = scratch_workspace(http) if case.name in VALIDATED_ELSEWHERE else None
-                    answer = send_upload(served, http, case, into=into, workspace=scratch)
+                    answer = send_upload(served, http, case, into=into)
                     shown(answer, "import into" if into else "import")
             for body in BODIES:
-                scratch = scratch_workspace(http) if body.name in VALIDATED_ELSEWHERE else None
-                shown(send_body(served, http, body, scratch), "body")
+                shown(send_body(served, http, body), "body")
             broken = poisoned(served, http)
         failures = [
             (a, via)
@@ -89,14 +85,7 @@ def corpus() -> bool:
         )
         print(f"poisoned afterwards: {broken or 'nothing'}")
         for answer, via in failures:
-            pending = (
-                " (JSON validation, issue 9 parts 3-5)"
-                if answer.case in VALIDATED_ELSEWHERE
-                else ""
-            )
-            print(
-                f"MISSED: {answer.case} via {via}: {answer.status} in {answer.seconds:.2f} s{pending}"
-            )
+            print(f"MISSED: {answer.case} via {via}: {answer.status} in {answer.seconds:.2f} s")
         return not failures and not broken and peak.server < TARGET_RSS
 
 

@@ -264,19 +264,6 @@ BODIES: tuple[BodyCase, ...] = (
 )
 """Every raw body of the corpus; each must be answered 4xx."""
 
-VALIDATED_ELSEWHERE = frozenset(
-    {
-        "body NaN emotion",
-        "body Infinity emotion",
-        "body 1e400 emotion",
-        "body lone surrogate",
-        "body NaN analysis setting",
-        "json 1e400",
-    }
-)
-"""Cases refused by the JSON validation of issue 9 (parts 3-5: finite numbers, lone
-surrogates, analysis settings), which another change brings."""
-
 
 # --- a real server to send the corpus to ---------------------------------------------------------
 
@@ -478,13 +465,6 @@ def send_body(
     response = http.request(method, path, content=case.make(), headers=headers)
     seconds = time.perf_counter() - started
     return Answer(case.name, response.status_code, seconds, served.rss_bytes(), _message(response))
-
-
-def scratch_workspace(http: httpx.Client) -> str:
-    """A new workspace from the SaaS-trial template, for cases that may still poison one."""
-    made = http.post("/api/workspaces", json={"name": "scratch", "template": "saas-trial"})
-    assert made.status_code == 201, made.text
-    return str(made.json()["id"])
 
 
 def poisoned(served: Served, http: httpx.Client, workspace: str | None = None) -> list[str]:

@@ -22,14 +22,12 @@ import pytest
 from tests.corpus_support import (
     BODIES,
     UPLOADS,
-    VALIDATED_ELSEWHERE,
     BodyCase,
     PeakMemory,
     Served,
     UploadCase,
     csv_tall,
     poisoned,
-    scratch_workspace,
     send_body,
     send_upload,
     serving,
@@ -59,23 +57,13 @@ def http(served: Served) -> Iterator[httpx.Client]:
         yield client
 
 
-def _pending(name: str) -> list[pytest.MarkDecorator]:
-    if name in VALIDATED_ELSEWHERE:
-        return [pytest.mark.xfail(reason="refused by the JSON validation of issue 9 parts 3-5")]
-    return []
-
-
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, id=c.name, marks=_pending(c.name)) for c in UPLOADS]
-)
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in UPLOADS])
 @pytest.mark.parametrize("into", [False, True], ids=["new workspace", "into a workspace"])
 def test_every_hostile_file_is_refused_with_a_4xx(
     served: Served, http: httpx.Client, case: UploadCase, into: bool
 ) -> None:
-    # Cases another change refuses go to a workspace of their own (see the body test).
-    workspace = scratch_workspace(http) if case.name in VALIDATED_ELSEWHERE else None
     with PeakMemory(served) as peak:
-        answer = send_upload(served, http, case, into=into, workspace=workspace)
+        answer = send_upload(served, http, case, into=into)
     assert 400 <= answer.status < 500, (answer.status, answer.message)
     assert answer.message and "Traceback" not in answer.message
     assert "journeyline-upload-" not in answer.message  # the file's own name, not a temp path
@@ -98,21 +86,14 @@ def test_a_refused_limit_is_named_with_the_setting_that_raises_it(
     assert "JOURNEYLINE_IMPORT_LIMITS=lanes=N" in diagnostic["hint"]
 
 
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, id=c.name, marks=_pending(c.name)) for c in BODIES]
-)
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in BODIES])
 def test_every_hostile_body_is_refused_with_a_4xx(
     served: Served, http: httpx.Client, case: BodyCase
 ) -> None:
-    # Cases another change refuses go to a workspace of their own, so that, until then,
-    # they cannot poison the one the last test checks.
-    workspace = scratch_workspace(http) if case.name in VALIDATED_ELSEWHERE else None
     with PeakMemory(served) as peak:
-        answer = send_body(served, http, case, workspace)
+        answer = send_body(served, http, case)
     assert 400 <= answer.status < 500, (answer.status, answer.message)
     assert peak.server < SERVER_RSS_CEILING, peak.server
-    if workspace is not None:
-        assert poisoned(served, http, workspace) == []
 
 
 def test_normal_imports_still_work_after_the_corpus(served: Served, http: httpx.Client) -> None:
