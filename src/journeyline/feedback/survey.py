@@ -178,6 +178,8 @@ def read_survey(
         raise NotFound(f"{path}: no such survey file")
     limits = limits or current_limits()
     suffix = path.suffix.lower()
+    rows: Iterable[Row]
+    sheet: str | None
     if suffix in (".xlsx", ".xlsm"):
         rows, sheet = _xlsx_rows(path, limits)
     elif suffix in (".csv", ".tsv", ".txt", ""):
@@ -220,7 +222,7 @@ def _csv_rows(path: Path, encoding: str | None, limits: ImportLimits) -> Iterato
         try:
             sample = handle.read(8192)
         except UnicodeDecodeError as error:
-            raise _undecodable(filename, shown, error, 1) from None
+            raise _undecodable(filename, shown, error, _bad_line(path, codec)) from None
         handle.seek(0)
         delimiter = _delimiter(sample)
         reader = csv.reader(handle, delimiter=delimiter)
@@ -238,7 +240,7 @@ def _csv_rows(path: Path, encoding: str | None, limits: ImportLimits) -> Iterato
                 if any(value.strip() for value in record):
                     yield reader.line_num, record
         except UnicodeDecodeError as error:
-            raise _undecodable(filename, shown, error, reader.line_num + 1) from None
+            raise _undecodable(filename, shown, error, _bad_line(path, codec)) from None
         except csv.Error as error:
             if "field larger than field limit" in str(error):
                 raise exceeded(
@@ -250,13 +252,27 @@ def _csv_rows(path: Path, encoding: str | None, limits: ImportLimits) -> Iterato
             raise InvalidInput(diagnostic.render(), [diagnostic]) from None
 
 
+def _bad_line(path: Path, codec: str) -> int | None:
+    """The first line that does not decode (UTF-8 and single-byte encodings), or None."""
+    if codec.lower().replace("-", "").startswith("utf16"):
+        return None
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode(codec)
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
 def _undecodable(
-    filename: str, encoding: str, error: UnicodeDecodeError, line: int
+    filename: str, encoding: str, error: UnicodeDecodeError, line: int | None
 ) -> InvalidInput:
     byte = error.object[error.start : error.start + 1].hex() if error.object else "?"
     diagnostic = Diagnostic(
-        f"not {encoding} text (byte 0x{byte} near line {line}): unknown encoding",
+        f"not {encoding} text (byte 0x{byte}): unknown encoding",
         filename,
+        line,
         hint="save the export as UTF-8 CSV, or name its encoding with --encoding (e.g. cp1252)",
     )
     return InvalidInput(diagnostic.render(), [diagnostic])
