@@ -36,7 +36,7 @@ def _root(
 
 
 def _register() -> None:
-    for group in (files, templates, analysis, render, events, feedback, serve, demo):
+    for group in (files, templates, analysis, render, feedback, events, serve, demo):
         group.register(app)
 
 
