@@ -369,3 +369,45 @@ def test_cli_errors_and_exit_codes(tmp_path: Path) -> None:
     assert _score(FIXTURES / "plain.csv", "--metric", "nope=nps").exit_code == 2
     assert _score(tmp_path / "missing.csv").exit_code == 1
     assert _score(FIXTURES / "plain.csv", "--limit", "cells=5").exit_code == 1
+
+
+def test_an_unanswered_question_is_listed_with_no_score(tmp_path: Path) -> None:
+    path = _write(tmp_path, "How likely are you to recommend us?,Comments,csat\n,,5\n,,4\n")
+    questions = _by_column(path)
+    nps = questions["How likely are you to recommend us?"]
+    assert (nps.metric, nps.overall.n, nps.overall.score) == ("nps", 0, None)
+    assert questions["Comments"].metric == "text"
+    with pytest.raises(InvalidInput, match="no recognisable question"):
+        score_survey_file(_write(tmp_path, "q1,q2\n,\n1,\n", "blank.csv"), by="q1")
+
+
+def test_a_gigantic_line_is_refused_before_it_is_read_whole(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a,b\n" + "," * 5_000 + "\n")
+    with pytest.raises(LimitExceeded, match=r":2: line 2 holds more than 4,100 characters"):
+        score_survey_file(path, limits=ImportLimits(text_chars=1_000, cells=100))
+
+
+def test_workbook_bombs_are_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["How satisfied are you?"])
+    for _ in range(50):
+        sheet.append([5])
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    with pytest.raises(LimitExceeded, match="unpacked_bytes"):
+        score_survey_file(path, limits=ImportLimits(unpacked_bytes=1_000))
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bomb, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + data[38:]
+            out.writestr(info, data)
+    with pytest.raises(InvalidInput, match="DTD"):
+        score_survey_file(bomb)

@@ -107,7 +107,8 @@ def detect_questions(
     survey: Survey, overrides: dict[str, str] | None = None, *, exclude: tuple[str, ...] = ()
 ) -> list[Question]:
     """The survey's questions with their kinds, in column order (bookkeeping columns and
-    `exclude`d ones left out); refuses a survey with no question and answers off their scale."""
+    `exclude`d ones left out); refuses a survey where no question has an answer, and
+    answers off their scale."""
     overrides = dict(overrides or {})
     chosen: dict[str, str] = {}
     for name, kind in overrides.items():
@@ -116,10 +117,8 @@ def detect_questions(
     for column in survey.columns:
         if column.name in exclude or (column.meta and column.name not in chosen):
             continue
-        if not any(column.answers) and column.name not in chosen:
-            continue
         questions.append(_question(survey, column, chosen.get(column.name)))
-    if not questions:
+    if not any(any(q.column.answers) for q in questions):
         diagnostic = Diagnostic(
             f"no recognisable question: the {survey.layout} survey has "
             f"{survey.responses:,} responses but no column of answers besides the tool's own "
@@ -162,6 +161,8 @@ def _question(survey: Survey, column: SurveyColumn, override: str | None) -> Que
     if family:
         scores = _relabel(column, scores, family)
     metric = override or _kind(text, family, scores)
+    if metric == "numeric" and not any(column.answers):
+        metric = "text"  # nobody answered and the question names no score: nothing to read
     if metric in SCALES:
         _check_scale(survey, column, scores, metric, override is not None)
     return Question(column, metric, scores, override is None)

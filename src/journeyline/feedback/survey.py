@@ -26,7 +26,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound, UsageError
 from journeyline.formats.limits import ImportLimits, current_limits, exceeded
@@ -225,7 +225,7 @@ def _csv_rows(path: Path, encoding: str | None, limits: ImportLimits) -> Iterato
             raise _undecodable(filename, shown, error, _bad_line(path, codec)) from None
         handle.seek(0)
         delimiter = _delimiter(sample)
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(_bounded_lines(handle, filename, limits), delimiter=delimiter)
         line = 0
         try:
             for record in reader:
@@ -250,6 +250,28 @@ def _csv_rows(path: Path, encoding: str | None, limits: ImportLimits) -> Iterato
                 ) from None
             diagnostic = Diagnostic(f"not readable as CSV: {error}", filename, reader.line_num)
             raise InvalidInput(diagnostic.render(), [diagnostic]) from None
+
+
+def _bounded_lines(handle: TextIO, filename: str, limits: ImportLimits) -> Iterator[str]:
+    """The file's lines, none longer than `line_chars(limits)`: a single line of a gigabyte
+    (of commas, say) is refused before it is held in memory whole."""
+    bound = line_chars(limits)
+    number = 0
+    while line := handle.readline(bound + 1):
+        number += 1
+        if len(line) > bound:
+            raise exceeded(
+                "text_chars",
+                f"line {number:,} holds more than {bound:,} characters "
+                "(four cells' worth of text plus a character per cell)",
+                f"{filename}:{number}",
+            )
+        yield line
+
+
+def line_chars(limits: ImportLimits) -> int:
+    """The longest line a survey CSV may have: 4 × `text_chars` + `cells` characters."""
+    return 4 * limits.text_chars + limits.cells
 
 
 def _bad_line(path: Path, codec: str) -> int | None:
@@ -294,6 +316,9 @@ def _xlsx_rows(path: Path, limits: ImportLimits) -> tuple[list[Row], str]:
     from journeyline.formats.sheets import check_archive, not_a_workbook
 
     filename = str(path)
+    size = path.stat().st_size
+    if size > limits.unpacked_bytes:  # a zip is never larger than what it unpacks to
+        raise exceeded("unpacked_bytes", f"the workbook is {size:,} bytes", filename)
     data = path.read_bytes()
     check_archive(data, filename, limits)
     try:
