@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from journeyline import __version__
-from journeyline.cli import analysis, demo, events, files, render, serve, templates
+from journeyline.cli import analysis, demo, events, feedback, files, render, serve, templates
 
 app = typer.Typer(
     name="journeyline",
@@ -36,7 +36,7 @@ def _root(
 
 
 def _register() -> None:
-    for group in (files, templates, analysis, render, events, serve, demo):
+    for group in (files, templates, analysis, render, feedback, events, serve, demo):
         group.register(app)
 
 
