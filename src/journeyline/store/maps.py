@@ -49,6 +49,8 @@ class MapState:
     data: dict[str, Any] | None = None
     body: bytes | None = None
     """The map's JSON form serialised (from the cache), spliced into `json_body`."""
+    tallies: dict[str, Any] | None = None
+    """What assembles the map for views (store.assembled), when the read carries it."""
 
     def json_body(self) -> bytes:
         """`to_dict()` as JSON bytes; a cached map's serialised form is reused, not redone."""
@@ -66,6 +68,8 @@ class MapState:
         if self.journey._unreadable:
             # What a stored copy held that cannot be read (see documents.map_from_document).
             where["unreadable"] = list(self.journey._unreadable)
+        if self.tallies is not None:
+            where["tallies"] = self.tallies
         return where
 
     def to_dict(self) -> dict[str, Any]:
