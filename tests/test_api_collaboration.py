@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
+
+from journeyline.store.assembled import shown_votes
 from tests.api_support import World, database, envelope_of, world  # noqa: F401
 
 
@@ -136,3 +140,12 @@ def test_analyses_of_a_stored_map(world: World) -> None:
     assert "Card form rejects cards a" in summary.text
     assert viewer.get(f"{base(world)}/summary").json()["map"]["id"] == "trial-a"
     assert viewer.get(f"{base(world)}/render.gif").status_code == 400
+
+
+def test_the_vote_rule_is_quoted_in_the_docs() -> None:
+    """docs/api.md and docs/web-app.md quote the one rule (assembled.shown_votes) verbatim."""
+    doc = inspect.cleandoc(shown_votes.__doc__ or "")
+    quote = "\n".join(f"> {line}" if line else ">" for line in doc.splitlines())
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for page in ("api.md", "web-app.md"):
+        assert quote in (docs / page).read_text(encoding="utf-8"), page
