@@ -29,7 +29,6 @@ from journeyline.store.documents import (
     map_document,
     map_from_document,
     map_summary,
-    map_workspace,
     workspace_of,
 )
 from journeyline.store.revisions import iso, map_not_found, parse_revision
@@ -637,13 +636,3 @@ def workspace_with_maps(
     with db.reading() as session:
         access = require(session, actor, workspace_id, needed)
         return workspace_of(access.workspace, load_maps(db, session, workspace_id))
-
-
-def map_with_context(db: Database, actor: Actor, workspace_id: str, map_id: str) -> Workspace:
-    """One map in a workspace with just the personas, segment and lanes it names (for exports)."""
-    with db.reading() as session:
-        access = require(session, actor, workspace_id, Role.viewer)
-        record = map_record(session, workspace_id, map_id)
-        return map_workspace(
-            workspace_of(access.workspace, [], editable=False), journey_of(db, record)
-        )
