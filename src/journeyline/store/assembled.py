@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from journeyline.model import JourneyMap, Workspace
@@ -83,41 +83,46 @@ def evidence_counts(journey: JourneyMap) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _of_map(query: Any, column: Any, workspace_id: str, map_id: str) -> Any:
-    return query.join(MapRecord, MapRecord.pk == column).where(
-        MapRecord.workspace_id == workspace_id, MapRecord.map_id == map_id
+_OF_MAP = (
+    MapRecord.workspace_id == bindparam("workspace"),
+    MapRecord.map_id == bindparam("map"),
+)
+
+_VOTE_TALLY = (
+    select(
+        Vote.target,
+        func.count(),
+        func.max(case((Vote.account_id == bindparam("account"), 1), else_=0)),
     )
+    .join(MapRecord, MapRecord.pk == Vote.map_pk)
+    .where(*_OF_MAP)
+    .group_by(Vote.target)
+)
+"""Built once (every map read runs it): dot votes per element, and whether one is the reader's."""
+
+_COMMENT_TALLY = (
+    select(Comment.target, func.count())
+    .join(MapRecord, MapRecord.pk == Comment.map_pk)
+    .where(*_OF_MAP, Comment.resolved.is_(False))
+    .group_by(Comment.target)
+)
+"""Built once: open comments per element (None: on the map itself)."""
 
 
 def read_tallies(
     reader: Session | Connection, workspace_id: str, map_id: str, account_id: str | None
 ) -> Tallies:
     """The map's dot votes (and which are the account's) and open comments: two grouped reads."""
-    votes = _of_map(
-        select(
-            Vote.target,
-            func.count(),
-            func.max(case((Vote.account_id == account_id, 1), else_=0)),
-        ),
-        Vote.map_pk,
-        workspace_id,
-        map_id,
-    ).group_by(Vote.target)
-    comments = _of_map(
-        select(Comment.target, func.count()).where(Comment.resolved.is_(False)),
-        Comment.map_pk,
-        workspace_id,
-        map_id,
-    ).group_by(Comment.target)
+    where = {"workspace": workspace_id, "map": map_id}
     cast: dict[str, int] = {}
     mine: set[str] = set()
-    for target, count, own in reader.execute(votes).all():
+    for target, count, own in reader.execute(_VOTE_TALLY, where | {"account": account_id}):
         cast[target] = int(count)
         if account_id is not None and own:
             mine.add(target)
     open_comments = {
         (target if target is not None else map_id): int(count)
-        for target, count in reader.execute(comments).all()
+        for target, count in reader.execute(_COMMENT_TALLY, where)
     }
     return Tallies(cast, frozenset(mine), open_comments)
 
