@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
+
+from journeyline.store.assembled import shown_votes
 from tests.api_support import World, database, envelope_of, world  # noqa: F401
 
 
@@ -48,14 +52,77 @@ def test_votes_count_once_per_person_and_rank_opportunities(world: World) -> Non
         response = world.client(who).put(f"{base(world)}/votes/wallets-a")
         assert response.status_code == 200, response.text
     votes = world.client("commenter").get(f"{base(world)}/votes").json()
-    assert votes == [{"target": "wallets-a", "votes": 2, "mine": True}]
+    assert votes == [{"target": "wallets-a", "votes": 2, "mine": True, "written": 0, "total": 2}]
     assert world.client("viewer").get(f"{base(world)}/votes").json()[0]["mine"] is False
     ranked = world.client("viewer").get(f"{base(world)}/priorities").json()["opportunities"]
     assert ranked[0]["id"] == "wallets-a" and ranked[0]["votes"] == 2
     withdrawn = world.client("editor").delete(f"{base(world)}/votes/wallets-a")
-    assert withdrawn.json() == {"target": "wallets-a", "votes": 1, "mine": False}
+    assert withdrawn.json() == {
+        "target": "wallets-a",
+        "votes": 1,
+        "mine": False,
+        "written": 0,
+        "total": 1,
+    }
     unknown = world.client("editor").put(f"{base(world)}/votes/nothing")
     assert unknown.status_code == 422 and "nothing" in envelope_of(unknown)["message"]
+
+
+def test_every_view_shows_the_same_vote_total(world: World) -> None:
+    """Written votes plus one dot vote: the map read, the share link, the exports, the
+    summary and the drawing all say 9 (issue 13: the share view and Markdown said 8)."""
+    editor = world.client("editor")
+    tag = editor.get(base(world)).headers["ETag"]
+    written = editor.patch(
+        f"{base(world)}/opportunities/wallets-a", json={"votes": 8}, headers={"If-Match": tag}
+    )
+    assert written.status_code == 200, written.text
+    cast = world.client("commenter").put(f"{base(world)}/votes/wallets-a")
+    assert cast.json() == {
+        "target": "wallets-a",
+        "votes": 1,
+        "mine": True,
+        "written": 8,
+        "total": 9,
+    }
+
+    viewer = world.client("viewer")
+    read = viewer.get(base(world)).json()
+    assert read["map"]["opportunities"][0]["votes"] == 8  # the document, as written
+    assert read["tallies"]["votes"]["wallets-a"] == {"written": 8, "cast": 1, "total": 9}
+    assert read["tallies"]["mine"] == []
+    assert world.client("commenter").get(base(world)).json()["tallies"]["mine"] == ["wallets-a"]
+    assert read["tallies"]["evidence"] == {"card-a": 1}
+
+    link = editor.post(f"{base(world)}/share-links", json={}).json()
+    shared = world.client("anonymous").get(f"/api/shared/{link['token']}").json()
+    assert shared["map"]["opportunities"][0]["votes"] == 9
+
+    markdown = viewer.get(f"{base(world)}/export?format=markdown").text
+    assert "9 votes" in markdown and "8 votes" not in markdown
+    yaml_text = viewer.get(f"{base(world)}/export?format=yaml").text
+    assert "votes: 9" in yaml_text and "votes: 8" not in yaml_text
+    whole = viewer.get(f"/api/workspaces/{world.workspace}/export?format=yaml").text
+    assert "votes: 9" in whole
+    summary = viewer.get(f"{base(world)}/summary").json()
+    assert [o["votes"] for o in summary["opportunities"]] == [9]
+    ranked = viewer.get(f"{base(world)}/priorities").json()["opportunities"]
+    assert ranked[0]["votes"] == 9
+    svg = viewer.get(f"{base(world)}/render.svg").text
+    assert "9 votes" in svg and "8 votes" not in svg
+    assert viewer.get(f"{base(world)}/votes").json()[0]["total"] == 9
+
+
+def test_a_comment_counts_until_it_is_resolved(world: World) -> None:
+    commenter = world.client("commenter")
+    posted = commenter.post(f"{base(world)}/comments", json={"body": "Why?", "target": "card-a"})
+    commenter.post(f"{base(world)}/comments", json={"body": "On the map"})
+    tallies = world.client("viewer").get(base(world)).json()["tallies"]
+    assert tallies["comments"] == {"card-a": 1, "trial-a": 1}
+    world.client("editor").patch(
+        f"{base(world)}/comments/{posted.json()['id']}", json={"resolved": True}
+    )
+    assert world.client("viewer").get(base(world)).json()["tallies"]["comments"] == {"trial-a": 1}
 
 
 def test_analyses_of_a_stored_map(world: World) -> None:
@@ -73,3 +140,12 @@ def test_analyses_of_a_stored_map(world: World) -> None:
     assert "Card form rejects cards a" in summary.text
     assert viewer.get(f"{base(world)}/summary").json()["map"]["id"] == "trial-a"
     assert viewer.get(f"{base(world)}/render.gif").status_code == 400
+
+
+def test_the_vote_rule_is_quoted_in_the_docs() -> None:
+    """docs/api.md and docs/web-app.md quote the one rule (assembled.shown_votes) verbatim."""
+    doc = inspect.cleandoc(shown_votes.__doc__ or "")
+    quote = "\n".join(f"> {line}" if line else ">" for line in doc.splitlines())
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for page in ("api.md", "web-app.md"):
+        assert quote in (docs / page).read_text(encoding="utf-8"), page

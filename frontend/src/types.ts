@@ -11,7 +11,18 @@ export const BUILTIN_LANES = LANE_VALUES;
 export const DEFAULT_LANES: readonly string[] = defaultJourneyMap().lanes;
 
 // What the API wraps around documents.
-export interface MapState { workspace: string; id: string; revision: number; updated_at: string; map: JourneyMap }
+/** One element's votes as the server assembles them (store/assembled.py): `total` is what every view shows. */
+export interface VoteTally { written: number; cast: number; total: number }
+/** What the server adds around the document so that every view shows the same map. */
+export interface MapTallies { votes: Record<string, VoteTally>; mine: string[]; comments: Record<string, number>; evidence: Record<string, number> }
+export interface MapState { workspace: string; id: string; revision: number; updated_at: string; map: JourneyMap; tallies?: MapTallies }
+
+/** The map as every view shows it: each opportunity's votes is the server's shown total (never summed here). */
+export function shownMap(state: MapState): JourneyMap {
+  const votes = state.tallies?.votes;
+  if (!votes) return state.map;
+  return { ...state.map, opportunities: state.map.opportunities.map((o) => (votes[o.id] ? { ...o, votes: votes[o.id].total } : o)) };
+}
 export interface MapSummaryRow { id: string; name: string; revision: number; updated_at: string; [extra: string]: unknown }
 export interface WorkspaceRow { id: string; name: string; description: string | null; role: Role; revision: number; maps: number; created_at: string; updated_at: string }
 export type Role = "owner" | "editor" | "commenter" | "viewer";

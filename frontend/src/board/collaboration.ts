@@ -6,7 +6,10 @@ import type { Comment } from "../types";
 import type { Target } from "./ops";
 import { Scope, type Notify } from "./scope";
 
-export interface Vote { votes: number; mine: boolean }
+/** One element's votes as the server counts them: `votes` dot votes cast in the app, `mine`
+ * whether yours is one of them, `written` the votes written in the map, and `total` what every
+ * view shows (the rule lives once, on the server: store/assembled.py `shown_votes`). */
+export interface Vote { votes: number; mine: boolean; written: number; total: number }
 
 export interface CollaborationState {
   canComment: boolean;
@@ -40,6 +43,7 @@ export class Collaboration extends Scope<CollaborationState> {
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.votesTimer);
   }
 
   private setComments(comments: Comment[]): void {
@@ -97,24 +101,35 @@ export class Collaboration extends Scope<CollaborationState> {
     if (!this.target) return;
     try {
       const reply = await api.get<({ target: string } & Vote)[]>(paths.votes(this.target.workspaceId, this.target.mapId));
-      if (!this.disposed) this.set({ votes: new Map(reply.data.map((v) => [v.target, { votes: v.votes, mine: v.mine }])) });
+      if (!this.disposed) this.set({ votes: new Map(reply.data.map((v) => [v.target, { votes: v.votes, mine: v.mine, written: v.written, total: v.total }])) });
     } catch {
       /* votes stay as they were */
     }
   }
 
-  /** Put your dot on an element, or take it back: shown at once, then as the server counts it. */
+  private votesTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Read the votes again shortly (after the written votes changed: the server re-totals them). */
+  reloadVotesSoon(ms = 800): void {
+    clearTimeout(this.votesTimer);
+    this.votesTimer = setTimeout(() => void this.loadVotes(), ms);
+  }
+
+  /** Put your dot on an element, or take it back: your dot shows at once, the total as the server counts it. */
   async toggleVote(target: string): Promise<void> {
     if (!this.target || !this.state.canComment) return;
-    const before = this.state.votes.get(target) ?? { votes: 0, mine: false };
-    const optimistic = { votes: Math.max(0, before.votes + (before.mine ? -1 : 1)), mine: !before.mine };
-    this.set({ votes: new Map(this.state.votes).set(target, optimistic) });
+    const before = this.state.votes.get(target);
+    if (before) this.set({ votes: new Map(this.state.votes).set(target, { ...before, mine: !before.mine }) });
     try {
       const path = paths.vote(this.target.workspaceId, this.target.mapId, target);
-      const reply = before.mine ? await api.del<Vote>(path) : await api.put<Vote>(path, {});
-      this.set({ votes: new Map(this.state.votes).set(target, { votes: reply.data.votes, mine: reply.data.mine }) });
+      const reply = before?.mine ? await api.del<Vote>(path) : await api.put<Vote>(path, {});
+      const { votes, mine, written, total } = reply.data;
+      this.set({ votes: new Map(this.state.votes).set(target, { votes, mine, written, total }) });
     } catch (e) {
-      this.set({ votes: new Map(this.state.votes).set(target, before) });
+      const votes = new Map(this.state.votes);
+      if (before) votes.set(target, before);
+      else votes.delete(target);
+      this.set({ votes });
       this.notify(`Couldn't vote: ${because(e)}`, "error");
     }
   }

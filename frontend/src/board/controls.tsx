@@ -173,12 +173,19 @@ export function Tooltip({ anchor, id, children }: { anchor: HTMLElement; id: str
   );
 }
 
-/** Your dot vote on an element: pressed when you voted; shows the team's total. */
+/** Your dot vote on an element: pressed when you voted; shows the total the server assembled
+ * (written votes plus dot votes: store/assembled.py), or the written votes on a map shown as
+ * the server assembled it already (share link, presentation). */
 export function VoteButton({ id, name, written }: { id: string; name: string; written: number }) {
   const vote = useBoard((s) => s.votes.get(id));
   const canComment = useBoard((s) => s.canComment);
   const store = useStore();
-  const total = written + (vote?.votes ?? 0);
+  const stale = vote !== undefined && vote.written !== written;
+  useEffect(() => {
+    // The written votes changed here: the server's total follows once it has the change.
+    if (stale) store.collaboration.reloadVotesSoon();
+  }, [stale, written, vote, store]);
+  const total = vote?.total ?? written;
   const mine = vote?.mine ?? false;
   const text = `${total} vote${total === 1 ? "" : "s"}`;
   if (!canComment)

@@ -7,7 +7,7 @@ import { ErrorMessage } from "../components/errors";
 import { Loading, useAsync } from "../components/loading";
 import { label } from "../components/words";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
-import type { Finding, JourneyMap, LaneDefinition, MapState, Persona, Stage } from "../types";
+import { shownMap, type Finding, type JourneyMap, type LaneDefinition, type MapState, type Persona, type Stage } from "../types";
 import { useWorkspace } from "../workspace";
 import { longDate } from "../components/words";
 import { PersonaCard } from "./avatars";
@@ -37,7 +37,7 @@ export function PresentPage() {
       api.get<{ opportunities: RankedOpportunity[] }>(paths.priorities(ws, mapId)).then((r) => r.data.opportunities).catch(() => null),
       api.get<{ findings: Finding[] }>(paths.analysis(ws, mapId)).then((r) => r.data.findings).catch(() => undefined),
     ]);
-    return { map: map.data.map, summary, priorities, findings: analysis };
+    return { map: shownMap(map.data), summary, priorities, findings: analysis };
   }, [ws, mapId]);
 
   if (loaded.error) return <div className="present-shell"><div className="present-center"><ErrorMessage error={loaded.error} onRetry={loaded.reload} /></div></div>;

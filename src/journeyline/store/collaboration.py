@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.model import JourneyMap
 from journeyline.store import elements
 from journeyline.store.access import Actor, Role, require
+from journeyline.store.assembled import read_tallies
 from journeyline.store.database import Database
 from journeyline.store.errors import PermissionDenied
 from journeyline.store.maps import journey_of, map_record
@@ -163,31 +164,45 @@ def delete_comment(
 # --- votes -----------------------------------------------------------------------------------------
 
 
-def vote_counts(session: Session, map_pk: int) -> dict[str, int]:
-    """Votes per element id."""
-    rows = session.execute(
-        select(Vote.target, func.count()).where(Vote.map_pk == map_pk).group_by(Vote.target)
-    ).all()
-    return {target: int(count) for target, count in rows}
+def _votes(
+    db: Database, session: Session, record: MapRecord, account_id: str | None
+) -> list[dict[str, Any]]:
+    """Every element's votes: cast in the app, whether the account's dot is on it, and the
+    written and shown totals (the rule is `assembled.shown_votes`), most shown first."""
+    journey = journey_of(db, record, copy=False)
+    tallies = read_tallies(session, record.workspace_id, record.map_id, account_id)
+    rows = [
+        {
+            "target": target,
+            "votes": counts["cast"],
+            "mine": target in tallies.mine,
+            "written": counts["written"],
+            "total": counts["total"],
+        }
+        for target, counts in tallies.votes(journey).items()
+    ]
+    return sorted(rows, key=lambda row: (-row["total"], -row["votes"], row["target"]))
+
+
+def _vote_of(
+    db: Database, session: Session, record: MapRecord, target: str, account_id: str
+) -> dict[str, Any]:
+    for row in _votes(db, session, record, account_id):
+        if row["target"] == target:
+            return row
+    return {"target": target, "votes": 0, "mine": False, "written": 0, "total": 0}
 
 
 def list_votes(db: Database, actor: Actor, workspace_id: str, map_id: str) -> list[dict[str, Any]]:
-    """Votes per element, most first, and whether the actor voted for each."""
+    """Votes per element (every opportunity, and anything voted on), most shown first.
+
+    `votes`: dot votes cast in the app; `mine`: the actor's dot is on it; `written`: the
+    votes written in the map; `total`: what every view shows (`assembled.shown_votes`).
+    """
     with db.reading() as session:
         require(session, actor, workspace_id, Role.viewer)
         record = map_record(session, workspace_id, map_id)
-        counts = vote_counts(session, record.pk)
-        mine = set(
-            session.scalars(
-                select(Vote.target).where(
-                    Vote.map_pk == record.pk, Vote.account_id == actor.account_id
-                )
-            )
-        )
-    return [
-        {"target": target, "votes": count, "mine": target in mine}
-        for target, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
+        return _votes(db, session, record, actor.account_id)
 
 
 def cast_vote(
@@ -213,11 +228,7 @@ def cast_vote(
                 )
             )
             session.flush()
-        return {
-            "target": target,
-            "votes": vote_counts(session, record.pk).get(target, 0),
-            "mine": True,
-        }
+        return _vote_of(db, session, record, target, actor.account_id)
 
 
 def withdraw_vote(
@@ -232,23 +243,5 @@ def withdraw_vote(
                 Vote.map_pk == record.pk, Vote.target == target, Vote.account_id == actor.account_id
             )
         )
-        return {
-            "target": target,
-            "votes": vote_counts(session, record.pk).get(target, 0),
-            "mine": False,
-        }
-
-
-def journey_with_votes(db: Database, actor: Actor, workspace_id: str, map_id: str) -> JourneyMap:
-    """The map with each opportunity's votes raised by the team's online dot votes.
-
-    An opportunity's `votes` in the document (e.g. counted on paper) and its online votes add up.
-    """
-    with db.reading() as session:
-        require(session, actor, workspace_id, Role.viewer)
-        record = map_record(session, workspace_id, map_id)
-        journey = journey_of(db, record)
-        counts = vote_counts(session, record.pk)
-    for opportunity in journey.opportunities:
-        opportunity.votes += counts.get(opportunity.id, 0)
-    return journey
+        session.flush()
+        return _vote_of(db, session, record, target, actor.account_id)

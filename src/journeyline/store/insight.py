@@ -1,6 +1,7 @@
 """Analyses and drawings of stored maps: the core's analysis and renderer over the database.
 
-Online dot votes count with the votes written in the map; the workspace's analysis
+Every analysis and drawing is of the assembled map (store.assembled: the dot votes cast in
+the app count with the votes written in the map); the workspace's analysis
 thresholds apply as they do for files.
 """
 
@@ -20,21 +21,17 @@ from journeyline.analysis import (
 from journeyline.analysis.config import AnalysisConfig
 from journeyline.errors import Diagnostic, NotFound, UsageError
 from journeyline.model import JourneyMap, Workspace
-from journeyline.store import collaboration
 from journeyline.store.access import Actor, Role, require
+from journeyline.store.assembled import assembled_context
 from journeyline.store.database import Database
-from journeyline.store.documents import map_workspace, workspace_of
 from journeyline.store.maps import journey_of, map_record
 
 
 def _context(
     db: Database, actor: Actor, workspace_id: str, map_id: str
 ) -> tuple[Workspace, JourneyMap]:
-    journey = collaboration.journey_with_votes(db, actor, workspace_id, map_id)
-    with db.reading() as session:
-        access = require(session, actor, workspace_id, Role.viewer)
-        workspace = workspace_of(access.workspace, [], editable=False)
-    return map_workspace(workspace, journey), journey
+    workspace = assembled_context(db, actor, workspace_id, map_id)
+    return workspace, workspace.maps[0]
 
 
 def analyze(db: Database, actor: Actor, workspace_id: str, map_id: str) -> dict[str, Any]:

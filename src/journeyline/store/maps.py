@@ -29,7 +29,6 @@ from journeyline.store.documents import (
     map_document,
     map_from_document,
     map_summary,
-    map_workspace,
     workspace_of,
 )
 from journeyline.store.revisions import iso, map_not_found, parse_revision
@@ -49,6 +48,8 @@ class MapState:
     data: dict[str, Any] | None = None
     body: bytes | None = None
     """The map's JSON form serialised (from the cache), spliced into `json_body`."""
+    tallies: dict[str, Any] | None = None
+    """What assembles the map for views (store.assembled), when the read carries it."""
 
     def json_body(self) -> bytes:
         """`to_dict()` as JSON bytes; a cached map's serialised form is reused, not redone."""
@@ -66,6 +67,8 @@ class MapState:
         if self.journey._unreadable:
             # What a stored copy held that cannot be read (see documents.map_from_document).
             where["unreadable"] = list(self.journey._unreadable)
+        if self.tallies is not None:
+            where["tallies"] = self.tallies
         return where
 
     def to_dict(self) -> dict[str, Any]:
@@ -633,13 +636,3 @@ def workspace_with_maps(
     with db.reading() as session:
         access = require(session, actor, workspace_id, needed)
         return workspace_of(access.workspace, load_maps(db, session, workspace_id))
-
-
-def map_with_context(db: Database, actor: Actor, workspace_id: str, map_id: str) -> Workspace:
-    """One map in a workspace with just the personas, segment and lanes it names (for exports)."""
-    with db.reading() as session:
-        access = require(session, actor, workspace_id, Role.viewer)
-        record = map_record(session, workspace_id, map_id)
-        return map_workspace(
-            workspace_of(access.workspace, [], editable=False), journey_of(db, record)
-        )

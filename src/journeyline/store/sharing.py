@@ -1,7 +1,7 @@
 """Read-only share links to one map: they expire, may need a password, and can be revoked.
 
-A share link shows its map (with the personas and segment the map names) and nothing
-else; the link's secret is shown once, at creation, and only its hash is stored.
+A share link shows its map as every view shows it (assembled: store.assembled), with the
+personas and segment the map names, and nothing else; the link's secret is shown once, at creation, and only its hash is stored.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.model import JourneyMap, Workspace
 from journeyline.store.access import Actor, Role, require
 from journeyline.store.accounts import hash_password, hash_secret, verify_password
+from journeyline.store.assembled import assemble, read_tallies
 from journeyline.store.database import Database
 from journeyline.store.documents import map_workspace, workspace_of
 from journeyline.store.errors import ShareLinkLocked
@@ -166,7 +167,8 @@ def open_share_link(db: Database, token: str, password: str | None = None) -> Sh
                 )
             if not verify_password(link.password_hash, password):
                 raise ShareLinkLocked("wrong password for this share link")
-        journey = journey_of(db, record, copy=False)
+        tallies = read_tallies(session, record.workspace_id, record.map_id, None)
+        journey = assemble(journey_of(db, record, copy=False), tallies)
         # Only what the map names: its personas, its segment and its custom lanes.
         scoped = map_workspace(workspace_of(workspace_record, [], editable=False), journey)
         scoped.id, scoped.name, scoped.analysis = "", "", {}

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from journeyline.store import importing, maps, transfer
+from journeyline.store import assembled, importing, maps, transfer
 from journeyline.store.revisions import etag
 from journeyline.web.api.common import (
     MAX_INTEGER,
@@ -83,11 +83,13 @@ def create_map_from_template(
 
 @router.get("/{map_id}", summary="A map, whole; the ETag is its revision")
 async def get_map(workspace_id: str, map_id: str, actor: CurrentActor, db: Db) -> Response:
-    """Send the ETag back as If-Match with your next change."""
+    """Send the ETag back as If-Match with your next change. `map` is the document as
+    written; `tallies` assembles it as every view shows it (`votes[id].total`: written votes
+    plus dot votes cast in the app; `mine`, open `comments` and `evidence` links per element)."""
     # A cached revision is answered on the event loop; parsing one goes to a worker thread.
-    state = maps.cached_map(db, actor, workspace_id, map_id)
+    state = assembled.cached_map_read(db, actor, workspace_id, map_id)
     if state is None:
-        state = await run_in_threadpool(maps.get_map, db, actor, workspace_id, map_id)
+        state = await run_in_threadpool(assembled.map_read, db, actor, workspace_id, map_id)
     return Response(
         state.json_body(), media_type="application/json", headers={"ETag": etag(state.revision)}
     )
@@ -152,8 +154,9 @@ def export_map(
         str, Query(description="yaml, json, csv, xlsx, mermaid, markdown …")
     ] = "yaml",
 ) -> Response:
-    """Any format the core writes."""
-    workspace = maps.map_with_context(db, actor, workspace_id, map_id)
+    """Any format the core writes, of the assembled map (an opportunity's `votes` in the file
+    is its shown total: written votes plus dot votes cast in the app)."""
+    workspace = assembled.assembled_context(db, actor, workspace_id, map_id)
     exported = transfer.write_export(workspace, format, map_id)
     return Response(
         exported.content,

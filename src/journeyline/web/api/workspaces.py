@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, File, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from journeyline.store import importing, maps, members, transfer, workspaces
+from journeyline.store import assembled, importing, members, transfer, workspaces
 from journeyline.web.api.common import (
     CurrentActor,
     Db,
@@ -161,7 +161,7 @@ def export_workspace(
     ] = "yaml",
 ) -> Response:
     """Download the workspace in any format the core writes."""
-    workspace = maps.workspace_with_maps(db, actor, workspace_id)
+    workspace = assembled.assembled_workspace(db, actor, workspace_id)
     exported = transfer.write_export(
         workspace, format, workspace.id or workspace.name or "workspace"
     )
