@@ -113,6 +113,28 @@ def test_every_view_shows_the_same_vote_total(world: World) -> None:
     assert viewer.get(f"{base(world)}/votes").json()[0]["total"] == 9
 
 
+def test_an_exported_map_imported_back_shows_the_same_vote_total(world: World) -> None:
+    """The export carries the total (written + dots); importing it over the map makes that
+    the written number and clears the dots, so nothing is counted twice."""
+    editor, owner = world.client("editor"), world.client("owner")
+    tag = editor.get(base(world)).headers["ETag"]
+    editor.patch(
+        f"{base(world)}/opportunities/wallets-a", json={"votes": 8}, headers={"If-Match": tag}
+    )
+    world.client("commenter").put(f"{base(world)}/votes/wallets-a")
+    exported = editor.get(f"{base(world)}/export?format=yaml")
+    assert "votes: 9" in exported.text
+    imported = owner.post(
+        f"/api/workspaces/{world.workspace}/import",
+        params={"replace": "true"},
+        files={"file": ("back.yaml", exported.content)},
+    )
+    assert imported.status_code == 200, imported.text
+    read = editor.get(base(world)).json()
+    assert read["tallies"]["votes"]["wallets-a"] == {"written": 9, "cast": 0, "total": 9}
+    assert "votes: 9" in editor.get(f"{base(world)}/export?format=yaml").text
+
+
 def test_a_comment_counts_until_it_is_resolved(world: World) -> None:
     commenter = world.client("commenter")
     posted = commenter.post(f"{base(world)}/comments", json={"body": "Why?", "target": "card-a"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.model import Element, JourneyMap, Workspace, did_you_mean
@@ -18,7 +18,7 @@ from journeyline.store.access import Actor, Role, require
 from journeyline.store.database import Database
 from journeyline.store.documents import workspace_of
 from journeyline.store.errors import Conflict
-from journeyline.store.tables import MapRecord
+from journeyline.store.tables import MapRecord, Vote
 from journeyline.store.workspaces import store_workspace_document
 
 # --- a file imported into an existing workspace --------------------------------------------------
@@ -74,6 +74,9 @@ def import_into(
                 maps.write_revision(
                     db, session, access, existing[journey.id], journey, "imported from a file"
                 )
+                # The file's votes are the map's now: an export carries each total (written +
+                # dots), so dots left standing would be counted twice.
+                session.execute(delete(Vote).where(Vote.map_pk == existing[journey.id].pk))
                 report["replaced_maps"].append(journey.id)
             else:
                 maps.add_map_record(session, access, journey, "imported from a file")
