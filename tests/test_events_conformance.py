@@ -242,3 +242,25 @@ def test_recount_on_a_real_log_agrees() -> None:
     }
     assert got == expected["deviations"]
     assert set(d["kind"] for d in data["deviations"]) >= {"skipped", "reversed", "loop"}
+
+
+def test_a_step_with_a_property_filter_claims_only_its_events(tmp_path: Path) -> None:
+    # Pay counts only web purchases: the app user's buy is unclaimed, so it conforms.
+    paths = {"web": _walk("home", "cart", "buy"), "app": _walk("cart", "buy", "home")}
+    log_file = journeys(tmp_path / "e.csv", paths, channel={"web": "web", "app": "app"})
+    map_file = tmp_path / "shop.yaml"
+    map_file.write_text(MAP.replace("[{event: buy}]", "[{event: buy, where: {channel: web}}]"))
+    code, out = run(str(map_file), str(log_file), "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert (data["units"], data["conforming"]) == (2, 0)
+    assert [(d["kind"], d["steps"], d["event"]) for d in data["deviations"]] == [
+        ("skipped", ["Look"], None),
+        ("reversed", ["Cart", "Land"], None),
+        ("unclaimed", ["Cart", "Land"], "buy"),
+    ]
+
+
+def test_a_log_that_reaches_no_step_has_no_units_and_no_deviations(tmp_path: Path) -> None:
+    data = answer(journeys(tmp_path / "e.csv", {"u": _walk("promo", "help")}))
+    assert (data["units"], data["conforming"], data["share"], data["deviations"]) == (0, 0, 0.0, [])

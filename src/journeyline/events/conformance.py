@@ -106,12 +106,16 @@ def conformance(log: EventLog, journey: JourneyMap, *, top: int | None = None) -
         )
         numbers = " UNION ALL ".join(f"SELECT {i} AS k" for i in range(1, len(order) + 1))
         reached = f"(SELECT DISTINCT unit, s FROM {_CLAIMED} WHERE s IS NOT NULL)"
+        # The claimed events around each event, as one code `pos * span + step` per
+        # claimed event: the latest before (MAX) and the earliest after (MIN) carry
+        # their step in the code, so no join back is needed.
+        span = len(order) + 1
+        code = f"CASE WHEN s IS NOT NULL THEN CAST(pos AS BIGINT) * {span} + s END"
         around = (
-            "SELECT unit, event, s, "
-            "MAX(CASE WHEN s IS NOT NULL THEN pos END) OVER (PARTITION BY unit ORDER BY pos "
-            "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_pos, "
-            "MIN(CASE WHEN s IS NOT NULL THEN pos END) OVER (PARTITION BY unit ORDER BY pos "
-            f"ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS after_pos FROM {_CLAIMED}"
+            f"SELECT unit, event, s, MAX({code}) OVER (PARTITION BY unit ORDER BY pos "
+            "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_code, "
+            f"MIN({code}) OVER (PARTITION BY unit ORDER BY pos "
+            f"ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS after_code FROM {_CLAIMED}"
         )
         engine.materialize(
             _DEVIATIONS,
@@ -123,10 +127,9 @@ def conformance(log: EventLog, journey: JourneyMap, *, top: int | None = None) -
             f"FROM {_MOVES} WHERE s < ps AND first_pos = pos "
             "UNION ALL SELECT 'loop' AS kind, unit, ps AS a, s AS b, CAST(NULL AS INT) AS e "
             f"FROM {_MOVES} WHERE first_pos < pos "
-            "UNION ALL SELECT 'unclaimed' AS kind, x.unit, p.s AS a, n.s AS b, x.event AS e "
-            f"FROM ({around}) x JOIN {_CLAIMED} p ON p.unit = x.unit AND p.pos = x.before_pos "
-            f"JOIN {_CLAIMED} n ON n.unit = x.unit AND n.pos = x.after_pos "
-            "WHERE x.s IS NULL AND p.s <> n.s",
+            "UNION ALL SELECT 'unclaimed' AS kind, unit, a, b, e FROM (SELECT unit, "
+            f"CAST(before_code % {span} AS INT) AS a, CAST(after_code % {span} AS INT) AS b, "
+            f"event AS e FROM ({around}) x WHERE s IS NULL) y WHERE a <> b",
         )
         units = int(
             engine.fetch(f"SELECT COUNT(DISTINCT unit) FROM {_CLAIMED} WHERE s IS NOT NULL")[0][0]
