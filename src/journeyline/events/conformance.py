@@ -82,8 +82,8 @@ def conformance(log: EventLog, journey: JourneyMap, *, top: int | None = None) -
     unclaimed; `share` is conforming / units. Every other unit shows at least one deviation:
     skipped — a step the unit never reaches, lying between two steps it does in a row going
     forward; reversed — the unit moves from a step to an earlier one it had not reached
-    yet (steps: from, to); loop — the unit moves back to a step it had already left
-    (steps: from, to); unclaimed — an event no step claims, done after one step's events
+    yet (steps: from, to); loop — the unit comes back to a step it had already left,
+    going back or forward (steps: from, to); unclaimed — an event no step claims, done after one step's events
     and before the next, different step's (steps: before, after; event: its name).
     A deviation's units are the distinct units that show it, its share those / units;
     `kinds` counts the units with each kind. Deviations are sorted by units (descending),
