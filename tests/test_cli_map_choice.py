@@ -47,6 +47,9 @@ MAP_COMMANDS: dict[str, list[str]] = {
         *("events", "overlay", "{file}", "{tmp}/events.csv", "-o", "{tmp}/measured.yaml"),
         *("--map", "{map}"),
     ],
+    "events conformance": [
+        *("events", "conformance", "{file}", "{tmp}/events.csv", "--map", "{map}"),
+    ],
 }
 
 

@@ -1,7 +1,8 @@
 """Both engines give identical answers on the real logs (issue 4, part 6).
 
 Every analysis (reach, transitions, variants, dwell and a funnel: ordered, strict or
-unordered, with and without a window, with an either-or step) runs through the CLI's
+unordered, with and without a window, with an either-or step; and `events conformance`
+against a map of the funnel's steps) runs through the CLI's
 `journeyline events report` with `--engine duckdb` and with `--engine spark` (local[2],
 SPARK_LOCAL_IP=127.0.0.1) on each log in ../shared/data/events/, and the two JSON
 answers must be equal: the same keys, the same lists in the same order, numbers equal
@@ -24,6 +25,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -181,3 +183,45 @@ def test_spark_and_duckdb_agree_on_a_funnel_breakdown(spark: Any, mode: str) -> 
 @pytest.mark.parametrize("file", list(LOGS))
 def test_spark_and_duckdb_describe_the_log_alike(spark: Any, file: str) -> None:
     assert differences(answer("duckdb", file)["log"], answer("spark", file)["log"]) == []
+
+
+def conformance_map(directory: Path, file: str) -> Path:
+    """A map whose steps are the log's funnel steps (one step per funnel step, each
+    alternative an exact matcher), in funnel order, plus one step without events."""
+    _, steps, _, _ = LOGS[file]
+    lines = ["journeyline: 1", "maps:", "  - id: measured", "    name: Measured", "    stages:"]
+    lines += ["      - name: All", "        steps:"]
+    for step in steps.split(","):
+        matchers = ", ".join(json.dumps({"event": name}) for name in step.split("|"))
+        lines += [f"          - name: {json.dumps(step)}", f"            events: [{matchers}]"]
+    lines += ["          - name: Not observed"]
+    path = directory / f"{file}.map.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@functools.cache
+def conformance_answer(engine: str, file: str, map_file: Path) -> dict[str, Any]:
+    """`journeyline events conformance MAP LOG --engine ENGINE --format json`."""
+    from typer.testing import CliRunner
+
+    from journeyline.cli import app
+
+    require(SHARED_EVENTS.is_dir(), f"needs the shared event logs at {SHARED_EVENTS}")
+    preset = LOGS[file][0]
+    args = ["events", "conformance", str(map_file), str(SHARED_EVENTS / file)]
+    args += ["--preset", preset, "--format", "json", "--engine", engine]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, f"journeyline {' '.join(args)} failed:\n{result.output}"
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.mark.parametrize("file", list(LOGS))
+def test_spark_and_duckdb_agree_on_conformance(spark: Any, file: str, tmp_path: Path) -> None:
+    map_file = conformance_map(tmp_path, file)
+    duck = conformance_answer("duckdb", file, map_file)
+    assert duck["units"] > 0 and duck["deviations"], f"conformance on {file}: nothing compared"
+    assert duck["steps_without_events"] == ["Not observed"]
+    found = differences(duck, conformance_answer("spark", file, map_file))
+    assert not found, f"conformance on {file}: {len(found)} differences, first: {found[:5]}"

@@ -10,6 +10,7 @@ import pytest
 
 from journeyline import events as an
 from journeyline.events.engine import DuckDBEngine
+from journeyline.model import EventMatcher, JourneyMap, Stage, Step
 from tests.events_support import journeys
 
 pytestmark = [
@@ -52,7 +53,36 @@ def analyse(engine: an.Engine, path: Path) -> dict[str, object]:
             log, steps, mode=an.FunnelMode.unordered, breakdown="channel"
         ).to_dict(),
         "attribution": an.attribution(log, an.parse_steps("cart,cart")[0]).to_dict(),
+        "conformance": an.conformance(log, conformance_map()).to_dict(),
     }
+
+
+def conformance_map() -> JourneyMap:
+    """home, then product or search (a regular expression), then cart, then help."""
+    matchers = [
+        [EventMatcher(event="home")],
+        [EventMatcher(event="product|search", match="regex")],
+        [EventMatcher(event="cart")],
+        [EventMatcher(event="help")],
+    ]
+    steps = [Step(name=f"S{i}", events=m) for i, m in enumerate(matchers)]
+    return JourneyMap(name="Shop", stages=[Stage(name="All", steps=steps)])
+
+
+def test_spark_matches_duckdb_on_every_deviation_kind(tmp_path: Path) -> None:
+    """The hand-built log with a known answer for each deviation kind, on both engines."""
+    from tests.test_events_conformance import PATHS as KNOWN
+    from tests.test_events_conformance import journey
+
+    path = journeys(tmp_path / "known.csv", KNOWN)
+    duck = an.conformance(an.load_events(path, an.LogSpec(), DuckDBEngine()), journey())
+    spark_engine = an.SparkEngine(master="local[2]")
+    try:
+        spark = an.conformance(an.load_events(path, an.LogSpec(), spark_engine), journey())
+    finally:
+        spark_engine.close()
+    assert {d.kind for d in duck.deviations} == {"skipped", "reversed", "loop", "unclaimed"}
+    assert spark.to_dict() == duck.to_dict()
 
 
 def test_spark_matches_duckdb(tmp_path: Path) -> None:

@@ -664,6 +664,43 @@ def overlay_cmd(
     console.print(f"wrote {output}", markup=False)
 
 
+@events_app.command("conformance")
+@log_command
+def conformance_cmd(
+    map_file: Path = typer.Argument(
+        ..., metavar="MAP", help="Map or workspace file whose steps declare events."
+    ),
+    events: Path = EVENTS_ARG,
+    map_id: str | None = map_option(),
+    *,
+    opts: LogOptions,
+) -> None:
+    """Observed against mapped: the share of units that follow the map's order of steps, and the commonest deviations."""
+    from journeyline.formats import load_map
+
+    with reporting_errors(opts.fmt):
+        _, journey, warnings = load_map(map_file, map_id)
+        print_warnings(warnings)
+        an.ordered_steps(journey)
+    with _loaded(events, opts, *an.props_for_map(journey)) as (log, say):
+        say("conformance")
+        result = an.conformance(log, journey)
+    if opts.fmt == OutputFormat.json:
+        return print_json(result.to_dict())
+    _header(result.log)
+    console.print(
+        f"{result.conforming} of {result.units} {result.log['unit']}s ({_pct(result.share)}) "
+        f"follow the map's order: {' → '.join(result.steps)}",
+        markup=False,
+    )
+    table = _table("deviation", "steps", "event", "units", "share")
+    for d in _shown(result.deviations, 20, "deviations"):
+        _add(table, d.kind, " → ".join(d.steps), d.event or "", str(d.units), _pct(d.share))
+    console.print(table)
+    for name in result.steps_without_events:
+        console.print(f"not compared: step '{name}' declares no events", markup=False)
+
+
 @events_app.command("discover")
 @log_command
 def discover_cmd(

@@ -1,5 +1,6 @@
 """Event-log analytics: read a log once, then measure reach, transitions, variants,
-funnels, dwell, breakdowns, loops and attribution; overlay a map; discover a draft map.
+funnels, dwell, breakdowns, loops and attribution; overlay a map, measure how far units
+follow its order (conformance); discover a draft map.
 
 Typical use::
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from journeyline.events.attribution import MODELS, AttributionResult, attribution
+from journeyline.events.conformance import ConformanceResult, conformance, ordered_steps
 from journeyline.events.discover import Discovery, discover
 from journeyline.events.engine import DuckDBEngine, Engine, EngineName, SparkEngine, open_engine
 from journeyline.events.funnel import (
@@ -138,6 +140,7 @@ __all__ = [
     "PRESETS",
     "AttributionResult",
     "BreakdownResult",
+    "ConformanceResult",
     "Discovery",
     "DuckDBEngine",
     "DwellResult",
@@ -160,6 +163,7 @@ __all__ = [
     "VariantsResult",
     "attribution",
     "breakdown",
+    "conformance",
     "discover",
     "dwell",
     "funnel",
@@ -167,6 +171,7 @@ __all__ = [
     "loops",
     "open_engine",
     "open_log",
+    "ordered_steps",
     "overlay",
     "parse_duration",
     "parse_exclusion",
