@@ -577,7 +577,7 @@ def rows_to_map(
         stage_name = cell("stage", c)
         goal = cell("goal", c)
         step_name = cell("step", c)
-        step_row = keyed.get("step", keyed["stage"])
+        step_row = keyed["step"] if "step" in keyed else keyed["stage"]
         lane_text = {key: cell(key, c) for key, _ in LANE_ROWS}
         custom_text = {
             lane_id: cell_text(rows[r][c]) if c < len(rows[r]) else None for lane_id, _, r in custom
