@@ -70,9 +70,7 @@ def test_a_blank_corner_grid_reads_from_csv_and_xlsx_alike(name: str) -> None:
     assert third.touchpoint == "Bank-link screen"
     messages = [w.message for w in loaded.warnings]
     assert messages[0].startswith("no Step row: each column was read as one step")
-    assert messages[1] == (
-        "row 'Emotions' holds words, not scores: read as what the persona feels"
-    )
+    assert messages[1] == ("row 'Emotions' holds words, not scores: read as what the persona feels")
     assert len(messages) == 2
 
 

@@ -484,3 +484,81 @@ def test_model_mermaid_model_round_trip(name: str, scenario: str | None, stages:
     assert back.name == journey.name
     assert back.scenario == journey.scenario
     assert outline(back) == outline(journey)
+
+
+# --- front matter and accDescr as Mermaid reads them (diagram-api/regexes.ts, journey.jison) ---
+
+
+def test_an_indented_diagram_with_tab_indented_front_matter_reads() -> None:
+    # a diagram pasted from an indented Markdown block: Mermaid dedents the YAML by the
+    # opening '---''s indentation, so the tabs never reach the YAML parser
+    text = "\t---\n\ttitle: Tabbed trial\n\tconfig:\n\t  theme: forest\n\t---\n\tjourney\n"
+    text += "\t  section Sign up\n\t    Fill the form: 2: Ana\n"
+    loaded = parse_mermaid(text, "t.mmd")
+    journey = loaded.workspace.maps[0]
+    assert journey.name == "Tabbed trial"
+    assert outline(journey) == [("Sign up", [("Fill the form", 2, ["Ana"])])]
+    assert rendered(loaded.warnings) == [
+        "t.mmd:3:1: warning: front matter key 'config' ignored "
+        "(Journeyline keeps no Mermaid configuration; only 'title' is read)"
+    ]
+
+
+def test_a_deeper_dash_line_inside_the_yaml_does_not_close_the_front_matter() -> None:
+    text = (
+        "---\ntitle: Notes\nabout: |\n  ---\n  still the YAML string\n---\njourney\n  section S\n"
+    )
+    loaded = parse_mermaid(text, "n.mmd")
+    assert loaded.workspace.maps[0].name == "Notes"
+    assert [s.name for s in loaded.workspace.maps[0].stages] == ["S"]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            "---\ntitle: Trial\n  ---\njourney\n  section S\n",
+            "x.mmd:3:3",
+            "this '---' is indented differently from the '---' that opens the front matter "
+            "at line 1 (no indentation), so Mermaid does not read it as the end",
+        ),
+        (
+            "  ---\n  title: Trial\n---\njourney\n",
+            "x.mmd:3:1",
+            "at line 1 (2 spaces or tabs)",
+        ),
+        ("---\n---\njourney\n", "x.mmd:1:1", "the front matter is empty"),
+    ],
+)
+def test_front_matter_mermaid_would_not_find_is_refused(
+    text: str, where: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_mermaid(text, "x.mmd")
+    assert str(caught.value).startswith(where + ": ")
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "journey\n  accDescr {\n    A product lead\n    on a trial\n  }\n  title Trial\n"
+        "  section S\n    A: 3: Me\n",
+        "journey\n  accDescr {\n    A product lead\n    on a trial\n  } title Trial\n"
+        "  section S\n    A: 3: Me\n",
+        "journey\n  accDescr { A product lead\non a trial } title Trial; section S\n    A: 3: Me\n",
+    ],
+)
+def test_an_accdescr_block_followed_by_a_title_keeps_both(text: str) -> None:
+    loaded = parse_mermaid(text, "a.mmd")
+    journey = loaded.workspace.maps[0]
+    assert journey.name == "Trial"
+    assert journey.scenario == "A product lead\non a trial"
+    assert outline(journey) == [("S", [("A", 3, ["Me"])])]
+    assert loaded.warnings == []
+
+
+def test_a_one_line_accdescr_block_then_a_title_and_a_comment() -> None:
+    loaded = parse_mermaid("journey\n  accDescr { short } title T %% note\n", "c.mmd")
+    assert (loaded.workspace.maps[0].name, loaded.workspace.maps[0].scenario) == ("T", "short")
+    assert loaded.warnings == []

@@ -200,9 +200,9 @@ def parse_mermaid(text: str, filename: str = "<mermaid>") -> Loaded:
                 continue
             block[2].append(line[:end])
             _acc_descr_done(reading, block)
-            _trailing(reading, number, end + 2, line[end + 1 :], "the accDescr block")
             block = None
-            continue
+            # Mermaid reads on after the closing brace: `} title T` is a title.
+            line = " " * (end + 1) + line[end + 1 :]
         code = line
         start = _first_code(line)
         if line.startswith("%%{", start):
@@ -212,6 +212,7 @@ def parse_mermaid(text: str, filename: str = "<mermaid>") -> Loaded:
                 continue
             _directive_done(reading, (number, start + 1, [line[start + 3 : end]]))
             code = " " * (end + 3) + line[end + 3 :]
+        uncommented = code
         comment = code.find("%%")
         if comment >= 0:
             code = code[:comment]
@@ -225,7 +226,13 @@ def parse_mermaid(text: str, filename: str = "<mermaid>") -> Loaded:
                 continue
             column = _first_code(code) + 1
             stripped = code.strip()
-        handled, block = _acc_line(reading, number, column, stripped)
+        handled, block, rest = _acc_line(reading, number, column, stripped)
+        if rest is not None:
+            # read what follows `accDescr { … }` on this line as the rest of the line
+            at = column - 1 + rest
+            index -= 1
+            lines[index] = " " * at + uncommented[at:]
+            continue
         if handled:
             continue
         hash_at = code.find("#")
@@ -264,21 +271,51 @@ def _first_code(text: str) -> int:
 
 
 def _front_matter(lines: list[str], reading: _Reading) -> int:
-    """Skip a `---` front-matter block, keeping its title and warning about the rest."""
+    """Skip a `---` front-matter block, keeping its title and warning about the rest.
+
+    The block is read as Mermaid reads it (`frontMatterRegex` in its
+    `diagram-api/regexes.ts`): the first line is `---`, indented or not; the block ends
+    at the first line that is `---` at exactly the same indentation (a `---` indented
+    otherwise belongs to the YAML, as in a multi-line string); the YAML is dedented by
+    that indentation, so a tab-indented block reads. A block Mermaid would not find (no
+    closing `---` at that indentation, or nothing between the two) is refused, since
+    Mermaid then refuses the whole diagram.
+    """
     if not lines or lines[0].strip() != "---":
         return 0
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    indent = lines[0][: _first_code(lines[0])]
+    closing = re.compile(re.escape(indent) + r"---\s*")
+    end = next((i for i in range(1, len(lines)) if closing.fullmatch(lines[i])), None)
     if end is None:
+        stray = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if stray is not None:
+            opening = f"{len(indent)} spaces or tabs" if indent else "no indentation"
+            raise reading.fail(
+                stray + 1,
+                _first_code(lines[stray]) + 1,
+                "this '---' is indented differently from the '---' that opens the front matter "
+                f"at line 1 ({opening}), so Mermaid does not read it as the end: the front "
+                "matter is never closed",
+                "put the closing '---' at the same indentation as the opening one",
+            )
         raise reading.fail(
             1, 1, "the front matter opened here is never closed", "add a line '---' after it"
         )
-    source = "\n".join(lines[1:end])
+    if end == 1:
+        raise reading.fail(
+            1,
+            1,
+            "the front matter is empty: Mermaid needs at least one line between the two '---'",
+            "remove both '---' lines, or put 'title: …' between them",
+        )
+    body = [line[len(indent) :] if line.startswith(indent) else line for line in lines[1:end]]
+    source = "\n".join(body)
     try:
         data = yaml.safe_load(source) if source.strip() else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
-        column = mark.column + 1 if mark is not None else 1
+        column = mark.column + 1 + len(indent) if mark is not None else 1
         reading.warn(
             line,
             column,
@@ -325,14 +362,6 @@ def _acc_descr_done(reading: _Reading, block: tuple[int, int, list[str]]) -> Non
         reading.acc_descr.append(text)
 
 
-def _trailing(reading: _Reading, line: int, column: int, rest: str, after: str) -> None:
-    rest = rest.split("%%", 1)[0]
-    if rest.strip():
-        reading.warn(
-            line, column, f"'{rest.strip()}' after {after} ignored", "put it on its own line"
-        )
-
-
 def _header(reading: _Reading, line: int, column: int, code: str) -> str:
     """Check the first statement is `journey`; return what follows it on the line."""
     stripped = code.strip()
@@ -357,30 +386,32 @@ def _header(reading: _Reading, line: int, column: int, code: str) -> str:
 
 def _acc_line(
     reading: _Reading, line: int, column: int, stripped: str
-) -> tuple[bool, tuple[int, int, list[str]] | None]:
-    """Handle accTitle/accDescr lines: (was this one, the `accDescr {` block left open)."""
+) -> tuple[bool, tuple[int, int, list[str]] | None, int | None]:
+    """Handle accTitle/accDescr lines.
+
+    Returns (was this one, the `accDescr {` block left open, where in `stripped` code
+    goes on after a one-line `accDescr { … }`: Mermaid's lexer reads on after the brace).
+    """
     match = _ACC_TITLE.match(stripped)
     if match:
         reading.acc_title = match.group(1).strip()
         reading.acc_title_at = (line, column)
-        return True, None
+        return True, None, None
     match = _ACC_DESCR.match(stripped)
     if match:
         if match.group(1).strip():
             reading.acc_descr.append(match.group(1).strip())
-        return True, None
+        return True, None, None
     match = _ACC_DESCR_BLOCK.match(stripped)
     if match is None:
-        return False, None
+        return False, None, None
     rest = match.group(1)
     end = rest.find("}")
     if end < 0:
-        return True, (line, column, [rest])
+        return True, (line, column, [rest]), None
     _acc_descr_done(reading, (line, column, [rest[:end]]))
-    _trailing(
-        reading, line, column + match.start(1) + end + 1, rest[end + 1 :], "the accDescr block"
-    )
-    return True, None
+    after = match.start(1) + end + 1
+    return True, None, after if stripped[after:].strip() else None
 
 
 def _statement(reading: _Reading, line: int, column: int, text: str) -> None:
