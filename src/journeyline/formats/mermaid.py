@@ -584,12 +584,9 @@ def export_mermaid(
         return result
 
     persona_names = {p.id: p.name for p in workspace.personas} if workspace else {}
-    rescale = journey.scale.min != MERMAID_MIN or journey.scale.max != MERMAID_MAX
-    if rescale and any(step.emotion is not None for step in journey.steps()):
-        warn(
-            f"map '{journey.name}' uses the scale {journey.scale.min:g} … {journey.scale.max:g}; "
-            "emotion scores were rescaled to Mermaid's 1 … 5 and rounded"
-        )
+    score_warning = _score_warning(journey)
+    if score_warning is not None:
+        warn(*score_warning)
     out = ["journey"]
     title = clean(journey.name, "map title", "#;")
     if title:
@@ -611,8 +608,7 @@ def export_mermaid(
                 unscored.append(step.name)
                 score = "3"
             else:
-                value = _rescaled(step.emotion, journey.scale) if rescale else step.emotion
-                score = _number(value)
+                score = str(mermaid_score(step.emotion, journey.scale))
             names = step.actors or [persona_names.get(pid, pid) for pid in step.personas]
             actors = [clean(actor, "actor", ":#;,") for actor in names]
             actors = [actor for actor in actors if actor]
@@ -641,14 +637,55 @@ def _acc_descr(scenario: str, warn: _Warn) -> str:
     return "    accDescr {\n" + body + "\n    }"
 
 
-def _rescaled(score: float, scale: SentimentScale) -> float:
-    """A score moved linearly from the map's scale onto 1 … 5, rounded half up."""
-    value = MERMAID_MIN + (score - scale.min) / scale.span * (MERMAID_MAX - MERMAID_MIN)
-    return float(math.floor(value + 0.5))
+def _on_mermaid_scale(score: float, scale: SentimentScale) -> float:
+    """A score moved linearly from the map's scale onto Mermaid's 1 … 5 (unrounded)."""
+    if scale.min == MERMAID_MIN and scale.max == MERMAID_MAX:
+        return score
+    return MERMAID_MIN + (score - scale.min) / scale.span * (MERMAID_MAX - MERMAID_MIN)
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
+def mermaid_score(score: float, scale: SentimentScale) -> int:
+    """A map's emotion score as the whole number 1 … 5 that a Mermaid journey task takes.
+
+    The score is moved linearly from the map's scale onto 1 … 5 (a 1 … 5 map is not
+    moved), rounded half up (3.5 → 4), and held to 1 … 5 (a score outside the map's
+    own scale is written at the nearer end). Mermaid's grammar reads any number after
+    the task's colon, but its documentation gives tasks whole scores from 1 to 5 and
+    its renderer places the face by the score, so only those are written.
+    """
+    value = math.floor(_on_mermaid_scale(score, scale) + 0.5)
+    return int(min(max(value, MERMAID_MIN), MERMAID_MAX))
+
+
+def _score_warning(journey: JourneyMap) -> tuple[str, str] | None:
+    """One warning for every score that `mermaid_score` had to move, naming the steps."""
+    scale = journey.scale
+    scored = [(step.name, step.emotion) for step in journey.steps() if step.emotion is not None]
+    if not scored:
+        return None
+    changed: list[str] = []
+    for name, emotion in scored:
+        written = mermaid_score(emotion, scale)
+        if written != _on_mermaid_scale(emotion, scale):
+            outside = "" if scale.contains(emotion) else " (outside the map's scale)"
+            changed.append(f"'{name}' {emotion:g} → {written}{outside}")
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    hint = "a Mermaid journey scores each task with a whole number from 1 to 5"
+    if scale.min != MERMAID_MIN or scale.max != MERMAID_MAX:
+        point = scale.span / (MERMAID_MAX - MERMAID_MIN)
+        message = (
+            f"map '{journey.name}' uses the scale {scale.min:g} … {scale.max:g}; emotion scores "
+            f"were rescaled to Mermaid's 1 … 5 (one Mermaid point is {point:g} on the map's "
+            "scale) and rounded"
+        )
+        return (message + (f": {shown}" if changed else ""), hint)
+    if not changed:
+        return None
+    return (
+        f"{_count(len(changed), 'emotion score')} written as Mermaid's whole numbers 1 … 5: "
+        + shown,
+        hint,
+    )
 
 
 def _count(n: int, word: str) -> str:
