@@ -590,7 +590,7 @@ def test_an_indented_diagram_with_tab_indented_front_matter_reads() -> None:
     assert journey.name == "Tabbed trial"
     assert outline(journey) == [("Sign up", [("Fill the form", 2, ["Ana"])])]
     assert rendered(loaded.warnings) == [
-        "t.mmd:3:1: warning: front matter key 'config' ignored "
+        "t.mmd:3:2: warning: front matter key 'config' ignored "
         "(Journeyline keeps no Mermaid configuration; only 'title' is read)"
     ]
 
@@ -653,3 +653,24 @@ def test_a_one_line_accdescr_block_then_a_title_and_a_comment() -> None:
     loaded = parse_mermaid("journey\n  accDescr { short } title T %% note\n", "c.mmd")
     assert (loaded.workspace.maps[0].name, loaded.workspace.maps[0].scenario) == ("T", "short")
     assert loaded.warnings == []
+
+
+def test_a_diagram_copied_from_an_indented_markdown_block() -> None:
+    path = FIXTURES / "indented_markdown_block.mmd"
+    loaded = read_mermaid(path)
+    journey = loaded.workspace.maps[0]
+    # the front matter's title is replaced by the title after the accDescr block
+    assert journey.name == "Checkout (as is)"
+    assert journey.scenario == "A returning customer buys a gift\non her phone"
+    assert [s.name for s in journey.stages] == ["Basket", "Pay"]
+    assert rendered(loaded.warnings) == [
+        f"{path}:3:5: warning: front matter key 'config' ignored "
+        "(Journeyline keeps no Mermaid configuration; only 'title' is read)",
+        f"{path}:11:9: warning: title 'Checkout (as is)' replaces the title "
+        "'Checkout redesign' given at line 2 (a diagram has one title)",
+    ]
+    text, warnings = export_mermaid(loaded.workspace)
+    assert "        Applies voucher: 3: Shopper, Voucher service\n" in text
+    assert [w.message for w in warnings] == [
+        "1 emotion score written as Mermaid's whole numbers 1 … 5: 'Applies voucher' 2.5 → 3"
+    ]

@@ -11,11 +11,14 @@ A Mermaid journey is a title, sections and tasks::
 Reading maps a section to a stage, a task to a step with its emotion score (Mermaid's
 scale is 1 … 5) and its actors, and creates one persona per distinct actor. Real files
 are read leniently: any indentation, CRLF, a BOM, `%%` comments, front matter and
-`%%{init}%%` directives, accessibility lines, tasks before the first section. Anything
-the file says that the map cannot keep is reported as a warning naming file:line:column.
+`%%{init}%%` directives, accessibility lines, tasks before the first section. Front
+matter is found by Mermaid's own rule (see `_front_matter`), and refused where Mermaid
+would refuse the diagram. Anything the file says that the map cannot keep is reported
+as a warning naming file:line:column.
 
 Writing keeps only what Mermaid can show: title, `accDescr` (the map's scenario), stage
-names, step names, emotion scores and actors; every other field present is reported.
+names, step names, emotion scores (whole numbers 1 … 5, see `mermaid_score`) and
+actors; every other field present is reported.
 """
 
 from __future__ import annotations
@@ -330,13 +333,14 @@ def _front_matter(lines: list[str], reading: _Reading) -> int:
         return end + 1
     for key, value in data.items():
         line = next((i + 1 for i in range(1, end) if lines[i].lstrip().startswith(f"{key}:")), 2)
+        column = _first_code(lines[line - 1]) + 1
         if key == "title" and isinstance(value, str | int | float):
             reading.title = str(value).strip()
-            reading.title_at = (line, 1)
+            reading.title_at = (line, column)
         else:
             reading.warn(
                 line,
-                1,
+                column,
                 f"front matter key '{key}' ignored",
                 "Journeyline keeps no Mermaid configuration; only 'title' is read",
             )
