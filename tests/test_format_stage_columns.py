@@ -130,3 +130,24 @@ def test_an_imported_grid_exports_as_the_classic_template() -> None:
     assert "Stage,Discover,Sign up,First use" in lines
     again = parse_csv(to_csv(loaded.workspace), "again.csv").workspace.maps[0]
     assert [s.name for s in again.steps()] == [s.name for s in loaded.workspace.maps[0].steps()]
+
+
+def test_a_stage_merged_over_two_columns_holds_two_steps() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append([None, "Research", None, "Buy"])
+    sheet.append(["Doing", "Reads reviews", "Asks a friend", "Pays"])
+    sheet.append(["Feelings", "Unsure", "Reassured", "Glad"])
+    sheet.merge_cells("B1:C1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    journey = parse_xlsx(buffer.getvalue(), "merged.xlsx").workspace.maps[0]
+    assert [(s.name, [st.name for st in s.steps]) for s in journey.stages] == [
+        ("Research", ["Reads reviews", "Asks a friend"]),
+        ("Buy", ["Pays"]),
+    ]
+    assert [step.feels for step in journey.steps()] == ["Unsure", "Reassured", "Glad"]
+    # in CSV the stage name repeats over its columns
+    text = ",Research,Research,Buy\nDoing,Reads reviews,Asks a friend,Pays\n"
+    again = parse_csv(text, "r.csv").workspace.maps[0]
+    assert [len(stage.steps) for stage in again.stages] == [2, 1]
