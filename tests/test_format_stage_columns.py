@@ -151,3 +151,18 @@ def test_a_stage_merged_over_two_columns_holds_two_steps() -> None:
     text = ",Research,Research,Buy\nDoing,Reads reviews,Asks a friend,Pays\n"
     again = parse_csv(text, "r.csv").workspace.maps[0]
     assert [len(stage.steps) for stage in again.stages] == [2, 1]
+
+
+def test_a_title_line_above_the_stage_header_names_the_map() -> None:
+    text = (
+        "Customer Journey Map: Priya signs up,,\n"
+        ",,\n"
+        ",Discover,Sign up\n"
+        "Doing,Searches,Fills the form\n"
+        "Pain points,,Form too long [abandon]\n"
+    )
+    loaded = parse_csv(text, "titled.csv")
+    journey = loaded.workspace.maps[0]
+    assert journey.name == "Customer Journey Map: Priya signs up"
+    assert [step.name for step in journey.steps()] == ["Searches", "Fills the form"]
+    assert [w.line for w in loaded.warnings] == [3]  # only the "no Step row" note, at the header

@@ -488,9 +488,13 @@ def rows_to_map(
     custom_ids: set[str] = set()  # the lane ids in `custom`, so each row is checked in O(1)
     builtin_ids = {lane.value for lane in Lane}
     header_row = _stage_header_row(rows)
+    titles: list[str] = []  # first-column text above a stage header row: the map's title
     for r, row in enumerate(rows):
-        if r == header_row:
-            keyed["stage"] = r
+        if header_row is not None and r <= header_row:
+            if r == header_row:
+                keyed["stage"] = r
+            elif (title := cell_text(row[0]) if row else None) is not None:
+                titles.append(title)
             continue
         label = cell_text(row[0]) if row else None
         content = any(cell_text(v) is not None for v in row[1:])
@@ -564,7 +568,7 @@ def rows_to_map(
         r for _, _, r in custom
     ]
     width = max((len(rows[r]) for r in data_rows), default=1)
-    name = cell("map", 1) or default_name
+    name = cell("map", 1) or next(iter(titles), None) or default_name
     scale = _scale(keyed.get("scale"), rows, warn)
     personas = []
     for persona_name in _lines(cell("persona", 1)):
@@ -654,11 +658,12 @@ Report = Callable[[str, str | None], None]
 def _stage_header_row(rows: Sequence[Sequence[Cell]]) -> int | None:
     """The header row of the stage-columns layout, when no row says 'Step' or 'Stage'.
 
-    In the layout most public journey-map templates use, the first row names the stages
-    and its first cell is blank or a title ("Customer journey"); the row labels below it
-    name the lanes. That row counts as the Stage row. None when the sheet labels its
-    Step or Stage row, its first row is a known row (a lane, the map's name …), or no
-    row below it names a lane (then it is not a journey map at all).
+    In the layout most public journey-map templates use, the first row with cells past
+    the first column names the stages, and its first cell is blank or a title
+    ("Customer journey"); the row labels below it name the lanes. That row counts as the
+    Stage row; rows above it hold only a title in their first cell. None when the sheet
+    labels its Step or Stage row, that first row is a known row (a lane, the map's
+    name …), or no row below it names a lane (then it is not a journey map at all).
     """
     labels = [cell_text(row[0]) if row else None for row in rows]
     if any(
@@ -667,9 +672,9 @@ def _stage_header_row(rows: Sequence[Sequence[Cell]]) -> int | None:
     ):
         return None
     first = next(
-        (r for r, row in enumerate(rows) if any(cell_text(v) is not None for v in row)), None
+        (r for r, row in enumerate(rows) if any(cell_text(v) is not None for v in row[1:])), None
     )
-    if first is None or not any(cell_text(v) is not None for v in rows[first][1:]):
+    if first is None:
         return None
     label = labels[first]
     if label is not None and normalize_label(label) in _LABEL_TO_KEY:
