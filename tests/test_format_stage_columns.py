@@ -166,3 +166,13 @@ def test_a_title_line_above_the_stage_header_names_the_map() -> None:
     assert journey.name == "Customer Journey Map: Priya signs up"
     assert [step.name for step in journey.steps()] == ["Searches", "Fills the form"]
     assert [w.line for w in loaded.warnings] == [3]  # only the "no Step row" note, at the header
+
+
+def test_a_journey_labelled_header_row_names_stages_not_the_map() -> None:
+    text = "Journey,Awareness,Consideration\nThoughts,Who are they?,Is it worth it?\n"
+    journey = parse_csv(text, "j.csv").workspace.maps[0]
+    assert [stage.name for stage in journey.stages] == ["Awareness", "Consideration"]
+    assert [step.thinks for step in journey.steps()] == ["Who are they?", "Is it worth it?"]
+    # one cell after 'Journey map' is still the map's name in the classic template
+    classic = parse_csv("Journey map,Trial\nStep,a\n", "c.csv").workspace.maps[0]
+    assert classic.name == "Trial"

@@ -19,8 +19,10 @@ The commonest public layout is read too: stage names as the header row (its firs
 blank, `Stage`, or a title), lane names as row labels (Doing, Thinking, Feeling,
 Touchpoints, Pain points, Opportunities …) and no Step row. Each column is then one step,
 named from its Actions cell (or, without one, from its stage), and an Emotions row of
-words rather than numbers is read as what the persona feels. Cells holding several items (pain points,
-opportunities, actors, personas) put one per line; a pain point is `name [impact]`.
+words rather than numbers is read as what the persona feels.
+
+Cells holding several items (pain points, opportunities, actors, personas) put one per
+line; a pain point is `name [impact]`.
 This module turns a map into rows and rows back into a map; the CSV and XLSX modules
 only read and write cells.
 """
@@ -662,8 +664,9 @@ def _stage_header_row(rows: Sequence[Sequence[Cell]]) -> int | None:
     the first column names the stages, and its first cell is blank or a title
     ("Customer journey"); the row labels below it name the lanes. That row counts as the
     Stage row; rows above it hold only a title in their first cell. None when the sheet
-    labels its Step or Stage row, that first row is a known row (a lane, the map's
-    name …), or no row below it names a lane (then it is not a journey map at all).
+    labels its Step or Stage row, that first row is a known row (a lane; the map's
+    name unless it names several stages, as "Journey | Awareness | …" does), or no row
+    below it names a lane (then it is not a journey map at all).
     """
     labels = [cell_text(row[0]) if row else None for row in rows]
     if any(
@@ -677,7 +680,9 @@ def _stage_header_row(rows: Sequence[Sequence[Cell]]) -> int | None:
     if first is None:
         return None
     label = labels[first]
-    if label is not None and normalize_label(label) in _LABEL_TO_KEY:
+    key = _LABEL_TO_KEY.get(normalize_label(label)) if label is not None else None
+    several = sum(cell_text(v) is not None for v in rows[first][1:]) > 1
+    if key is not None and not (key == "map" and several):  # "Journey | Awareness | …"
         return None
     lanes = {key for key, _ in LANE_ROWS}
     below = (_LABEL_TO_KEY.get(normalize_label(text)) for text in labels[first + 1 :] if text)
