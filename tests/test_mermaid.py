@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -275,9 +276,92 @@ def test_other_scales_are_rescaled_and_rounded_with_a_warning() -> None:
     text, warnings = export_mermaid(journey)
     scores = re.findall(r": (\d+)$", text, flags=re.M)
     assert scores == ["1", "3", "5", "4", "2"]  # 1.25 → 3.5 → 4 (half up); -3.75 → 1.5 → 2
+    # the warning names the scale's step and every step whose score was rounded
     assert [w.message for w in warnings] == [
-        "map 'Trial' uses the scale -5 … 5; emotion scores were rescaled to Mermaid's 1 … 5 and rounded"
+        "map 'Trial' uses the scale -5 … 5; emotion scores were rescaled to Mermaid's 1 … 5 "
+        "(one Mermaid point is 2.5 on the map's scale) and rounded: 'd' 1.25 → 4, 'e' -3.75 → 2"
     ]
+
+
+@pytest.mark.parametrize(
+    ("scale", "emotions", "scores", "message"),
+    [
+        (
+            (1, 5),
+            [3.5, 2.5, 4, 1.5],
+            ["4", "3", "4", "2"],
+            "3 emotion scores written as Mermaid's whole numbers 1 … 5: "
+            "'s0' 3.5 → 4, 's1' 2.5 → 3, 's3' 1.5 → 2",
+        ),
+        (
+            (0, 10),
+            [0, 10, 5, 7, 2, 9],
+            ["1", "5", "3", "4", "2", "5"],
+            "map 'M' uses the scale 0 … 10; emotion scores were rescaled to Mermaid's 1 … 5 "
+            "(one Mermaid point is 2.5 on the map's scale) and rounded: "
+            "'s3' 7 → 4, 's4' 2 → 2, 's5' 9 → 5",
+        ),
+        (
+            (1, 5),
+            [0, 6, 3],
+            ["1", "5", "3"],
+            "2 emotion scores written as Mermaid's whole numbers 1 … 5: "
+            "'s0' 0 → 1 (outside the map's scale), 's1' 6 → 5 (outside the map's scale)",
+        ),
+        (
+            (-5, 5),
+            [-5, -2.5, 0, 2.5, 5],
+            ["1", "2", "3", "4", "5"],
+            "map 'M' uses the scale -5 … 5; emotion scores were rescaled to Mermaid's 1 … 5 "
+            "(one Mermaid point is 2.5 on the map's scale) and rounded",
+        ),
+    ],
+)
+def test_every_exported_score_is_a_whole_number_on_mermaids_scale(
+    scale: tuple[float, float], emotions: list[float], scores: list[str], message: str
+) -> None:
+    journey = JourneyMap(
+        name="M",
+        scale=SentimentScale(min=scale[0], max=scale[1]),
+        stages=[
+            Stage(name="S", steps=[Step(name=f"s{i}", emotion=e) for i, e in enumerate(emotions)])
+        ],
+    )
+    text, warnings = export_mermaid(journey)
+    assert re.findall(r": (\S+)$", text, flags=re.M) == scores
+    assert [w.message for w in warnings] == [message]
+    assert warnings[0].hint == "a Mermaid journey scores each task with a whole number from 1 to 5"
+    back = parse_mermaid(text).workspace.maps[0]
+    assert [step.emotion for step in back.steps()] == [float(s) for s in scores]
+
+
+def test_a_whole_1_to_5_map_exports_without_a_score_warning() -> None:
+    journey = JourneyMap(
+        name="W",
+        scale=SentimentScale(min=1, max=5),
+        stages=[Stage(name="S", steps=[Step(name="a", emotion=1), Step(name="b", emotion=5)])],
+    )
+    assert export_mermaid(journey)[1] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    low=st.integers(-10, 5),
+    width=st.integers(1, 20),
+    emotions=st.lists(st.floats(-30, 30, allow_nan=False), min_size=1, max_size=8),
+)
+def test_exported_scores_are_always_valid_for_mermaid(
+    low: int, width: int, emotions: list[float]
+) -> None:
+    journey = JourneyMap(
+        name="P",
+        scale=SentimentScale(min=low, max=low + width),
+        stages=[
+            Stage(name="S", steps=[Step(name=f"s{i}", emotion=e) for i, e in enumerate(emotions)])
+        ],
+    )
+    text = to_mermaid(journey)
+    assert all(s in {"1", "2", "3", "4", "5"} for s in re.findall(r": (\S+)$", text, flags=re.M))
 
 
 def test_characters_mermaid_cannot_carry_are_replaced_and_reported() -> None:
@@ -427,7 +511,14 @@ def test_mermaid_model_mermaid_round_trip(diagram: tuple[str, list]) -> None:
     assert journey.name == title
     assert outline(journey) == [(s, [(n, e, a) for n, e, a in tasks]) for s, tasks in sections]
     assert check_integrity(loaded.workspace) == []
-    assert to_mermaid(loaded.workspace) == text
+    # Mermaid's task scores are whole numbers 1 … 5: a fractional score read from a file
+    # is written back rounded half up; whole scores come back exactly
+    whole = [
+        (s, [(n, float(math.floor(e + 0.5)), a) for n, e, a in tasks]) for s, tasks in sections
+    ]
+    assert to_mermaid(loaded.workspace) == _canonical(title, whole)
+    if whole == sections:
+        assert to_mermaid(loaded.workspace) == text
 
 
 @settings(max_examples=100, deadline=None)
@@ -459,7 +550,7 @@ _steps = st.lists(
     st.builds(
         lambda n, e, a: Step(name=n, emotion=e, actors=a),
         _any_name,
-        _score,
+        st.integers(1, 5).map(float),  # Mermaid writes whole scores (fractions: rounded)
         st.lists(_plain_name, max_size=3),
     ),
     max_size=4,
@@ -484,3 +575,102 @@ def test_model_mermaid_model_round_trip(name: str, scenario: str | None, stages:
     assert back.name == journey.name
     assert back.scenario == journey.scenario
     assert outline(back) == outline(journey)
+
+
+# --- front matter and accDescr as Mermaid reads them (diagram-api/regexes.ts, journey.jison) ---
+
+
+def test_an_indented_diagram_with_tab_indented_front_matter_reads() -> None:
+    # a diagram pasted from an indented Markdown block: Mermaid dedents the YAML by the
+    # opening '---''s indentation, so the tabs never reach the YAML parser
+    text = "\t---\n\ttitle: Tabbed trial\n\tconfig:\n\t  theme: forest\n\t---\n\tjourney\n"
+    text += "\t  section Sign up\n\t    Fill the form: 2: Ana\n"
+    loaded = parse_mermaid(text, "t.mmd")
+    journey = loaded.workspace.maps[0]
+    assert journey.name == "Tabbed trial"
+    assert outline(journey) == [("Sign up", [("Fill the form", 2, ["Ana"])])]
+    assert rendered(loaded.warnings) == [
+        "t.mmd:3:2: warning: front matter key 'config' ignored "
+        "(Journeyline keeps no Mermaid configuration; only 'title' is read)"
+    ]
+
+
+def test_a_deeper_dash_line_inside_the_yaml_does_not_close_the_front_matter() -> None:
+    text = (
+        "---\ntitle: Notes\nabout: |\n  ---\n  still the YAML string\n---\njourney\n  section S\n"
+    )
+    loaded = parse_mermaid(text, "n.mmd")
+    assert loaded.workspace.maps[0].name == "Notes"
+    assert [s.name for s in loaded.workspace.maps[0].stages] == ["S"]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            "---\ntitle: Trial\n  ---\njourney\n  section S\n",
+            "x.mmd:3:3",
+            "this '---' is indented differently from the '---' that opens the front matter "
+            "at line 1 (no indentation), so Mermaid does not read it as the end",
+        ),
+        (
+            "  ---\n  title: Trial\n---\njourney\n",
+            "x.mmd:3:1",
+            "at line 1 (2 spaces or tabs)",
+        ),
+        ("---\n---\njourney\n", "x.mmd:1:1", "the front matter is empty"),
+    ],
+)
+def test_front_matter_mermaid_would_not_find_is_refused(
+    text: str, where: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_mermaid(text, "x.mmd")
+    assert str(caught.value).startswith(where + ": ")
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "journey\n  accDescr {\n    A product lead\n    on a trial\n  }\n  title Trial\n"
+        "  section S\n    A: 3: Me\n",
+        "journey\n  accDescr {\n    A product lead\n    on a trial\n  } title Trial\n"
+        "  section S\n    A: 3: Me\n",
+        "journey\n  accDescr { A product lead\non a trial } title Trial; section S\n    A: 3: Me\n",
+    ],
+)
+def test_an_accdescr_block_followed_by_a_title_keeps_both(text: str) -> None:
+    loaded = parse_mermaid(text, "a.mmd")
+    journey = loaded.workspace.maps[0]
+    assert journey.name == "Trial"
+    assert journey.scenario == "A product lead\non a trial"
+    assert outline(journey) == [("S", [("A", 3, ["Me"])])]
+    assert loaded.warnings == []
+
+
+def test_a_one_line_accdescr_block_then_a_title_and_a_comment() -> None:
+    loaded = parse_mermaid("journey\n  accDescr { short } title T %% note\n", "c.mmd")
+    assert (loaded.workspace.maps[0].name, loaded.workspace.maps[0].scenario) == ("T", "short")
+    assert loaded.warnings == []
+
+
+def test_a_diagram_copied_from_an_indented_markdown_block() -> None:
+    path = FIXTURES / "indented_markdown_block.mmd"
+    loaded = read_mermaid(path)
+    journey = loaded.workspace.maps[0]
+    # the front matter's title is replaced by the title after the accDescr block
+    assert journey.name == "Checkout (as is)"
+    assert journey.scenario == "A returning customer buys a gift\non her phone"
+    assert [s.name for s in journey.stages] == ["Basket", "Pay"]
+    assert rendered(loaded.warnings) == [
+        f"{path}:3:5: warning: front matter key 'config' ignored "
+        "(Journeyline keeps no Mermaid configuration; only 'title' is read)",
+        f"{path}:11:9: warning: title 'Checkout (as is)' replaces the title "
+        "'Checkout redesign' given at line 2 (a diagram has one title)",
+    ]
+    text, warnings = export_mermaid(loaded.workspace)
+    assert "        Applies voucher: 3: Shopper, Voucher service\n" in text
+    assert [w.message for w in warnings] == [
+        "1 emotion score written as Mermaid's whole numbers 1 … 5: 'Applies voucher' 2.5 → 3"
+    ]

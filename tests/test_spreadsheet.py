@@ -284,7 +284,7 @@ def test_non_utf8_csv_is_read_as_windows_1252_with_a_warning(tmp_path: Path) -> 
         ("", "w.csv:1:1: the file is empty"),
         (
             "name,email\nAna,a@x\n",
-            "w.csv:1:1: not a journey-map spreadsheet: no row labelled 'Step'",
+            "w.csv:1:1: not a journey-map spreadsheet: no row labelled 'Step' or 'Stage'",
         ),
         (
             'Step,a\nNotes,"never closed\n' + "x" * 140_000,

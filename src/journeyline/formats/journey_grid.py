@@ -13,8 +13,16 @@ Stages are columns and lanes are rows. The first column labels the rows::
     Actors, Moment of truth, Notes, then one row per custom lane.
 
 A stage's name repeats (CSV) or is merged (XLSX) over its step columns; a blank stage
-cell continues the stage to its left. Cells holding several items (pain points,
-opportunities, actors, personas) put one per line; a pain point is `name [impact]`.
+cell continues the stage to its left.
+
+The commonest public layout is read too: stage names as the header row (its first cell
+blank, `Stage`, or a title), lane names as row labels (Doing, Thinking, Feeling,
+Touchpoints, Pain points, Opportunities …) and no Step row. Each column is then one step,
+named from its Actions cell (or, without one, from its stage), and an Emotions row of
+words rather than numbers is read as what the persona feels.
+
+Cells holding several items (pain points, opportunities, actors, personas) put one per
+line; a pain point is `name [impact]`.
 This module turns a map into rows and rows back into a map; the CSV and XLSX modules
 only read and write cells.
 """
@@ -82,19 +90,36 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "map": ("journey map", "map", "title", "journey"),
     "persona": ("persona", "personas"),
     "scale": ("scale", "emotion scale", "sentiment scale"),
-    "stage": ("stage", "stages", "phase", "phases"),
+    "stage": (
+        "stage",
+        "stages",
+        "phase",
+        "phases",
+        "journey stage",
+        "journey stages",
+        "journey phase",
+        "journey phases",
+    ),
     "goal": ("stage goal", "stage goals", "goal", "goals", "customer goal"),
     "step": ("step", "steps"),
-    "does": ("actions", "action", "does", "doing"),
+    "does": (
+        "actions",
+        "action",
+        "does",
+        "doing",
+        "customer actions",
+        "user actions",
+        "what they do",
+    ),
     "touchpoint": ("touchpoint", "touchpoints", "touch point", "touch points"),
     "channel": ("channel", "channels"),
     "zone": ("zone", "stage zone"),
-    "thinks": ("thinks", "thinking", "thoughts", "think"),
-    "feels": ("feels", "feeling", "feelings", "feel"),
+    "thinks": ("thinks", "thinking", "thoughts", "think", "what they think"),
+    "feels": ("feels", "feeling", "feelings", "feel", "what they feel", "customer experience"),
     "emotion": ("emotion", "emotion score", "emotions", "sentiment", "sentiment score", "score"),
     "pain_points": ("pain points", "pain point", "pains", "painpoints"),
     "opportunities": ("opportunities", "opportunity", "ideas"),
-    "actors": ("actors", "actor", "teams", "people"),
+    "actors": ("actors", "actor", "teams", "people", "teams involved"),
     "moment_of_truth": ("moment of truth", "moments of truth", "moment of truth?"),
     "notes": ("notes", "note", "comments"),
 }
@@ -109,8 +134,9 @@ _SCALE_TEXT = re.compile(
 
 
 def normalize_label(text: str) -> str:
-    """A row label as compared: lower case, single spaces, no trailing ':'."""
-    return " ".join(text.replace("_", " ").split()).rstrip(":").strip().lower()
+    """A row label as compared: lower case, single spaces, no trailing ':' or Markdown bold."""
+    text = " ".join(text.replace("_", " ").split()).strip("*").strip()
+    return text.rstrip(":").strip().lower()
 
 
 def format_number(value: float) -> int | float:
@@ -463,7 +489,15 @@ def rows_to_map(
     custom: list[tuple[str, str, int]] = []  # lane id, label, row
     custom_ids: set[str] = set()  # the lane ids in `custom`, so each row is checked in O(1)
     builtin_ids = {lane.value for lane in Lane}
+    header_row = _stage_header_row(rows)
+    titles: list[str] = []  # first-column text above a stage header row: the map's title
     for r, row in enumerate(rows):
+        if header_row is not None and r <= header_row:
+            if r == header_row:
+                keyed["stage"] = r
+            elif (title := cell_text(row[0]) if row else None) is not None:
+                titles.append(title)
+            continue
         label = cell_text(row[0]) if row else None
         content = any(cell_text(v) is not None for v in row[1:])
         if label is None:
@@ -505,16 +539,26 @@ def rows_to_map(
             )
             continue
         keyed[key] = r
-    if "step" not in keyed:
+    columns_are_steps = "step" not in keyed
+    if columns_are_steps and "stage" not in keyed:
         file, line, column = where(0, 0)
         diagnostic = Diagnostic(
-            "not a journey-map spreadsheet: no row labelled 'Step' in the first column",
+            "not a journey-map spreadsheet: no row labelled 'Step' or 'Stage' in the first column",
             file,
             line,
             column,
             hint="the first column labels the rows: Stage, Stage goal, Step, Actions, Touchpoint …",
         )
         raise InvalidInput(diagnostic.render(), [diagnostic])
+    if columns_are_steps:
+        warn(
+            keyed["stage"],
+            0,
+            "no Step row: each column was read as one step, named from its Actions cell "
+            "or, without one, from its stage",
+            "add a row labelled 'Step' to name the steps yourself",
+        )
+        _emotion_words_as_feelings(rows, keyed, warn)
 
     def cell(key: str, c: int) -> str | None:
         r = keyed.get(key)
@@ -526,7 +570,7 @@ def rows_to_map(
         r for _, _, r in custom
     ]
     width = max((len(rows[r]) for r in data_rows), default=1)
-    name = cell("map", 1) or default_name
+    name = cell("map", 1) or next(iter(titles), None) or default_name
     scale = _scale(keyed.get("scale"), rows, warn)
     personas = []
     for persona_name in _lines(cell("persona", 1)):
@@ -539,6 +583,7 @@ def rows_to_map(
         stage_name = cell("stage", c)
         goal = cell("goal", c)
         step_name = cell("step", c)
+        step_row = keyed["step"] if "step" in keyed else keyed["stage"]
         lane_text = {key: cell(key, c) for key, _ in LANE_ROWS}
         custom_text = {
             lane_id: cell_text(rows[r][c]) if c < len(rows[r]) else None for lane_id, _, r in custom
@@ -551,7 +596,7 @@ def rows_to_map(
             stages.append(Stage(name=stage_name, goal=goal))
         elif not stages:
             warn(
-                keyed.get("stage", keyed["step"]),
+                keyed.get("stage", step_row),
                 c,
                 "column has no stage; put in a stage called 'Untitled stage'",
                 "fill in the Stage row",
@@ -569,8 +614,10 @@ def rows_to_map(
             )
         if not has_step:
             continue
+        if columns_are_steps:
+            step_name = next(iter(_lines(lane_text["does"])), None) or stages[-1].name
         if step_name is None:
-            warn(keyed["step"], c, "column has content but no step name", "fill in the Step row")
+            warn(step_row, c, "column has content but no step name", "fill in the Step row")
         step = Step(name=step_name or "")
         for key in ("does", "touchpoint", "channel", "thinks", "feels", "notes"):
             setattr(step, key, lane_text[key])
@@ -608,6 +655,64 @@ def rows_to_map(
 
 
 Report = Callable[[str, str | None], None]
+
+
+def _stage_header_row(rows: Sequence[Sequence[Cell]]) -> int | None:
+    """The header row of the stage-columns layout, when no row says 'Step' or 'Stage'.
+
+    In the layout most public journey-map templates use, the first row with cells past
+    the first column names the stages, and its first cell is blank or a title
+    ("Customer journey"); the row labels below it name the lanes. That row counts as the
+    Stage row; rows above it hold only a title in their first cell. None when the sheet
+    labels its Step or Stage row, that first row is a known row (a lane; the map's
+    name unless it names several stages, as "Journey | Awareness | …" does), or no row
+    below it names a lane (then it is not a journey map at all).
+    """
+    labels = [cell_text(row[0]) if row else None for row in rows]
+    if any(
+        label is not None and _LABEL_TO_KEY.get(normalize_label(label)) in ("step", "stage")
+        for label in labels
+    ):
+        return None
+    first = next(
+        (r for r, row in enumerate(rows) if any(cell_text(v) is not None for v in row[1:])), None
+    )
+    if first is None:
+        return None
+    label = labels[first]
+    key = _LABEL_TO_KEY.get(normalize_label(label)) if label is not None else None
+    several = sum(cell_text(v) is not None for v in rows[first][1:]) > 1
+    if key is not None and not (key == "map" and several):  # "Journey | Awareness | …"
+        return None
+    lanes = {key for key, _ in LANE_ROWS}
+    below = (_LABEL_TO_KEY.get(normalize_label(text)) for text in labels[first + 1 :] if text)
+    return first if any(key in lanes for key in below) else None
+
+
+def _emotion_words_as_feelings(
+    rows: Sequence[Sequence[Cell]],
+    keyed: dict[str, int],
+    warn: Callable[[int, int, str, str | None], None],
+) -> None:
+    """Read an 'Emotions' row of words ("Curious", "Frustrated") as the Feels lane.
+
+    Templates in the stage-columns layout use 'Emotions' for what the persona feels,
+    not for a score; when any cell of that row is not a number and the sheet has no
+    Feels row, the row is the Feels lane and the map has no emotion scores.
+    """
+    r = keyed.get("emotion")
+    if r is None or "feels" in keyed:
+        return
+    texts = [cell_text(v) for v in rows[r][1:]]
+    if all(text is None or parse_number(text) is not None for text in texts):
+        return
+    keyed["feels"] = keyed.pop("emotion")
+    warn(
+        r,
+        0,
+        f"row '{cell_text(rows[r][0])}' holds words, not scores: read as what the persona feels",
+        "add an 'Emotion' row of numbers for the sentiment line",
+    )
 
 
 def _at(warn: Callable[[int, int, str, str | None], None], row: int | None, column: int) -> Report:

@@ -11,11 +11,14 @@ A Mermaid journey is a title, sections and tasks::
 Reading maps a section to a stage, a task to a step with its emotion score (Mermaid's
 scale is 1 … 5) and its actors, and creates one persona per distinct actor. Real files
 are read leniently: any indentation, CRLF, a BOM, `%%` comments, front matter and
-`%%{init}%%` directives, accessibility lines, tasks before the first section. Anything
-the file says that the map cannot keep is reported as a warning naming file:line:column.
+`%%{init}%%` directives, accessibility lines, tasks before the first section. Front
+matter is found by Mermaid's own rule (see `_front_matter`), and refused where Mermaid
+would refuse the diagram. Anything the file says that the map cannot keep is reported
+as a warning naming file:line:column.
 
 Writing keeps only what Mermaid can show: title, `accDescr` (the map's scenario), stage
-names, step names, emotion scores and actors; every other field present is reported.
+names, step names, emotion scores (whole numbers 1 … 5, see `mermaid_score`) and
+actors; every other field present is reported.
 """
 
 from __future__ import annotations
@@ -200,9 +203,9 @@ def parse_mermaid(text: str, filename: str = "<mermaid>") -> Loaded:
                 continue
             block[2].append(line[:end])
             _acc_descr_done(reading, block)
-            _trailing(reading, number, end + 2, line[end + 1 :], "the accDescr block")
             block = None
-            continue
+            # Mermaid reads on after the closing brace: `} title T` is a title.
+            line = " " * (end + 1) + line[end + 1 :]
         code = line
         start = _first_code(line)
         if line.startswith("%%{", start):
@@ -212,6 +215,7 @@ def parse_mermaid(text: str, filename: str = "<mermaid>") -> Loaded:
                 continue
             _directive_done(reading, (number, start + 1, [line[start + 3 : end]]))
             code = " " * (end + 3) + line[end + 3 :]
+        uncommented = code
         comment = code.find("%%")
         if comment >= 0:
             code = code[:comment]
@@ -225,7 +229,13 @@ def parse_mermaid(text: str, filename: str = "<mermaid>") -> Loaded:
                 continue
             column = _first_code(code) + 1
             stripped = code.strip()
-        handled, block = _acc_line(reading, number, column, stripped)
+        handled, block, rest = _acc_line(reading, number, column, stripped)
+        if rest is not None:
+            # read what follows `accDescr { … }` on this line as the rest of the line
+            at = column - 1 + rest
+            index -= 1
+            lines[index] = " " * at + uncommented[at:]
+            continue
         if handled:
             continue
         hash_at = code.find("#")
@@ -264,21 +274,51 @@ def _first_code(text: str) -> int:
 
 
 def _front_matter(lines: list[str], reading: _Reading) -> int:
-    """Skip a `---` front-matter block, keeping its title and warning about the rest."""
+    """Skip a `---` front-matter block, keeping its title and warning about the rest.
+
+    The block is read as Mermaid reads it (`frontMatterRegex` in its
+    `diagram-api/regexes.ts`): the first line is `---`, indented or not; the block ends
+    at the first line that is `---` at exactly the same indentation (a `---` indented
+    otherwise belongs to the YAML, as in a multi-line string); the YAML is dedented by
+    that indentation, so a tab-indented block reads. A block Mermaid would not find (no
+    closing `---` at that indentation, or nothing between the two) is refused, since
+    Mermaid then refuses the whole diagram.
+    """
     if not lines or lines[0].strip() != "---":
         return 0
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    indent = lines[0][: _first_code(lines[0])]
+    closing = re.compile(re.escape(indent) + r"---\s*")
+    end = next((i for i in range(1, len(lines)) if closing.fullmatch(lines[i])), None)
     if end is None:
+        stray = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if stray is not None:
+            opening = f"{len(indent)} spaces or tabs" if indent else "no indentation"
+            raise reading.fail(
+                stray + 1,
+                _first_code(lines[stray]) + 1,
+                "this '---' is indented differently from the '---' that opens the front matter "
+                f"at line 1 ({opening}), so Mermaid does not read it as the end: the front "
+                "matter is never closed",
+                "put the closing '---' at the same indentation as the opening one",
+            )
         raise reading.fail(
             1, 1, "the front matter opened here is never closed", "add a line '---' after it"
         )
-    source = "\n".join(lines[1:end])
+    if end == 1:
+        raise reading.fail(
+            1,
+            1,
+            "the front matter is empty: Mermaid needs at least one line between the two '---'",
+            "remove both '---' lines, or put 'title: …' between them",
+        )
+    body = [line[len(indent) :] if line.startswith(indent) else line for line in lines[1:end]]
+    source = "\n".join(body)
     try:
         data = yaml.safe_load(source) if source.strip() else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
-        column = mark.column + 1 if mark is not None else 1
+        column = mark.column + 1 + len(indent) if mark is not None else 1
         reading.warn(
             line,
             column,
@@ -293,13 +333,14 @@ def _front_matter(lines: list[str], reading: _Reading) -> int:
         return end + 1
     for key, value in data.items():
         line = next((i + 1 for i in range(1, end) if lines[i].lstrip().startswith(f"{key}:")), 2)
+        column = _first_code(lines[line - 1]) + 1
         if key == "title" and isinstance(value, str | int | float):
             reading.title = str(value).strip()
-            reading.title_at = (line, 1)
+            reading.title_at = (line, column)
         else:
             reading.warn(
                 line,
-                1,
+                column,
                 f"front matter key '{key}' ignored",
                 "Journeyline keeps no Mermaid configuration; only 'title' is read",
             )
@@ -323,14 +364,6 @@ def _acc_descr_done(reading: _Reading, block: tuple[int, int, list[str]]) -> Non
     text = "\n".join(line.strip() for line in block[2]).strip()
     if text:
         reading.acc_descr.append(text)
-
-
-def _trailing(reading: _Reading, line: int, column: int, rest: str, after: str) -> None:
-    rest = rest.split("%%", 1)[0]
-    if rest.strip():
-        reading.warn(
-            line, column, f"'{rest.strip()}' after {after} ignored", "put it on its own line"
-        )
 
 
 def _header(reading: _Reading, line: int, column: int, code: str) -> str:
@@ -357,30 +390,32 @@ def _header(reading: _Reading, line: int, column: int, code: str) -> str:
 
 def _acc_line(
     reading: _Reading, line: int, column: int, stripped: str
-) -> tuple[bool, tuple[int, int, list[str]] | None]:
-    """Handle accTitle/accDescr lines: (was this one, the `accDescr {` block left open)."""
+) -> tuple[bool, tuple[int, int, list[str]] | None, int | None]:
+    """Handle accTitle/accDescr lines.
+
+    Returns (was this one, the `accDescr {` block left open, where in `stripped` code
+    goes on after a one-line `accDescr { … }`: Mermaid's lexer reads on after the brace).
+    """
     match = _ACC_TITLE.match(stripped)
     if match:
         reading.acc_title = match.group(1).strip()
         reading.acc_title_at = (line, column)
-        return True, None
+        return True, None, None
     match = _ACC_DESCR.match(stripped)
     if match:
         if match.group(1).strip():
             reading.acc_descr.append(match.group(1).strip())
-        return True, None
+        return True, None, None
     match = _ACC_DESCR_BLOCK.match(stripped)
     if match is None:
-        return False, None
+        return False, None, None
     rest = match.group(1)
     end = rest.find("}")
     if end < 0:
-        return True, (line, column, [rest])
+        return True, (line, column, [rest]), None
     _acc_descr_done(reading, (line, column, [rest[:end]]))
-    _trailing(
-        reading, line, column + match.start(1) + end + 1, rest[end + 1 :], "the accDescr block"
-    )
-    return True, None
+    after = match.start(1) + end + 1
+    return True, None, after if stripped[after:].strip() else None
 
 
 def _statement(reading: _Reading, line: int, column: int, text: str) -> None:
@@ -553,12 +588,9 @@ def export_mermaid(
         return result
 
     persona_names = {p.id: p.name for p in workspace.personas} if workspace else {}
-    rescale = journey.scale.min != MERMAID_MIN or journey.scale.max != MERMAID_MAX
-    if rescale and any(step.emotion is not None for step in journey.steps()):
-        warn(
-            f"map '{journey.name}' uses the scale {journey.scale.min:g} … {journey.scale.max:g}; "
-            "emotion scores were rescaled to Mermaid's 1 … 5 and rounded"
-        )
+    score_warning = _score_warning(journey)
+    if score_warning is not None:
+        warn(*score_warning)
     out = ["journey"]
     title = clean(journey.name, "map title", "#;")
     if title:
@@ -580,8 +612,7 @@ def export_mermaid(
                 unscored.append(step.name)
                 score = "3"
             else:
-                value = _rescaled(step.emotion, journey.scale) if rescale else step.emotion
-                score = _number(value)
+                score = str(mermaid_score(step.emotion, journey.scale))
             names = step.actors or [persona_names.get(pid, pid) for pid in step.personas]
             actors = [clean(actor, "actor", ":#;,") for actor in names]
             actors = [actor for actor in actors if actor]
@@ -610,14 +641,55 @@ def _acc_descr(scenario: str, warn: _Warn) -> str:
     return "    accDescr {\n" + body + "\n    }"
 
 
-def _rescaled(score: float, scale: SentimentScale) -> float:
-    """A score moved linearly from the map's scale onto 1 … 5, rounded half up."""
-    value = MERMAID_MIN + (score - scale.min) / scale.span * (MERMAID_MAX - MERMAID_MIN)
-    return float(math.floor(value + 0.5))
+def _on_mermaid_scale(score: float, scale: SentimentScale) -> float:
+    """A score moved linearly from the map's scale onto Mermaid's 1 … 5 (unrounded)."""
+    if scale.min == MERMAID_MIN and scale.max == MERMAID_MAX:
+        return score
+    return MERMAID_MIN + (score - scale.min) / scale.span * (MERMAID_MAX - MERMAID_MIN)
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
+def mermaid_score(score: float, scale: SentimentScale) -> int:
+    """A map's emotion score as the whole number 1 … 5 that a Mermaid journey task takes.
+
+    The score is moved linearly from the map's scale onto 1 … 5 (a 1 … 5 map is not
+    moved), rounded half up (3.5 → 4), and held to 1 … 5 (a score outside the map's
+    own scale is written at the nearer end). Mermaid's grammar reads any number after
+    the task's colon, but its documentation gives tasks whole scores from 1 to 5 and
+    its renderer places the face by the score, so only those are written.
+    """
+    value = math.floor(_on_mermaid_scale(score, scale) + 0.5)
+    return int(min(max(value, MERMAID_MIN), MERMAID_MAX))
+
+
+def _score_warning(journey: JourneyMap) -> tuple[str, str] | None:
+    """One warning for every score that `mermaid_score` had to move, naming the steps."""
+    scale = journey.scale
+    scored = [(step.name, step.emotion) for step in journey.steps() if step.emotion is not None]
+    if not scored:
+        return None
+    changed: list[str] = []
+    for name, emotion in scored:
+        written = mermaid_score(emotion, scale)
+        if written != _on_mermaid_scale(emotion, scale):
+            outside = "" if scale.contains(emotion) else " (outside the map's scale)"
+            changed.append(f"'{name}' {emotion:g} → {written}{outside}")
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    hint = "a Mermaid journey scores each task with a whole number from 1 to 5"
+    if scale.min != MERMAID_MIN or scale.max != MERMAID_MAX:
+        point = scale.span / (MERMAID_MAX - MERMAID_MIN)
+        message = (
+            f"map '{journey.name}' uses the scale {scale.min:g} … {scale.max:g}; emotion scores "
+            f"were rescaled to Mermaid's 1 … 5 (one Mermaid point is {point:g} on the map's "
+            "scale) and rounded"
+        )
+        return (message + (f": {shown}" if changed else ""), hint)
+    if not changed:
+        return None
+    return (
+        f"{_count(len(changed), 'emotion score')} written as Mermaid's whole numbers 1 … 5: "
+        + shown,
+        hint,
+    )
 
 
 def _count(n: int, word: str) -> str:
