@@ -311,9 +311,8 @@ def _delimiter(sample: str) -> str:
 def _xlsx_rows(path: Path, limits: ImportLimits) -> tuple[list[Row], str]:
     """The first sheet's non-blank rows, streamed cell by cell after the archive check."""
     from openpyxl import load_workbook
-    from openpyxl.worksheet._reader import WorkSheetParser
 
-    from journeyline.formats.sheets import check_archive, not_a_workbook
+    from journeyline.formats.sheets import check_archive, not_a_workbook, sheet_parser
 
     filename = str(path)
     size = path.stat().st_size
@@ -333,15 +332,7 @@ def _xlsx_rows(path: Path, limits: ImportLimits) -> tuple[list[Row], str]:
         sheet = book.worksheets[0]
         rows: list[Row] = []
         cells = 0
-        with sheet._get_source() as source:
-            parser = WorkSheetParser(
-                source,
-                sheet._shared_strings,
-                data_only=True,
-                epoch=book.epoch,
-                date_formats=book._date_formats,
-                timedelta_formats=book._timedelta_formats,
-            )
+        with sheet_parser(sheet) as parser:
             for row_number, row in parser.parse():
                 cells += len(row)
                 if cells > limits.cells:

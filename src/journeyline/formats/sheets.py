@@ -11,10 +11,11 @@ kept cell remembers where it was, so diagnostics still name the right line or ce
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -238,19 +239,15 @@ def _ref(filename: str, sheet: str, row: int, column: int) -> str:
     return f"{filename}:{name}!{get_column_letter(min(max(column, 1), 18278))}{row}"
 
 
-def sheet_grid(sheet: Any, filename: str, budget: CellBudget) -> SheetGrid:
-    """A read-only sheet's real cells, streamed; merged ranges filled over kept cells.
-
-    `sheet` is an openpyxl read-only worksheet; its claimed dimension is never used.
-    """
+@contextlib.contextmanager
+def sheet_parser(sheet: Any) -> Iterator[Any]:
+    """openpyxl's streaming parser over a read-only sheet's XML (values, not formulas):
+    `parser.parse()` yields (row number, cells) for the rows really in the file."""
     from openpyxl.worksheet._reader import WorkSheetParser
-    from openpyxl.worksheet.cell_range import CellRange
 
     book = sheet.parent
-    title = sheet.title
-    cells: dict[int, dict[int, Cell]] = {}
     with sheet._get_source() as source:
-        parser = WorkSheetParser(
+        yield WorkSheetParser(
             source,
             sheet._shared_strings,
             data_only=True,
@@ -258,6 +255,18 @@ def sheet_grid(sheet: Any, filename: str, budget: CellBudget) -> SheetGrid:
             date_formats=book._date_formats,
             timedelta_formats=book._timedelta_formats,
         )
+
+
+def sheet_grid(sheet: Any, filename: str, budget: CellBudget) -> SheetGrid:
+    """A read-only sheet's real cells, streamed; merged ranges filled over kept cells.
+
+    `sheet` is an openpyxl read-only worksheet; its claimed dimension is never used.
+    """
+    from openpyxl.worksheet.cell_range import CellRange
+
+    title = sheet.title
+    cells: dict[int, dict[int, Cell]] = {}
+    with sheet_parser(sheet) as parser:
         for row_number, row in parser.parse():
             if not row:
                 continue
