@@ -27,6 +27,8 @@ def test_a_map_from_a_template_brings_its_personas_and_segment(world: World) -> 
     assert body["id"] == template.maps[0].id == "map-saas-trial"
     assert body["map"]["personas"] == ["persona-priya"]
     assert len(body["map"]["stages"]) == len(template.maps[0].stages)
+    # The template is validated by its own research; the team's map starts as a hypothesis.
+    assert template.maps[0].status == "validated" and body["map"]["status"] == "hypothesis"
     report = body["from_template"]
     assert report["added"]["personas"] == ["persona-priya"]
     assert report["added"]["segments"] == ["segment-smb-teams"]

@@ -34,9 +34,23 @@ from journeyline.model import (
 FIXTURES = Path(__file__).parent / "fixtures" / "mermaid"
 
 
-def outline(journey: JourneyMap) -> list[tuple[str, list[tuple[str, float | None, list[str]]]]]:
+def outline(
+    journey: JourneyMap, ws: Workspace | None = None
+) -> list[tuple[str, list[tuple[str, float | None, list[str]]]]]:
+    """Stages, steps, scores and who takes part (actors, then personas by name)."""
+    names = {p.id: p.name for p in ws.personas} if ws else {}
     return [
-        (stage.name, [(step.name, step.emotion, step.actors) for step in stage.steps])
+        (
+            stage.name,
+            [
+                (
+                    step.name,
+                    step.emotion,
+                    step.actors + [names[p] for p in step.personas if p in names],
+                )
+                for step in stage.steps
+            ],
+        )
         for stage in journey.stages
     ]
 
@@ -55,7 +69,7 @@ def test_reads_the_documented_example() -> None:
     journey = ws.maps[0]
     assert journey.name == "My working day"
     assert journey.scale == SentimentScale(min=1, max=5)
-    assert outline(journey) == [
+    assert outline(journey, loaded.workspace) == [
         (
             "Go to work",
             [("Make tea", 5, ["Me"]), ("Go upstairs", 3, ["Me"]), ("Do work", 1, ["Me", "Cat"])],
@@ -74,7 +88,7 @@ def test_windows_line_endings_bom_and_tabs() -> None:
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     loaded = read_mermaid(FIXTURES / "windows_bom.mmd")
     assert loaded.warnings == []
-    assert outline(loaded.workspace.maps[0]) == [
+    assert outline(loaded.workspace.maps[0], loaded.workspace) == [
         (
             "Contact",
             [("Call the hotline", 2, ["Customer"]), ("Wait on hold", 1, ["Customer", "IVR"])],
@@ -91,7 +105,7 @@ def test_front_matter_directive_and_accessibility_lines() -> None:
     assert journey.scenario == "A product lead evaluates our tool\nduring a 14-day free trial."
     assert [s.name for s in journey.stages] == ["Awareness", "Trial", "Purchase"]
     # the trailing %% comment is not part of the actors
-    assert journey.stages[1].steps[2].actors == ["Priya"]
+    assert outline(journey, loaded.workspace)[1][1][2][2] == ["Priya"]
     assert [p.name for p in loaded.workspace.personas] == ["Priya", "Sales", "Team", "Billing"]
     assert rendered(loaded.warnings) == [
         f"{path}:3:1: warning: front matter key 'config' ignored "
@@ -109,7 +123,7 @@ def test_hand_written_file_keeps_everything_or_says_where() -> None:
     loaded = read_mermaid(path)
     journey = loaded.workspace.maps[0]
     assert journey.name == "Restaurant visit"
-    assert outline(journey) == [
+    assert outline(journey, loaded.workspace) == [
         (IMPLICIT_STAGE, [("Find a table", 3, ["Guest"])]),
         (
             "Arrive",
@@ -156,7 +170,7 @@ def test_unicode_names_and_actors() -> None:
     assert loaded.warnings == []
     journey = loaded.workspace.maps[0]
     assert journey.name == "顧客の旅 🚀 — רכישה"
-    assert outline(journey) == [
+    assert outline(journey, loaded.workspace) == [
         (
             "認知 👀",
             [
@@ -214,7 +228,9 @@ def test_bytes_that_are_not_utf8(tmp_path: Path) -> None:
 def test_semicolons_separate_statements_and_no_space_colons() -> None:
     loaded = parse_mermaid("journey;title T;section S;A:1:X;B:2", "s.mmd")
     assert loaded.warnings == []
-    assert outline(loaded.workspace.maps[0]) == [("S", [("A", 1, ["X"]), ("B", 2, [])])]
+    assert outline(loaded.workspace.maps[0], loaded.workspace) == [
+        ("S", [("A", 1, ["X"]), ("B", 2, [])])
+    ]
 
 
 def test_multiline_directive_and_accdescr_on_one_line() -> None:
@@ -383,7 +399,7 @@ def test_characters_mermaid_cannot_carry_are_replaced_and_reported() -> None:
     assert len(messages) == 5
     assert messages[0].startswith("out.mmd: warning: map title 'Order #1; today' has characters")
     # what comes back is still the same diagram shape
-    assert outline(parse_mermaid(text).workspace.maps[0]) == [
+    assert outline(*(lambda w: (w.maps[0], w))(parse_mermaid(text).workspace)) == [
         ("Pay꞉ now", [("Enter card number", 2, ["Smith， J.", "Ops ＃2"])])
     ]
 
@@ -451,7 +467,7 @@ def test_unscored_steps_missing_fields_and_several_maps_are_reported() -> None:
 
 def test_personas_stand_in_for_missing_actors() -> None:
     ws = parse_mermaid("journey\n section S\n  a: 2: Ana, Bo\n").workspace
-    ws.maps[0].stages[0].steps[0].actors = []
+    assert ws.maps[0].stages[0].steps[0].actors == []  # the actors are the step's personas
     assert to_mermaid(ws).splitlines()[-1] == "        a: 2: Ana, Bo"
 
 
@@ -478,7 +494,7 @@ _plain_name = _name.filter(lambda n: not _keyword.match(n))
 _score = st.one_of(
     st.integers(1, 5).map(float), st.floats(1, 5, allow_nan=False).map(lambda x: round(x, 3))
 )
-_task = st.tuples(_plain_name, _score, st.lists(_plain_name, max_size=3))
+_task = st.tuples(_plain_name, _score, st.lists(_plain_name, max_size=3, unique=True))
 _diagram = st.tuples(
     _plain_name,
     st.lists(st.tuples(_plain_name, st.lists(_task, max_size=4)), min_size=1, max_size=4),
@@ -509,7 +525,9 @@ def test_mermaid_model_mermaid_round_trip(diagram: tuple[str, list]) -> None:
     assert loaded.warnings == []
     journey = loaded.workspace.maps[0]
     assert journey.name == title
-    assert outline(journey) == [(s, [(n, e, a) for n, e, a in tasks]) for s, tasks in sections]
+    assert outline(journey, loaded.workspace) == [
+        (s, [(n, e, list(dict.fromkeys(a))) for n, e, a in tasks]) for s, tasks in sections
+    ]
     assert check_integrity(loaded.workspace) == []
     # Mermaid's task scores are whole numbers 1 … 5: a fractional score read from a file
     # is written back rounded half up; whole scores come back exactly
@@ -542,7 +560,9 @@ def test_any_layout_reads_the_same(diagram: tuple[str, list], rnd) -> None:  # t
     text = rnd.choice(["\n", "\r\n"]).join(lines)
     loaded = parse_mermaid(rnd.choice(["", "\ufeff"]) + text)
     assert loaded.warnings == []
-    assert outline(loaded.workspace.maps[0]) == [(s, list(tasks)) for s, tasks in sections]
+    assert outline(loaded.workspace.maps[0], loaded.workspace) == [
+        (s, list(tasks)) for s, tasks in sections
+    ]
 
 
 _any_name = _name  # model names may start with keywords: the writer guards them
@@ -551,7 +571,7 @@ _steps = st.lists(
         lambda n, e, a: Step(name=n, emotion=e, actors=a),
         _any_name,
         st.integers(1, 5).map(float),  # Mermaid writes whole scores (fractions: rounded)
-        st.lists(_plain_name, max_size=3),
+        st.lists(_plain_name, max_size=3, unique=True),
     ),
     max_size=4,
 )
@@ -571,10 +591,11 @@ def test_model_mermaid_model_round_trip(name: str, scenario: str | None, stages:
     )
     text, warnings = export_mermaid(journey)
     assert warnings == []
-    back = parse_mermaid(text).workspace.maps[0]
+    back_ws = parse_mermaid(text).workspace
+    back = back_ws.maps[0]
     assert back.name == journey.name
     assert back.scenario == journey.scenario
-    assert outline(back) == outline(journey)
+    assert outline(back, back_ws) == outline(journey)
 
 
 # --- front matter and accDescr as Mermaid reads them (diagram-api/regexes.ts, journey.jison) ---
@@ -588,7 +609,7 @@ def test_an_indented_diagram_with_tab_indented_front_matter_reads() -> None:
     loaded = parse_mermaid(text, "t.mmd")
     journey = loaded.workspace.maps[0]
     assert journey.name == "Tabbed trial"
-    assert outline(journey) == [("Sign up", [("Fill the form", 2, ["Ana"])])]
+    assert outline(journey, loaded.workspace) == [("Sign up", [("Fill the form", 2, ["Ana"])])]
     assert rendered(loaded.warnings) == [
         "t.mmd:3:2: warning: front matter key 'config' ignored "
         "(Journeyline keeps no Mermaid configuration; only 'title' is read)"
@@ -645,7 +666,7 @@ def test_an_accdescr_block_followed_by_a_title_keeps_both(text: str) -> None:
     journey = loaded.workspace.maps[0]
     assert journey.name == "Trial"
     assert journey.scenario == "A product lead\non a trial"
-    assert outline(journey) == [("S", [("A", 3, ["Me"])])]
+    assert outline(journey, loaded.workspace) == [("S", [("A", 3, ["Me"])])]
     assert loaded.warnings == []
 
 

@@ -14,6 +14,7 @@ from journeyline.formats import load_workspace
 from journeyline.model import (
     KNOWN_CHANNELS,
     JourneyMap,
+    MapStatus,
     MapType,
     StepKind,
     Workspace,
@@ -256,7 +257,11 @@ def test_new_writes_a_file_that_loads_back_equal(tmp_path: Path) -> None:
     result = runner.invoke(app, ["new", str(target), "--template", "saas-trial"])
     assert result.exit_code == 0, result.output
     assert target.is_file()
-    assert load_workspace(target).workspace == load_template("saas-trial")
+    expected = load_template("saas-trial")
+    assert expected.maps[0].status == "validated"
+    # a template's research is the template's: the team's new map starts as a hypothesis
+    expected.maps[0].status = MapStatus.hypothesis
+    assert load_workspace(target).workspace == expected
 
 
 def test_new_writes_json_and_sets_name_and_owner(tmp_path: Path) -> None:

@@ -478,9 +478,10 @@ def _task(reading: _Reading, line: int, column: int, text: str) -> None:
     score_column = column + colon + 1 + _first_code(pieces[0])
     step.emotion = _score(reading, line, score_column, name, pieces[0].strip())
     if len(pieces) > 1:
+        # Mermaid's actors are the people the task concerns: each becomes a persona, and the
+        # step names them as its personas only (not also as backstage actors).
         actors = [actor.strip() for actor in pieces[1].split(",")]
-        step.actors = [actor for actor in actors if actor]
-        step.personas = list(dict.fromkeys(reading.persona_id(actor) for actor in step.actors))
+        step.personas = list(dict.fromkeys(reading.persona_id(a) for a in actors if a))
     if len(pieces) > 2:
         extra_at = column + colon + 1 + len(pieces[0]) + 1 + len(pieces[1])
         extra = ":".join(pieces[2:]).strip()

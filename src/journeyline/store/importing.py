@@ -139,10 +139,12 @@ def create_map_from_template(
     template map's id when that is free and no `name` is given; otherwise its id is
     derived from its name.
     """
+    from journeyline.templates import start_map
+
     source = load_known_template(template)
     if not source.maps:
         raise InvalidInput(f"template '{template}' holds no journey map")
-    journey = source.maps[0]
+    journey = start_map(source.maps[0])
     if name is not None:
         if not name.strip():
             raise InvalidInput(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound, UsageError
 from journeyline.formats import load_workspace, save_workspace
-from journeyline.model import MapType, Workspace, did_you_mean
+from journeyline.model import JourneyMap, MapStatus, MapType, Workspace, did_you_mean
 
 TEMPLATE_DIR = Path(__file__).parent
 """Where the template files live; they ship in the wheel as package data."""
@@ -92,6 +92,16 @@ def list_templates() -> list[TemplateInfo]:
     return [template_info(name) for name in template_names()]
 
 
+def start_map(journey: JourneyMap) -> JourneyMap:
+    """A template's map as the start of a team's own: a hypothesis until the team validates it.
+
+    A template's research (its evidence, its "validated" status) is the template's, not the
+    team's, so the new map never starts out validated.
+    """
+    journey.status = MapStatus.hypothesis
+    return journey
+
+
 def create_from_template(
     name: str,
     destination: Path,
@@ -106,6 +116,8 @@ def create_from_template(
     Refuses to replace an existing file or a non-empty folder unless `overwrite` is true.
     """
     workspace = load_template(name)
+    for journey in workspace.maps:
+        start_map(journey)
     if map_name is not None:
         if not map_name.strip():
             raise UsageError("the new map's name must not be empty")
@@ -138,6 +150,7 @@ __all__ = [
     "TEMPLATE_DIR",
     "TemplateInfo",
     "create_from_template",
+    "start_map",
     "list_templates",
     "load_template",
     "template_info",
