@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from journeyline.cli import app
 from journeyline.errors import InvalidInput, NotFound
 from journeyline.formats import save_workspace
-from journeyline.model import JourneyMap, MapType, Stage, Step
+from journeyline.model import JourneyMap, MapType, SentimentScale, Stage, Step
 from journeyline.render import (
     chromium_session,
     layout_map,
@@ -344,3 +344,17 @@ def test_cli_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         app, ["render", str(tmp_path / "missing.yaml"), "-o", str(tmp_path / "m.svg")]
     )
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_a_scale_without_negatives_has_no_plus_signs() -> None:
+    """On Mermaid's 1 … 5 scale '3' is neutral: '+3 neutral' would read as above neutral."""
+    journey = JourneyMap(
+        name="Day",
+        scale=SentimentScale(min=1, max=5),
+        stages=[Stage(name="S", steps=[Step(name="A", emotion=4), Step(name="B", emotion=2)])],
+    )
+    svg = render_svg(layout_map(journey))
+    assert "3 neutral" in svg and "+3" not in svg and "+4" not in svg
+    signed = journey.model_copy(update={"scale": SentimentScale(min=-5, max=5)})
+    signed.stages[0].steps[0].emotion = 4
+    assert "+4" in render_svg(layout_map(signed))

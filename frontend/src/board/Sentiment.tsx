@@ -48,7 +48,7 @@ export function SentimentAxis({ scale, series }: { scale: Scale; series: Series[
     <div className="b-axis" aria-hidden="true">
       {[scale.max, neutral, scale.min].map((v) => (
         <span key={v} className="axis-tick" style={{ top: yOf(v, scale) }}>
-          {v === neutral ? `${scoreText(v)} neutral` : scoreText(v)}
+          {v === neutral ? `${scoreText(v, scale)} neutral` : scoreText(v, scale)}
         </span>
       ))}
       {series.length > 1 && (
@@ -120,7 +120,7 @@ const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seri
     onChange(step, next === null ? null : snap(next, scale), "key");
   };
   const who = seriesName ? ` for ${seriesName}` : "";
-  const text = value === null ? "not scored" : `${scoreText(value)} (${moodWord(value, scale)})`;
+  const text = value === null ? "not scored" : `${scoreText(value, scale)} (${moodWord(value, scale)})`;
   return (
     <div
       className={`b-point${value === null ? " empty" : ""}${canEdit ? " editable" : ""}`}
@@ -147,7 +147,7 @@ const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seri
         <>
           <Face score={value} scale={scale} size={24} />
           <span className="point-score" aria-hidden="true">
-            {scoreText(value)}
+            {scoreText(value, scale)}
           </span>
         </>
       )}

@@ -59,9 +59,10 @@ export function channelLabel(channel: string): string {
 export const CHANNEL_CHOICES = KNOWN_CHANNELS.map((c) => [c, channelLabel(c)] as const);
 
 /** A score as printed on the map: "+3", "0", "−2.5". */
-export function scoreText(score: number): string {
+/** A score as shown: "+3", "0", "−2.5"; no plus sign on a scale without negatives (1 … 5). */
+export function scoreText(score: number, scale?: JourneyMap["scale"]): string {
   const text = Number.isInteger(score) ? String(score) : score.toFixed(1);
-  if (score > 0) return "+" + text;
+  if (score > 0 && (scale === undefined || scale.min < 0)) return "+" + text;
   return text.replace("-", "−");
 }
 

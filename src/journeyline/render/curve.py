@@ -53,10 +53,14 @@ def smooth_path(points: Sequence[tuple[float, float]]) -> str:
     return "".join(parts)
 
 
-def score_text(score: float) -> str:
-    """A score as printed on the map: '+3', '0', '-2.5' (with a true minus sign)."""
+def score_text(score: float, signed: bool = True) -> str:
+    """A score as printed on the map: '+3', '0', '-2.5' (with a true minus sign).
+
+    `signed` is false on a scale without negatives (Mermaid's 1 … 5): there '3' is neutral,
+    and a plus sign would read as "above neutral".
+    """
     text = _fmt(score)
-    if score > 0:
+    if score > 0 and signed:
         return "+" + text
     return text.replace("-", "−")
 
@@ -66,6 +70,7 @@ def describe_series(
     points: Sequence[tuple[str, str, float]],
     neutral: float,
     annotations: Sequence[str] = (),
+    signed: bool = True,
 ) -> str:
     """One paragraph a screen reader can read instead of looking at the curve.
 
@@ -78,11 +83,11 @@ def describe_series(
     high = max(points, key=lambda p: p[2])
     below = sum(1 for p in points if p[2] < neutral)
     parts = [
-        f"{label}: {len(points)} scored steps. It starts at {score_text(first[2])} "
-        f"at '{first[1]}' ({first[0]}) and ends at {score_text(last[2])} at '{last[1]}' ({last[0]}).",
-        f"Highest {score_text(high[2])} at '{high[1]}' ({high[0]}); "
-        f"lowest {score_text(low[2])} at '{low[1]}' ({low[0]}).",
-        f"{below} of {len(points)} steps are below neutral ({score_text(neutral)}).",
+        f"{label}: {len(points)} scored steps. It starts at {score_text(first[2], signed)} "
+        f"at '{first[1]}' ({first[0]}) and ends at {score_text(last[2], signed)} at '{last[1]}' ({last[0]}).",
+        f"Highest {score_text(high[2], signed)} at '{high[1]}' ({high[0]}); "
+        f"lowest {score_text(low[2], signed)} at '{low[1]}' ({low[0]}).",
+        f"{below} of {len(points)} steps are below neutral ({score_text(neutral, signed)}).",
     ]
     if annotations:
         parts.append("Marked on the line: " + "; ".join(annotations) + ".")

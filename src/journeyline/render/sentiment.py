@@ -153,7 +153,7 @@ def build_sentiment_row(
         Text(
             label_x,
             y_of(scale.max) + 4,
-            (score_text(scale.max),),
+            (score_text(scale.max, scale.min < 0),),
             "scale-label",
             10.5,
             anchor="end",
@@ -161,7 +161,7 @@ def build_sentiment_row(
         Text(
             label_x,
             neutral_y + 4,
-            (f"{score_text(scale.neutral)} neutral",),
+            (f"{score_text(scale.neutral, scale.min < 0)} neutral",),
             "scale-label",
             10.5,
             anchor="end",
@@ -169,7 +169,7 @@ def build_sentiment_row(
         Text(
             label_x,
             y_of(scale.min) + 4,
-            (score_text(scale.min),),
+            (score_text(scale.min, scale.min < 0),),
             "scale-label",
             10.5,
             anchor="end",
@@ -197,12 +197,12 @@ def build_sentiment_row(
         for (i, score), (px, py) in zip(s.points, pts, strict=True):
             norm = scale.normalize(score)
             col = data.columns[i]
-            tip = f"{s.label} — {col.step.name}: {score_text(score)} on {score_text(scale.min)} … {score_text(scale.max)}"
+            tip = f"{s.label} — {col.step.name}: {score_text(score, scale.min < 0)} on {score_text(scale.min, scale.min < 0)} … {score_text(scale.max, scale.min < 0)}"
             point: list[Shape]
             if single:
                 point = [
                     Face(px, py, 11, norm, palette.face_fill(norm)),
-                    Text(px + 15, py - 7, (score_text(score),), "score-label", 10.5),
+                    Text(px + 15, py - 7, (score_text(score, scale.min < 0),), "score-label", 10.5),
                 ]
             else:
                 point = [Marker(s.marker, px, py, 5.5, s.colour)]
@@ -222,7 +222,11 @@ def build_sentiment_row(
         ]
         descriptions.append(
             describe_series(
-                s.label if not single else "Sentiment line", names, scale.neutral, marked
+                s.label if not single else "Sentiment line",
+                names,
+                scale.neutral,
+                marked,
+                signed=scale.min < 0,
             )
         )
         infos.append(SeriesInfo(s.label, s.colour, s.dash, s.marker, list(s.points)))
