@@ -187,6 +187,8 @@ def test_import_into_a_workspace(world: World) -> None:
     replaced = owner.post(ws_url(world, "/import?replace=true"), files=upload)
     assert replaced.status_code == 200, replaced.text
     assert replaced.json()["replaced_maps"] == ["trial-a"]
+    # the report names each map by its title, so the page can link "Trial (from git)"
+    assert replaced.json()["map_names"] == {"trial-a": "Trial (from git)"}
     current = owner.get(ws_url(world, "/maps/trial-a")).json()
     assert current["revision"] == 2 and current["map"]["name"] == "Trial (from git)"
     assert (

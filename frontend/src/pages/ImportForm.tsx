@@ -7,7 +7,7 @@ import { useAsync } from "../components/loading";
 import { useNotify } from "../components/notices";
 
 interface ImportReport {
-  added_maps: string[]; replaced_maps: string[]; workspace_elements: string[];
+  added_maps: string[]; replaced_maps: string[]; workspace_elements: string[]; map_names?: Record<string, string>;
   warnings: { message: string; file?: string | null; line?: number | null; column?: number | null }[];
 }
 interface FormatInfo { name: string; extensions: string[]; description: string; import: boolean; export: boolean }
@@ -75,10 +75,10 @@ export function ImportForm({ workspaceId, onImported }: { workspaceId: string; o
           <strong>Imported.</strong>
           <ul>
             {report.added_maps.map((m) => (
-              <li key={m}>Added map <Link to={`/w/${encodeURIComponent(workspaceId)}/maps/${encodeURIComponent(m)}`}>{m}</Link></li>
+              <li key={m}>Added map <Link to={`/w/${encodeURIComponent(workspaceId)}/maps/${encodeURIComponent(m)}`}>{report.map_names?.[m] ?? m}</Link></li>
             ))}
             {report.replaced_maps.map((m) => (
-              <li key={m}>Replaced map <Link to={`/w/${encodeURIComponent(workspaceId)}/maps/${encodeURIComponent(m)}`}>{m}</Link></li>
+              <li key={m}>Replaced map <Link to={`/w/${encodeURIComponent(workspaceId)}/maps/${encodeURIComponent(m)}`}>{report.map_names?.[m] ?? m}</Link></li>
             ))}
             {report.workspace_elements.length > 0 && <li>Added or updated {report.workspace_elements.length} personas, segments, lanes or evidence</li>}
             {report.added_maps.length + report.replaced_maps.length + report.workspace_elements.length === 0 && <li>The file held nothing new.</li>}

@@ -33,7 +33,12 @@ def import_into(
     stores the file's map as a new revision (the old one stays in the log). Workspace
     elements with existing ids are replaced by the file's version.
     """
-    report: dict[str, list[str]] = {"added_maps": [], "replaced_maps": [], "workspace_elements": []}
+    report: dict[str, Any] = {
+        "added_maps": [],
+        "replaced_maps": [],
+        "workspace_elements": [],
+        "map_names": {m.id: m.name for m in incoming.maps},
+    }
     with db.writing() as session:
         access = require(session, actor, workspace_id, Role.editor)
         record = access.workspace
