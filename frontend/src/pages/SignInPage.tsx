@@ -42,8 +42,8 @@ export function SignInPage() {
         </button>
       </form>
       <p className="muted">
-        First time here? <code>make run</code> (or <code>journeyline setup</code>) prints a one-time sign-in link for the
-        owner account. Open it, then set a password under Settings.
+        First time here? Ask the person who manages Journeyline for an invitation: it comes as a one-time
+        sign-in link. Once you are in, set a password under Settings to sign in here.
       </p>
     </main>
   );

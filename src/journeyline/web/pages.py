@@ -9,6 +9,7 @@ package (the `fastapi-offline` distribution's copy), not from a CDN.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,36 @@ _DOCS_PAGE = """<!doctype html>
 <script src="/docs/app/swagger-init.js"></script>
 </body></html>
 """
+
+
+_PLAIN_STYLE = """
+body { margin: 0; background: #f6f7f9; color: #1d2330;
+  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+main { max-width: 30rem; margin: 6rem auto; padding: 2rem 2.25rem; background: #fff;
+  border: 1px solid #d9dde5; border-radius: 12px; box-shadow: 0 1px 3px rgb(29 35 48 / 8%); }
+.brand { margin: 0 0 1.5rem; font-weight: 700; font-size: 1.05rem; }
+.brand span { color: #2b59c3; }
+h1 { font-size: 1.35rem; margin: 0 0 0.75rem; }
+p { color: #4a5263; margin: 0 0 1rem; }
+a { color: #2b59c3; }
+button { font: inherit; font-weight: 600; padding: 0.6rem 1.4rem; border: 0; border-radius: 8px;
+  background: #2b59c3; color: #fff; cursor: pointer; }
+button:hover, button:focus-visible { background: #1f4699; outline: 3px solid #e6edfb; }
+@media (max-width: 36rem) { main { margin: 2rem 1rem; padding: 1.5rem; } }
+"""
+
+
+def plain_document(title: str, body: str, referrer: str = "no-referrer") -> str:
+    """A small server-made page in the app's look: `body` is HTML the caller has escaped."""
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title>"
+        f'<meta name="referrer" content="{html.escape(referrer, quote=True)}">'
+        f"<style>{_PLAIN_STYLE}</style></head>\n<body><main>"
+        '<p class="brand"><span aria-hidden="true">◠</span> Journeyline</p>'
+        f"{body}</main></body></html>\n"
+    )
 
 
 def plain_page(html: str, status_code: int = 200) -> HTMLResponse:

@@ -25,7 +25,7 @@ from journeyline.web.auth import (
     set_session_cookies,
     settings_of,
 )
-from journeyline.web.pages import plain_page
+from journeyline.web.pages import plain_document, plain_page
 from journeyline.web.requests import ApiRoute
 
 router = APIRouter(tags=["accounts"], route_class=ApiRoute)
@@ -127,39 +127,30 @@ def sign_out(request: Request, _: CurrentActor, db: Db) -> Response:
     return response
 
 
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign in to Journeyline</title>
-<meta name="referrer" content="same-origin"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto">
-<h1>Sign in to Journeyline</h1>
-<p>This one-time link signs you in once. Press the button to continue.</p>
-<form method="post" action="/signin/{token}"><button type="submit">Sign in</button></form>
-</body></html>
-"""
+_PAGE = plain_document(
+    "Sign in to Journeyline",
+    "<h1>Sign in to Journeyline</h1>"
+    "<p>This link signs you in once. Press the button to continue to your workspace.</p>"
+    '<form method="post" action="/signin/{token}"><button type="submit">Sign in</button></form>',
+    referrer="same-origin",
+)
 
 
-_SPENT = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign-in link not valid</title>
-<meta name="referrer" content="no-referrer"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto">
-<h1>This sign-in link does not work any more</h1>
-<p>{message}.</p>
-<p>A sign-in link works once. Ask whoever runs the server for a new one
-(<code>journeyline setup</code>, or <code>make run</code>, prints a fresh link), or
-<a href="/">sign in with your password</a> if you have set one.</p>
-</body></html>
-"""
+_SPENT = plain_document(
+    "Sign-in link not valid",
+    "<h1>This sign-in link does not work any more</h1>"
+    "<p>{message}.</p>"
+    "<p>A sign-in link works once. Ask the person who manages Journeyline for a new one, or "
+    '<a href="/sign-in">sign in with your password</a> if you have set one.</p>',
+)
 
 
-_CROSS_SITE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign-in refused</title>
-<meta name="referrer" content="no-referrer"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto">
-<h1>Sign-in refused</h1>
-<p>{message}.</p>
-<p>The link has not been used: open it again from the message it came in.</p>
-</body></html>
-"""
+_CROSS_SITE = plain_document(
+    "Sign-in refused",
+    "<h1>Sign-in refused</h1>"
+    "<p>{message}.</p>"
+    "<p>The link has not been used: open it again from the message it came in.</p>",
+)
 
 
 @router.get("/signin/{token}", response_class=HTMLResponse, include_in_schema=False)
