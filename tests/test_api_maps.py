@@ -61,7 +61,7 @@ def test_each_element_edit_is_a_revision(world: World) -> None:
     assert gone.status_code == 200 and gone.json()["element"] is None
     log = editor.get(url(world, "/revisions")).json()
     assert [r["revision"] for r in log] == [7, 6, 5, 4, 3, 2, 1]
-    assert log[0]["summary"] == "removed pain point 'no-pdf'"
+    assert log[0]["summary"] == "Removed pain point 'No PDF'"
     assert log[0]["author"] == "Editor"
 
 

@@ -15,7 +15,7 @@ import { dateTime } from "../components/words";
 import { ConfirmDialog, EmptyState, MapTabs, PageHeader } from "./layout";
 
 interface Revision { revision: number; created_at: string; summary: string; author: string | { name: string } | null }
-interface Change { change: "added" | "removed" | "changed" | "moved"; path: string; before: unknown; after: unknown }
+interface Change { change: "added" | "removed" | "changed" | "moved"; path: string; before: unknown; after: unknown; description?: string }
 interface Diff { from: number; to: number | null; changes: Change[] }
 
 function authorName(a: Revision["author"]): string {
@@ -252,7 +252,11 @@ function DiffEntry({ change, names }: { change: Change; names: Map<string, strin
     <li className={`diff-entry diff-${change.change}`}>
       <span className="diff-icon" aria-hidden="true">{icon}</span>
       <div className="diff-text">
-        <span className="diff-kind">{label(change.change).replace(/^./, (c) => c.toUpperCase())}</span> <span className="diff-where">{where}</span>
+        {change.description ? (
+          <span className="diff-where" title={where}>{change.description}</span>
+        ) : (
+          <><span className="diff-kind">{label(change.change).replace(/^./, (c) => c.toUpperCase())}</span> <span className="diff-where">{where}</span></>
+        )}
         {change.change === "changed" && (
           <div className="diff-values">
             <del>{show(change.before, names)}</del>

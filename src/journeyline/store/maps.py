@@ -22,7 +22,7 @@ from journeyline.model import Element, JourneyMap, Workspace, assign_map_ids, sl
 from journeyline.store import elements, revisions
 from journeyline.store.access import Access, Actor, Role, require
 from journeyline.store.database import Database
-from journeyline.store.diff import Change, diff_data
+from journeyline.store.diff import diff_data
 from journeyline.store.documents import (
     invalid_from_validation,
     json_bytes,
@@ -33,6 +33,7 @@ from journeyline.store.documents import (
 )
 from journeyline.store.revisions import iso, map_not_found, parse_revision
 from journeyline.store.tables import Account, MapRecord, Member, Revision, serialize
+from journeyline.store.wording import describe_changes, lane_titles_of, summarize
 
 T = TypeVar("T")
 
@@ -167,10 +168,14 @@ def edit_map(
     map_id: str,
     if_match: str | None,
     change: Callable[[JourneyMap], tuple[JourneyMap, T, str]],
+    *,
+    worded: bool = True,
 ) -> tuple[MapState, T]:
     """Run `change` on the stored map and store the result as a new revision.
 
     `change` returns the new map, a result for the caller, and a one-line summary for the log.
+    With `worded` (edits), the log says what changed in words (`wording.summarize`) and the
+    change's own summary is the fallback; restores keep theirs ("restored revision 3").
     """
     based_on = parse_revision(if_match)
     # The work (copy, change, validate, serialise) happens outside the write transaction;
@@ -179,12 +184,17 @@ def edit_map(
         access = require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
         revisions.check_map(db, session, record, based_on)
+        before = record.document
         journey, result, summary = change(journey_of(db, record))
         assign_map_ids(journey)
         journey.id = record.map_id
         _check_in_workspace(access, journey, summary)
         pk, name = record.pk, record.map_id
-    document = serialize(map_document(journey))
+        lane_titles = lane_titles_of(access.workspace.document)
+    stored = map_document(journey)
+    if worded:
+        summary = summarize(before, stored, lane_titles) or summary
+    document = serialize(stored)
     facts = map_summary(journey)
     with db.writing() as session:
         still_editor = session.scalar(
@@ -594,16 +604,24 @@ def get_revision(
         return MapState(workspace_id, number, map_from_document(row.document), row.created_at)
 
 
-def diff_revisions(
+def worded_diff(
     db: Database, actor: Actor, workspace_id: str, map_id: str, old: int, new: int | None = None
-) -> list[Change]:
-    """What changed from revision `old` to revision `new` (default: the current one)."""
+) -> list[dict[str, Any]]:
+    """What changed from revision `old` to `new` (default: now), each change also in words (`description`), elements named, lanes titled."""
     with db.reading() as session:
-        require(session, actor, workspace_id, Role.viewer)
+        access = require(session, actor, workspace_id, Role.viewer)
         record = map_record(session, workspace_id, map_id)
-        before = _revision(session, record, old).document
-        after = _revision(session, record, new).document if new is not None else record.document
-    return diff_data(_full(before), _full(after))
+        before = _full(_revision(session, record, old).document)
+        after = _full(
+            _revision(session, record, new).document if new is not None else record.document
+        )
+        lane_titles = lane_titles_of(access.workspace.document)
+    changes = diff_data(before, after)
+    sentences = describe_changes(changes, before, after, lane_titles)
+    return [
+        change.to_dict() | {"description": sentence}
+        for change, sentence in zip(changes, sentences, strict=True)
+    ]
 
 
 def restore_revision(
@@ -618,7 +636,7 @@ def restore_revision(
     def change(_: JourneyMap) -> tuple[JourneyMap, None, str]:
         return old, None, f"restored revision {number}"
 
-    return edit_map(db, actor, workspace_id, map_id, if_match, change)[0]
+    return edit_map(db, actor, workspace_id, map_id, if_match, change, worded=False)[0]
 
 
 def load_maps(db: Database, session: Session, workspace_id: str) -> list[JourneyMap]:

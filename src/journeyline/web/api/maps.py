@@ -202,9 +202,10 @@ def diff(
         Query(alias="to", ge=1, le=MAX_INTEGER, description="The newer one (default: now)."),
     ] = None,
 ) -> dict[str, Any]:
-    """Element by element: added, removed, changed and moved, each with a path of ids."""
-    changes = maps.diff_revisions(db, actor, workspace_id, map_id, from_revision, to_revision)
-    return {"from": from_revision, "to": to_revision, "changes": [c.to_dict() for c in changes]}
+    """Element by element: added, removed, changed and moved, each with a path of ids and a
+    `description` in words ("Renamed step 'Sign up' to 'Create account'")."""
+    changes = maps.worded_diff(db, actor, workspace_id, map_id, from_revision, to_revision)
+    return {"from": from_revision, "to": to_revision, "changes": changes}
 
 
 @router.post(
