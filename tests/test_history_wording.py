@@ -100,3 +100,34 @@ def test_the_log_and_the_diff_speak_in_words(world: World) -> None:
         f"Renamed step '{step['name']}' to 'Create account'"
     ]
     assert diff["changes"][0]["path"].endswith(f"steps/{step['id']}/name")  # paths stay
+
+
+def test_versions_can_be_named_and_the_log_filtered(world: World) -> None:
+    editor = world.client("editor")
+    base = f"/api/workspaces/{world.workspace}/maps/trial-a"
+    etag = world.etag("editor", base)
+    changed = editor.patch(
+        base, json={"scenario": "After the workshop"}, headers={"If-Match": etag}
+    )
+    assert changed.status_code == 200, changed.text
+    named = editor.put(f"{base}/revisions/2/label", json={"label": "  After the May\nworkshop "})
+    assert named.status_code == 200, named.text
+    assert named.json()["label"] == "After the May workshop"
+    log = editor.get(f"{base}/revisions").json()
+    assert [e["label"] for e in log] == ["After the May workshop", None]
+    assert [e["revision"] for e in editor.get(f"{base}/revisions?labelled=true").json()] == [2]
+    author = log[0]["author"]
+    assert {
+        e["author"] for e in editor.get(f"{base}/revisions", params={"author": author}).json()
+    } == {author}
+    assert editor.get(f"{base}/revisions", params={"author": "Nobody at all"}).json() == []
+    # unnaming, a missing revision, a name too long, a viewer
+    assert editor.put(f"{base}/revisions/2/label", json={"label": None}).json()["label"] is None
+    assert editor.put(f"{base}/revisions/9/label", json={"label": "x"}).status_code == 404
+    assert editor.put(f"{base}/revisions/2/label", json={"label": "x" * 201}).status_code in (
+        400,
+        422,
+    )
+    viewer = world.client("viewer")
+    assert viewer.put(f"{base}/revisions/2/label", json={"label": "x"}).status_code == 403
+    assert world.etag("editor", base) == '"2"'  # naming a version is not an edit of the map

@@ -103,6 +103,7 @@ export const paths = {
   revisions: (w: string, m: string) => `/api/workspaces/${enc(w)}/maps/${enc(m)}/revisions`,
   revision: (w: string, m: string, n: number) => `/api/workspaces/${enc(w)}/maps/${enc(m)}/revisions/${n}`,
   restore: (w: string, m: string, n: number) => `/api/workspaces/${enc(w)}/maps/${enc(m)}/revisions/${n}/restore`,
+  revisionLabel: (w: string, m: string, n: number) => `/api/workspaces/${enc(w)}/maps/${enc(m)}/revisions/${n}/label`,
   diff: (w: string, m: string) => `/api/workspaces/${enc(w)}/maps/${enc(m)}/diff`,
   analysis: (w: string, m: string) => `/api/workspaces/${enc(w)}/maps/${enc(m)}/analysis`,
   priorities: (w: string, m: string) => `/api/workspaces/${enc(w)}/maps/${enc(m)}/priorities`,

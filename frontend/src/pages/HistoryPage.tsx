@@ -14,7 +14,7 @@ import { useWorkspace } from "../workspace";
 import { dateTime } from "../components/words";
 import { ConfirmDialog, EmptyState, MapTabs, PageHeader } from "./layout";
 
-interface Revision { revision: number; created_at: string; summary: string; author: string | { name: string } | null }
+interface Revision { revision: number; created_at: string; summary: string; author: string | { name: string } | null; label?: string | null }
 interface Change { change: "added" | "removed" | "changed" | "moved"; path: string; before: unknown; after: unknown; description?: string }
 interface Diff { from: number; to: number | null; changes: Change[] }
 
@@ -37,9 +37,14 @@ export function HistoryPage() {
   const [base, setBase] = useState<number | null>(null);
   const [viewing, setViewing] = useState<number | null>(null);
   const [restoring, setRestoring] = useState<number | null>(null);
+  const [naming, setNaming] = useState<Revision | null>(null);
+  const [person, setPerson] = useState("");
+  const [namedOnly, setNamedOnly] = useState(false);
 
-  const revisions = log.data ?? [];
-  const newest = revisions[0]?.revision ?? current.data?.revision ?? 1;
+  const all = log.data ?? [];
+  const people = useMemo(() => [...new Set(all.map((r) => authorName(r.author)))].sort(), [all]);
+  const revisions = all.filter((r) => (!person || authorName(r.author) === person) && (!namedOnly || r.label));
+  const newest = all[0]?.revision ?? current.data?.revision ?? 1;
   const chosen = selected ?? newest;
   // By default a revision is compared with the one before it.
   const from = base ?? Math.max(1, chosen - 1);
@@ -59,11 +64,24 @@ export function HistoryPage() {
       {log.error ? <ErrorMessage error={log.error} onRetry={log.reload} /> : null}
       {!log.data && !log.error ? (
         <Loading label="Loading revisions…" />
-      ) : revisions.length === 0 ? (
+      ) : all.length === 0 ? (
         <EmptyState icon="🕘" title="No revisions yet" />
       ) : (
         <div className="split history-split">
           <nav className="side-list revision-list" aria-label="Revisions">
+            <div className="history-filters">
+              <label className="field compact">
+                <span className="field-label">Changes by</span>
+                <select value={person} onChange={(e) => setPerson(e.target.value)}>
+                  <option value="">Everyone</option>
+                  {people.map((name) => <option key={name} value={name}>{name}</option>)}
+                </select>
+              </label>
+              <label className="check">
+                <input type="checkbox" checked={namedOnly} onChange={(e) => setNamedOnly(e.target.checked)} /> Named versions only
+              </label>
+            </div>
+            {revisions.length === 0 && <p className="muted">No revision matches.</p>}
             <ol>
               {revisions.map((r) => (
                 <li key={r.revision}>
@@ -77,9 +95,15 @@ export function HistoryPage() {
                     }}
                   >
                     <span className="revision-number">#{r.revision}{r.revision === newest && <span className="badge current">Current</span>}</span>
+                    {r.label && <span className="badge revision-label">🏷 {r.label}</span>}
                     <span className="revision-summary">{r.summary || "Changed the map"}</span>
                     <span className="revision-meta" title={dateTime(r.created_at)}>{authorName(r.author)} · {ago(r.created_at)}</span>
                   </button>
+                  {canEdit && (
+                    <button type="button" className="link revision-name" onClick={() => setNaming(r)}>
+                      {r.label ? "Rename version" : "Name this version"}<span className="visually-hidden"> #{r.revision}</span>
+                    </button>
+                  )}
                 </li>
               ))}
             </ol>
@@ -89,7 +113,7 @@ export function HistoryPage() {
               key={`${from}-${chosen}`}
               workspaceId={ws}
               mapId={mapId}
-              revisions={revisions}
+              revisions={all}
               chosen={chosen}
               from={from}
               newest={newest}
@@ -104,6 +128,19 @@ export function HistoryPage() {
       )}
       <Dialog open={viewing !== null} title={viewing !== null ? `Revision ${viewing}` : "Revision"} onClose={() => setViewing(null)} wide>
         {viewing !== null && <PastRevision workspaceId={ws} mapId={mapId} number={viewing} />}
+      </Dialog>
+      <Dialog open={naming !== null} title={naming ? `Name revision ${naming.revision}` : "Name a version"} onClose={() => setNaming(null)}>
+        {naming && (
+          <NameVersion
+            initial={naming.label ?? ""}
+            onSave={async (value) => {
+              await api.put(paths.revisionLabel(ws, mapId, naming.revision), { label: value.trim() || null });
+              log.reload();
+              notify(value.trim() ? `Named revision ${naming.revision} “${value.trim()}”.` : `Revision ${naming.revision} has no name now.`, "success");
+              setNaming(null);
+            }}
+          />
+        )}
       </Dialog>
       <ConfirmDialog
         open={restoring !== null}
@@ -132,6 +169,38 @@ export function HistoryPage() {
         </p>
       </ConfirmDialog>
     </main>
+  );
+}
+
+function NameVersion({ initial, onSave }: { initial: string; onSave: (value: string) => Promise<void> }) {
+  const [value, setValue] = useState(initial);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          await onSave(value);
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <label className="field">
+        <span className="field-label">Name</span>
+        <input autoFocus maxLength={200} value={value} placeholder="e.g. After the May workshop" onChange={(e) => setValue(e.target.value)} />
+        <span className="field-hint">Leave it empty to remove the name. The map itself does not change.</span>
+      </label>
+      <ErrorMessage error={error} />
+      <div className="dialog-actions">
+        <button type="submit" className="primary" disabled={busy}>{busy ? "Saving…" : "Save name"}</button>
+      </div>
+    </form>
   );
 }
 

@@ -565,22 +565,64 @@ def element_data(state: MapState, kind_name: str, items: list[Element]) -> list[
 
 
 def list_revisions(
-    db: Database, actor: Actor, workspace_id: str, map_id: str
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    *,
+    author: str | None = None,
+    labelled: bool = False,
 ) -> list[dict[str, Any]]:
-    """The map's revision log, newest first: number, when, who, and what changed."""
+    """The map's revision log, newest first: number, when, who, what changed, and its name.
+
+    `author` keeps one person's entries (by name, as shown); `labelled` only named versions.
+    """
     with db.reading() as session:
         require(session, actor, workspace_id, Role.viewer)
         record = map_record(session, workspace_id, map_id)
-        rows = session.execute(
-            select(Revision.number, Revision.created_at, Revision.summary, Account.name)
+        query = (
+            select(
+                Revision.number, Revision.created_at, Revision.summary, Revision.label, Account.name
+            )
             .outerjoin(Account, Account.id == Revision.author_id)
             .where(Revision.map_pk == record.pk)
             .order_by(Revision.number.desc())
-        ).all()
+        )
+        if author is not None:
+            query = query.where(Account.name == author)
+        if labelled:
+            query = query.where(Revision.label.is_not(None))
+        rows = session.execute(query).all()
     return [
-        {"revision": number, "created_at": iso(created), "summary": summary, "author": author}
-        for number, created, summary, author in rows
+        {
+            "revision": number,
+            "created_at": iso(created),
+            "summary": summary,
+            "author": name,
+            "label": label,
+        }
+        for number, created, summary, label, name in rows
     ]
+
+
+def label_revision(
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    number: int,
+    label: str | None,
+) -> dict[str, Any]:
+    """Name one version of the map ("After the May workshop"), or unname it with None."""
+    with db.writing() as session:
+        require(session, actor, workspace_id, Role.editor)
+        record = map_record(session, workspace_id, map_id)
+        revisions.label_map_revision(session, record.pk, number, label)
+    return next(
+        entry
+        for entry in list_revisions(db, actor, workspace_id, map_id)
+        if entry["revision"] == number
+    )
 
 
 def _revision(session: Session, record: MapRecord, number: int) -> Revision:

@@ -31,6 +31,7 @@ from journeyline.store.diff import Change, diff_data
 from journeyline.store.documents import forget_workspace
 from journeyline.store.errors import Conflict, PreconditionRequired, StaleRevision
 from journeyline.store.tables import (
+    LABEL_LENGTH,
     MapRecord,
     Revision,
     Serialized,
@@ -424,3 +425,22 @@ def _forget_on_rollback(session: Session, workspace_id: str, number: int) -> Non
         forget_workspace(workspace_id, number)
 
     event.listen(session, "after_rollback", rolled_back, once=True)
+
+
+def label_map_revision(session: Session, map_pk: int, number: int, label: str | None) -> None:
+    """Name (or with None, unname) one version of a map; the document is never touched."""
+    if label is not None:
+        label = " ".join(label.split())
+        if not label:
+            label = None
+        elif len(label) > LABEL_LENGTH:
+            raise UsageError(
+                f"a version's name is at most {LABEL_LENGTH} characters ({len(label)} sent)"
+            )
+    changed = session.execute(
+        update(Revision)
+        .where(Revision.map_pk == map_pk, Revision.number == number)
+        .values(label=label)
+    )
+    if rowcount(changed) == 0:
+        raise NotFound(f"there is no revision {number} of this map")

@@ -139,6 +139,10 @@ class WorkspaceRecord(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+LABEL_LENGTH = 200
+"""The longest name a version of a map may be given."""
+
+
 class RevisionEntry:
     """The columns of one entry of a revision log, the same for maps and workspaces.
 
@@ -204,6 +208,8 @@ class Revision(RevisionEntry, Base):
     __tablename__ = "revisions"
     __table_args__ = (UniqueConstraint("map_pk", "number"),)
     map_pk: Mapped[int] = mapped_column(ForeignKey("maps.pk", ondelete="CASCADE"))
+    label: Mapped[str | None] = mapped_column(String(LABEL_LENGTH), nullable=True, default=None)
+    """A name people gave this version ("After the May workshop"); None for most."""
 
 
 class Comment(Base):

@@ -172,10 +172,40 @@ def export_map(
     "/{map_id}/revisions", summary="The map's revision log, newest first", tags=["revisions"]
 )
 def list_revisions(
-    workspace_id: str, map_id: str, actor: CurrentActor, db: Db
+    workspace_id: str,
+    map_id: str,
+    actor: CurrentActor,
+    db: Db,
+    author: Annotated[
+        str | None, Query(max_length=200, description="Only this person's entries (by name).")
+    ] = None,
+    labelled: Annotated[bool, Query(description="Only the versions people named.")] = False,
 ) -> list[dict[str, Any]]:
-    """Number, time, author and a one-line summary of each change."""
-    return maps.list_revisions(db, actor, workspace_id, map_id)
+    """Number, time, author, a one-line summary in words and the version's name (or null)."""
+    return maps.list_revisions(db, actor, workspace_id, map_id, author=author, labelled=labelled)
+
+
+class RevisionLabel(BaseModel):
+    """A name for one version of the map; null or blank removes it."""
+
+    label: str | None = Field(max_length=1000, examples=["After the May workshop"])
+
+
+@router.put(
+    "/{map_id}/revisions/{number}/label",
+    summary="Name one version of the map",
+    tags=["revisions"],
+)
+def label_revision(
+    workspace_id: str,
+    map_id: str,
+    number: RevisionNumber,
+    data: RevisionLabel,
+    actor: CurrentActor,
+    db: Db,
+) -> dict[str, Any]:
+    """Editors name a version ("After the May workshop"); the map itself does not change."""
+    return maps.label_revision(db, actor, workspace_id, map_id, number, data.label)
 
 
 @router.get(

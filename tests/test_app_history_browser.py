@@ -1,0 +1,48 @@
+"""History people can read, in real Chromium (issue 13 part 4): entries and diffs in words,
+elements by their names, a version named, the log filtered by person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.app_browser_support import LiveApp, browser, live_app, signed_in_page
+
+__all__ = ["browser", "live_app"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("app-browser")]
+
+MAP = "map-restaurant-visit"
+
+
+def test_history_names_elements_and_versions(browser: Any, live_app: LiveApp) -> None:
+    page = signed_in_page(browser, live_app)
+    api = f"{live_app.url}/api/workspaces/{live_app.workspace}/maps/{MAP}"
+    state = page.request.get(api).json()
+    step = state["map"]["stages"][0]["steps"][0]
+    renamed = page.request.patch(
+        f"{api}/steps/{step['id']}",
+        data={"name": "Book a table online"},
+        headers={"If-Match": f'"{state["revision"]}"'},
+    )
+    assert renamed.ok, renamed.text()
+    sentence = f"Renamed step '{step['name']}' to 'Book a table online'"
+
+    page.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}/history")
+    log = page.get_by_role("navigation", name="Revisions")
+    log.get_by_text(sentence).first.wait_for()
+    # the diff of the newest revision says the same, not a path of ids
+    page.locator(".diff-entry").get_by_text(sentence).first.wait_for()
+    assert step["id"] not in page.locator(".diff-entry").first.inner_text()
+
+    log.get_by_role("button", name="Name this version").first.click()
+    page.get_by_role("textbox", name="Name").fill("After the May workshop")
+    page.get_by_role("button", name="Save name").click()
+    log.get_by_text("After the May workshop").wait_for()
+    page.get_by_role("checkbox", name="Named versions only").check()
+    assert log.locator(".revision-item").count() == 1
+    page.get_by_role("checkbox", name="Named versions only").uncheck()
+    people = page.get_by_role("combobox", name="Changes by").locator("option").all_inner_texts()
+    assert people[0] == "Everyone" and len(people) >= 2
+    page.context.close()
