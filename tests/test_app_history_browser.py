@@ -21,10 +21,12 @@ def test_history_names_elements_and_versions(browser: Any, live_app: LiveApp) ->
     api = f"{live_app.url}/api/workspaces/{live_app.workspace}/maps/{MAP}"
     state = page.request.get(api).json()
     step = state["map"]["stages"][0]["steps"][0]
+    page.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}/history")
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "journeyline_csrf")
     renamed = page.request.patch(
         f"{api}/steps/{step['id']}",
         data={"name": "Book a table online"},
-        headers={"If-Match": f'"{state["revision"]}"'},
+        headers={"If-Match": f'"{state["revision"]}"', "X-CSRF-Token": csrf},
     )
     assert renamed.ok, renamed.text()
     sentence = f"Renamed step '{step['name']}' to 'Book a table online'"
