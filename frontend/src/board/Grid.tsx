@@ -16,6 +16,7 @@ import { CommentButton, FindingMarker, InlineEditor } from "./controls";
 import { ColumnCells, HandleButton, StepCard, useRenaming, type DragHandle } from "./cells";
 import { useMeta } from "./context";
 import { CHANNEL_CHOICES, GRID, Icon, LANE_TITLES, laneTitle, quoteName } from "./appearance";
+import { jumpToStage, StickyHeads, useHeadersGone, useZoom, ZoomControls } from "./viewport";
 import { SentimentAxis, SentimentLayer, seriesOf } from "./Sentiment";
 import { estimateRows } from "./measure";
 import { EMPTY_FINDINGS, useBoard, useStore, type Column } from "./store";
@@ -263,7 +264,7 @@ function EmptySlot({ span, rows, canEdit, droppable }: { span: StageSpan; rows: 
 function LaneLabel({ lane, row, title, children }: { lane: string; row: number; title: string; children?: React.ReactNode }) {
   const icon = lane in LANE_TITLES || lane === "steps" ? lane : "custom";
   return (
-    <div className={`lane-label lane-label-${lane in LANE_TITLES ? lane : "custom"}`} style={{ gridRow: row, gridColumn: 1 }}>
+    <div className={`lane-label lane-label-${lane in LANE_TITLES ? lane : "custom"}`} style={{ gridRow: row, gridColumn: 1 }} data-lane={lane}>
       <div className="lane-title">
         <Icon name={icon} size={16} className="label-icon" />
         <span>{title}</span>
@@ -280,7 +281,7 @@ function LaneLabel({ lane, row, title, children }: { lane: string; row: number; 
  * The slots (step columns) to draw: all of them for an ordinary map; for a big map those in
  * or near the scroll container's viewport, updated as it scrolls.
  */
-function useWindow(grid: React.RefObject<HTMLDivElement>, slots: number): [number, number] {
+function useWindow(grid: React.RefObject<HTMLDivElement>, slots: number, zoom: number): [number, number] {
   const windowed = slots > WINDOW_FROM;
   const [range, setRange] = useState<[number, number]>(() => (windowed ? [0, Math.ceil(window.innerWidth / GRID.column) + OVERSCAN] : [0, slots]));
   useLayoutEffect(() => {
@@ -297,8 +298,9 @@ function useWindow(grid: React.RefObject<HTMLDivElement>, slots: number): [numbe
     let frame = 0;
     const update = () => {
       frame = 0;
-      const left = Math.max(0, scroller.scrollLeft) / GRID.column;
-      const count = Math.max(1, scroller.clientWidth - GRID.label) / GRID.column;
+      const zoom = (grid.current && parseFloat(getComputedStyle(grid.current).zoom || "1")) || 1;
+      const left = Math.max(0, scroller.scrollLeft) / zoom / GRID.column;
+      const count = Math.max(1, scroller.clientWidth / zoom - GRID.label) / GRID.column;
       const start = Math.max(0, Math.floor((Math.floor(left) - OVERSCAN) / CHUNK) * CHUNK);
       const end = Math.min(slots, Math.ceil((left + count + OVERSCAN) / CHUNK) * CHUNK);
       setRange((r) => (r[0] === start && r[1] === end ? r : [start, end]));
@@ -315,7 +317,7 @@ function useWindow(grid: React.RefObject<HTMLDivElement>, slots: number): [numbe
       resize.disconnect();
       cancelAnimationFrame(frame);
     };
-  }, [grid, windowed, slots]);
+  }, [grid, windowed, slots, zoom]);
   return range;
 }
 
@@ -338,7 +340,9 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
   const [dragging, setDragging] = useState<{ type: "step" | "stage"; id: string } | null>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const windowed = layout.slots > WINDOW_FROM;
-  const [first, last] = useWindow(gridRef, layout.slots);
+  const view = useZoom(gridRef, GRID.label + Math.max(1, layout.slots) * GRID.column + (canEdit ? 120 : 0));
+  const headersGone = useHeadersGone(gridRef);
+  const [first, last] = useWindow(gridRef, layout.slots, view.zoom);
   const selected = useBoard((s) => (s.selection?.kind === "steps" ? s.selection.id : null));
   const estimates = useMemo(
     () => (windowed ? estimateRows(derived.columns, lanes, derived.painsByStep, derived.oppsByStep, evidenced, canEdit) : null),
@@ -462,7 +466,18 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
   });
 
   const grid = (
-    <div ref={gridRef} className="board-grid" style={template} role="region" aria-label={`Journey map: ${map.name}`} data-windowed={windowed || undefined}>
+    <div
+      ref={gridRef}
+      className="board-grid"
+      style={view.zoom === 1 ? template : { ...template, zoom: view.zoom }}
+      role="region"
+      aria-label={`Journey map: ${map.name}`}
+      data-windowed={windowed || undefined}
+      data-zoom={view.zoom}
+    >
+      {interactive && layout.spans.length > 0 && (
+        <StickyHeads spans={layout.spans} columns={drawn} slotOf={layout.slotOf} rows={rows} shown={headersGone} />
+      )}
       <div className="lane-label corner" style={{ gridRow: 1, gridColumn: 1 }}>
         <div className="lane-title">
           <Icon name="steps" size={16} className="label-icon" />
@@ -557,6 +572,9 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
         grid
       )}
       <Unplaced pains={derived.unplacedPains} opps={derived.unplacedOpps} />
+      {interactive && layout.spans.length > 0 && (
+        <ZoomControls {...view} stages={map.stages} onJump={(id) => jumpToStage(gridRef.current, id)} />
+      )}
     </>
   );
 });
