@@ -516,17 +516,24 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
           <SentimentLayer columns={derived.columns} slotOf={layout.slotOf} slots={layout.slots} scale={map.scale} series={series} first={first} last={last} />
         </div>
       )}
-      <div className="grid-tail" style={{ gridColumn: layout.slots + 2, gridRow: `1 / span ${rows + 1}` }}>
-        {canEdit && (
+      <div className="grid-tail" style={{ gridColumn: Math.max(1, layout.slots) + 2, gridRow: `1 / span ${rows + 1}` }}>
+        {canEdit && layout.spans.length > 0 && (
           <button type="button" className="add-stage-end" aria-label="Add stage at the end" onClick={() => addStage(store)}>
             + Stage
           </button>
         )}
       </div>
       {layout.spans.length === 0 && (
-        <div className="empty-map" style={{ gridColumn: 2, gridRow: `1 / span ${rows + 1}` }}>
+        <div className="empty-map" style={{ gridColumn: "2 / span 2", gridRow: `1 / span ${rows + 1}` }}>
           <p>This map has no stages yet.</p>
-          {canEdit && <p className="muted">Add the first stage (Awareness, Purchase, Onboarding …), then its steps.</p>}
+          {canEdit && (
+            <>
+              <p className="muted">Add the first stage (Awareness, Purchase, Onboarding …), then its steps.</p>
+              <button type="button" className="primary" onClick={() => addStage(store)}>
+                + Add the first stage
+              </button>
+            </>
+          )}
         </div>
       )}
     </div>

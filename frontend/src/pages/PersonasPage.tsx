@@ -11,6 +11,7 @@ import { Avatar, PersonaCard, imageSource } from "./avatars";
 import { AutoText, KeyValueEditor, ListEditor, FieldBox } from "./fields";
 import { ConfirmDialog, EmptyState, PageHeader, useTitle } from "./layout";
 import { SaveIndicator, useSaver } from "./saving";
+import { channelLabel } from "../board/appearance";
 
 export function PersonasPage() {
   const { personaId } = useParams();
@@ -276,7 +277,7 @@ function PersonaEditor({ persona: saved }: { persona: Persona }) {
 
       <section className="card" aria-labelledby="sec-reach">
         <h2 id="sec-reach">How to reach them</h2>
-        <ListEditor label="Preferred channels" itemLabel="Channel" placeholder="Add a channel, e.g. email, phone, in store…" items={persona.preferred_channels} readOnly={ro} onSave={save("preferred_channels")} />
+        <ListEditor label="Preferred channels" itemLabel="Channel" placeholder="Add a channel, e.g. email, phone, in store…" items={persona.preferred_channels.map(channelLabel)} readOnly={ro} onSave={save("preferred_channels")} />
         <AutoText label="Marketing message" value={persona.marketing_message} readOnly={ro} onSave={save("marketing_message")} multiline rows={2} placeholder="The message that speaks to this persona" />
         <AutoText label="Elevator pitch" value={persona.elevator_pitch} readOnly={ro} onSave={save("elevator_pitch")} multiline rows={3} placeholder="Our pitch to this persona in one breath" />
       </section>
