@@ -48,3 +48,31 @@ def test_history_names_elements_and_versions(browser: Any, live_app: LiveApp) ->
     people = page.get_by_role("combobox", name="Changes by").locator("option").all_inner_texts()
     assert people[0] == "Everyone" and len(people) >= 2
     page.context.close()
+
+
+def test_changing_the_scale_converts_the_scores(browser: Any, live_app: LiveApp) -> None:
+    """Issue 13 part 8: a new sentiment scale offers to move the scores with it."""
+    page = signed_in_page(browser, live_app)
+    mapping = "map-saas-onboarding"
+    api = f"{live_app.url}/api/workspaces/{live_app.workspace}/maps/{mapping}"
+    before = page.request.get(api).json()["map"]
+    assert (before["scale"]["min"], before["scale"]["max"]) == (-5, 5)
+    scores = {s["id"]: s["emotion"] for st in before["stages"] for s in st["steps"]}
+    page.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{mapping}/settings")
+    page.get_by_role("button", name="1 … 5").click()
+    convert = page.get_by_role("checkbox", name="Convert the")
+    assert convert.is_checked()
+    page.get_by_role("button", name="Apply scale").click()
+    expected = {
+        step: min(5, max(1, round((1 + (old + 5) / 10 * 4) * 2) / 2))
+        for step, old in scores.items()
+        if old is not None
+    }
+    assert expected
+    # the board saves one step at a time: wait until every converted score has reached the server
+    page.wait_for_function(
+        """([url, expected]) => fetch(url).then(r => r.json()).then(s => s.map.scale.min === 1
+            && s.map.stages.every(st => st.steps.every(x => !(x.id in expected) || x.emotion === expected[x.id])))""",
+        arg=[api, expected],
+    )
+    page.context.close()

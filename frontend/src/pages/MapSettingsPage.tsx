@@ -16,6 +16,7 @@ import { AutoText, ListEditor, swap, FieldBox } from "./fields";
 import { MapTabs, PageHeader } from "./layout";
 import { MAP_STATUSES, MAP_TYPES } from "./mapBadges";
 import { SaveIndicator } from "./saving";
+import { rescale, rescaleOp } from "../board/scale";
 
 const LANE_HINTS: Record<string, string> = {
   actions: "What the persona does, step by step",
@@ -167,7 +168,17 @@ function MapSettings({ doc }: { doc: MapDocument }) {
 
       <section className="card" aria-labelledby="sec-scale">
         <h2 id="sec-scale">Sentiment scale</h2>
-        <ScaleForm scale={map.scale} scores={map.stages.flatMap((st) => st.steps.flatMap((x) => [x.emotion, ...Object.values(x.emotions ?? {})]))} readOnly={ro} onSave={(scale) => change({ scale })} />
+        <ScaleForm
+          scale={map.scale}
+          scores={map.stages.flatMap((st) => st.steps.flatMap((x) => [x.emotion, ...Object.values(x.emotions ?? {})]))}
+          readOnly={ro}
+          onSave={(scale, convert) => {
+            if (!convert) return change({ scale: { ...map.scale, ...scale } });
+            const done = doc.apply(rescaleOp(map, scale), "change the sentiment scale and convert the scores");
+            if (done) setEdited(true);
+            return done !== null;
+          }}
+        />
       </section>
 
       <section className="card" aria-labelledby="sec-lanes">
@@ -239,9 +250,10 @@ function TagsField({ tags, onSave, readOnly }: { tags: string[]; onSave: (tags: 
   );
 }
 
-function ScaleForm({ scale, scores, onSave, readOnly }: { scale: { min: number; max: number }; scores: (number | null)[]; onSave: (s: { min: number; max: number }) => boolean; readOnly?: boolean }) {
+function ScaleForm({ scale, scores, onSave, readOnly }: { scale: { min: number; max: number }; scores: (number | null)[]; onSave: (s: { min: number; max: number }, convert: boolean) => boolean; readOnly?: boolean }) {
   const [min, setMin] = useState(String(scale.min));
   const [max, setMax] = useState(String(scale.max));
+  const [convert, setConvert] = useState(true);
   useEffect(() => {
     setMin(String(scale.min));
     setMax(String(scale.max));
@@ -251,13 +263,14 @@ function ScaleForm({ scale, scores, onSave, readOnly }: { scale: { min: number; 
   const b = Number(max);
   const invalid = min === "" || max === "" || Number.isNaN(a) || Number.isNaN(b) || a >= b;
   const changed = a !== scale.min || b !== scale.max;
-  const outside = invalid ? 0 : scores.filter((v) => v !== null && (v < a || v > b)).length;
+  const scored = scores.filter((v) => v !== null && v !== undefined).length;
+  const outside = invalid || (convert && scored > 0) ? 0 : scores.filter((v) => v !== null && (v < a || v > b)).length;
   return (
     <form
       className="scale-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (!invalid) void onSave({ min: a, max: b });
+        if (!invalid) void onSave({ min: a, max: b }, convert && scored > 0);
       }}
     >
       <p className="muted">Emotion scores run from the lowest (worst) to the highest (best); the middle is neutral.</p>
@@ -275,10 +288,16 @@ function ScaleForm({ scale, scores, onSave, readOnly }: { scale: { min: number; 
         <button type="button" onClick={() => { setMin("1"); setMax("5"); }}>1 … 5</button>
         <button type="submit" className="primary" disabled={invalid || !changed}>{outside && changed ? "Apply anyway" : "Apply scale"}</button>
       </div>
+      {changed && !invalid && scored > 0 && (
+        <label className="check">
+          <input type="checkbox" checked={convert} onChange={(e) => setConvert(e.target.checked)} />
+          Convert the {scored} existing {scored === 1 ? "score" : "scores"} to the new scale (each keeps its place between worst and best: {scale.min} becomes {a}, {(scale.min + scale.max) / 2} becomes {rescale((scale.min + scale.max) / 2, scale, { min: a, max: b })}, {scale.max} becomes {b})
+        </label>
+      )}
       {invalid && <p className="field-error" role="alert">The lowest score must be a number below the highest.</p>}
       {changed && outside > 0 && (
         <p className="hint-box" role="status">
-          {outside} emotion {outside === 1 ? "score lies" : "scores lie"} outside {a} … {b}. The scores do not change with the scale: after applying it, correct them on the board.
+          {outside} emotion {outside === 1 ? "score lies" : "scores lie"} outside {a} … {b}. Tick “Convert” to move them with the scale, or correct them on the board after applying it.
         </p>
       )}
     </form>
