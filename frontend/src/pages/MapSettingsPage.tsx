@@ -342,23 +342,33 @@ function LanesEditor({ lanes, onSave, readOnly, onLaneAdded }: { lanes: string[]
           </li>
         ))}
       </ol>
-      {hidden.length > 0 && (
-        <>
-          <h3 className="lane-subhead">Hidden lanes</h3>
-          <ul className="lane-list hidden-lanes" aria-label="Lanes hidden">
-            {hidden.map((id) => (
-              <li key={id} className="lane-row">
-                <label className="check">
-                  <input type="checkbox" checked={false} onChange={() => onSave([...lanes, id])} aria-label={`Show ${nameOf(id)}`} />
-                  <span className="lane-name">{nameOf(id)}</span>
-                </label>
-                {isCustom(id) && <span className="badge">Custom</span>}
-                <span className="lane-hint">{hintOf(id)}</span>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      {[
+        { title: "Hidden lanes", ids: hidden.filter((id) => !isCustom(id)), note: null as string | null },
+        {
+          title: "The workspace's other custom lanes",
+          ids: hidden.filter(isCustom),
+          note: "Custom lanes belong to the workspace, so every map can use the same ones (a template adds its own there). This map shows only the lanes ticked above.",
+        },
+      ]
+        .filter((group) => group.ids.length > 0)
+        .map((group) => (
+          <div key={group.title}>
+            <h3 className="lane-subhead">{group.title}</h3>
+            {group.note && <p className="muted lane-note">{group.note}</p>}
+            <ul className="lane-list hidden-lanes" aria-label={group.title}>
+              {group.ids.map((id) => (
+                <li key={id} className="lane-row">
+                  <label className="check">
+                    <input type="checkbox" checked={false} onChange={() => onSave([...lanes, id])} aria-label={`Show ${nameOf(id)}`} />
+                    <span className="lane-name">{nameOf(id)}</span>
+                  </label>
+                  {isCustom(id) && <span className="badge">Custom</span>}
+                  <span className="lane-hint">{hintOf(id)}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
       <div className="row lane-tools">
         <button type="button" className="quiet" onClick={() => onSave([...DEFAULT_LANES])} disabled={JSON.stringify(lanes) === JSON.stringify(DEFAULT_LANES)}>Reset to the default lanes</button>
       </div>
