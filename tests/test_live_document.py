@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from pycrdt import Array, Doc, Map, Text
@@ -17,7 +18,7 @@ from journeyline.live import (
     read_map,
     repair,
 )
-from journeyline.live.layout import KINDS
+from journeyline.live.layout import GENERATED_PATH, KINDS, layout_json, main
 from journeyline.live.positions import PositionError, is_key, key_between, keys_between
 from journeyline.model import (
     Backstory,
@@ -97,6 +98,31 @@ def test_layout_table_names_text_fields_and_defaults() -> None:
     assert steps["defaults"]["zone"] == "frontstage"
     assert LAYOUT["kinds"]["map"]["defaults"]["scale"] == {"min": -5, "max": 5}
     assert LAYOUT["kinds"]["evidence"]["required_text"] == ["name"]
+
+
+def test_the_boards_copy_of_the_layout_is_current() -> None:
+    generated = Path(__file__).resolve().parent.parent / GENERATED_PATH
+    if not generated.parent.parent.is_dir():
+        pytest.skip("no frontend/ sources here (an installed package): nothing to compare")
+    assert generated.read_text(encoding="utf-8") == layout_json(), (
+        "frontend/src/board/live/layout.generated.json is out of date: "
+        "run python -m journeyline.live.layout and commit it"
+    )
+
+
+def test_layout_command_writes_and_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "layout.json"
+    assert main([str(target), "--check"]) == 1
+    assert "out of date" in capsys.readouterr().out
+    assert main([str(target)]) == 0
+    assert main([str(target), "--check"]) == 0
+    for case in LAYOUT["positions"]["examples"]:
+        keys = case["keys"]
+        assert len(keys) == case["n"] and keys == sorted(set(keys))
+        assert all((case["a"] or "") < k for k in keys)
+        assert all(case["b"] is None or k < case["b"] for k in keys)
 
 
 # --- positions -------------------------------------------------------------------------------

@@ -4,18 +4,27 @@
 reads a document and holds the repair rules, `checks` refuses updates that would break it,
 and `document` (the API the server uses) builds documents and turns map edits into
 transactions.
+
+The names below are loaded on first use, so `python -m journeyline.live.layout` runs the
+layout module without importing it twice.
 """
 
-from journeyline.live.document import (
-    REPAIR_ORIGIN,
-    RefusedUpdate,
-    apply_map,
-    check_update,
-    new_doc,
-    read_map,
-    repair,
-)
-from journeyline.live.layout import LAYOUT, LAYOUT_VERSION
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from journeyline.live.document import (
+        LAYOUT,
+        REPAIR_ORIGIN,
+        RefusedUpdate,
+        apply_map,
+        check_update,
+        new_doc,
+        read_map,
+        repair,
+    )
+    from journeyline.live.layout import LAYOUT_VERSION
 
 __all__ = [
     "LAYOUT",
@@ -28,3 +37,11 @@ __all__ = [
     "read_map",
     "repair",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from journeyline.live import document, layout
+
+        return getattr(document, name) if hasattr(document, name) else getattr(layout, name)
+    raise AttributeError(f"module 'journeyline.live' has no attribute {name!r}")
