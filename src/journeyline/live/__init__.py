@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         apply_map,
         check_update,
         new_doc,
+        pending_repairs,
         read_map,
         repair,
     )
@@ -34,6 +35,7 @@ __all__ = [
     "apply_map",
     "check_update",
     "new_doc",
+    "pending_repairs",
     "read_map",
     "repair",
 ]

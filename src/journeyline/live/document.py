@@ -35,6 +35,7 @@ from journeyline.live.reading import (
     REPAIR_ORIGIN,
     SHAPES,
     is_shared,
+    pending_repairs,
     read_map,
     repair,
     roots_of,
@@ -48,6 +49,7 @@ __all__ = [
     "apply_map",
     "check_update",
     "new_doc",
+    "pending_repairs",
     "read_map",
     "repair",
 ]

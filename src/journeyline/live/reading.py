@@ -312,6 +312,14 @@ def read_map(doc: Doc[Any], *, outside_ids: Collection[str] = ()) -> JourneyMap:
     return journey
 
 
+def pending_repairs(doc: Doc[Any], *, outside_ids: Collection[str] = ()) -> list[str]:
+    """What :func:`repair` would change, one line per fix: `<rule>: <collection>/<id>[/<key>]`."""
+    return [
+        f"{fix.rule}: {fix.collection}/{fix.element_id}" + (f"/{fix.key}" if fix.key else "")
+        for fix in _plan_repairs(_raw(doc), outside_ids)
+    ]
+
+
 def repair(doc: Doc[Any], *, outside_ids: Collection[str] = ()) -> bool:
     """Apply the repair rules to a merged document as one transaction (origin "repair").
 
