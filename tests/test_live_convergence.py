@@ -17,8 +17,8 @@ from pycrdt import Doc, Map, Text
 
 from journeyline.live import (
     RefusedUpdate,
+    UpdateChecker,
     apply_map,
-    check_update,
     new_doc,
     pending_repairs,
     read_map,
@@ -80,9 +80,10 @@ class Server:
 
     def __init__(self, journey: JourneyMap) -> None:
         self.doc = new_doc(journey)
+        self.checker = UpdateChecker(self.doc)
 
     def accept(self, update: bytes) -> None:
-        check_update(self.doc, update)  # raises RefusedUpdate: a board-like edit never should
+        self.checker.check(update)  # raises RefusedUpdate: a board-like edit never should
         self.doc.apply_update(update)
         repair(self.doc, outside_ids=OUTSIDE)
 

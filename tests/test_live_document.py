@@ -12,6 +12,7 @@ from journeyline.errors import InvalidInput
 from journeyline.live import (
     LAYOUT,
     RefusedUpdate,
+    UpdateChecker,
     apply_map,
     check_update,
     new_doc,
@@ -456,6 +457,31 @@ def test_check_update_refuses_bytes_that_are_not_an_update() -> None:
     server = new_doc(small_map())
     with pytest.raises(RefusedUpdate, match="not a Yjs update"):
         check_update(server, b"\x00\xff\xfe garbage")
+
+
+def test_update_checker_keeps_up_with_the_room_and_refuses_the_same() -> None:
+    server = new_doc(small_map())
+    checker = UpdateChecker(server)
+    client = client_of(server)
+    entry(client, "steps", "search")["name"] = "plain"
+    bad = update_from(client, server)
+    with pytest.raises(RefusedUpdate, match="steps/search/name: must be shared text"):
+        checker.check(bad)
+    # The room changes by itself (a REST edit), then a client edits what it added.
+    journey = read_map(server)
+    journey.stages[0].steps.append(Step(id="new-step", name="New"))
+    apply_map(server, journey)
+    client = client_of(server)
+    name = entry(client, "steps", "new-step")["name"]
+    assert isinstance(name, Text)
+    name += " one"
+    good = update_from(client, server)
+    checker.check(good)
+    server.apply_update(good)
+    entry(client, "steps", "new-step")["reach"] = 3
+    with pytest.raises(RefusedUpdate, match="unknown field 'reach'"):
+        checker.check(update_from(client, server))
+    assert read_map(server).find_step("new-step").name == "New one"  # type: ignore[union-attr]
 
 
 # --- repair and reading merged documents -----------------------------------------------------
