@@ -19,7 +19,14 @@ from journeyline.live import (
     read_map,
     repair,
 )
-from journeyline.live.layout import GENERATED_PATH, KINDS, layout_json, main
+from journeyline.live.layout import (
+    GENERATED_PATH,
+    KINDS,
+    REPAIR_RULES,
+    fields_table,
+    layout_json,
+    main,
+)
 from journeyline.live.positions import PositionError, is_key, key_between, keys_between
 from journeyline.model import (
     Backstory,
@@ -124,6 +131,16 @@ def test_layout_command_writes_and_checks(
         assert len(keys) == case["n"] and keys == sorted(set(keys))
         assert all((case["a"] or "") < k for k in keys)
         assert all(case["b"] is None or k < case["b"] for k in keys)
+
+
+def test_format_docs_describe_the_layout_and_every_repair_rule() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text(
+        encoding="utf-8"
+    )
+    section = text[text.index("## The live document") : text.index("## Reference: every key")]
+    assert fields_table() in section, "docs/format.md: paste journeyline.live.layout.fields_table()"
+    for rule, says in REPAIR_RULES:
+        assert says in section, f"docs/format.md does not state the repair rule {rule!r}"
 
 
 # --- positions -------------------------------------------------------------------------------
