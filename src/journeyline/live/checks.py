@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asyncio import CancelledError
 from collections.abc import Callable
 from typing import Any
 
@@ -216,10 +217,13 @@ def _check_on(copy: Doc[Any], update: bytes) -> None:
         subscriptions.append((root, root.observe_deep(watcher(name))))
     try:
         copy.apply_update(update)
-    except Exception as error:  # pycrdt raises plain exceptions for undecodable bytes
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, CancelledError):
+        raise
+    except BaseException as error:  # undecodable bytes: a plain exception, or a Rust panic
+        # (pyo3's PanicException derives from BaseException)
         raise RefusedUpdate(
             "update refused: it is not a Yjs update",
-            [Diagnostic(f"the update could not be decoded: {error}")],
+            [Diagnostic(f"the update could not be decoded: {str(error)[:200]}")],
         ) from None
     finally:
         for root, subscription in subscriptions:
