@@ -237,7 +237,8 @@ def _plan_repairs(raw: dict[str, dict[str, Any]], outside_ids: Collection[str]) 
                 del entries[name][element_id]
             seen.add(element_id)
     for step_id, step in list(entries["steps"].items()):
-        if step.get(STAGE_KEY) not in entries["stages"]:
+        stage = step.get(STAGE_KEY)
+        if not isinstance(stage, str) or stage not in entries["stages"]:
             fixes.append(_Fix("step-without-stage", "steps", step_id))
             del entries["steps"][step_id]
     step_ids = set(entries["steps"])
