@@ -356,6 +356,10 @@ def apply_map(doc: Doc[Any], new: JourneyMap, *, origin: Any = "rest") -> None:
     Texts are edited by diffs, positions kept while the order holds, a moved step changes
     its `stage` and `pos`, a removed element is deleted. This is how a REST or CLI edit
     becomes a live transaction. InvalidInput when `new` has duplicate ids.
+
+    The diff is two-way (document -> `new`): edit a map read from this document in the same
+    step (read_map, change, apply_map, with no await between), or anything typed live since
+    `new` was read is reverted; a REST client's stale copy is refused by If-Match first.
     """
     journey = _unique_ids(new)
     data = journey.model_dump(mode="json")
