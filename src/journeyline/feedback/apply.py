@@ -21,7 +21,7 @@ from journeyline.feedback.questions import Question
 from journeyline.feedback.scores import Score, score_answers
 from journeyline.feedback.survey import read_survey
 from journeyline.formats.limits import ImportLimits, applying
-from journeyline.model import Evidence, EvidenceKind, JourneyMap, Metric, slugify
+from journeyline.model import Evidence, EvidenceKind, JourneyMap, Metric, Stage, Step, slugify
 
 LINE_KINDS = ("csat", "nps", "ces")
 """The kinds a customers' line can be drawn from, in the order `feedback apply` prefers them."""
@@ -155,9 +155,9 @@ def apply_survey(
                     "or give a step column with --step-col COLUMN",
                 }
             )
-    for column, kind in links.left_out:
+    for name, kind in links.left_out:
         reason = "free text" if kind == "text" else "numeric with no known scale (set --metric)"
-        result.skipped.append({"column": column, "metric": kind, "reason": reason})
+        result.skipped.append({"column": name, "metric": kind, "reason": reason})
     if links.step_column is not None:
         for value in links.step_column.values:
             if value.target is None and value.how == "none":
@@ -203,7 +203,7 @@ def _applied(
 def _remove_previous(journey: JourneyMap, survey_file: str) -> tuple[int, int]:
     prefix = f"{_file_name(survey_file)}, question "
     removed = 0
-    holders = [*journey.stages, *journey.steps()]
+    holders: list[Stage | Step] = [*journey.stages, *journey.steps()]
     for holder in holders:
         kept = [m for m in holder.metrics if not (m.source or "").startswith(prefix)]
         removed += len(holder.metrics) - len(kept)
