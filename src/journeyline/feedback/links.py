@@ -23,7 +23,7 @@ from typing import Literal
 
 from journeyline.errors import UsageError
 from journeyline.feedback.questions import SCALES, Question, detect_questions
-from journeyline.feedback.survey import Survey
+from journeyline.feedback.survey import Survey, SurveyColumn
 from journeyline.model import JourneyMap
 
 TargetKind = Literal["step", "touchpoint", "stage"]
@@ -243,8 +243,8 @@ def link_survey(
     """
     chosen_questions: dict[str, str] = {}
     for name, target in (questions or {}).items():
-        chosen_questions[survey.column(name).name] = target
-    step_column_name = survey.column(step_col).name if step_col else None
+        chosen_questions[_column(survey, name, "--question").name] = target
+    step_column_name = _column(survey, step_col, "--step-col").name if step_col else None
     exclude = (step_column_name,) if step_column_name else ()
     detected = detect_questions(survey, overrides, exclude=exclude)
     scored = [q for q in detected if q.metric in SCALES]
@@ -297,6 +297,13 @@ def link_survey(
         ]
         left_out = [(c, k) for c, k in left_out if c != step_column.column]
     return SurveyLinks(journey.id, survey, scored, links, step_column, left_out)
+
+
+def _column(survey: Survey, name: str, option: str) -> SurveyColumn:
+    try:
+        return survey.column(name)
+    except UsageError as error:
+        raise UsageError(f"{option} {name}: {error}") from None
 
 
 def _link(question: Question, target: Target | None, how: str) -> QuestionLink:
