@@ -124,7 +124,7 @@ def test_qualtrics_scores_land_on_their_steps() -> None:
     assert (csat.value, csat.n, csat.interval, csat.unit) == (80.0, 10, [49.0, 94.3], "%")
     assert csat.source == "qualtrics.csv, question Q2"
     # The team's own metric stays, before the survey's.
-    assert [m.name for m in journey.find_step("delivery").metrics][0] == "On time"  # type: ignore[union-attr]
+    assert [m.name for m in journey.find_step("delivery").metrics] == ["On time", "CSAT", "NPS"]  # type: ignore[union-attr]
     survey = [e for e in journey.evidence if e.kind == EvidenceKind.survey]
     assert sorted(tuple(e.links) for e in survey) == [("checkout",), ("delivery",), ("delivery",)]
     assert {a.evidence for a in result.applied} == {e.id for e in survey}
