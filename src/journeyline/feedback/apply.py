@@ -134,13 +134,16 @@ def apply_survey(
             )
         elif link.how == "step column" and links.step_column is not None:
             column = survey.column(links.step_column.column)
-            grouped: dict[str, tuple[Target, list[float]]] = {}
+            named = {v.value: v.target for v in links.step_column.values if v.target is not None}
+            grouped: dict[str, list[float]] = {}
             for where, score in zip(column.answers, question.scores, strict=True):
-                target = links.step_column.target_of(where) if where else None
-                if target is None or score is None:
-                    continue
-                grouped.setdefault(target.key, (target, []))[1].append(score)
-            for target, answers in grouped.values():
+                if score is not None and where in named:
+                    grouped.setdefault(where, []).append(score)
+            by_target: dict[str, tuple[Target, list[float]]] = {}
+            for value, scores in grouped.items():  # values naming one element are pooled
+                target = named[value]
+                by_target.setdefault(target.key, (target, []))[1].extend(scores)
+            for target, answers in by_target.values():
                 written.append(
                     (_applied(question, target, "step column", answers, survey.file), question)
                 )
@@ -159,15 +162,15 @@ def apply_survey(
         reason = "free text" if kind == "text" else "numeric with no known scale (set --metric)"
         result.skipped.append({"column": name, "metric": kind, "reason": reason})
     if links.step_column is not None:
-        for value in links.step_column.values:
-            if value.target is None and value.how == "none":
+        for unmatched in links.step_column.values:
+            if unmatched.target is None and unmatched.how == "none":
                 result.unmatched_values.append(
                     {
                         "column": links.step_column.column,
-                        "value": value.value,
-                        "responses": value.responses,
+                        "value": unmatched.value,
+                        "responses": unmatched.responses,
                         "reason": "names no step, touchpoint or stage: link it with "
-                        f"--value '{value.value}=STEP_ID'",
+                        f"--value '{unmatched.value}=STEP_ID'",
                     }
                 )
     present = [k for k in LINE_KINDS if any(a.metric == k for a, _ in written)]
