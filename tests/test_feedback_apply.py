@@ -389,3 +389,30 @@ def test_generated_survey_of_20000_responses(tmp_path: Path) -> None:
     assert result.unmatched_values[0]["responses"] == elsewhere
     # Sign up is both a named step and at the App touchpoint: both scores are written.
     assert [m.name for m in journey.find_step("sign-up").metrics] == ["CSAT", "CSAT", "NPS", "NPS"]  # type: ignore[union-attr]
+
+
+def _scores(journey: JourneyMap) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Every step's metrics without their source (which names the file)."""
+    return [
+        (s.id, [(m.name, m.value, m.n, m.interval) for m in s.metrics]) for s in journey.steps()
+    ]
+
+
+def test_an_xlsx_export_links_and_applies_like_its_csv(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    with (FIXTURES / "plain.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append([int(c) if c.isdigit() else c for c in row])
+    path = tmp_path / "plain.xlsx"
+    book.save(path)
+    from_csv, _ = apply_survey(_map(), _links("plain.csv"))
+    from_xlsx, result = apply_survey(_map(), link_survey(_map(), read_survey(path)))
+    assert result.links.step_column is not None
+    assert result.links.step_column.column == "touchpoint"
+    assert _scores(from_xlsx) == _scores(from_csv)
+    assert _metrics(from_xlsx, "onboarding")["CSAT"].value == 75.0
