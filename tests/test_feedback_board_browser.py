@@ -61,4 +61,10 @@ def test_board_and_presentation_draw_the_customers_band(browser: Any, live_app: 
     page.keyboard.press("ArrowRight")
     page.get_by_text("The whole journey").first.wait_for()
     page.locator(f'[data-customer-point="{step["id"]}"]').first.wait_for(state="attached")
+    # The first stage's slide draws the band beside its own sentiment line.
+    page.keyboard.press("ArrowRight")
+    slide_band = page.locator(f'.slide-sentiment rect[data-customer-point="{step["id"]}"]')
+    slide_band.wait_for(state="attached")
+    label = page.locator(".slide-sentiment").first.get_attribute("aria-label") or ""
+    assert "customers" in label and "CSAT 80 % (n = 10)" in label
     page.context.close()
