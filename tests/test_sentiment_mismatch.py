@@ -232,3 +232,14 @@ def test_no_survey_no_customers_line() -> None:
     svg = _render(clean_map())
     assert "customer-band" not in svg.split("</style>")[1]
     assert "Customers (survey)" not in svg
+
+
+def test_the_html_writer_serialises_the_same_band() -> None:
+    from journeyline.render import render_html
+
+    journey = clean_map()
+    _survey("search", journey, 85, (80, 90), n=240)
+    workspace = Workspace(maps=[journey])
+    html = render_html(layout_map(journey, workspace, width=1800, findings=[]))
+    assert html.count('class="customer-band"') == 2  # the step's band and the legend's sample
+    assert "n = 240" in html
