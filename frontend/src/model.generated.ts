@@ -292,6 +292,12 @@ export interface Metric {
   target: number | string | null;
   /** Where the value comes from. */
   source: string | null;
+  /** How many answers or units the value rests on. */
+  n: number | null;
+  /** The value's 95 % interval, [low, high]. */
+  interval: number[] | null;
+  /** The lowest and highest value it can take, [low, high] (NPS [-100, 100], CSAT [0, 100] %): a survey score with bounds is drawn on the customers' sentiment line. */
+  bounds: number[] | null;
 }
 
 /** A new Metric with every field as the file format fills it in when it is left out. */
@@ -302,6 +308,9 @@ export function defaultMetric(): Metric {
     unit: null,
     target: null,
     source: null,
+    n: null,
+    interval: null,
+    bounds: null,
   };
 }
 

@@ -1,7 +1,7 @@
 // The side panel: every field of the selected stage, step, pain point or opportunity (saved
 // as you go), its comment thread; or all comments; or the analysis findings.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import type { Comment, Finding, JourneyMap, Metric, Opportunity, PainPoint, Stage, Step } from "../types";
+import { defaultMetric, type Comment, type Finding, type JourneyMap, type Metric, type Opportunity, type PainPoint, type Stage, type Step } from "../types";
 import { ago, LABELS } from "../components/words";
 import { addOpportunity, addPainPoint, deleteElement, focusStage, focusStep, updateElement } from "./actions";
 import { kindText, SEVERITY_LABEL, useEscape, VoteButton } from "./controls";
@@ -299,7 +299,7 @@ function MetricsField({ metrics, set, ro }: { metrics: Metric[]; set: Setter; ro
         </div>
       ))}
       {!ro && (
-        <button type="button" className="mini" onClick={() => save([...metrics, { name: "New metric", value: null, unit: null, target: null, source: null }])}>
+        <button type="button" className="mini" onClick={() => save([...metrics, { ...defaultMetric(), name: "New metric" }])}>
           + Add metric
         </button>
       )}

@@ -5,6 +5,7 @@ import type { JourneyMap, Persona, Step } from "../types";
 import { updateElement } from "./actions";
 import { findStep } from "./ops";
 import { Face, GRID, moodWord, quoteName, scoreText, SERIES_COLOURS, SERIES_DASH, smoothPath } from "./appearance";
+import { customerPoints, metricText } from "./customerLine";
 import type { Column } from "./store";
 import { useBoard, useStore } from "./store";
 
@@ -155,6 +156,44 @@ const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seri
   );
 });
 
+const CUSTOMERS = "#0e7490";
+
+/** The customers' own line (survey scores, journeyline.model.customer_line): per surveyed step a
+ * band for its 95 % interval, a diamond at the score and n; dashed when the analysis finds the
+ * score rests on too few answers (weak_evidence). Beside the team's points, never over them. */
+const CustomerLine = memo(function CustomerLine({ columns, scale, xOf }: { columns: Column[]; scale: Scale; xOf: (id: string) => number }) {
+  const byStep = useBoard((s) => s.findingsByStep);
+  const points = useMemo(() => customerPoints(columns.map((c) => c.step), scale), [columns, scale]);
+  if (!points.length) return null;
+  const offset = 30;
+  const pts: [number, number][] = points.map((p) => [xOf(p.stepId) + offset, yOf(p.score, scale)]);
+  return (
+    <g className="customer-line" data-customer-line="">
+      {points.length > 1 && <path d={smoothPath(pts)} fill="none" stroke={CUSTOMERS} strokeWidth="2" strokeDasharray="1 5" strokeLinecap="round" />}
+      {points.map((p, i) => {
+        const [x, y] = pts[i];
+        const weak = (byStep.get(p.stepId) ?? []).some((f) => f.kind === "weak_evidence");
+        const n = p.n === null ? "n not given" : `n = ${p.n}`;
+        const interval = p.low !== null && p.high !== null ? `, 95 % interval ${scoreText(Number(p.low.toFixed(1)))} … ${scoreText(Number(p.high.toFixed(1)))}` : "";
+        const title = `Customers (survey) at ${quoteName(p.stepName)}: ${metricText(p.metric)} (${n}${weak ? ", few answers" : ""}), ${scoreText(Number(p.score.toFixed(1)))} on the map's scale${interval}`;
+        return (
+          <g key={p.stepId} data-customer-point={p.stepId} className={weak ? "customer-point weak" : "customer-point"}>
+            <title>{title}</title>
+            {p.low !== null && p.high !== null && (
+              <rect x={x - 8} y={yOf(p.high, scale)} width="16" height={Math.max(1, yOf(p.low, scale) - yOf(p.high, scale))} rx="4" className="customer-band" fill={CUSTOMERS} fillOpacity="0.16" stroke={CUSTOMERS} strokeDasharray={weak ? "4 3" : undefined} />
+            )}
+            <path d={`M${x} ${y - 6}L${x + 6} ${y}L${x} ${y + 6}L${x - 6} ${y}Z`} fill={CUSTOMERS} stroke="#fff" strokeWidth="1.5" />
+            <text x={x + 10} y={y + 4} className="customer-n" fontSize="10" fill={CUSTOMERS}>
+              {n}
+              {weak ? " · few" : ""}
+            </text>
+          </g>
+        );
+      })}
+    </g>
+  );
+});
+
 /** The layer over the sentiment row: bands, the neutral line, the curves and the points. */
 export const SentimentLayer = memo(function SentimentLayer({ columns, slotOf, slots, scale, series, first, last }: {
   columns: Column[]; slotOf: Map<string, number>; slots: number; scale: Scale; series: Series[]; first: number; last: number;
@@ -265,6 +304,7 @@ export const SentimentLayer = memo(function SentimentLayer({ columns, slotOf, sl
         <rect x="0" y={GRID.pad} width={width} height={ny - GRID.pad} className="band-positive" />
         <rect x="0" y={ny} width={width} height={GRID.sentiment - GRID.pad - ny} className="band-negative" />
         <line x1="0" y1={ny} x2={width} y2={ny} className="neutral-line" />
+        <CustomerLine columns={columns} scale={scale} xOf={xOf} />
         {series.map((s) => {
           const pts: [number, number][] = [];
           for (const c of columns) {

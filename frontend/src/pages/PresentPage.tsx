@@ -6,6 +6,7 @@ import { api, paths } from "../api";
 import { ErrorMessage } from "../components/errors";
 import { Loading, useAsync } from "../components/loading";
 import { label } from "../components/words";
+import { customerPoints, metricText } from "../board/customerLine";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
 import { shownMap, type Finding, type JourneyMap, type LaneDefinition, type MapState, type Persona, type Stage } from "../types";
 import { useWorkspace } from "../workspace";
@@ -210,10 +211,20 @@ function Sentiment({ stage, scale }: { stage: Stage; scale: { min: number; max: 
   const y = (v: number) => 90 - ((v - scale.min) / (scale.max - scale.min || 1)) * 80;
   const points = steps.map((s, i) => (s.emotion === null ? null : `${x(i)},${y(s.emotion)}`)).filter(Boolean).join(" ");
   const midY = y((scale.min + scale.max) / 2);
+  // The customers' own line (survey scores on the map's scale), with each interval as a band.
+  const customers = customerPoints(steps, scale);
+  const at = (id: string) => steps.findIndex((s) => s.id === id);
+  const said = customers.map((p) => `customers ${p.stepName} ${metricText(p.metric)}${p.n === null ? "" : ` (n = ${p.n})`}`);
   return (
-    <div className="slide-sentiment" role="img" aria-label={`Sentiment: ${steps.map((s) => `${s.name} ${s.emotion ?? "no score"}`).join(", ")}`}>
+    <div className="slide-sentiment" role="img" aria-label={`Sentiment: ${steps.map((s) => `${s.name} ${s.emotion ?? "no score"}`).join(", ")}${said.length ? `; ${said.join(", ")}` : ""}`}>
       <svg viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">
         <line x1="0" x2="100" y1={midY} y2={midY} className="mid" vectorEffect="non-scaling-stroke" />
+        {customers.map((p) =>
+          p.low === null || p.high === null ? null : (
+            <rect key={p.stepId} data-customer-point={p.stepId} x={x(at(p.stepId)) + 1.5} width="2" y={y(p.high)} height={Math.max(0.5, y(p.low) - y(p.high))} className="customer-band" />
+          ),
+        )}
+        {customers.length > 1 && <polyline className="customers" points={customers.map((p) => `${x(at(p.stepId)) + 2.5},${y(p.score)}`).join(" ")} vectorEffect="non-scaling-stroke" />}
         <polyline points={points} vectorEffect="non-scaling-stroke" />
       </svg>
       {steps.map((s, i) =>

@@ -24,6 +24,7 @@ from journeyline.analysis.structure import (
     find_long_stages,
     find_missing_channels,
 )
+from journeyline.analysis.survey import find_sentiment_mismatches, find_weak_evidence
 from journeyline.analysis.upkeep import (
     find_ignored_settings,
     find_missing_owners,
@@ -57,6 +58,8 @@ DETECTORS: list[Detector] = [
     Detector("branch_sprawl", find_branch_sprawl),
     Detector("unsupported", find_unsupported),
     Detector("negative_moment_of_truth", find_negative_moments_of_truth),
+    Detector("sentiment_mismatch", find_sentiment_mismatches),
+    Detector("weak_evidence", find_weak_evidence),
     Detector("missing_owner", find_missing_owners),
     Detector("stale", find_stale),
     Detector("missing_channel", find_missing_channels),

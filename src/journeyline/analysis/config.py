@@ -104,6 +104,13 @@ class NegativeMomentOfTruthSettings:
 
 
 @dataclass(frozen=True)
+class SurveySettings:
+    min_answers: float = _setting(
+        30, "Fewest answers a survey score needs to count as strong evidence.", lo=1, integer=True
+    )
+
+
+@dataclass(frozen=True)
 class StaleSettings:
     high_days: float = _setting(
         90, "Days overdue after which a stale map is high severity.", lo=0, integer=True
@@ -169,6 +176,7 @@ class AnalysisConfig:
     negative_moment_of_truth: NegativeMomentOfTruthSettings = field(
         default_factory=NegativeMomentOfTruthSettings
     )
+    survey: SurveySettings = field(default_factory=SurveySettings)
     stale: StaleSettings = field(default_factory=StaleSettings)
     priority: PrioritySettings = field(default_factory=PrioritySettings)
     summary: SummarySettings = field(default_factory=SummarySettings)
@@ -265,6 +273,7 @@ def _section_types() -> dict[str, type]:
         "long_stage": LongStageSettings,
         "branch_sprawl": BranchSprawlSettings,
         "negative_moment_of_truth": NegativeMomentOfTruthSettings,
+        "survey": SurveySettings,
         "stale": StaleSettings,
         "priority": PrioritySettings,
         "summary": SummarySettings,

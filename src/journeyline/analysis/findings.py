@@ -24,6 +24,8 @@ KINDS: tuple[str, ...] = (
     "branch_sprawl",
     "unsupported",
     "negative_moment_of_truth",
+    "sentiment_mismatch",
+    "weak_evidence",
     "missing_owner",
     "stale",
     "missing_channel",

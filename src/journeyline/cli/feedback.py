@@ -13,14 +13,27 @@ from journeyline.cli.common import (
     OutputFormat,
     console,
     import_limits,
+    map_option,
     print_json,
+    print_warnings,
     reporting_errors,
 )
-from journeyline.feedback import SCALES, Score, SurveyScores, parse_overrides, score_survey_file
+from journeyline.feedback import (
+    SCALES,
+    Score,
+    SurveyLinks,
+    SurveyScores,
+    apply_survey,
+    link_survey_file,
+    parse_links,
+    parse_overrides,
+    score_survey_file,
+)
 
 feedback_app = typer.Typer(
     name="feedback",
-    help="Voice of the customer: score survey exports (NPS, CSAT, CES) with their uncertainty.",
+    help="Voice of the customer: score survey exports (NPS, CSAT, CES) with their uncertainty, "
+    "and put the scores on a map's steps.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -116,6 +129,233 @@ def _print_scores(result: SurveyScores) -> None:
         for group, group_score in question.groups.items():
             table.add_row("", group, "", *_cells(question.metric, group_score))
     console.print(table)
+
+
+SURVEY_ARG = typer.Argument(
+    ...,
+    metavar="SURVEY",
+    help="Survey export: .csv or .xlsx from Qualtrics, SurveyMonkey, Google Forms, "
+    "Typeform, or a plain table (one row per response).",
+)
+MAP_ARG = typer.Argument(..., metavar="MAP", help="Map or workspace file (or folder).")
+QUESTION_OPTION = typer.Option(
+    None,
+    "--question",
+    metavar="COLUMN=STEP",
+    help="Link a question to a step, stage or touchpoint (an id or name; stage:ID, "
+    "touchpoint:NAME), or COLUMN=- to leave it out (repeatable). Overrides the suggestion.",
+)
+STEP_COL_OPTION = typer.Option(
+    None,
+    "--step-col",
+    metavar="COLUMN",
+    help="The column that names, per response, the step, touchpoint or stage it is about "
+    "(suggested when left out).",
+)
+VALUE_OPTION = typer.Option(
+    None,
+    "--value",
+    metavar="VALUE=STEP",
+    help="Match a value of the step column to a step, stage or touchpoint, or VALUE=- to "
+    "leave it out (repeatable).",
+)
+NO_SUGGEST_OPTION = typer.Option(
+    False, "--no-suggest", help="Use only the links given with --question and --step-col."
+)
+NO_STEP_COL_OPTION = typer.Option(False, "--no-step-col", help="Do not look for a step column.")
+METRIC_OPTION = typer.Option(
+    None,
+    "--metric",
+    metavar="COLUMN=KIND",
+    help="Set a column's kind instead of detecting it: nps, csat, ces, numeric or text "
+    "(repeatable).",
+)
+ENCODING_OPTION = typer.Option(
+    None, "--encoding", help="The CSV's encoding when it is not UTF-8 (e.g. cp1252, utf-16)."
+)
+
+
+def _links(
+    journey: object,
+    survey: Path,
+    metric: list[str] | None,
+    question: list[str] | None,
+    step_col: str | None,
+    value: list[str] | None,
+    no_suggest: bool,
+    no_step_col: bool,
+    encoding: str | None,
+    limit: list[str] | None,
+) -> SurveyLinks:
+    from journeyline.model import JourneyMap
+
+    assert isinstance(journey, JourneyMap)
+    return link_survey_file(
+        journey,
+        survey,
+        overrides=parse_overrides(metric),
+        questions=parse_links(question, "--question"),
+        step_col=step_col,
+        values=parse_links(value, "--value"),
+        suggest=not no_suggest,
+        use_step_col=not no_step_col,
+        encoding=encoding,
+        limits=import_limits(limit),
+    )
+
+
+@feedback_app.command("link")
+def link(
+    map_file: Path = MAP_ARG,
+    survey: Path = SURVEY_ARG,
+    map_id: str | None = map_option(),
+    question: list[str] | None = QUESTION_OPTION,
+    step_col: str | None = STEP_COL_OPTION,
+    value: list[str] | None = VALUE_OPTION,
+    no_suggest: bool = NO_SUGGEST_OPTION,
+    no_step_col: bool = NO_STEP_COL_OPTION,
+    metric: list[str] | None = METRIC_OPTION,
+    encoding: str | None = ENCODING_OPTION,
+    limit: list[str] | None = LIMIT_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Show which step, touchpoint or stage each question (or a step column) is linked to, to confirm before `apply`."""
+    from journeyline.formats import load_map
+
+    with reporting_errors(fmt):
+        _, journey, warnings = load_map(map_file, map_id)
+        print_warnings(warnings)
+        links = _links(
+            journey,
+            survey,
+            metric,
+            question,
+            step_col,
+            value,
+            no_suggest,
+            no_step_col,
+            encoding,
+            limit,
+        )
+    if fmt == OutputFormat.json:
+        print_json(links.to_dict())
+        return
+    _print_links(links)
+    console.print(
+        "apply with: journeyline feedback apply MAP SURVEY -o OUT.yaml, correcting with "
+        "--question COLUMN=STEP, --step-col COLUMN, --value VALUE=STEP",
+        markup=False,
+    )
+
+
+@feedback_app.command("apply")
+def apply(
+    map_file: Path = MAP_ARG,
+    survey: Path = SURVEY_ARG,
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="Where to write the map with the survey's scores."
+    ),
+    map_id: str | None = map_option(),
+    question: list[str] | None = QUESTION_OPTION,
+    step_col: str | None = STEP_COL_OPTION,
+    value: list[str] | None = VALUE_OPTION,
+    no_suggest: bool = NO_SUGGEST_OPTION,
+    no_step_col: bool = NO_STEP_COL_OPTION,
+    line: str | None = typer.Option(
+        None,
+        "--line",
+        metavar="KIND",
+        help="Which score the customers' sentiment line is drawn from: csat, nps or ces "
+        "(default: the first of these the survey has).",
+    ),
+    metric: list[str] | None = METRIC_OPTION,
+    encoding: str | None = ENCODING_OPTION,
+    limit: list[str] | None = LIMIT_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Write the survey's scores (with n and interval) and their evidence onto the map's steps, touchpoints and stages."""
+    from journeyline.formats import load_map, save_workspace
+
+    with reporting_errors(fmt):
+        workspace, journey, warnings = load_map(map_file, map_id)
+        print_warnings(warnings)
+        links = _links(
+            journey,
+            survey,
+            metric,
+            question,
+            step_col,
+            value,
+            no_suggest,
+            no_step_col,
+            encoding,
+            limit,
+        )
+        updated, result = apply_survey(journey, links, line=line)
+        workspace.maps = [updated if m.id == journey.id else m for m in workspace.maps]
+        print_warnings(save_workspace(workspace, output))
+    if fmt == OutputFormat.json:
+        print_json({**result.to_dict(), "output": str(output)})
+        return
+    _print_links(links)
+    table = Table(show_lines=False)
+    for heading in ("Column", "Metric", "Onto", "Via", "n", "Score", "95 % interval"):
+        table.add_column(heading, justify="right" if heading in ("n", "Score") else "left")
+    for applied in result.applied:
+        onto = f"{applied.target.kind} {applied.target.name}"
+        table.add_row(
+            applied.column,
+            applied.metric,
+            onto,
+            applied.via,
+            *_cells(applied.metric, applied.score),
+        )
+    console.print(table)
+    for skipped in result.skipped:
+        console.print(f"not applied: {skipped['column']} ({skipped['reason']})", markup=False)
+    console.print(f"wrote {output}: {len(result.applied)} scores with their evidence", markup=False)
+
+
+def _target_text(target: object) -> str:
+    from journeyline.feedback import Target
+
+    if not isinstance(target, Target):
+        return "–"
+    return f"{target.kind} '{target.name}'" + (
+        f" ({target.id})" if target.id != target.name else ""
+    )
+
+
+def _print_links(links: SurveyLinks) -> None:
+    console.print(
+        f"{links.survey.file}: {links.survey.layout} survey, {links.survey.responses:,} responses; "
+        f"map '{links.map}'",
+        markup=False,
+    )
+    table = Table(show_lines=False)
+    for heading in ("Column", "Metric", "Linked to", "How"):
+        table.add_column(heading)
+    for q in links.links:
+        name = q.column if q.question == q.column else f"{q.column}: {q.question}"
+        onto = _target_text(q.target)
+        if q.how == "step column" and links.step_column:
+            onto = f"per {links.step_column.column}"
+        table.add_row(name, q.metric, onto, q.how)
+    console.print(table)
+    column = links.step_column
+    if column is None:
+        return
+    console.print(
+        f"step column {column.column} ({column.how}): {column.matched_share:.0%} of the "
+        "answered responses name an element",
+        markup=False,
+    )
+    values = Table(show_lines=False)
+    for heading in ("Value", "Responses", "Linked to", "How"):
+        values.add_column(heading)
+    for v in column.values:
+        values.add_row(v.value, str(v.responses), _target_text(v.target), v.how)
+    console.print(values)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,29 @@
 """Voice of the customer: survey exports read, each question's kind detected, scores with
-their uncertainty (NPS, CSAT, CES) overall and per touchpoint, step or segment."""
+their uncertainty (NPS, CSAT, CES) overall and per touchpoint, step or segment, linked to
+a map's steps and written onto them with their evidence."""
 
+from journeyline.feedback.apply import (
+    BOUNDS,
+    LINE_KINDS,
+    AppliedScore,
+    ApplyResult,
+    apply_survey,
+    evidence_id,
+    link_survey_file,
+    metric_source,
+)
+from journeyline.feedback.links import (
+    QuestionLink,
+    StepColumn,
+    SurveyLinks,
+    Target,
+    ValueLink,
+    link_survey,
+    map_targets,
+    parse_links,
+    resolve_target,
+    suggest_target,
+)
 from journeyline.feedback.questions import (
     METRICS,
     SCALES,
@@ -24,24 +47,42 @@ from journeyline.feedback.scores import (
 from journeyline.feedback.survey import LAYOUTS, Survey, SurveyColumn, read_survey
 
 __all__ = [
+    "BOUNDS",
     "LAYOUTS",
+    "LINE_KINDS",
     "METRICS",
     "SCALES",
+    "AppliedScore",
+    "ApplyResult",
     "Question",
+    "QuestionLink",
     "QuestionScore",
     "Score",
+    "StepColumn",
     "Survey",
     "SurveyColumn",
+    "SurveyLinks",
     "SurveyScores",
+    "Target",
+    "ValueLink",
+    "apply_survey",
     "csat_score",
     "detect_questions",
+    "evidence_id",
+    "link_survey",
+    "link_survey_file",
+    "map_targets",
     "mean_score",
+    "metric_source",
     "nps_score",
+    "parse_links",
     "parse_overrides",
     "read_survey",
+    "resolve_target",
     "score_answers",
     "score_question",
     "score_survey",
     "score_survey_file",
+    "suggest_target",
     "wilson_interval",
 ]

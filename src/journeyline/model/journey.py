@@ -95,6 +95,34 @@ class Metric(Model):
     unit: str | None = Field(default=None, description="Unit of the value: %, s, €, points …")
     target: float | str | None = Field(default=None, description="The value the team aims for.")
     source: str | None = Field(default=None, description="Where the value comes from.")
+    n: int | None = Field(
+        default=None, ge=0, description="How many answers or units the value rests on."
+    )
+    interval: list[float] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        description="The value's 95 % interval, [low, high].",
+    )
+    bounds: list[float] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        description="The lowest and highest value it can take, [low, high] (NPS [-100, 100], "
+        "CSAT [0, 100] %): a survey score with bounds is drawn on the customers' sentiment line.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Metric:
+        if self.bounds is not None and self.bounds[1] <= self.bounds[0]:
+            raise ValueError(
+                f"bounds [{self.bounds[0]:g}, {self.bounds[1]:g}]: the high bound must be greater"
+            )
+        if self.interval is not None and self.interval[1] < self.interval[0]:
+            raise ValueError(
+                f"interval [{self.interval[0]:g}, {self.interval[1]:g}]: low is above high"
+            )
+        return self
 
 
 class EventMatcher(Model):

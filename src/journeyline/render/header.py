@@ -209,9 +209,10 @@ def scope_items(journey: JourneyMap) -> list[tuple[str, str]]:
 
 
 def build_legend(
-    width: float, series: list[SeriesInfo], compared: bool, top: float
+    width: float, series: list[SeriesInfo], compared: bool, top: float, *, customers: bool = False
 ) -> tuple[list[Group], float]:
-    """What the colours, badges, faces and lines mean; laid out left to right, wrapping."""
+    """What the colours, badges, faces and lines mean; laid out left to right, wrapping.
+    With `customers`, the customers' own (survey) line too."""
     inner = min(width, HEADER_MAX) - 2 * MARGIN
     items: list[tuple[list[Shape], float, str]] = []
 
@@ -264,6 +265,16 @@ def build_legend(
                 Marker(s.marker, 17, 10, 5, s.colour),
             ]
             entry(line, 34, f"{s.label} sentiment line")
+    if customers:
+        entry(
+            [
+                Path("M0 10H40", "legend-line", palette.CUSTOMERS, palette.CUSTOMERS_DASH),
+                Box(11, 0, 18, 20, "customer-band", rx=4),
+                Marker("diamond", 20, 10, 5, palette.CUSTOMERS),
+            ],
+            40,
+            "customers' own score (survey), band: 95 % interval, dashed band: few answers",
+        )
     entry(
         [Path("M0 10H34", "visibility-legend", "", "7 5")],
         34,

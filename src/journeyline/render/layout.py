@@ -23,6 +23,7 @@ from journeyline.model import (
     did_you_mean,
     slugify,
 )
+from journeyline.model.customer_line import customer_line
 from journeyline.render.cells import PAD, badge_flow, text_block
 from journeyline.render.columns import compared_columns, plain_columns
 from journeyline.render.context import MapContext, map_context
@@ -415,7 +416,10 @@ def layout_map(
     rule_rows(rows, xs, same_stage, spans, total_width)
 
     legend_top = rows[-1].y + rows[-1].height + 24
-    legend, legend_height = build_legend(total_width, series, compare is not None, legend_top)
+    customers = compare is None and SENTIMENT in lane_ids and bool(customer_line(journey))
+    legend, legend_height = build_legend(
+        total_width, series, compare is not None, legend_top, customers=customers
+    )
     text = _map_text(ctx, lane_ids, spans, findings)
     return MapLayout(
         dom_id=dom_id,

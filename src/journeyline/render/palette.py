@@ -48,6 +48,9 @@ NEGATIVE_BAND = "#fef2f2"
 NEUTRAL_LINE = "#64748b"
 SERIES = ("#1d4ed8", "#c2410c", "#047857", "#7e22ce", "#be185d", "#0f766e")
 SERIES_DASH = ("", "8 5", "2 4", "12 4 3 4", "6 3", "1 3")
+CUSTOMERS = "#0e7490"
+"""The customers' own (survey) line and its interval bands."""
+CUSTOMERS_DASH = "1 6"
 COMPARE = {"as_is": ("#475569", ""), "to_be": ("#047857", "8 5")}
 FACE_FILL = ("#f87171", "#fdba74", "#fde68a", "#bbf7d0", "#4ade80")
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from journeyline.model import JourneyMap, Persona, SentimentScale, Step
+from journeyline.model.customer_line import customer_line
 from journeyline.render import palette
 from journeyline.render.cells import badge_width
 from journeyline.render.columns import StepColumn
 from journeyline.render.curve import describe_series, score_text, smooth_path
+from journeyline.render.customers import add_customer_line
 from journeyline.render.findings import FindingLike
 from journeyline.render.shapes import (
     Box,
@@ -35,6 +37,7 @@ CURVE_KINDS = {
     "peak": "Peak",
     "sawtooth": "Sawtooth",
     "negative_moment_of_truth": "Low moment of truth",
+    "sentiment_mismatch": "Customers differ",
 }
 SEVERITY_ORDER = ("info", "low", "medium", "high")
 MARKERS: tuple[Literal["circle", "square", "diamond", "triangle"], ...] = (
@@ -230,6 +233,18 @@ def build_sentiment_row(
             )
         )
         infos.append(SeriesInfo(s.label, s.colour, s.dash, s.marker, list(s.points)))
+    if data.compare is None:
+        weak = {str(f.step_id) for f in data.findings if f.kind == "weak_evidence" and f.step_id}
+        customers = add_customer_line(
+            row,
+            customer_line(data.journey),
+            {c.step.id: i for i, c in enumerate(data.columns)},
+            lambda i: data.xs[i] + data.step_width / 2,
+            y_of,
+            weak,
+        )
+        if customers:
+            descriptions.append(customers)
     return row, infos, " ".join(descriptions), annotations
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from journeyline.model import JourneyMap, Stage, Step, Workspace, Zone
+from journeyline.model import JourneyMap, Metric, Stage, Step, Workspace, Zone
 from journeyline.render.columns import StepColumn
 from journeyline.render.icons import channel_label
 from journeyline.render.shapes import StageText, StepText
@@ -38,10 +38,30 @@ def duration(seconds: float) -> str:
     return f"{seconds / 86400:.1f} days"
 
 
+def _figure(value: float | str | None) -> str:
+    if isinstance(value, int | float):
+        return f"{value:g}".replace("-", "−")
+    return "—" if value is None else str(value)
+
+
+def _survey_line(metric: Metric) -> str:
+    """'CSAT: 80 % (95 % interval 49–94.3, n = 10)': a score with its uncertainty."""
+    unit = f" {metric.unit}" if metric.unit else ""
+    extra = []
+    if metric.interval is not None:
+        extra.append(f"95 % interval {_figure(metric.interval[0])}–{_figure(metric.interval[1])}")
+    if metric.n is not None:
+        extra.append(f"n = {metric.n:,}")
+    return f"{metric.name}: {_figure(metric.value)}{unit} ({', '.join(extra)})"
+
+
 def metric_lines(step: Step) -> list[str]:
     """A step's metrics and measured figures as short lines of text."""
     lines: list[str] = []
     for metric in step.metrics:
+        if metric.n is not None or metric.interval is not None:
+            lines.append(_survey_line(metric))
+            continue
         value = "" if metric.value is None else f"{metric.value}{metric.unit or ''}"
         target = (
             f" (target {metric.target}{metric.unit or ''})" if metric.target is not None else ""
