@@ -19,10 +19,20 @@ from journeyline import __version__
 from journeyline.formats.limits import ImportLimits
 from journeyline.store.database import Database, open_database
 from journeyline.store.throttle import PasswordThrottle
-from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
+from journeyline.web.api import (
+    collaboration,
+    insight,
+    maps,
+    notifications,
+    session,
+    shared,
+    system,
+    workspaces,
+)
 from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
 from journeyline.web.limits import BodyLimit
+from journeyline.web.mail import Mailer
 from journeyline.web.pages import install_app, install_docs
 from journeyline.web.protocol import HttpProtocol
 from journeyline.web.settings import Settings
@@ -88,6 +98,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         threading.Thread(target=workers.warm_up, daemon=True, name="warm-up").start()
         yield
         workers.stop()
+        mailer.stop()
         if owns_database:
             db.close()
 
@@ -109,6 +120,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.workers = workers
     app.state.db = db
     app.state.token_uses = TokenUses()
+    mailer = Mailer(settings)
+    app.state.mailer = mailer
     app.state.password_throttle = PasswordThrottle(
         db,
         attempts=settings.sign_in_attempts,
@@ -122,6 +135,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         workspaces.router,
         insight.router,
         shared.router,
+        notifications.router,
         session.router,
         system.router,
     )

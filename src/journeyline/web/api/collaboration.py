@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from journeyline.store import collaboration, sharing
 from journeyline.web.api.common import CurrentActor, Db
+from journeyline.web.api.notifications import mention_hook
 from journeyline.web.auth import settings_of
 from journeyline.web.requests import ApiRoute
 
@@ -67,10 +68,25 @@ def list_comments(
     tags=["comments"],
 )
 def add_comment(
-    workspace_id: str, map_id: str, body: NewComment, actor: CurrentActor, db: Db
+    workspace_id: str,
+    map_id: str,
+    body: NewComment,
+    request: Request,
+    actor: CurrentActor,
+    db: Db,
 ) -> dict[str, Any]:
-    """Commenters and above."""
-    return collaboration.add_comment(db, actor, workspace_id, map_id, body.body, body.target)
+    """Commenters and above. `@name` (a member's name or e-mail address) notifies that
+    member, in the app and, when the server has SMTP set up, by e-mail; `mentioned` lists
+    who was notified (a name that is no member's stays plain text)."""
+    return collaboration.add_comment(
+        db,
+        actor,
+        workspace_id,
+        map_id,
+        body.body,
+        body.target,
+        on_mention=mention_hook(request),
+    )
 
 
 @router.patch("/comments/{comment_id}", summary="Edit or resolve a comment", tags=["comments"])
@@ -79,12 +95,21 @@ def change_comment(
     map_id: str,
     comment_id: str,
     body: CommentChange,
+    request: Request,
     actor: CurrentActor,
     db: Db,
 ) -> dict[str, Any]:
-    """The author edits the text; the author or an editor resolves it."""
+    """The author edits the text (newly @mentioned members are notified); the author or an
+    editor resolves it (`resolved: true`) or reopens it (`resolved: false`)."""
     return collaboration.update_comment(
-        db, actor, workspace_id, map_id, comment_id, body=body.body, resolved=body.resolved
+        db,
+        actor,
+        workspace_id,
+        map_id,
+        comment_id,
+        body=body.body,
+        resolved=body.resolved,
+        on_mention=mention_hook(request),
     )
 
 
