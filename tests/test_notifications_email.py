@@ -72,7 +72,7 @@ def test_a_mention_is_e_mailed_with_every_text_escaped(
     inbox, port = smtp
     world = mail_world(database, port)
     base = f"/api/workspaces/{world.workspace}/maps/trial-a"
-    body = "@Editor <script>alert(1)</script> & \"quotes\"\nsecond line"
+    body = '@Editor <script>alert(1)</script> & "quotes"\nsecond line'
     posted = world.client("commenter").post(
         f"{base}/comments", json={"body": body, "target": "card-a"}
     )

@@ -222,9 +222,7 @@ def list_notifications(
     with db.reading() as session:
         base = _visible(actor)
         unread = session.scalar(
-            select(func.count()).select_from(
-                base.where(Notification.read_at.is_(None)).subquery()
-            )
+            select(func.count()).select_from(base.where(Notification.read_at.is_(None)).subquery())
         )
         query = (
             base.add_columns(Comment, MapRecord, WorkspaceRecord.name, author.name)
@@ -290,4 +288,3 @@ def mark_read(
                 .values(read_at=when)
             )
     return {"changed": len(ids)}
-

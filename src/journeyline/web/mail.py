@@ -139,7 +139,10 @@ class Mailer:
         smtp: smtplib.SMTP
         if s.smtp_tls == "ssl":
             smtp = smtplib.SMTP_SSL(
-                host, s.smtp_port, timeout=SMTP_TIMEOUT_SECONDS, context=ssl.create_default_context()
+                host,
+                s.smtp_port,
+                timeout=SMTP_TIMEOUT_SECONDS,
+                context=ssl.create_default_context(),
             )
         else:
             smtp = smtplib.SMTP(host, s.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
