@@ -196,7 +196,7 @@ def build_world(db: Database, settings: Settings | None = None) -> World:
     theirs = workspaces.create_workspace(db, actors["outsider"], source=sample_workspace("b"))
     for role in ROLES[1:]:
         members.add_member(db, actors["owner"], mine["id"], f"{role}@example.org", role)
-    app = create_app(settings or Settings(), database=db)
+    app = create_app(settings or Settings(secret_key="tests: a fixed server secret"), database=db)
     world = World(
         db=db, app=app, workspace=mine["id"], foreign_workspace=theirs["id"], actors=actors
     )

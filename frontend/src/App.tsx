@@ -17,6 +17,7 @@ import { PresentPage } from "./pages/PresentPage";
 import { SharedMapPage } from "./pages/SharedMapPage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 import { BoardPage } from "./board/BoardPage";
+import { NotificationBell } from "./pages/NotificationBell";
 
 export function App() {
   return (
@@ -130,6 +131,7 @@ function TopBar() {
         <NavLink to={`${base}/settings`}>Settings</NavLink>
       </nav>
       <span className="spacer" />
+      <NotificationBell />
       <span className="me" title={me?.email}>{me?.name}</span>
       <button
         type="button"

@@ -33,6 +33,9 @@ export interface Finding {
 }
 export interface Comment {
   id: string; target: string | null; body: string; author: { id: string; name: string } | string;
-  created_at: string; updated_at?: string; resolved?: boolean; [extra: string]: unknown;
+  created_at: string; updated_at?: string; resolved?: boolean;
+  /** Who the comment notified (answers to posting or editing it). */
+  mentioned?: { account: string; name: string }[];
+  [extra: string]: unknown;
 }
 export interface Me { id: string; name: string; email: string }

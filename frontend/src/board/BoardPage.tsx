@@ -2,7 +2,7 @@
 // editors and owners, commented on and voted on by commenters, read by viewers. Every change
 // is saved at once; the toolbar says whether it was.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useParams } from "react-router-dom";
+import { useParams, useSearchParams } from "react-router-dom";
 import { api, paths } from "../api";
 import { ErrorMessage } from "../components/errors";
 import { Dialog } from "../components/forms";
@@ -17,6 +17,7 @@ import { Grid } from "./Grid";
 import { SidePanel } from "./Panel";
 import { BoardContext, BoardStore, useBoard, useStore } from "./store";
 import { Toolbar } from "./Toolbar";
+import { openLinkedElement } from "./deepLink";
 import "./board.css";
 
 export function BoardPage() {
@@ -118,6 +119,13 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
   useEffect(() => {
     setReady(true);
   }, []);
+
+  // A notification's link (`?comment=…&element=…`): open that element's comments.
+  const [params] = useSearchParams();
+  const linked = params.get("comment") !== null ? params.get("element") ?? "" : null;
+  useEffect(() => {
+    if (linked !== null) openLinkedElement(store, linked || null);
+  }, [store, linked]);
 
   useEffect(() => {
     document.title = `${name} · Journeyline`;

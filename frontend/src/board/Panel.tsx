@@ -2,7 +2,7 @@
 // as you go), its comment thread; or all comments; or the analysis findings.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { defaultMetric, type Comment, type Finding, type JourneyMap, type Metric, type Opportunity, type PainPoint, type Stage, type Step } from "../types";
-import { ago, LABELS } from "../components/words";
+import { ago, LABELS, plural } from "../components/words";
 import { addOpportunity, addPainPoint, deleteElement, focusStage, focusStep, updateElement } from "./actions";
 import { kindText, SEVERITY_LABEL, useEscape, VoteButton } from "./controls";
 import { useMeta } from "./context";
@@ -11,6 +11,10 @@ import { CHANNEL_CHOICES, channelLabel, IMPACT_LABEL, IMPACT_MARKS, laneTitle, L
 import { findElement, findStep, KIND_LABELS, type ElementKind } from "./ops";
 import { lanesOf } from "./Grid";
 import { useBoard, useStore, type BoardStore, type Panel } from "./store";
+import { MentionBox, workspaceMembers } from "./MentionBox";
+import { withMentions } from "./mentions";
+import type { Mentionable } from "./mentions";
+import { useWorkspace } from "../workspace";
 
 const opts = <T extends string>(values: readonly T[]) => values.map((v) => [v, LABELS[v] ?? v] as const);
 
@@ -311,7 +315,7 @@ function StageFields({ stage, set, ro, focusName }: { stage: Stage; set: Setter;
   return (
     <>
       <p className="panel-where muted">
-        {stage.steps.length} step{stage.steps.length === 1 ? "" : "s"}
+        {plural(stage.steps.length, "step")}
       </p>
       <TextField label="Name" value={stage.name} required readOnly={ro} autoFocus={focusName} onCommit={(v) => set({ name: v }, "name")} />
       <TextField label="Customer's goal" value={stage.goal} multiline rows={2} readOnly={ro} placeholder="What the customer wants to achieve in this stage" onCommit={(v) => set({ goal: v }, "goal")} />
@@ -400,7 +404,16 @@ function authorName(c: Comment): string {
   return c.author?.name ?? "Someone";
 }
 
-export function CommentThread({ target, label, inputRef }: { target: string | null; label: string; inputRef?: React.RefObject<HTMLTextAreaElement> }) {
+export function CommentThread({ target, label, inputRef, title = "Comments", empty = "No open comments." }: { target: string | null; label: string; inputRef?: React.RefObject<HTMLTextAreaElement>; title?: string; empty?: string }) {
+  const workspaceId = useWorkspace().state.id;
+  const [people, setPeople] = useState<Mentionable[]>([]);
+  useEffect(() => {
+    let live = true;
+    void workspaceMembers(workspaceId).then((m) => live && setPeople(m));
+    return () => {
+      live = false;
+    };
+  }, [workspaceId]);
   const comments = useBoard((s) => s.comments);
   const mapId = useBoard((s) => s.map.id);
   const canComment = useBoard((s) => s.canComment);
@@ -431,7 +444,17 @@ export function CommentThread({ target, label, inputRef }: { target: string | nu
           </span>
           {c.resolved && <span className="b-tag b-tag-plain">Resolved</span>}
         </div>
-        <p className="comment-body">{c.body}</p>
+        <p className="comment-body">
+          {withMentions(c.body, people).map((part, i) =>
+            part.mention ? (
+              <span key={i} className="mention">
+                {part.text}
+              </span>
+            ) : (
+              part.text
+            ),
+          )}
+        </p>
         <div className="comment-actions">
           {(own || canEdit) && (
             <button type="button" className="mini" aria-label={c.resolved ? "Reopen comment" : "Resolve comment"} onClick={() => void store.collaboration.resolveComment(c.id, !c.resolved)}>
@@ -450,9 +473,9 @@ export function CommentThread({ target, label, inputRef }: { target: string | nu
   return (
     <section className="b-thread panel-section" aria-label={`Comments on ${label}`}>
       <h3>
-        Comments {open.length > 0 && <span className="b-count">{open.length}</span>}
+        {title} {open.length > 0 && <span className="b-count">{open.length}</span>}
       </h3>
-      {open.length === 0 && <p className="muted">No open comments.</p>}
+      {open.length === 0 && <p className="muted">{empty}</p>}
       <ul className="b-comments">{open.map(item)}</ul>
       {resolved.length > 0 && (
         <button type="button" className="link" aria-expanded={showResolved} onClick={() => setShowResolved(!showResolved)}>
@@ -462,14 +485,15 @@ export function CommentThread({ target, label, inputRef }: { target: string | nu
       {showResolved && <ul className="b-comments">{resolved.map(item)}</ul>}
       {canComment && (
         <form className="comment-form" onSubmit={post}>
-          <textarea
-            ref={inputRef}
+          <MentionBox
+            workspaceId={workspaceId}
+            textareaRef={inputRef}
             value={text}
             maxLength={10000}
             rows={3}
             aria-label={`Write a comment on ${label}`}
-            placeholder="Write a comment… (Ctrl+Enter posts it)"
-            onChange={(e) => setText(e.target.value)}
+            placeholder="Write a comment… @name notifies a member (Ctrl+Enter posts it)"
+            onValue={setText}
             onKeyDown={(e) => {
               if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) void post();
               if (e.key === "Escape") {
@@ -526,7 +550,13 @@ function CommentsPanel() {
             </ul>
           </Section>
         )}
-        <CommentThread target={null} label={`the map ${quoteName(map.name)}`} />
+        {/* With open threads on elements above, "No open comments" would contradict them. */}
+        <CommentThread
+          target={null}
+          label={`the map ${quoteName(map.name)}`}
+          title={targets.length > 0 ? "On the map itself" : "Comments"}
+          empty={targets.length > 0 ? "None on the map itself." : "No open comments."}
+        />
       </div>
     </>
   );

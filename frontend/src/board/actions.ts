@@ -1,5 +1,6 @@
 // The board's actions as ops: add, move and delete stages, steps, pain points and
 // opportunities. Every edit goes through `store.dispatch`, so it is saved and undoable.
+import { plural } from "../components/words";
 import type { JourneyMap, Step } from "../types";
 import { findElement, findStep, KIND_LABELS, newId, removeWithReferences, stepNudge, type ElementKind } from "./ops";
 import type { BoardStore } from "./store";
@@ -150,7 +151,6 @@ export function deleteElement(store: BoardStore, kind: ElementKind, id: string):
   const name = nameOf(map, kind, id);
   const op = removeWithReferences(map, kind, id);
   let extra = "";
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   if (kind === "stages") {
     const steps = map.stages.find((s) => s.id === id)?.steps.map((s) => s.id) ?? [];
     const pains = map.pain_points.filter((p) => p.step && steps.includes(p.step)).length;

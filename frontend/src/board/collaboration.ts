@@ -70,6 +70,8 @@ export class Collaboration extends Scope<CollaborationState> {
     try {
       const reply = await api.post<Comment>(paths.comments(this.target.workspaceId, this.target.mapId), { body, target });
       this.setComments([...this.state.comments, reply.data]);
+      const told = (reply.data.mentioned ?? []).map((m) => m.name);
+      if (told.length) this.notify(`Posted; ${told.join(", ")} ${told.length === 1 ? "was" : "were"} notified.`, "success");
       return true;
     } catch (e) {
       this.notify(`Couldn't post the comment: ${because(e)}`, "error");

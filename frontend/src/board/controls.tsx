@@ -1,5 +1,6 @@
 // Small pieces the cards share: the in-place text editor, comment badges, finding markers
 // (with their hover/focus details) and the dot-vote button.
+import { plural } from "../components/words";
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import type { Finding } from "../types";
@@ -70,7 +71,7 @@ export function CommentButton({ kind, id, name }: { kind: ElementKind; id: strin
       type="button"
       className={count ? "comment-badge has" : "comment-badge"}
       aria-label={`Comments on ${name}${count ? ` (${count} open)` : ""}`}
-      title={count ? `${count} open comment${count === 1 ? "" : "s"}` : "Comment"}
+      title={count ? plural(count, "open comment") : "Comment"}
       onClick={(e) => {
         e.stopPropagation();
         store.session.open({ type: "element", kind, id, focus: "comments" });
@@ -115,7 +116,7 @@ export function FindingMarker({ findings, where }: { findings: Finding[]; where:
         ref={ref}
         type="button"
         className={`finding-marker sev-${severity}`}
-        aria-label={`${findings.length} finding${findings.length === 1 ? "" : "s"} at ${where} (highest: ${SEVERITY_LABEL[severity]})`}
+        aria-label={`${plural(findings.length, "finding")} at ${where} (highest: ${SEVERITY_LABEL[severity]})`}
         aria-describedby={open ? tipId : undefined}
         onMouseEnter={() => setOpen(true)}
         onMouseLeave={() => setOpen(false)}
@@ -187,7 +188,7 @@ export function VoteButton({ id, name, written }: { id: string; name: string; wr
   }, [stale, written, vote, store]);
   const total = vote?.total ?? written;
   const mine = vote?.mine ?? false;
-  const text = `${total} vote${total === 1 ? "" : "s"}`;
+  const text = plural(total, "vote");
   if (!canComment)
     return (
       <span className="b-votes">▲ {text}</span>

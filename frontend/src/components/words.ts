@@ -49,3 +49,24 @@ export function ago(iso: string): string {
   const n = Math.floor(seconds / unit[0]);
   return `${n} ${unit[1]}${n === 1 ? "" : "s"} ago`;
 }
+
+const IRREGULAR: Record<string, string> = { evidence: "evidence", person: "people", feedback: "feedback", analysis: "analyses", criterion: "criteria" };
+
+/** The plural of an English noun as the app uses them: "step" → "steps", "opportunity" →
+ * "opportunities", "evidence" → "evidence"; only the last word changes ("pain point"). */
+export function pluralOf(word: string): string {
+  const cut = word.lastIndexOf(" ") + 1;
+  const head = word.slice(0, cut);
+  const last = word.slice(cut);
+  const lower = last.toLowerCase();
+  if (IRREGULAR[lower]) return head + IRREGULAR[lower];
+  if (/[^aeiou]y$/i.test(last)) return head + last.slice(0, -1) + "ies";
+  if (/(s|x|z|ch|sh)$/i.test(last)) return head + last + "es";
+  return head + last + "s";
+}
+
+/** A count with its noun, the one way the app writes them: "1 vote", "2 votes", "0 personas".
+ * `many` gives a plural the rule does not know. */
+export function plural(n: number, word: string, many?: string): string {
+  return `${n} ${n === 1 ? word : (many ?? pluralOf(word))}`;
+}

@@ -7,7 +7,7 @@ import { ErrorMessage } from "../components/errors";
 import { Dialog } from "../components/forms";
 import { Loading, useAsync } from "../components/loading";
 import { useNotify } from "../components/notices";
-import { ago, label } from "../components/words";
+import { ago, label, plural } from "../components/words";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
 import type { JourneyMap, MapState } from "../types";
 import { useWorkspace } from "../workspace";
@@ -351,7 +351,7 @@ function PastRevision({ workspaceId, mapId, number }: { workspaceId: string; map
   return (
     <div className="past-revision">
       <p className="muted">
-        {map.name} — {map.stages.length} stages, {map.stages.reduce((n, s) => n + s.steps.length, 0)} steps, {map.pain_points.length} pain points, {map.opportunities.length} opportunities.
+        {map.name} — {plural(map.stages.length, "stage")}, {plural(map.stages.reduce((n, s) => n + s.steps.length, 0), "step")}, {plural(map.pain_points.length, "pain point")}, {plural(map.opportunities.length, "opportunity")}.
       </p>
       <ReadOnlyMap map={map} personas={personas} lanes={state.workspace.lanes} />
     </div>

@@ -6,7 +6,7 @@ import { ErrorMessage } from "../components/errors";
 import { Dialog } from "../components/forms";
 import { Loading, useAsync } from "../components/loading";
 import { useNotify } from "../components/notices";
-import { ago } from "../components/words";
+import { ago, plural } from "../components/words";
 import type { MapState, MapSummaryRow, MapType, Persona } from "../types";
 import { useWorkspace } from "../workspace";
 import { longDate, today } from "../components/words";
@@ -206,7 +206,7 @@ export function MapListPage() {
       ) : (
         <>
           <p className="result-count" aria-live="polite">
-            {filtering ? `${shown.length} of ${all.length} maps` : `${all.length} ${all.length === 1 ? "map" : "maps"}`}
+            {filtering ? `${shown.length} of ${all.length} maps` : plural(all.length, "map")}
           </p>
           <ul className="map-grid" aria-label="Maps">
             {shown.map((m) => (
@@ -377,7 +377,7 @@ function NewMapForm({ onClose }: { onClose: () => void }) {
                   <span className="template-title">{t.title}</span>
                   <span className="template-meta">
                     <TypeBadge type={t.type} />
-                    {t.stages !== undefined && <span className="muted">{t.stages} stages · {t.steps} steps{t.personas ? ` · ${t.personas} persona${t.personas === 1 ? "" : "s"}` : ""}</span>}
+                    {t.stages !== undefined && <span className="muted">{plural(t.stages, "stage")} · {plural(t.steps ?? 0, "step")}{t.personas ? ` · ${plural(t.personas, "persona")}` : ""}</span>}
                   </span>
                   <span className="template-description" id={`tpl-${t.name}`}>{t.description}</span>
                 </label>

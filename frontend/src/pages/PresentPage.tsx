@@ -5,7 +5,7 @@ import { useNavigate, useParams } from "react-router-dom";
 import { api, paths } from "../api";
 import { ErrorMessage } from "../components/errors";
 import { Loading, useAsync } from "../components/loading";
-import { label } from "../components/words";
+import { label, plural } from "../components/words";
 import { customerPoints, metricText } from "../board/customerLine";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
 import { shownMap, type Finding, type JourneyMap, type LaneDefinition, type MapState, type Persona, type Stage } from "../types";
@@ -186,7 +186,7 @@ function TitleSlide({ map, personas }: { map: JourneyMap; personas: Persona[] })
         </div>
       )}
       <p className="slide-foot">
-        {map.stages.length} stages · {steps} steps · {map.pain_points.length} pain points · {map.opportunities.length} opportunities
+        {[plural(map.stages.length, "stage"), plural(steps, "step"), plural(map.pain_points.length, "pain point"), plural(map.opportunities.length, "opportunity")].join(" · ")}
         {map.owner ? ` · ${map.owner}` : ""}
         {map.review_date ? ` · review ${longDate(map.review_date)}` : ""}
       </p>
@@ -288,7 +288,7 @@ function StageSlide({ map, stage, number, total }: { map: JourneyMap; stage: Sta
             {opportunities.length ? (
               <ul className="slide-list">
                 {opportunities.map((o) => (
-                  <li key={o.id}><span className="badge">{label(o.status)}</span> {o.name}{o.votes ? <span className="muted"> · {o.votes} votes</span> : null}</li>
+                  <li key={o.id}><span className="badge">{label(o.status)}</span> {o.name}{o.votes ? <span className="muted"> · {plural(o.votes, "vote")}</span> : null}</li>
                 ))}
               </ul>
             ) : <p className="muted">None yet.</p>}
@@ -359,7 +359,7 @@ function PrioritiesSlide({ opportunities }: { opportunities: RankedOpportunity[]
               <div>
                 <strong>{o.name}</strong>
                 <div className="muted">
-                  {[o.expected_impact ? `${label(o.expected_impact)} impact` : null, o.effort ? `effort ${label(o.effort)}` : null, o.votes ? `${o.votes} votes` : null, o.owner, label(o.status)].filter(Boolean).join(" · ")}
+                  {[o.expected_impact ? `${label(o.expected_impact)} impact` : null, o.effort ? `effort ${label(o.effort)}` : null, o.votes ? plural(o.votes, "vote") : null, o.owner, label(o.status)].filter(Boolean).join(" · ")}
                 </div>
                 {o.pain_points.length > 0 && <div className="priority-fixes">Fixes: {o.pain_points.map((p) => p.name).join("; ")}</div>}
               </div>

@@ -1,5 +1,5 @@
-// Read-only share links for one map: create (optional expiry and password), list, revoke.
-// The secret link is shown once, right after it is made.
+// Read-only share links for one map: create (optional expiry, password, sites that may embed
+// it), list, copy again (the server derives a link from its secret; it keeps no copy), revoke.
 import { useState } from "react";
 import { api, paths } from "../api";
 import { ErrorMessage } from "../components/errors";
@@ -17,7 +17,36 @@ export interface ShareDialogProps { workspaceId: string; mapId: string; mapName:
 
 interface ShareLink {
   id: string; map: string; label: string; has_password: boolean; expires_at: string | null; revoked_at: string | null;
-  state: "active" | "expired" | "revoked" | string; created_at: string; token?: string; url?: string;
+  state: "active" | "expired" | "revoked" | string; created_at: string; token?: string | null; url?: string | null;
+  frame_ancestors?: string | null; copyable?: boolean; copy_note?: string | null;
+}
+
+/** The HTML that embeds the read-only page of a link (where its sites may frame it). */
+export function embedSnippet(url: string, title: string): string {
+  const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<iframe src="${esc(url)}?embed=1" title="${esc(title)}" width="100%" height="640" style="border:0" loading="lazy" referrerpolicy="no-referrer"></iframe>`;
+}
+
+function LinkToCopy({ link, mapName, autoFocus }: { link: ShareLink; mapName: string; autoFocus: boolean }) {
+  if (!link.token) return <p className="field-hint" role="status">{link.copy_note ?? "This link cannot be copied."}</p>;
+  const url = shareUrl(link.token);
+  const embeds = !!link.frame_ancestors && link.frame_ancestors !== "'none'";
+  return (
+    <>
+      <SecretBox
+        label="Share link"
+        value={url}
+        autoFocus={autoFocus}
+        note={<>You can copy it again from the list below.{link.has_password ? " Visitors also need the password." : ""}{link.expires_at ? ` It stops working on ${longDate(link.expires_at)}.` : ""}</>}
+      />
+      <SecretBox
+        label="Embed code"
+        value={embedSnippet(url, `Journey map: ${link.label || mapName}`)}
+        autoFocus={false}
+        note={embeds ? <>Pages on {link.frame_ancestors} may show it.</> : <>Embedding works on the sites the server (or this link) allows; set them under “Sites that may embed it”.</>}
+      />
+    </>
+  );
 }
 
 /** The app's own page for a share link (the server's `url` is its API address). */
@@ -29,7 +58,7 @@ export function ShareDialog({ workspaceId, mapId, mapName, open, onClose, canMan
   return (
     <Dialog open={open} title={`Share “${mapName}”`} onClose={onClose} wide>
       {canManage ? (
-        <ShareLinks workspaceId={workspaceId} mapId={mapId} />
+        <ShareLinks workspaceId={workspaceId} mapId={mapId} mapName={mapName} />
       ) : (
         <p>Only editors and owners of the workspace can create share links. Ask one of them to share this map, or invite the person to the workspace.</p>
       )}
@@ -39,7 +68,7 @@ export function ShareDialog({ workspaceId, mapId, mapName, open, onClose, canMan
 
 const EXPIRY: [string, string][] = [["", "Never"], ["1", "In 1 day"], ["7", "In 7 days"], ["30", "In 30 days"], ["90", "In 90 days"], ["date", "On a date…"]];
 
-function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string }) {
+function ShareLinks({ workspaceId, mapId, mapName }: { workspaceId: string; mapId: string; mapName: string }) {
   const notify = useNotify();
   const links = useAsync(async () => (await api.get<ShareLink[]>(paths.shareLinks(workspaceId, mapId))).data, [workspaceId, mapId]);
   const [label, setLabel] = useState("");
@@ -47,6 +76,8 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
   const [date, setDate] = useState("");
   const [protect, setProtect] = useState(false);
   const [password, setPassword] = useState("");
+  const [framing, setFraming] = useState("");
+  const [copying, setCopying] = useState<ShareLink | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<ShareLink | null>(null);
@@ -74,8 +105,11 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
               if (password.length < 6) throw new Error("The password needs at least 6 characters.");
               body.password = password;
             }
+            if (framing.trim()) body.frame_ancestors = framing.trim();
             const reply = await api.post<ShareLink>(paths.shareLinks(workspaceId, mapId), body);
             setCreated(reply.data);
+            setCopying(null);
+            setFraming("");
             setLabel("");
             setPassword("");
             setProtect(false);
@@ -115,6 +149,9 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
         {protect && (
           <FieldBox label="Link password" hint="At least 6 characters. Send it separately from the link.">{(a) => <input {...a} type="password" autoComplete="new-password" value={password} minLength={6} maxLength={200} onChange={(e) => setPassword(e.target.value)} required />}</FieldBox>
         )}
+        <FieldBox label="Sites that may embed it (optional)" hint="For the embed code: e.g. https://wiki.example.org (several: separated by spaces). Left empty: the server's setting.">
+          {(a) => <input {...a} value={framing} maxLength={500} placeholder="https://wiki.example.org" onChange={(e) => setFraming(e.target.value)} />}
+        </FieldBox>
         <ErrorMessage error={error} />
         <div className="dialog-actions">
           <button type="submit" className="primary" disabled={busy}>{busy ? "Creating…" : "Create share link"}</button>
@@ -123,11 +160,7 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
 
       {created?.token && (
         <div className="share-created" role="region" aria-label="Your new link">
-          <SecretBox
-            label="Share link"
-            value={shareUrl(created.token)}
-            note={<>Copy it now: for your safety it is shown only this once.{created.has_password ? " Visitors also need the password." : ""}{created.expires_at ? ` It stops working on ${longDate(created.expires_at)}.` : ""}</>}
-          />
+          <LinkToCopy link={created} mapName={mapName} autoFocus />
         </div>
       )}
 
@@ -155,6 +188,24 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
                   </span>
                 </span>
               </div>
+              {l.state === "active" && confirming !== l.id && (
+                <button
+                  type="button"
+                  aria-label={`Copy ${l.label || "untitled link"}`}
+                  onClick={async () => {
+                    setRevokeError(null);
+                    try {
+                      const reply = await api.get<ShareLink>(paths.shareLink(workspaceId, mapId, l.id));
+                      setCreated(null);
+                      setCopying(reply.data);
+                    } catch (err) {
+                      setRevokeError(err);
+                    }
+                  }}
+                >
+                  Copy link
+                </button>
+              )}
               {l.state === "active" &&
                 (confirming === l.id ? (
                   <span className="row">
@@ -168,6 +219,7 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
                           notify("The link stopped working.", "success");
                           setConfirming(null);
                           if (created?.id === l.id) setCreated(null);
+                          if (copying?.id === l.id) setCopying(null);
                           links.reload();
                         } catch (err) {
                           setRevokeError(err);
@@ -183,6 +235,11 @@ function ShareLinks({ workspaceId, mapId }: { workspaceId: string; mapId: string
                     Revoke
                   </button>
                 ))}
+              {copying?.id === l.id && (
+                <div className="share-copy" role="region" aria-label={`Copy ${l.label || "untitled link"}`}>
+                  <LinkToCopy link={copying} mapName={mapName} autoFocus />
+                </div>
+              )}
             </li>
           ))}
         </ul>

@@ -1,6 +1,6 @@
 // What a share link shows, signed out: one map, read-only, with its personas. Nothing else.
 import { useEffect, useState } from "react";
-import { useParams } from "react-router-dom";
+import { useParams, useSearchParams } from "react-router-dom";
 import { ApiError, api, paths } from "../api";
 import { ErrorMessage } from "../components/errors";
 import { Loading } from "../components/loading";
@@ -17,6 +17,8 @@ type View = { kind: "loading" } | { kind: "locked"; wrong: boolean } | { kind: "
 
 export function SharedMapPage() {
   const { token = "" } = useParams();
+  // ?embed=1: shown in an iframe on another site (the embed code): the map, without the frame.
+  const embedded = useSearchParams()[0].get("embed") === "1";
   const [view, setView] = useState<View>({ kind: "loading" });
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -80,6 +82,15 @@ export function SharedMapPage() {
     );
   else body = <SharedMap data={view.data} />;
 
+  if (embedded)
+    return (
+      <div className="shared-page embedded">
+        <main className="shared-main">{body}</main>
+        <p className="shared-embed-credit">
+          Read-only · <a href={`/s/${encodeURIComponent(token)}`} target="_blank" rel="noopener noreferrer">Open in Journeyline</a>
+        </p>
+      </div>
+    );
   return (
     <div className="shared-page">
       <header className="shared-top">

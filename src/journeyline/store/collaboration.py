@@ -7,6 +7,7 @@ on one element (an account votes for an element once).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.model import JourneyMap
-from journeyline.store import elements
+from journeyline.store import elements, notifications
 from journeyline.store.access import Actor, Role, require
 from journeyline.store.assembled import read_tallies
 from journeyline.store.database import Database
@@ -24,6 +25,18 @@ from journeyline.store.revisions import iso
 from journeyline.store.tables import Account, Comment, MapRecord, Vote, new_id, utcnow
 
 MAX_COMMENT_LENGTH = 10_000
+
+MentionHook = Callable[[list[notifications.MentionNotice]], None]
+"""Called after a comment that notified people is stored (e.g. to send them e-mail)."""
+
+
+def _mentioned(notices: list[notifications.MentionNotice]) -> list[dict[str, str]]:
+    return [{"account": n.recipient.account_id, "name": n.recipient.name} for n in notices]
+
+
+def _tell(on_mention: MentionHook | None, notices: list[notifications.MentionNotice]) -> None:
+    if on_mention is not None and notices:
+        on_mention(notices)
 
 
 def element_ids(journey: JourneyMap) -> set[str]:
@@ -87,12 +100,21 @@ def list_comments(
 
 
 def add_comment(
-    db: Database, actor: Actor, workspace_id: str, map_id: str, body: str, target: str | None = None
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    body: str,
+    target: str | None = None,
+    *,
+    on_mention: MentionHook | None = None,
 ) -> dict[str, Any]:
-    """Comment on the map, or on one of its elements."""
+    """Comment on the map, or on one of its elements; the members it @mentions are
+    notified (`notifications`), and `on_mention` is told once the comment is stored.
+    `mentioned` in the answer: who was notified."""
     text = _clean_body(body)
     with db.writing() as session:
-        require(session, actor, workspace_id, Role.commenter)
+        access = require(session, actor, workspace_id, Role.commenter)
         record = map_record(session, workspace_id, map_id)
         _check_target(db, record, target)
         now = utcnow()
@@ -107,7 +129,13 @@ def add_comment(
             updated_at=now,
         )
         session.add(comment)
-        return _comment_dict(comment, actor.name)
+        session.flush()
+        notices = notifications.notify_mentions(
+            db, session, actor, record, access.workspace.name, comment
+        )
+        answer = _comment_dict(comment, actor.name) | {"mentioned": _mentioned(notices)}
+    _tell(on_mention, notices)
+    return answer
 
 
 def _comment(session: Session, record: MapRecord, comment_id: str) -> Comment:
@@ -128,8 +156,12 @@ def update_comment(
     *,
     body: str | None = None,
     resolved: bool | None = None,
+    on_mention: MentionHook | None = None,
 ) -> dict[str, Any]:
-    """Change a comment's text (its author) or resolve/reopen it (its author or an editor)."""
+    """Change a comment's text (its author) or resolve/reopen it (its author or an editor).
+
+    New text notifies the members it mentions that the comment had not notified before."""
+    notices: list[notifications.MentionNotice] = []
     with db.writing() as session:
         access = require(session, actor, workspace_id, Role.commenter)
         record = map_record(session, workspace_id, map_id)
@@ -139,13 +171,25 @@ def update_comment(
             if not mine:
                 raise PermissionDenied("only the author of a comment can change its text")
             comment.body = _clean_body(body)
+            notices = notifications.notify_mentions(
+                db,
+                session,
+                actor,
+                record,
+                access.workspace.name,
+                comment,
+                already=notifications.mentioned_before(session, comment.id),
+            )
         if resolved is not None:
             if not mine and not access.role.allows(Role.editor):
                 raise PermissionDenied("only the author of a comment or an editor can resolve it")
             comment.resolved = resolved
         comment.updated_at = utcnow()
         author = session.get(Account, comment.author_id) if comment.author_id else None
-        return _comment_dict(comment, author.name if author else None)
+        answer = _comment_dict(comment, author.name if author else None)
+        answer["mentioned"] = _mentioned(notices)
+    _tell(on_mention, notices)
+    return answer
 
 
 def delete_comment(

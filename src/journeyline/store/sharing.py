@@ -1,17 +1,28 @@
 """Read-only share links to one map: they expire, may need a password, and can be revoked.
 
 A share link shows its map as every view shows it (assembled: store.assembled), with the
-personas and segment the map names, and nothing else; the link's secret is shown once, at creation, and only its hash is stored.
+personas and segment the map names, and nothing else.
+
+A link's token is derived from the server's secret and the link's id
+(`link_token`: HMAC-SHA-256), so an editor can copy a link again while the database keeps
+only the token's SHA-256. A visitor's token is looked up by its SHA-256, so how long the
+lookup takes tells nothing about the token. Links made before tokens were derived (a
+random token, never stored) keep working but cannot be copied again: `copy_share_link`
+says so, and a new link is the way to get one.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import secrets
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.model import JourneyMap, Workspace
@@ -26,6 +37,57 @@ from journeyline.store.revisions import iso
 from journeyline.store.tables import MapRecord, ShareLink, WorkspaceRecord, new_id, utcnow
 
 SHARE_PREFIX = "s_"
+
+MAX_FRAME_ANCESTORS = 500
+
+_SOURCE = re.compile(
+    r"""(?ix)
+    \*                                           # any site
+    | 'self' | 'none'
+    | [a-z][a-z0-9+.-]*:                          # a scheme: https:
+    | (?:[a-z][a-z0-9+.-]*://)?                   # a host, with an optional scheme,
+      (?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*       # wildcard subdomains,
+      (?::(?:[0-9]{1,5}|\*))?                     # port
+      (?:/[a-z0-9._~!$&()*+=:@%/-]*)?             # and path
+    """
+)
+
+
+def frame_ancestors_sources(text: str, *, where: str = "frame_ancestors") -> str:
+    """A CSP `frame-ancestors` source list, checked and normalised (single spaces).
+
+    Sources: `'self'`, `'none'` (alone), `*`, a scheme (`https:`) or a host
+    (`https://wiki.example.org`, `*.example.org:8443`); anything else (quotes, `;`, `,`,
+    line breaks) is refused, so the value cannot add a directive to the policy.
+    """
+    sources = text.split(" ")
+    sources = [source for source in sources if source]
+    if any(ch in text for ch in "\r\n\t\v\f"):
+        raise InvalidInput(f"{where}: give the sources on one line, separated by spaces")
+    if not sources:
+        raise InvalidInput(f"{where} is empty: give 'none', 'self' or the sites that may embed it")
+    if len(text) > MAX_FRAME_ANCESTORS:
+        raise InvalidInput(f"{where} can be at most {MAX_FRAME_ANCESTORS} characters long")
+    for source in sources:
+        if not _SOURCE.fullmatch(source):
+            raise InvalidInput(
+                f"{where}: '{source}' is not a frame-ancestors source",
+                [
+                    Diagnostic(
+                        f"bad source '{source}'",
+                        hint="use 'self', 'none', https: or a site such as https://wiki.example.org",
+                    )
+                ],
+            )
+    if "'none'" in (s.lower() for s in sources) and len(sources) > 1:
+        raise InvalidInput(f"{where}: 'none' cannot be combined with other sources")
+    return " ".join(sources)
+
+
+def link_token(key: bytes, link_id: str) -> str:
+    """The token of the share link `link_id`: HMAC-SHA-256 of its id under the server secret."""
+    digest = hmac.new(key, b"share-link:" + link_id.encode("utf-8"), hashlib.sha256).digest()
+    return SHARE_PREFIX + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def _link_dict(link: ShareLink, map_id: str) -> dict[str, Any]:
@@ -45,6 +107,7 @@ def _link_dict(link: ShareLink, map_id: str) -> dict[str, Any]:
         "state": state,
         "created_by": link.created_by,
         "created_at": iso(link.created_at),
+        "frame_ancestors": link.frame_ancestors,
     }
 
 
@@ -57,8 +120,12 @@ def create_share_link(
     label: str = "",
     expires_at: dt.datetime | None = None,
     password: str | None = None,
+    key: bytes,
+    frame_ancestors: str | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """A new read-only link to the map (editors): its description and its secret token."""
+    """A new read-only link to the map (editors): its description and its token (derived
+    from `key`, the server secret); `frame_ancestors`: who may embed it (None: the server's
+    setting)."""
     now = utcnow()
     if expires_at is not None:
         if expires_at.tzinfo is not None:
@@ -69,12 +136,15 @@ def create_share_link(
             )
     if password is not None and len(password) < 6:
         raise InvalidInput("a share link's password needs at least 6 characters")
-    token = SHARE_PREFIX + secrets.token_urlsafe(24)
+    framing = frame_ancestors_sources(frame_ancestors) if frame_ancestors is not None else None
+    link_id = new_id("l")
+    token = link_token(key, link_id)
     with db.writing() as session:
         require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
         link = ShareLink(
-            id=new_id("l"),
+            id=link_id,
+            frame_ancestors=framing,
             map_pk=record.pk,
             token_hash=hash_secret(token),
             label=label.strip()[:200],
@@ -102,6 +172,79 @@ def list_share_links(
         return [_link_dict(link, map_id) for link in links]
 
 
+def _link(session: Session, record: MapRecord, link_id: str) -> ShareLink:
+    link = session.scalar(
+        select(ShareLink).where(ShareLink.id == link_id, ShareLink.map_pk == record.pk)
+    )
+    if link is None:
+        raise NotFound(f"share link '{link_id}' does not exist on this map")
+    return link
+
+
+NOT_COPYABLE = (
+    "this link was made before links could be copied again (or under another server "
+    "secret), so the server cannot show it; make a new link to copy, and revoke this one "
+    "if it is no longer needed"
+)
+
+
+def copy_share_link(
+    db: Database, actor: Actor, workspace_id: str, map_id: str, link_id: str, *, key: bytes
+) -> tuple[dict[str, Any], str | None]:
+    """A share link again, with its token (editors): None, with `copy_note` saying why,
+    when the link's token cannot be derived (made before derived tokens, or under another
+    secret); a revoked or expired link has no token to copy either."""
+    with db.reading() as session:
+        require(session, actor, workspace_id, Role.editor)
+        record = map_record(session, workspace_id, map_id)
+        link = _link(session, record, link_id)
+        info = _link_dict(link, map_id)
+        token = link_token(key, link.id)
+        if not hmac.compare_digest(hash_secret(token), link.token_hash):
+            return info | {"copyable": False, "copy_note": NOT_COPYABLE}, None
+        if info["state"] != "active":
+            note = f"this link is {info['state']}: it no longer opens the map; make a new one"
+            return info | {"copyable": False, "copy_note": note}, None
+        return info | {"copyable": True, "copy_note": None}, token
+
+
+def change_share_link(
+    db: Database,
+    actor: Actor,
+    workspace_id: str,
+    map_id: str,
+    link_id: str,
+    *,
+    label: str | None = None,
+    frame_ancestors: str | None = None,
+    clear_frame_ancestors: bool = False,
+) -> dict[str, Any]:
+    """Change a link's label or who may embed it (editors)."""
+    framing = frame_ancestors_sources(frame_ancestors) if frame_ancestors is not None else None
+    with db.writing() as session:
+        require(session, actor, workspace_id, Role.editor)
+        record = map_record(session, workspace_id, map_id)
+        link = _link(session, record, link_id)
+        if label is not None:
+            link.label = label.strip()[:200]
+        if framing is not None:
+            link.frame_ancestors = framing
+        elif clear_frame_ancestors:
+            link.frame_ancestors = None
+        return _link_dict(link, map_id)
+
+
+def share_link_framing(db: Database, token: str) -> str | None:
+    """Who may embed the page of this share link: its own `frame_ancestors`, or None (the
+    server's setting applies; also for an unknown, revoked or expired token)."""
+    with db.reading() as session:
+        return session.scalar(
+            select(ShareLink.frame_ancestors).where(
+                ShareLink.token_hash == hash_secret(token), ShareLink.revoked_at.is_(None)
+            )
+        )
+
+
 def revoke_share_link(
     db: Database, actor: Actor, workspace_id: str, map_id: str, link_id: str
 ) -> dict[str, Any]:
@@ -109,11 +252,7 @@ def revoke_share_link(
     with db.writing() as session:
         require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
-        link = session.scalar(
-            select(ShareLink).where(ShareLink.id == link_id, ShareLink.map_pk == record.pk)
-        )
-        if link is None:
-            raise NotFound(f"share link '{link_id}' does not exist on this map")
+        link = _link(session, record, link_id)
         if link.revoked_at is None:
             link.revoked_at = utcnow()
         return _link_dict(link, map_id)

@@ -256,6 +256,30 @@ class ShareLink(Base):
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Sites that may show the link's page in a frame (a CSP `frame-ancestors` source list);
+    # None: the server's `share_frame_ancestors` setting.
+    frame_ancestors: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class Notification(Base):
+    """Something one account should see: for now, being @mentioned in a comment.
+
+    Deleting the comment (or the map, or the account) deletes its notifications.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_account_id_created_at", "account_id", "created_at"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32), default="mention")
+    comment_id: Mapped[str] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class FailedAttempts(Base):

@@ -16,23 +16,53 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyline import __version__
+from journeyline.errors import InvalidInput, UsageError
 from journeyline.formats.limits import ImportLimits
+from journeyline.store import sharing
 from journeyline.store.database import Database, open_database
 from journeyline.store.throttle import PasswordThrottle
-from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
+from journeyline.web.api import (
+    collaboration,
+    insight,
+    maps,
+    notifications,
+    session,
+    shared,
+    system,
+    workspaces,
+)
 from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
 from journeyline.web.limits import BodyLimit
+from journeyline.web.mail import Mailer
 from journeyline.web.pages import install_app, install_docs
 from journeyline.web.protocol import HttpProtocol
+from journeyline.web.server_secret import ServerSecret
 from journeyline.web.settings import Settings
 from journeyline.web.workers import Budget, WorkerPool
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
 ]
+
+
+def frame_options(headers: list[tuple[bytes, bytes]]) -> bytes | None:
+    """X-Frame-Options matching the response's CSP `frame-ancestors`: DENY unless a page
+    allows framing (share pages may); SAMEORIGIN for `'self'` alone; none when other sites
+    may frame it (X-Frame-Options cannot name them; the CSP does, and browsers follow it)."""
+    for name, value in headers:
+        if name.lower() != b"content-security-policy":
+            continue
+        for directive in value.decode("latin-1").split(";"):
+            words = directive.split()
+            if words and words[0].lower() == "frame-ancestors":
+                sources = [w.lower() for w in words[1:]]
+                if sources == ["'none'"]:
+                    return b"DENY"
+                return b"SAMEORIGIN" if sources == ["'self'"] else None
+    return b"DENY"
+
 
 DESCRIPTION = """The Journeyline REST API: workspaces, members and roles, maps and every element in them,
 comments, votes, revisions, share links, import/export, rendering and analysis.
@@ -47,7 +77,8 @@ Every error has the same JSON shape: `{"error": {"status", "type", "message",
 
 
 class SecurityHeaders:
-    """Adds headers that stop browsers from sniffing types or framing the app, and a
+    """Adds headers that stop browsers from sniffing types or framing the app (but the share
+    pages that allow it: `frame_options`), and a
     `Server-Timing: app;dur=MS` header: the time the server spent before answering."""
 
     def __init__(self, app: ASGIApp) -> None:
@@ -63,7 +94,11 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 spent = (time.perf_counter() - started) * 1000
                 timing = (b"server-timing", f"app;dur={spent:.1f}".encode())
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS, timing]
+                headers = [*message.get("headers", []), *SECURITY_HEADERS, timing]
+                framing = frame_options(headers)
+                if framing is not None:
+                    headers.append((b"x-frame-options", framing))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -88,6 +123,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         threading.Thread(target=workers.warm_up, daemon=True, name="warm-up").start()
         yield
         workers.stop()
+        mailer.stop()
         if owns_database:
             db.close()
 
@@ -109,6 +145,20 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.workers = workers
     app.state.db = db
     app.state.token_uses = TokenUses()
+    mailer = Mailer(settings)
+    server_secret = ServerSecret(settings)
+    app.state.server_secret = server_secret
+    try:
+        default_framing = sharing.frame_ancestors_sources(
+            settings.share_frame_ancestors, where="setting share_frame_ancestors"
+        )
+    except InvalidInput as error:
+        raise UsageError(error.message) from None
+
+    def share_framing(token: str) -> str:
+        return sharing.share_link_framing(db, token) or default_framing
+
+    app.state.mailer = mailer
     app.state.password_throttle = PasswordThrottle(
         db,
         attempts=settings.sign_in_attempts,
@@ -122,6 +172,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         workspaces.router,
         insight.router,
         shared.router,
+        notifications.router,
         session.router,
         system.router,
     )
@@ -129,7 +180,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.include_router(router)
     install_docs(app)
     # Last: the app's pages, and for any other page a browser asks for, the app itself.
-    install_app(app)
+    install_app(app, share_framing=share_framing)
     install_error_handlers(app)
     app.add_middleware(
         BodyLimit,

@@ -10,6 +10,7 @@ package (the `fastapi-offline` distribution's copy), not from a CDN.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +68,16 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 RESERVED_PREFIXES = ("/api", "/docs", "/openapi.json", "/signin", "/assets")
 """Paths the app never claims: what is not found there is a JSON 404."""
 
-APP_ROUTES = ("/", "/sign-in", "/w/{rest:path}", "/s/{rest:path}")
-"""The app's own page routes: index.html whatever the request accepts."""
+APP_ROUTES = ("/", "/sign-in", "/w/{rest:path}")
+"""The app's own page routes: index.html whatever the request accepts (and `/s/{token}`,
+the share page, whose framing depends on the link)."""
+
+
+def app_csp(frame_ancestors: str = "'none'") -> str:
+    """The app's policy, with the sites that may frame the page (`'none'` but for share
+    pages that allow embedding)."""
+    return APP_CSP.replace("frame-ancestors 'none'", f"frame-ancestors {frame_ancestors}")
+
 
 _NOT_BUILT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Journeyline</title></head>
@@ -132,7 +141,7 @@ def plain_page(html: str, status_code: int = 200) -> HTMLResponse:
     )
 
 
-def app_page(app_dir: Path = APP_DIR) -> Response:
+def app_page(app_dir: Path = APP_DIR, *, frame_ancestors: str = "'none'") -> Response:
     """The app's index.html (read each time: the build may be replaced while serving)."""
     try:
         body = (app_dir / "index.html").read_bytes()
@@ -141,7 +150,7 @@ def app_page(app_dir: Path = APP_DIR) -> Response:
     return Response(
         body,
         media_type="text/html; charset=utf-8",
-        headers={"Cache-Control": "no-store", "Content-Security-Policy": APP_CSP},
+        headers={"Cache-Control": "no-store", "Content-Security-Policy": app_csp(frame_ancestors)},
     )
 
 
@@ -218,16 +227,30 @@ def install_docs(app: FastAPI, openapi_url: str = "/openapi.json") -> None:
         app.mount("/docs/assets", DocsAssets(directory=swagger), name="docs-assets")
 
 
-def install_app(app: FastAPI, app_dir: Path = APP_DIR) -> None:
-    """The built app: `/assets/*`, the page routes, and the fallback for other pages (add last)."""
+def install_app(
+    app: FastAPI,
+    app_dir: Path = APP_DIR,
+    *,
+    share_framing: Callable[[str], str] = lambda token: "'none'",
+) -> None:
+    """The built app: `/assets/*`, the page routes, and the fallback for other pages (add last).
+
+    `share_framing(token)`: the frame-ancestors of a share link's page."""
     if (app_dir / "assets").is_dir():
         app.mount("/assets", HashedAssets(directory=app_dir / "assets"), name="assets")
 
     async def page(_: Request) -> Response:
         return app_page(app_dir)
 
+    def share_page(request: Request) -> Response:  # sync: the lookup runs on a worker thread
+        token = str(request.path_params["rest"]).split("/", 1)[0]
+        return app_page(app_dir, frame_ancestors=share_framing(token))
+
     for path in APP_ROUTES:
         app.router.routes.append(Route(path, page, methods=["GET"], include_in_schema=False))
+    app.router.routes.append(
+        Route("/s/{rest:path}", share_page, methods=["GET"], include_in_schema=False)
+    )
     app.router.routes.append(
         AppFallback("/{path:path}", page, methods=["GET"], include_in_schema=False)
     )

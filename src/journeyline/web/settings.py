@@ -140,6 +140,37 @@ class Settings:
         unset="Secure when the request came over HTTPS",
     )
 
+    secret_key: str | None = setting(
+        None,
+        "Server secret that share links are derived from (HMAC of a link's id), so an editor "
+        "can copy a link again while the database keeps only its hash. Every server process "
+        "on one database needs the same one; changing it breaks the links made before.",
+        unset="made once and kept in `data_dir/secret-key`",
+    )
+    share_frame_ancestors: str = setting(
+        "'none'",
+        "Sites that may embed share pages in a frame: a CSP `frame-ancestors` source list "
+        "(e.g. `https://wiki.example.org`), used for links that set none of their own.",
+    )
+    # E-mail: mentions are also sent by e-mail when `smtp_host` is set.
+    smtp_host: str | None = setting(
+        None, "SMTP server that sends notification e-mails.", unset="no e-mail"
+    )
+    smtp_port: int = setting(587, "Port of the SMTP server.", minimum=1, maximum=65535)
+    smtp_tls: str = setting(
+        "starttls",
+        "`starttls` (upgrade the connection), `ssl` (TLS from the start, usually port 465) "
+        "or `none` (plain, for a relay on the same machine).",
+        choices=("starttls", "ssl", "none"),
+    )
+    smtp_user: str | None = setting(
+        None, "User name for the SMTP server.", unset="no authentication"
+    )
+    smtp_password: str | None = setting(None, "Password for the SMTP server.", unset="none")
+    smtp_from: str | None = setting(
+        None, "Sender address of notification e-mails.", unset="`journeyline@` the server's host"
+    )
+
     def __post_init__(self) -> None:
         for declared in SETTINGS:
             declared.check(getattr(self, declared.name))
