@@ -143,7 +143,7 @@ class Walk:
             )
         elif "/comments" in path:
             body = {"body": "Walked"} if method == "POST" else {"resolved": True}
-        elif "/share-links" in path:
+        elif "/share-links" in path or path.endswith("/label"):
             body = {"label": "walk"}
         elif path.endswith("/from-template"):
             body = {"template": "saas-trial"}
