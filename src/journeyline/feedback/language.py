@@ -5,9 +5,10 @@ comment's language is identified and a comment in another one is reported as suc
 
 > A comment's language: a non-Latin script (Cyrillic, Greek, Arabic, Hebrew, CJK, Hangul,
 > Thai, Devanagari …) when most of its letters are in one; otherwise the language whose
-> common function words (the ~40 most frequent short words of each of 14 languages)
-> the comment uses most, needing at least two such words more than English has, or one
-> when the comment has at most four words. A comment with no function word of any
+> common function words (the ~40 most frequent short words of each of 14 languages,
+> less those English shares) the comment uses most, when it uses at least two of them
+> (one in a comment of at most four words) and more of them than of English function
+> words that language does not share; English otherwise. A comment with no function word of any
 > language is "und" (undetermined) and read as English, since short English comments
 > ("Great service!") often have none.
 """
@@ -36,7 +37,7 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "fr": "le la les et est une un des pas je il elle nous vous du au aux avec pour "
         "mais très sur dans ce cette qui que ne été suis ont était mon ma mes plus bien "
         "sont avoir tout",
-        "es": "el la los las y es un una que no de muy con para por pero se su mi lo "
+        "es": "el la los las y es un una que no de muy me nada con para por pero se su mi lo "
         "del al fue son está estoy ha han como más todo nos este esta bien hay",
         "it": "il lo la gli le e è un una che non di molto con per ma si mi ho ha del "
         "della sono era come più tutto questo questa anche nel alla bene",
@@ -61,6 +62,13 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
     }.items()
 }
 """The most frequent short words of each language (hand-written lists, ours)."""
+
+_ENGLISH = FUNCTION_WORDS["en"]
+EVIDENCE: dict[str, frozenset[str]] = {
+    lang: words if lang == "en" else words - _ENGLISH for lang, words in FUNCTION_WORDS.items()
+}
+"""The words that tell each language from English (a word English shares, such as "to"
+or "die", says nothing against English)."""
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 
@@ -123,13 +131,18 @@ def detect_language(text: str) -> Language:
     words = _WORD.findall(text.lower())
     if not words:
         return Language(UNDETERMINED)
-    hits = {lang: sum(1 for w in words if w in profile) for lang, profile in FUNCTION_WORDS.items()}
-    english = hits.pop("en")
-    best, count = max(hits.items(), key=lambda item: item[1])
-    margin = 1 if len(words) <= 4 else 2
-    if count >= english + margin:
+    best, count, against = "en", 0, 0
+    for lang, evidence in EVIDENCE.items():
+        if lang == "en":
+            continue
+        hits = sum(1 for w in words if w in evidence)
+        if hits > count:
+            profile = FUNCTION_WORDS[lang]
+            best, count = lang, hits
+            against = sum(1 for w in words if w in _ENGLISH and w not in profile)
+    if count >= (1 if len(words) <= 4 else 2) and count > against:
         return Language(best)
-    if english == 0 and count == 0:
+    if not any(w in _ENGLISH for w in words) and count == 0:
         return Language(UNDETERMINED)
     return Language("en")
 

@@ -2,7 +2,7 @@
 negative ones suggested as pain points, offline.
 
 > Themes: the comments the model reads are weighted by TF-IDF over their words and word
-> pairs (English stop words left out; terms in fewer than 2 comments or more than half
+> pairs (links, @handles and English stop words left out; terms in fewer than 2 comments or more than half
 > of them dropped), reduced to at most 100 dimensions by truncated SVD (latent semantic
 > analysis), normalised, and grouped by k-means (k-means++ starts, fixed seed; mini-batch
 > from 10,000 comments). k is given, or chosen among 2…12 by the best silhouette on a
@@ -111,6 +111,19 @@ class Themes:
         return [t.pain_point for t in self.themes if t.pain_point is not None]
 
 
+_NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|\S+@\S+\.\w+")
+CONTRACTIONS = frozenset(
+    "i'm it's don't can't didn't doesn't isn't wasn't won't i've i'll i'd you're they're "
+    "that's there's we're we've what's let's couldn't wouldn't shouldn't haven't"
+    .split()
+)
+
+
+def theme_text(text: str) -> str:
+    """A comment as the themes read it: links, @handles and e-mail addresses left out."""
+    return _NOISE.sub(" ", text).replace("#", " ")
+
+
 def _quote_text(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
@@ -158,7 +171,7 @@ def find_themes(
     import numpy as np
     from sklearn.cluster import KMeans, MiniBatchKMeans
     from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
     from sklearn.preprocessing import normalize
 
     rows = list(rows) if rows is not None else list(range(1, len(texts) + 1))
@@ -169,7 +182,7 @@ def find_themes(
     step = progress or (lambda _: None)
     step("weighting terms")
     vectorizer = TfidfVectorizer(
-        stop_words="english",
+        stop_words=sorted(ENGLISH_STOP_WORDS | CONTRACTIONS),
         ngram_range=(1, 2),
         min_df=2,
         max_df=0.5,
@@ -178,7 +191,7 @@ def find_themes(
         token_pattern=r"(?u)\b[^\W\d_][\w']+\b",
     )
     try:
-        weights = vectorizer.fit_transform([texts[i] for i in readable])
+        weights = vectorizer.fit_transform([theme_text(texts[i]) for i in readable])
     except ValueError:  # no term in two comments
         return result
     has_terms = np.asarray(weights.getnnz(axis=1) > 0)
