@@ -28,7 +28,7 @@ UNDETERMINED = "und"
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
     for lang, words in {
-        "en": "the and is was are were it this that to of in for with my you not but have "
+        "en": "a the and is was are were it this that to of in for with my you not but have "
         "had be been very they we i me on at so can would could our your an or what there "
         "do did does no just all from will about",
         "de": "der die das und ist nicht ich es sie wir ein eine einen mit sehr auf für "

@@ -3,7 +3,7 @@ negative ones suggested as pain points, offline.
 
 > Themes: the comments the model reads are weighted by TF-IDF over their words and word
 > pairs (links, @handles and English stop words left out; terms in fewer than 2 comments or more than half
-> of them dropped), reduced to at most 100 dimensions by truncated SVD (latent semantic
+> of them dropped), reduced to at most 30 dimensions by truncated SVD (latent semantic
 > analysis), normalised, and grouped by k-means (k-means++ starts, fixed seed; mini-batch
 > from 10,000 comments). k is given, or chosen among 2…12 by the best silhouette on a
 > sample of at most 2,000 comments. A theme's label is its three most distinctive terms
@@ -28,6 +28,7 @@ from typing import Any
 from journeyline.feedback.sentiment import CommentSentiment, SentimentSummary, summarise
 
 MAX_K = 12
+DIMENSIONS = 30
 SAMPLE = 2_000
 QUOTE_CHARS = 280
 MINIBATCH_FROM = 10_000
@@ -114,7 +115,8 @@ class Themes:
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|\S+@\S+\.\w+")
 CONTRACTIONS = frozenset(
     "i'm it's don't can't didn't doesn't isn't wasn't won't i've i'll i'd you're they're "
-    "that's there's we're we've what's let's couldn't wouldn't shouldn't haven't"
+    "that's there's we're we've what's let's couldn't wouldn't shouldn't haven't "
+    "couldn didn doesn don haven isn let ll shouldn ve wasn won wouldn"
     .split()
 )
 
@@ -200,7 +202,7 @@ def find_themes(
     if len(kept) < 4 or weights.shape[1] < 2:
         return result
     step("reducing dimensions")
-    dims = max(1, min(100, weights.shape[1] - 1, len(kept) - 1))
+    dims = max(1, min(DIMENSIONS, weights.shape[1] - 1, len(kept) - 1))
     vectors = TruncatedSVD(n_components=dims, random_state=seed).fit_transform(weights)
     vectors = normalize(vectors)
     if k is None:
