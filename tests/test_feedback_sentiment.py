@@ -259,3 +259,19 @@ def test_real_public_comments_better_than_vader() -> None:
     ours_acc = sum(a == b for a, b in zip(ours, truth, strict=True)) / len(truth)
     vader_acc = sum(a == b for a, b in zip(vader, truth, strict=True)) / len(truth)
     assert ours_acc > vader_acc
+
+
+def test_docs_quote_every_definition_verbatim() -> None:
+    """docs/feedback.md quotes the definitions of sentiment, language, summaries and themes."""
+    import inspect
+
+    from journeyline.feedback import language, sentiment, themes
+    from journeyline.feedback.sentiment import SentimentSummary
+
+    docs = (REPO_ROOT / "docs" / "feedback.md").read_text(encoding="utf-8")
+    for holder in (sentiment, language, themes, SentimentSummary):
+        lines = inspect.cleandoc(holder.__doc__ or "").splitlines()
+        quoted = [line for line in lines if line.startswith(">")]
+        assert quoted, holder
+        for line in quoted:
+            assert line in docs, f"docs/feedback.md lacks: {line}"

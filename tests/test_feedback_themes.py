@@ -34,7 +34,7 @@ def test_generated_topics_come_back_as_themes() -> None:
     led = set()
     for theme in found.themes:
         topics = Counter(labelled[row - 1][1] for row in theme.rows)
-        topic, count = topics.most_common(1)[0]
+        topic, _count = topics.most_common(1)[0]
         led.add(topic)
         assert theme.reach == round(theme.size / 3_000, 4)
         assert len(theme.quotes) == 3
@@ -45,7 +45,7 @@ def test_generated_topics_come_back_as_themes() -> None:
 
 
 def test_negative_themes_become_suggested_pain_points_with_evidence() -> None:
-    labelled, found = _generated(3_000)
+    _labelled, found = _generated(3_000)
     assert found.pain_points, "60 % of the generated comments are complaints"
     for pain in found.pain_points:
         theme = found.themes[pain.theme - 1]

@@ -114,10 +114,45 @@ class Themes:
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|\S+@\S+\.\w+")
 CONTRACTIONS = frozenset(
-    "i'm it's don't can't didn't doesn't isn't wasn't won't i've i'll i'd you're they're "
-    "that's there's we're we've what's let's couldn't wouldn't shouldn't haven't "
-    "couldn didn doesn don haven isn let ll shouldn ve wasn won wouldn"
-    .split()
+    [
+        "i'm",
+        "it's",
+        "don't",
+        "can't",
+        "didn't",
+        "doesn't",
+        "isn't",
+        "wasn't",
+        "won't",
+        "i've",
+        "i'll",
+        "i'd",
+        "you're",
+        "they're",
+        "that's",
+        "there's",
+        "we're",
+        "we've",
+        "what's",
+        "let's",
+        "couldn't",
+        "wouldn't",
+        "shouldn't",
+        "haven't",
+        "couldn",
+        "didn",
+        "doesn",
+        "don",
+        "haven",
+        "isn",
+        "let",
+        "ll",
+        "shouldn",
+        "ve",
+        "wasn",
+        "won",
+        "wouldn",
+    ]
 )
 
 
