@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from journeyline.cli.common import (
@@ -12,6 +15,7 @@ from journeyline.cli.common import (
     LIMIT_OPTION,
     OutputFormat,
     console,
+    err_console,
     import_limits,
     map_option,
     print_json,
@@ -29,11 +33,17 @@ from journeyline.feedback import (
     parse_overrides,
     score_survey_file,
 )
+from journeyline.feedback.comments import (
+    CommentsSentiment,
+    CommentsThemes,
+    sentiment_of_file,
+    themes_of_file,
+)
 
 feedback_app = typer.Typer(
     name="feedback",
-    help="Voice of the customer: score survey exports (NPS, CSAT, CES) with their uncertainty, "
-    "and put the scores on a map's steps.",
+    help="Voice of the customer: score survey exports (NPS, CSAT, CES) with their uncertainty "
+    "and put them on a map's steps; label free-text comments' sentiment and group them into themes.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -356,6 +366,180 @@ def _print_links(links: SurveyLinks) -> None:
     for v in column.values:
         values.add_row(v.value, str(v.responses), _target_text(v.target), v.how)
     console.print(values)
+
+
+TEXT_FILE_ARGUMENT = typer.Argument(
+    ...,
+    metavar="FILE",
+    help="Comments: a .txt file (one comment per line), or a .csv or .xlsx table "
+    "(a survey export) with a column of them.",
+)
+TEXT_COL_OPTION = typer.Option(
+    None,
+    "--text-col",
+    metavar="COLUMN",
+    help="The column that holds the comments (CSV and XLSX; a .txt file has one per line).",
+)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[str], None]]]:
+    """A progress bar on stderr (shown on a terminal only) and a callback to advance it."""
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int) -> None:
+            bar.update(task, advance=done)
+
+        def stage(text: str) -> None:
+            bar.update(task, description=text.capitalize(), total=None)
+
+        yield advance, stage
+
+
+@feedback_app.command("sentiment")
+def sentiment(
+    file: Path = TEXT_FILE_ARGUMENT,
+    text_col: str | None = TEXT_COL_OPTION,
+    by: str | None = typer.Option(
+        None,
+        "--by",
+        metavar="COLUMN",
+        help="Summarise the sentiment per value of this column too (a step or touchpoint column).",
+    ),
+    encoding: str | None = ENCODING_OPTION,
+    limit: list[str] | None = LIMIT_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Label each comment positive, negative or neutral, with a score from -1 to 1."""
+    with reporting_errors(fmt), _progress("Reading sentiment") as (advance, _):
+        result = sentiment_of_file(
+            file,
+            text_col=text_col,
+            by=by,
+            encoding=encoding,
+            limits=import_limits(limit),
+            progress=advance,
+        )
+    print_warnings(result.warnings)
+    if fmt == OutputFormat.json:
+        print_json(result.to_dict())
+        return
+    _print_sentiment(result)
+
+
+@feedback_app.command("themes")
+def themes(
+    file: Path = TEXT_FILE_ARGUMENT,
+    text_col: str | None = TEXT_COL_OPTION,
+    count: int | None = typer.Option(
+        None, "--themes", metavar="N", help="How many themes (default: chosen by silhouette, 2–12)."
+    ),
+    quotes: int = typer.Option(3, "--quotes", metavar="N", help="Quotes per theme (1–20)."),
+    negative_share: float = typer.Option(
+        0.5,
+        "--negative-share",
+        metavar="SHARE",
+        help="Share of negative comments from which a theme is suggested as a pain point.",
+    ),
+    encoding: str | None = ENCODING_OPTION,
+    limit: list[str] | None = LIMIT_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Group similar comments into themes with quotes, and suggest pain points with their reach."""
+    with reporting_errors(fmt), _progress("Reading sentiment") as (advance, stage):
+        result = themes_of_file(
+            file,
+            text_col=text_col,
+            k=count,
+            quotes=quotes,
+            negative_share=negative_share,
+            encoding=encoding,
+            limits=import_limits(limit),
+            progress=advance,
+            stage=stage,
+        )
+    print_warnings(result.sentiment.warnings)
+    if fmt == OutputFormat.json:
+        print_json(result.to_dict())
+        return
+    _print_themes(result)
+
+
+def _print_sentiment(result: CommentsSentiment) -> None:
+    data = result.to_dict()
+    summary = data["summary"]
+    console.print(
+        f"{result.comments.file}: {len(result.sentiments):,} comments read by {result.model}: "
+        f"{summary['positive']:,} positive, {summary['negative']:,} negative, "
+        f"{summary['neutral']:,} neutral; mean score {summary['mean_score']}",
+        markup=False,
+    )
+    table = Table()
+    table.add_column("Row", justify="right")
+    table.add_column("Label")
+    table.add_column("Score", justify="right")
+    table.add_column("Comment")
+    for row, text, s in zip(
+        result.comments.rows, result.comments.texts, result.sentiments, strict=True
+    ):
+        label = s.label if s.supported else f"unsupported language ({s.language})"
+        shown = text if len(text) <= 80 else text[:79] + "…"
+        table.add_row(str(row), label, f"{s.score:+.2f}", shown)
+    console.print(table)
+    groups = result.groups()
+    if groups:
+        by = Table(title=f"By {result.comments.column and 'group'}")
+        for name in ("Group", "n", "Positive", "Negative", "Neutral", "Mean score"):
+            by.add_column(name, justify="left" if name == "Group" else "right")
+        for name, g in groups.items():
+            by.add_row(
+                name,
+                str(g.n),
+                str(g.positive),
+                str(g.negative),
+                str(g.neutral),
+                "–" if g.mean_score is None else f"{g.mean_score:+.2f}",
+            )
+        console.print(by)
+
+
+def _print_themes(result: CommentsThemes) -> None:
+    found = result.themes
+    console.print(
+        f"{result.sentiment.comments.file}: {found.read:,} comments read, "
+        f"{len(found.themes)} themes, {found.unthemed:,} in none",
+        markup=False,
+    )
+    for theme in found.themes:
+        s = theme.sentiment
+        console.print(
+            f"\n{theme.id}. {theme.label}  ({theme.size:,} comments, reach {theme.reach:.1%}; "
+            f"{s.positive:,} positive, {s.negative:,} negative, {s.neutral:,} neutral)",
+            markup=False,
+        )
+        for quote in theme.quotes:
+            console.print(f"   row {quote.row}: \u201c{quote.text}\u201d", markup=False)
+    if found.pain_points:
+        console.print("\nSuggested pain points (accept or reject each):", markup=False)
+        for pain in found.pain_points:
+            console.print(
+                f"  [{pain.status}] {pain.id}: {pain.name} (reach {pain.reach:.1%})", markup=False
+            )
+            console.print(f"      {pain.description}", markup=False)
+            for quote in pain.evidence:
+                console.print(
+                    f"      evidence, row {quote.row}: \u201c{quote.text}\u201d", markup=False
+                )
 
 
 def register(app: typer.Typer) -> None:
