@@ -198,3 +198,14 @@ def write_awareness(entries: list[tuple[int, int, str]]) -> bytes:
     for client_id, clock, raw in entries:
         out += var_uint(client_id) + var_uint(clock) + var_string(raw)
     return bytes(out)
+
+
+def read_state_vector(vector: bytes) -> dict[int, int]:
+    """A Yjs encoded state vector as {client id: clock} (Y.decodeStateVector)."""
+    reader = Reader(vector)
+    count = reader.var_uint("the number of clients in a state vector")
+    found = {}
+    for _ in range(count):
+        client = reader.var_uint("a client id")
+        found[client] = reader.var_uint("a clock")
+    return found
