@@ -46,11 +46,15 @@ class YClient:
         self.closed: Closed | None = None
         self.synced = False
         self._applying = False
-        self.ws: ClientConnection = connect(
+        self._connecting = connect(
             url, additional_headers=headers or {}, max_size=None, open_timeout=10
         )
+        self.ws: ClientConnection = self._connecting.__enter__()
         self._subscription = self.doc.observe(self._local)
-        self.ws.send(wire.sync_step1(self.doc.get_state()))
+        try:
+            self.ws.send(wire.sync_step1(self.doc.get_state()))
+        except ConnectionClosed:
+            pass  # refused at once: `pump` and `wait_closed` say why
 
     def _local(self, event: Any) -> None:
         if self._applying or self.closed is not None:
@@ -60,8 +64,11 @@ class YClient:
         except ConnectionClosed:
             pass
 
-    def send(self, frame: bytes) -> None:
-        self.ws.send(frame)
+    def send(self, frame: bytes | str) -> None:
+        try:
+            self.ws.send(frame)
+        except ConnectionClosed:
+            pass  # closed by the server: `pump` and `wait_closed` say why
 
     def handle(self, frame: bytes) -> None:
         reader = wire.Reader(frame)

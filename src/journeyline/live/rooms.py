@@ -186,9 +186,11 @@ class Room:
             self.size_estimate = len(self.doc.get_update())
             if self.size_estimate + len(update) > limit:
                 raise Refused(TOO_LARGE, f"the map's document would pass {limit} bytes")
-        problem = layout.check_update(self.doc, update)
-        if problem:
-            raise Refused(BREAKS_MAP, _short(f"update refused: {problem}"))
+        try:
+            layout.check_update(self.doc, update)
+        except layout.RefusedUpdate as refused:
+            code = MALFORMED if "not a Yjs update" in refused.message else BREAKS_MAP
+            raise Refused(code, _short(refused.message)) from None
         try:
             self.transact(peer.account_id, lambda: self.doc.apply_update(update))
         except Exception as error:  # yrs could not decode it: nothing was applied
@@ -333,7 +335,8 @@ class Room:
     async def flush(self) -> int | None:
         """Wait until everything applied so far is committed and the head written from it;
         the head's revision."""
-        self.head_due = True
+        if not self.head_due and not self.pending and self.committed == self.taken:
+            return self.revision
         self.head_forced = True
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self.waiters.append((self.taken + len(self.pending), future))
