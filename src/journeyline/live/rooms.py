@@ -85,18 +85,18 @@ class Peer(Protocol):
         """Close the connection (from the server's side) with a code and reason."""
 
 
-def load_doc(snapshot: bytes, updates: list[bytes]) -> pycrdt.Doc:
+def load_doc(snapshot: bytes, updates: list[bytes]) -> pycrdt.Doc[Any]:
     """A document from a snapshot and the updates logged since (merged first: one apply)."""
-    doc: pycrdt.Doc = pycrdt.Doc()
+    doc: pycrdt.Doc[Any] = pycrdt.Doc()
     parts = [snapshot, *updates]
     merged = pycrdt.merge_updates(*parts) if len(parts) > 1 else snapshot
     doc.apply_update(merged)
     return doc
 
 
-def head_of(state: bytes) -> stored.Head:
+def head_of(state: bytes, outside: frozenset[str] = frozenset()) -> stored.Head:
     """The map's head (stored JSON, name, list facts) read from a document's whole state."""
-    journey = layout.read_map(load_doc(state, []))
+    journey = layout.read_map(load_doc(state, []), outside_ids=outside)
     return stored.Head(serialize(map_document(journey)), journey.name, map_summary(journey))
 
 
@@ -126,10 +126,18 @@ class Room:
     """One open map: its document, connections, presence and what awaits commit."""
 
     def __init__(
-        self, rooms: Rooms, map_pk: int, doc: pycrdt.Doc, applied: list[int], size: int
+        self,
+        rooms: Rooms,
+        map_pk: int,
+        doc: pycrdt.Doc[Any],
+        applied: list[int],
+        size: int,
+        outside: frozenset[str] = frozenset(),
     ) -> None:
         self.rooms = rooms
         self.map_pk = map_pk
+        self.outside = outside
+        """The workspace's persona and segment ids (evidence may link to them)."""
         self.doc = doc
         self.peers: set[Peer] = set()
         self.awareness: dict[int, tuple[int, str]] = {}
@@ -196,7 +204,7 @@ class Room:
         except Exception as error:  # yrs could not decode it: nothing was applied
             raise Refused(MALFORMED, "not a Yjs update") from error
         applied = len(self.pending)
-        self.transact(None, lambda: layout.repair(self.doc))
+        self.transact(None, lambda: layout.repair(self.doc, outside_ids=self.outside))
         frame = wire.sync_update(update)
         for other in self.peers:
             if other is not peer:
@@ -206,11 +214,11 @@ class Room:
             for other in self.peers:
                 other.send(repair_frame)
 
-    def server_change(self, author: str | None, change: Callable[[pycrdt.Doc], Any]) -> Any:
+    def server_change(self, author: str | None, change: Callable[[pycrdt.Doc[Any]], Any]) -> Any:
         """A change made by the server (REST edit, restore): applied and sent to every client."""
         before = len(self.pending)
         result = self.transact(author, lambda: change(self.doc))
-        self.transact(None, lambda: layout.repair(self.doc))
+        self.transact(None, lambda: layout.repair(self.doc, outside_ids=self.outside))
         for update, _ in self.pending[before:]:
             frame = wire.sync_update(update)
             for peer in self.peers:
@@ -396,16 +404,17 @@ class LiveWriter:
             now = time.monotonic()
             round_: list[tuple[Room, stored.MapBatch, bytes | None, bytes, int]] = []
             for room in list(self.rooms.open.values()):
-                taken = room.take(now)
-                if taken is not None:
-                    batch, state, vector = taken
+                took = room.take(now)
+                if took is not None:
+                    batch, state, vector = took
                     round_.append((room, batch, state, vector, room.taken))
                 elif room.head_due:
                     self.wake_later(self.rooms.settings.head_seconds)
             if not round_:
                 continue
             try:
-                await to_thread.run_sync(self._commit, [(b, s) for _, b, s, _, _ in round_])
+                work = [(b, s, room.outside) for room, b, s, _, _ in round_]
+                await to_thread.run_sync(self._commit, work)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
@@ -423,23 +432,23 @@ class LiveWriter:
                 self.wake()
                 continue
             self.commits += 1
-            for room, batch, _, vector, taken in round_:
-                room.done(batch, vector, taken)
+            for room, batch, _, vector, count in round_:
+                room.done(batch, vector, count)
             if any(room.pending or room.head_forced for room in self.rooms.open.values()):
                 self.wake()
 
-    def _commit(self, work: list[tuple[stored.MapBatch, bytes | None]]) -> None:
-        for batch, state in work:
+    def _commit(self, work: list[tuple[stored.MapBatch, bytes | None, frozenset[str]]]) -> None:
+        for batch, state, outside in work:
             if state is not None:
-                batch.head = head_of(state)
+                batch.head = head_of(state, outside)
         try:
-            stored.commit(self.rooms.db, [batch for batch, _ in work])
+            stored.commit(self.rooms.db, [batch for batch, _, _ in work])
         except Exception as error:
             from journeyline.errors import NotFound
 
             if isinstance(error, NotFound) or "FOREIGN KEY" in str(error).upper():
                 # Find which map is gone, so only its room closes.
-                for batch, _ in work:
+                for batch, _, _ in work:
                     if stored.map_exists(self.rooms.db, batch.map_pk) is False:
                         error.map_pk = batch.map_pk  # type: ignore[attr-defined]
                         break
@@ -501,7 +510,8 @@ class Rooms:
         self._opening[map_pk] = future
         try:
             doc, applied, size = await to_thread.run_sync(self._load, map_pk, start)
-            room = Room(self, map_pk, doc, applied, size)
+            outside = await to_thread.run_sync(stored.outside_ids, self.db, map_pk)
+            room = Room(self, map_pk, doc, applied, size, outside)
             self.open[map_pk] = room
             future.set_result(room)
             return room
@@ -514,7 +524,7 @@ class Rooms:
 
     def _load(
         self, map_pk: int, start: Callable[[], JourneyMap]
-    ) -> tuple[pycrdt.Doc, list[int], int]:
+    ) -> tuple[pycrdt.Doc[Any], list[int], int]:
         found = stored.load(self.db, map_pk)
         if found is None:
             doc = layout.new_doc(start())
@@ -609,7 +619,7 @@ class Rooms:
                 based_on,
                 current_revision,
             )
-        new, result = change(layout.read_map(room.doc))
+        new, result = change(layout.read_map(room.doc, outside_ids=room.outside))
         room.server_change(author, lambda doc: layout.apply_map(doc, new, origin="rest"))
         revision = await room.flush()
         if not room.peers and room.closing is None:
@@ -664,16 +674,17 @@ def edit_stored(
     if found is None:
         raise ValueError(f"map {map_pk} has no shared document")
     doc = load_doc(found.snapshot, [data for _, data in found.updates])
-    new, result = change(layout.read_map(doc))
+    outside = stored.outside_ids(db, map_pk)
+    new, result = change(layout.read_map(doc, outside_ids=outside))
     updates: list[bytes] = []
     subscription = doc.observe(lambda event: updates.append(event.update))
     layout.apply_map(doc, new, origin="rest")
-    layout.repair(doc)
+    layout.repair(doc, outside_ids=outside)
     doc.unobserve(subscription)
     batch = stored.MapBatch(
         map_pk,
         [(u, author) for u in updates if u != wire.EMPTY_UPDATE],
-        head=head_of(doc.get_update()),
+        head=head_of(doc.get_update(), outside),
         based_on=based_on,
     )
     stored.commit(db, [batch])

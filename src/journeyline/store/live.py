@@ -268,3 +268,21 @@ def map_name(db: Database, map_pk: int) -> str:
     with db.single_read() as connection:
         found = connection.execute(select(MapRecord.map_id).where(MapRecord.pk == map_pk)).scalar()
     return str(found or map_pk)
+
+
+def outside_ids(db: Database, map_pk: int) -> frozenset[str]:
+    """The ids outside the map that its evidence may link to: the workspace's personas and
+    segments (journeyline.live's `outside_ids`)."""
+    from journeyline.store.documents import workspace_of
+    from journeyline.store.tables import WorkspaceRecord
+
+    with db.reading() as session:
+        record = session.scalar(
+            select(WorkspaceRecord)
+            .join(MapRecord, MapRecord.workspace_id == WorkspaceRecord.id)
+            .where(MapRecord.pk == map_pk)
+        )
+        if record is None:
+            return frozenset()
+        workspace = workspace_of(record, [], editable=False)
+    return frozenset(p.id for p in workspace.personas) | {s.id for s in workspace.segments}
