@@ -398,3 +398,19 @@ def test_deleting_the_map_closes_its_live_connections(live: tuple[World, str]) -
     )
     closed = yc.wait_closed()
     assert closed.code == 4410
+
+
+def test_the_server_repairs_a_merge_and_every_client_gets_the_repair(
+    live: tuple[World, str],
+) -> None:
+    world, base = live
+    ann, bob = client(world, base), client(world, base, "owner")
+    # Ann deletes the step a pain point sits under and a quote links to.
+    del ann.doc.get("steps", type=pycrdt.Map)["card-a"]
+    pains, evidence = (bob.doc.get(name, type=pycrdt.Map) for name in ("pain_points", "evidence"))
+    assert bob.pump(lambda: pains["slow-a"].get("step") is None)
+    assert "card-a" not in list(evidence["quote-a"]["links"])
+    ann_pains = ann.doc.get("pain_points", type=pycrdt.Map)
+    assert ann.pump(lambda: ann_pains["slow-a"].get("step") is None)
+    ann.close()
+    bob.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -36,6 +37,9 @@ from journeyline.store.tables import serialize
 
 log = logging.getLogger("journeyline.live")
 
+_CHECK_TAKES_SCRATCH = "scratch" in inspect.signature(layout.check_update).parameters
+"""Whether check_update can try an update on a copy the room keeps (else it copies)."""
+
 
 @dataclass(frozen=True)
 class LiveSettings:
@@ -47,7 +51,7 @@ class LiveSettings:
     quiet_seconds: float = 30.0
     burst_seconds: float = 300.0
     compact_every: int = 500
-    head_seconds: float = 0.5
+    head_seconds: float = 1.0
     close_seconds: float = 10.0
 
 
@@ -159,6 +163,9 @@ class Room:
         self.taken = 0
         self.committed = 0
         self._author: str | None = None
+        self.repair_due = False
+        self.scratch: pycrdt.Doc[Any] | None = None
+        """A copy of the document kept in step, that check_update tries updates on."""
         self._subscription = doc.observe(self._changed)
 
     # --- changes -----------------------------------------------------------------------------
@@ -168,6 +175,8 @@ class Room:
         if update == wire.EMPTY_UPDATE:
             return
         self.pending.append((update, self._author))
+        if self.scratch is not None:
+            self.scratch.apply_update(update)  # a no-op for what check_update applied to it
         self.size_estimate += len(update)
         self.head_due = True
         self.rooms.writer.wake()
@@ -195,24 +204,40 @@ class Room:
             if self.size_estimate + len(update) > limit:
                 raise Refused(TOO_LARGE, f"the map's document would pass {limit} bytes")
         try:
-            layout.check_update(self.doc, update)
+            if _CHECK_TAKES_SCRATCH:
+                if self.scratch is None:
+                    self.scratch = load_doc(self.doc.get_update(), [])
+                check: Any = layout.check_update
+                check(self.doc, update, scratch=self.scratch)
+            else:
+                layout.check_update(self.doc, update)
         except layout.RefusedUpdate as refused:
+            self.scratch = None  # out of step with the document: rebuilt on the next check
             code = MALFORMED if "not a Yjs update" in refused.message else BREAKS_MAP
             raise Refused(code, _short(refused.message)) from None
         try:
             self.transact(peer.account_id, lambda: self.doc.apply_update(update))
         except Exception as error:  # yrs could not decode it: nothing was applied
             raise Refused(MALFORMED, "not a Yjs update") from error
-        applied = len(self.pending)
-        self.transact(None, lambda: layout.repair(self.doc, outside_ids=self.outside))
+        # The repair rules run with the next head write (`repair_now`), not per update:
+        # reading the whole document for them costs far more than applying one update.
+        self.repair_due = True
         frame = wire.sync_update(update)
         for other in self.peers:
             if other is not peer:
                 other.send(frame)
-        for repaired, _ in self.pending[applied:]:
-            repair_frame = wire.sync_update(repaired)
-            for other in self.peers:
-                other.send(repair_frame)
+
+    def repair_now(self) -> None:
+        """Apply the repair rules (one transaction, sent to everyone) if updates came since."""
+        if not self.repair_due:
+            return
+        self.repair_due = False
+        before = len(self.pending)
+        self.transact(None, lambda: layout.repair(self.doc, outside_ids=self.outside))
+        for repaired, _ in self.pending[before:]:
+            frame = wire.sync_update(repaired)
+            for peer in self.peers:
+                peer.send(frame)
 
     def server_change(self, author: str | None, change: Callable[[pycrdt.Doc[Any]], Any]) -> Any:
         """A change made by the server (REST edit, restore): applied and sent to every client."""
@@ -294,6 +319,8 @@ class Room:
         head = self.head_due and (
             self.head_forced or now - self.head_at >= settings.head_seconds or not self.peers
         )
+        if head:
+            self.repair_now()
         if not self.pending and not head:
             return None
         updates, self.pending = self.pending, []
