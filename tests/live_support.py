@@ -47,7 +47,11 @@ class YClient:
         self.synced = False
         self._applying = False
         self._connecting = connect(
-            url, additional_headers=headers or {}, max_size=None, open_timeout=10
+            url,
+            additional_headers=headers or {},
+            max_size=None,
+            open_timeout=30,
+            ping_interval=None,
         )
         self.ws: ClientConnection = self._connecting.__enter__()
         self._subscription = self.doc.observe(self._local)

@@ -24,7 +24,9 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 @contextmanager
-def server(data_dir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+def server(
+    data_dir: Path, port: int, *, database_url: str | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """`journeyline serve` in its own process, until it answers /api/health."""
     env = {**os.environ, "PYTHONPATH": str(SRC), "JOURNEYLINE_LIVE_HEAD_SECONDS": "0"}
     process = subprocess.Popen(
@@ -33,8 +35,7 @@ def server(data_dir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
             "-c",
             "from journeyline.cli import main; main()",
             "serve",
-            "--data-dir",
-            str(data_dir),
+            *(["--database-url", database_url] if database_url else ["--data-dir", str(data_dir)]),
             "--port",
             str(port),
             "--setting",
@@ -45,7 +46,7 @@ def server(data_dir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while True:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:

@@ -19,6 +19,8 @@ import asyncio
 import contextlib
 import inspect
 import logging
+import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -149,6 +151,9 @@ class Room:
         self.pending: list[tuple[bytes, str | None]] = []
         self.applied = applied
         """Log rows in the document not yet folded into the stored snapshot."""
+        self.seen = max(applied, default=0)
+        """The highest log key in the document (rows above it come from other processes)."""
+        self._remote = False
         self.size_estimate = size
         self.committed_state = doc.get_state()
         self.revision: int | None = None
@@ -173,6 +178,10 @@ class Room:
     def _changed(self, event: Any) -> None:
         update: bytes = event.update
         if update == wire.EMPTY_UPDATE:
+            return
+        if self._remote:  # committed by another server process: already in the log
+            self.head_due = True
+            self.rooms.writer.wake()
             return
         self.pending.append((update, self._author))
         if self.scratch is not None:
@@ -307,6 +316,25 @@ class Room:
         if not self.peers:
             self.rooms.schedule_close(self)
 
+    def apply_remote(self, rows: list[tuple[int, bytes]], snapshot: bytes | None) -> None:
+        """Updates another server process committed (PostgreSQL NOTIFY): applied and sent to
+        every connection here; they are in the log already, so not logged again."""
+        self._remote = True
+        try:
+            for data in ([snapshot] if snapshot is not None else []) + [d for _, d in rows]:
+                self.doc.apply_update(data)
+                if self.scratch is not None:
+                    self.scratch.apply_update(data)
+                frame = wire.sync_update(data)
+                for peer in self.peers:
+                    peer.send(frame)
+        finally:
+            self._remote = False
+        for pk, _ in rows:
+            if pk > self.seen:
+                self.seen = pk
+            self.applied.append(pk)
+
     def saved_frame(self) -> bytes:
         return wire.saved(self.committed_state)
 
@@ -348,6 +376,7 @@ class Room:
             self.size_estimate = len(batch.snapshot)
         else:
             self.applied.extend(batch.written)
+        self.seen = max([self.seen, *batch.written])
         if batch.revision is not None:
             self.revision = batch.revision.number
         self.committed = taken
@@ -469,7 +498,9 @@ class LiveWriter:
             if state is not None:
                 batch.head = head_of(state, outside)
         try:
-            stored.commit(self.rooms.db, [batch for batch, _, _ in work])
+            stored.commit(
+                self.rooms.db, [batch for batch, _, _ in work], process=self.rooms.process
+            )
         except Exception as error:
             from journeyline.errors import NotFound
 
@@ -501,10 +532,16 @@ class Rooms:
         self._cutter: asyncio.Task[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.process = secrets.token_hex(6)
+        """This server process's name in NOTIFY payloads (its own are ignored)."""
+        self._listener: _Listener | None = None
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
         self.writer.start()
+        if not self.db.is_sqlite:
+            self._listener = _Listener(self)
+            self._listener.start()
         self._cutter = self.loop.create_task(self._cut_revisions(), name="live-revisions")
 
     async def stop(self) -> None:
@@ -518,6 +555,8 @@ class Rooms:
                 log.exception("could not save map %s on shutdown", room.map_pk)
         if self._cutter is not None:
             self._cutter.cancel()
+        if self._listener is not None:
+            self._listener.stop()
         await self.writer.stop()
         for room in list(self.open.values()):
             if room.burst_started is not None:
@@ -564,6 +603,18 @@ class Rooms:
         doc = load_doc(found.snapshot, [data for _, data in found.updates])
         size = len(found.snapshot) + sum(len(data) for _, data in found.updates)
         return doc, [pk for pk, _ in found.updates], size
+
+    async def catch_up(self, map_pk: int, compacted: bool) -> None:
+        """Bring in what another server process committed to an open map."""
+        room = self.open.get(map_pk)
+        if room is None:
+            return
+        rows = await to_thread.run_sync(stored.updates_after, self.db, map_pk, room.seen)
+        snapshot = None
+        if compacted:
+            snapshot = await to_thread.run_sync(stored.snapshot_of, self.db, map_pk)
+        if self.open.get(map_pk) is room:
+            room.apply_remote(rows, snapshot)
 
     def is_open(self, map_pk: int) -> bool:
         return map_pk in self.open
@@ -718,3 +769,45 @@ def edit_stored(
     stored.cut_revision(db, map_pk)
     assert batch.revision is not None
     return batch.revision.number, new, result
+
+
+class _Listener(threading.Thread):
+    """PostgreSQL: LISTENs for other server processes' commits and brings their updates into
+    this process's open rooms (the multi-process fan-out)."""
+
+    def __init__(self, rooms: Rooms) -> None:
+        super().__init__(name="journeyline-live-listen", daemon=True)
+        self.rooms = rooms
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                self._listen()
+            except Exception:
+                log.exception("live LISTEN connection lost; reconnecting")
+                self._stopped.wait(1.0)
+
+    def _listen(self) -> None:
+        raw = self.rooms.db.engine.raw_connection()
+        try:
+            connection: Any = raw.driver_connection
+            connection.autocommit = True
+            connection.execute(f"LISTEN {stored.CHANNEL}")
+            while not self._stopped.is_set():
+                for notice in connection.notifies(timeout=1.0, stop_after=100):
+                    self._heard(notice.payload)
+        finally:
+            raw.invalidate()
+
+    def _heard(self, payload: str) -> None:
+        process, _, rest = payload.partition(":")
+        key, _, compacted = rest.partition(":")
+        if process == self.rooms.process or not key.isdigit():
+            return
+        loop = self.rooms.loop
+        if loop is not None:
+            asyncio.run_coroutine_threadsafe(self.rooms.catch_up(int(key), compacted == "1"), loop)
+
+    def stop(self) -> None:
+        self._stopped.set()
