@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import pycrdt
@@ -63,10 +63,8 @@ class YClient:
     def _local(self, event: Any) -> None:
         if self._applying or self.closed is not None:
             return
-        try:
+        with suppress(ConnectionClosed):
             self.ws.send(wire.sync_update(event.update))
-        except ConnectionClosed:
-            pass
 
     def send(self, frame: bytes | str) -> None:
         try:
@@ -153,10 +151,8 @@ class YClient:
         self.ws.send(wire.awareness(wire.write_awareness([(self.doc.client_id, clock, raw)])))
 
     def close(self) -> None:
-        try:
+        with suppress(Exception):
             self.doc.unobserve(self._subscription)
-        except Exception:
-            pass
         self.ws.close()
 
 
