@@ -18,7 +18,7 @@ from journeyline.live import wire
 from journeyline.store import accounts, workspaces
 from journeyline.store.database import open_database, sqlite_url
 from tests.api_support import sample_workspace
-from tests.live_support import Closed, YClient, free_port
+from tests.live_client import Closed, YClient, free_port
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

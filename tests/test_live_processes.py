@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from journeyline.store import accounts, members, workspaces
 from journeyline.store.database import open_database
 from tests.api_support import postgres_url, sample_workspace
-from tests.live_support import YClient, free_port
+from tests.live_client import YClient, free_port
 from tests.test_live_durability import server
 
 pytestmark = pytest.mark.postgres

@@ -20,7 +20,7 @@ from journeyline.store import sharing
 from journeyline.store.tables import LiveUpdate
 from journeyline.web import Settings
 from tests.api_support import World, build_world, database  # noqa: F401
-from tests.live_support import Closed, YClient, serving
+from tests.live_client import Closed, YClient, serving
 
 FAST = {
     "live_head_seconds": 0.0,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 import secrets
 import threading
@@ -38,9 +37,6 @@ from journeyline.store.documents import map_document, map_summary
 from journeyline.store.tables import serialize
 
 log = logging.getLogger("journeyline.live")
-
-_CHECK_TAKES_SCRATCH = "scratch" in inspect.signature(layout.check_update).parameters
-"""Whether check_update can try an update on a copy the room keeps (else it copies)."""
 
 
 @dataclass(frozen=True)
@@ -169,8 +165,8 @@ class Room:
         self.committed = 0
         self._author: str | None = None
         self.repair_due = False
-        self.scratch: pycrdt.Doc[Any] | None = None
-        """A copy of the document kept in step, that check_update tries updates on."""
+        self.checker = layout.UpdateChecker(doc)
+        """check_update on a copy of the document kept for this room."""
         self._subscription = doc.observe(self._changed)
 
     # --- changes -----------------------------------------------------------------------------
@@ -184,8 +180,6 @@ class Room:
             self.rooms.writer.wake()
             return
         self.pending.append((update, self._author))
-        if self.scratch is not None:
-            self.scratch.apply_update(update)  # a no-op for what check_update applied to it
         self.size_estimate += len(update)
         self.head_due = True
         self.rooms.writer.wake()
@@ -213,20 +207,14 @@ class Room:
             if self.size_estimate + len(update) > limit:
                 raise Refused(TOO_LARGE, f"the map's document would pass {limit} bytes")
         try:
-            if _CHECK_TAKES_SCRATCH:
-                if self.scratch is None:
-                    self.scratch = load_doc(self.doc.get_update(), [])
-                check: Any = layout.check_update
-                check(self.doc, update, scratch=self.scratch)
-            else:
-                layout.check_update(self.doc, update)
+            self.checker.check(update)
         except layout.RefusedUpdate as refused:
-            self.scratch = None  # out of step with the document: rebuilt on the next check
             code = MALFORMED if "not a Yjs update" in refused.message else BREAKS_MAP
             raise Refused(code, _short(refused.message)) from None
         try:
             self.transact(peer.account_id, lambda: self.doc.apply_update(update))
         except Exception as error:  # yrs could not decode it: nothing was applied
+            self.checker.reset()
             raise Refused(MALFORMED, "not a Yjs update") from error
         # The repair rules run with the next head write (`repair_now`), not per update:
         # reading the whole document for them costs far more than applying one update.
@@ -323,8 +311,6 @@ class Room:
         try:
             for data in ([snapshot] if snapshot is not None else []) + [d for _, d in rows]:
                 self.doc.apply_update(data)
-                if self.scratch is not None:
-                    self.scratch.apply_update(data)
                 frame = wire.sync_update(data)
                 for peer in self.peers:
                     peer.send(frame)
