@@ -56,7 +56,10 @@ def _refuse_unstorable_text(
     it, SQLite keeps it), whatever channel it came by; the API refuses it earlier, saying where."""
     rows = parameters if executemany else [parameters]
     for row in rows:
+        # A row of values; or (batched INSERT … RETURNING) one value of a flattened batch.
         values = row.values() if isinstance(row, dict) else row
+        if not isinstance(values, (tuple, list)) and not isinstance(row, dict):
+            values = (values,)
         for value in values or ():
             if isinstance(value, str) and "\x00" in value:
                 raise InvalidInput(
@@ -155,6 +158,9 @@ class Database:
         )
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self.map_cache = MapCache()
+        self.live_rooms: Any = None
+        """The server's open live maps (journeyline.live.rooms.Rooms) while it runs: REST
+        edits of a map with a shared document go through them."""
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

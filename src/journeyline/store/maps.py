@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from journeyline.errors import NotFound, UsageError
 from journeyline.model import Element, JourneyMap, Workspace, assign_map_ids, slugify
 from journeyline.store import elements, revisions
+from journeyline.store import live as live_store
 from journeyline.store.access import Access, Actor, Role, require
 from journeyline.store.database import Database
 from journeyline.store.diff import diff_data
@@ -32,7 +33,7 @@ from journeyline.store.documents import (
     workspace_of,
 )
 from journeyline.store.revisions import iso, map_not_found, parse_revision
-from journeyline.store.tables import Account, MapRecord, Member, Revision, serialize
+from journeyline.store.tables import Account, MapRecord, Member, Revision, serialize, utcnow
 from journeyline.store.wording import describe_changes, lane_titles_of, summarize
 
 T = TypeVar("T")
@@ -184,6 +185,8 @@ def edit_map(
         access = require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
         revisions.check_map(db, session, record, based_on)
+        if live_store.has_document(session, record.pk):
+            return _edit_live(db, access, record, based_on, change)
         before = record.document
         journey, result, summary = change(journey_of(db, record))
         assign_map_ids(journey)
@@ -219,6 +222,40 @@ def edit_map(
         )
     db.map_cache.put((pk, written.number), journey)
     return MapState(workspace_id, written.number, journey, written.at), result
+
+
+def _edit_live(
+    db: Database,
+    access: Access,
+    record: MapRecord,
+    based_on: int,
+    change: Callable[[JourneyMap], tuple[JourneyMap, T, str]],
+) -> tuple[MapState, T]:
+    """A REST edit of a map with a shared document: `change` runs on the document as it is
+    now, and the result becomes one transaction on it (every open board sees it)."""
+    from journeyline.live import rooms as live_rooms
+
+    workspace_id, map_id, pk = access.workspace.id, record.map_id, record.pk
+
+    def on_document(current: JourneyMap) -> tuple[JourneyMap, T]:
+        journey, result, summary = change(current)
+        assign_map_ids(journey)
+        journey.id = map_id
+        _check_in_workspace(access, journey, summary)
+        return journey, result
+
+    def start() -> JourneyMap:
+        with db.reading() as session:
+            return journey_of(db, map_record(session, workspace_id, map_id))
+
+    author = access.actor.account_id
+    if db.live_rooms is not None:
+        revision, journey, result = db.live_rooms.edit_from_thread(
+            pk, start, author, based_on, on_document
+        )
+    else:
+        revision, journey, result = live_rooms.edit_stored(db, pk, author, based_on, on_document)
+    return MapState(workspace_id, revision, journey, utcnow()), result
 
 
 # --- whole maps ---------------------------------------------------------------------------------
@@ -302,7 +339,27 @@ _REVISION_DOCUMENT = select(Revision.document).where(
 """A map's document at one revision: what a cache miss reads (it never changes)."""
 
 
+_HEAD_DOCUMENT = select(MapRecord.document).where(
+    MapRecord.pk == bindparam("pk"), MapRecord.revision == bindparam("number")
+)
+"""The head's document, if the head is still at that revision."""
+
+
+class _MovedOn(Exception):
+    """The head moved on between reading its revision and its document (live edits)."""
+
+
 def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
+    """The map as it is now (shared and read-only: copy it before changing it)."""
+    for _ in range(5):
+        try:
+            return _get_map(db, actor, workspace_id, map_id)
+        except _MovedOn:
+            continue
+    return _get_map(db, actor, workspace_id, map_id)
+
+
+def _get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
     """The map as it is now (shared and read-only: copy it before changing it).
 
     On the hot path this is one statement (membership and revision together); the
@@ -317,8 +374,16 @@ def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapSt
             pk, revision, updated_at = row
 
             def document() -> dict[str, Any]:
-                found = connection.execute(_REVISION_DOCUMENT, {"pk": pk, "number": revision})
-                return dict(found.scalar() or {})
+                found = connection.execute(
+                    _REVISION_DOCUMENT, {"pk": pk, "number": revision}
+                ).scalar()
+                if found is None:  # a revision read from a live document: the head holds it
+                    found = connection.execute(
+                        _HEAD_DOCUMENT, {"pk": pk, "number": revision}
+                    ).scalar()
+                if found is None:
+                    raise _MovedOn
+                return dict(found)
 
             key = (pk, revision)
             journey = db.map_cache.peek(key, document)
@@ -455,7 +520,10 @@ def delete_map(
         require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
         revisions.check_map(db, session, record, based_on)
+        pk = record.pk
         session.delete(record)
+    if db.live_rooms is not None:
+        db.live_rooms.map_deleted(pk)
 
 
 # --- elements -------------------------------------------------------------------------------------
@@ -582,26 +650,41 @@ def list_revisions(
         record = map_record(session, workspace_id, map_id)
         query = (
             select(
-                Revision.number, Revision.created_at, Revision.summary, Revision.label, Account.name
+                Revision.number,
+                Revision.created_at,
+                Revision.summary,
+                Revision.label,
+                Account.name,
+                Account.id,
+                Revision.editors,
             )
             .outerjoin(Account, Account.id == Revision.author_id)
             .where(Revision.map_pk == record.pk)
             .order_by(Revision.number.desc())
         )
-        if author is not None:
-            query = query.where(Account.name == author)
         if labelled:
             query = query.where(Revision.label.is_not(None))
         rows = session.execute(query).all()
-    return [
+    # `editors`: everyone who edited in the revision (a live revision names them all).
+    entries = [
         {
             "revision": number,
             "created_at": iso(created),
             "summary": summary,
             "author": name,
+            "editors": editors
+            if editors is not None
+            else ([{"id": author_id, "name": name}] if author_id else []),
             "label": label,
         }
-        for number, created, summary, label, name in rows
+        for number, created, summary, label, name, author_id, editors in rows
+    ]
+    if author is None:
+        return entries
+    return [
+        entry
+        for entry in entries
+        if entry["author"] == author or any(e.get("name") == author for e in entry["editors"])
     ]
 
 
