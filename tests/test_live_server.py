@@ -258,7 +258,9 @@ def test_revisions_are_cut_when_editing_settles_naming_everyone(live: tuple[Worl
     assert len(log) == 2, log  # the original and one for the whole burst, not one per keystroke
     newest = log[0]
     assert sorted(e["name"] for e in newest["editors"]) == ["Editor", "Owner"]
-    assert newest["summary"] in ("Editor and Owner edited", "Owner and Editor edited")
+    who, _, what = newest["summary"].partition(": ")
+    assert who in ("Editor and Owner edited", "Owner and Editor edited")
+    assert "Renamed step" in what  # and what they changed, in words
     shown = world.client("viewer").get(f"{path}/{newest['revision']}").json()["map"]
     assert shown["stages"][0]["steps"][0]["name"] == "Fill the form01234"
     ann.close()

@@ -21,7 +21,16 @@ from sqlalchemy.orm import Session
 from journeyline.store import revisions
 from journeyline.store.database import Database
 from journeyline.store.revisions import Written
-from journeyline.store.tables import Account, LiveDocument, LiveUpdate, MapRecord, utcnow
+from journeyline.store.tables import (
+    Account,
+    LiveDocument,
+    LiveUpdate,
+    MapRecord,
+    Revision,
+    WorkspaceRecord,
+    utcnow,
+)
+from journeyline.store.wording import lane_titles_of, summarize
 
 
 @dataclass
@@ -217,8 +226,10 @@ def cut_revision(db: Database, map_pk: int) -> Written | None:
             else {}
         )
         editors = [{"id": i, "name": names.get(i, "someone")} for i in ids if i in names]
+        who = edit_summary([e["name"] for e in editors])
+        what = _what_changed(session, map_pk)
         written = revisions.cut_map(
-            session, map_pk, editors=editors, summary=edit_summary([e["name"] for e in editors])
+            session, map_pk, editors=editors, summary=f"{who}: {what}" if what else who
         )
         session.execute(
             update(LiveDocument)
@@ -226,6 +237,24 @@ def cut_revision(db: Database, map_pk: int) -> Written | None:
             .values(editors=[], edited_at=None)
         )
         return written
+
+
+def _what_changed(session: Session, map_pk: int) -> str | None:
+    """The burst in words, from the last revision in the log to the head (`wording.summarize`)."""
+    head = session.execute(
+        select(MapRecord.document, WorkspaceRecord.document)
+        .join(WorkspaceRecord, WorkspaceRecord.id == MapRecord.workspace_id)
+        .where(MapRecord.pk == map_pk)
+    ).first()
+    if head is None:
+        return None
+    previous = session.scalar(
+        select(Revision.document)
+        .where(Revision.map_pk == map_pk)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    )
+    return summarize(previous, head[0], lane_titles_of(head[1] or {}))
 
 
 def edit_summary(names: list[str]) -> str:
