@@ -32,7 +32,7 @@ describe("positions", () => {
     let lo: string | null = null;
     let hi: string | null = null;
     for (let i = 0; i < 200; i++) {
-      const p = positionBetween(lo, hi)!;
+      const p: string = positionBetween(lo, hi)!;
       expect(p).not.toBeNull();
       if (lo !== null) expect(lo < p).toBe(true);
       if (hi !== null) expect(p < hi).toBe(true);
