@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { applyOp, findStep, type Op } from "../ops";
 import { testMap } from "../testMap";
-import { applyOpToDoc, diffText, MapReader, readMap, roots, writeMap } from "./layout";
+import { applyOpToDoc, diffText, LAYOUT, MapReader, readMap, roots, writeMap } from "./layout";
 import { positionBetween, spreadPositions } from "./position";
 
 /** Two docs that start from one map (as two boards after the first sync). */
@@ -43,8 +43,13 @@ describe("positions", () => {
   it("say when there is no room", () => {
     expect(positionBetween("V", "V")).toBeNull();
     expect(positionBetween("W", "V")).toBeNull();
-    expect(positionBetween("A", "A0")).toBeNull();
-    expect(positionBetween("A0", "A1")).toBe("A0V");
+    expect(positionBetween("not a key", "a1")).toBeNull();
+  });
+  it("are the keys the server makes (the layout's test vectors)", () => {
+    for (const e of LAYOUT.positions.examples) {
+      if (e.n === 1) expect(positionBetween(e.a, e.b)).toBe(e.keys[0]);
+      expect(spreadPositions(e.n, e.a, e.b)).toEqual(e.keys);
+    }
   });
   it("spread in order", () => {
     const ps = spreadPositions(500);
@@ -56,6 +61,7 @@ describe("the live layout", () => {
   it("round-trips a map", () => {
     const doc = new Y.Doc();
     const map = testMap();
+    map.lanes = [...map.lanes, "quotes"];
     map.stages[0].steps[0].lanes = { quotes: "we never read it" };
     map.tags = ["b2b", "trial"];
     map.backstory = { ...map.backstory, story: "Ana wants to try before buying", outcomes: ["A working trial"] };

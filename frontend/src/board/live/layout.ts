@@ -5,7 +5,7 @@
 // This module reads a doc as a JourneyMap and turns the board's ops into Y transactions.
 import * as Y from "yjs";
 import {
-  defaultBackstory, defaultEvidence, defaultJourneyMap, defaultOpportunity, defaultPainPoint, defaultStage, defaultStep,
+  LANE_VALUES, defaultBackstory, defaultEvidence, defaultJourneyMap, defaultOpportunity, defaultPainPoint, defaultStage, defaultStep,
   type JourneyMap, type Stage, type Step,
 } from "../../types";
 import { applyOp, deepEqual, flatten, keepIdentity, OpError, type ElementKind, type Op, type PrimitiveOp } from "../ops";
@@ -16,27 +16,29 @@ type Data = Record<string, unknown>;
 /** A part of the document with its own field table: the map, its backstory, or a collection. */
 export type Part = "map" | "backstory" | ElementKind;
 
+interface KindTable {
+  text: string[];
+  required_text: string[];
+  id_lists: string[];
+  lists: string[];
+  text_maps: string[];
+  plain: string[];
+  defaults: Record<string, unknown>;
+}
+
 interface LayoutTables {
   layout: number;
-  text: Record<string, string[]>;
-  lists: Record<string, string[]>;
-  id_lists: Record<string, string[]>;
-  text_maps: Record<string, string[]>;
+  kinds: Record<Part, KindTable>;
+  positions: { digits: string; examples: { a: string | null; b: string | null; n: number; keys: string[] }[] };
 }
 
 export const LAYOUT = LAYOUT_JSON as unknown as LayoutTables;
 export const COLLECTIONS: ElementKind[] = ["stages", "steps", "pain_points", "opportunities", "evidence"];
 
-const DEFAULTS: Record<Part, () => Data> = {
-  map: () => {
-    const { stages: _s, pain_points: _p, opportunities: _o, evidence: _e, backstory: _b, ...rest } = defaultJourneyMap();
-    return rest as unknown as Data;
-  },
+const MODEL_DEFAULTS: Record<Part, () => Data> = {
+  map: () => defaultJourneyMap() as unknown as Data,
   backstory: () => defaultBackstory() as unknown as Data,
-  stages: () => {
-    const { steps: _s, ...rest } = defaultStage();
-    return rest as unknown as Data;
-  },
+  stages: () => defaultStage() as unknown as Data,
   steps: () => defaultStep() as unknown as Data,
   pain_points: () => defaultPainPoint() as unknown as Data,
   opportunities: () => defaultOpportunity() as unknown as Data,
@@ -46,13 +48,26 @@ const DEFAULTS: Record<Part, () => Data> = {
 type FieldType = "text" | "list" | "textMap" | "plain";
 const FIELD_TYPES = new Map<Part, Map<string, FieldType>>();
 const ID_LISTS = new Map<Part, Set<string>>();
-for (const part of Object.keys(DEFAULTS) as Part[]) {
+const REQUIRED = new Map<Part, Set<string>>();
+/** Each part's fields (as the layout lists them) with the model's defaults. */
+const DEFAULTS = {} as Record<Part, () => Data>;
+for (const part of Object.keys(MODEL_DEFAULTS) as Part[]) {
+  const table = LAYOUT.kinds[part];
   const types = new Map<string, FieldType>();
-  for (const f of LAYOUT.text[part] ?? []) types.set(f, "text");
-  for (const f of LAYOUT.lists[part] ?? []) types.set(f, "list");
-  for (const f of LAYOUT.text_maps[part] ?? []) types.set(f, "textMap");
+  for (const f of table.text) types.set(f, "text");
+  for (const f of [...table.lists, ...table.id_lists]) types.set(f, "list");
+  for (const f of table.text_maps) types.set(f, "textMap");
+  for (const f of table.plain) types.set(f, "plain");
   FIELD_TYPES.set(part, types);
-  ID_LISTS.set(part, new Set(LAYOUT.id_lists[part] ?? []));
+  ID_LISTS.set(part, new Set(table.id_lists));
+  REQUIRED.set(part, new Set(table.required_text));
+  const keys = Array.from(types.keys());
+  DEFAULTS[part] = () => {
+    const model = MODEL_DEFAULTS[part]();
+    const out: Data = {};
+    for (const k of keys) out[k] = k in model ? model[k] : clone(table.defaults[k] ?? null);
+    return out;
+  };
 }
 
 export function fieldType(part: Part, key: string): FieldType {
@@ -104,7 +119,7 @@ function dedupe(items: string[]): string[] {
 function readValue(part: Part, key: string, value: unknown, fallback: unknown): unknown {
   if (value instanceof Y.Text) {
     const s = value.toString();
-    return s === "" && fallback === null ? null : s;
+    return s === "" && !REQUIRED.get(part)?.has(key) ? null : s;
   }
   if (value instanceof Y.Array) {
     const items = value.toArray().filter((x): x is string => typeof x === "string");
@@ -112,7 +127,10 @@ function readValue(part: Part, key: string, value: unknown, fallback: unknown): 
   }
   if (value instanceof Y.Map) {
     const out: Record<string, string> = {};
-    for (const [k, v] of value.entries()) out[k] = v instanceof Y.Text ? v.toString() : String(v ?? "");
+    for (const [k, v] of value.entries()) {
+      const text = v instanceof Y.Text ? v.toString() : "";
+      if (text) out[k] = text; // an empty lane text reads as no text (as the server reads it)
+    }
     return out;
   }
   return value === undefined ? fallback : value;
@@ -142,9 +160,11 @@ function writeValue(part: Part, key: string, value: unknown): unknown {
 }
 
 /** A new entry for an element (or the map, the backstory) with every field of `data`. */
-export function newEntry(part: Part, data: Data, place?: { pos: string; stage?: string }): Y.Map<unknown> {
+export function newEntry(part: Part, data: Data, place?: { pos: string; stage?: string }, customLanes: string[] = []): Y.Map<unknown> {
   const entry = new Y.Map<unknown>();
   const full = { ...DEFAULTS[part](), ...data };
+  // Every custom lane gets its text at creation (two people creating it later would lose one).
+  if (part === "steps" && customLanes.length) full.lanes = { ...Object.fromEntries(customLanes.map((l) => [l, ""])), ...((full.lanes as Data) ?? {}) };
   for (const key of Object.keys(DEFAULTS[part]())) entry.set(key, writeValue(part, key, full[key]));
   if (place) {
     entry.set("pos", place.pos);
@@ -332,13 +352,20 @@ export function writeMap(doc: Y.Doc, map: JourneyMap, origin: unknown = null): v
       const { steps, ...rest } = stage;
       r.stages.set(stage.id, newEntry("stages", rest as unknown as Data, { pos: stagePos[i] }));
       const stepPos = spreadPositions(steps.length);
-      steps.forEach((step, j) => r.steps.set(step.id, newEntry("steps", step as unknown as Data, { pos: stepPos[j], stage: stage.id })));
+      steps.forEach((step, j) => r.steps.set(step.id, newEntry("steps", step as unknown as Data, { pos: stepPos[j], stage: stage.id }, customLanes(map))));
     });
     for (const [kind, list] of [["pain_points", pain_points], ["opportunities", opportunities], ["evidence", evidence]] as const) {
       const pos = spreadPositions(list.length);
       list.forEach((e, i) => r[kind].set(e.id, newEntry(kind, e as unknown as Data, { pos: pos[i] })));
     }
   }, origin);
+}
+
+const BUILT_IN_LANES = new Set<string>(LANE_VALUES);
+
+/** The map's custom lanes (the ids in its `lanes` that are not built-in lanes). */
+function customLanes(map: { lanes: unknown[] }): string[] {
+  return map.lanes.filter((l): l is string => typeof l === "string" && !BUILT_IN_LANES.has(l));
 }
 
 function posOf(collection: Y.Map<Y.Map<unknown>>, id: string): string {
@@ -397,9 +424,9 @@ function applyPrimitive(doc: Y.Doc, map: JourneyMap, op: PrimitiveOp): void {
         const { steps, ...rest } = op.element as Data & { steps?: Step[] };
         collection.set(op.element.id, newEntry("stages", rest, { pos }));
         const stepPos = spreadPositions(steps?.length ?? 0);
-        (steps ?? []).forEach((s, i) => r.steps.set(s.id, newEntry("steps", s as unknown as Data, { pos: stepPos[i], stage: op.element.id })));
+        (steps ?? []).forEach((s, i) => r.steps.set(s.id, newEntry("steps", s as unknown as Data, { pos: stepPos[i], stage: op.element.id }, customLanes(map))));
       } else {
-        collection.set(op.element.id, newEntry(op.kind, op.element, { pos, stage: op.kind === "steps" ? op.stage : undefined }));
+        collection.set(op.element.id, newEntry(op.kind, op.element, { pos, stage: op.kind === "steps" ? op.stage : undefined }, customLanes(map)));
       }
       return;
     }

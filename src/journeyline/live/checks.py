@@ -1,0 +1,217 @@
+"""Checking an incoming update before the server applies it: refuse what would break the map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pycrdt import Array, Doc, Map, Text
+from pydantic import BaseModel, ValidationError
+
+from journeyline.errors import Diagnostic, InvalidInput
+from journeyline.live.layout import (
+    COLLECTIONS,
+    KINDS,
+    LAYOUT_VERSION,
+    POSITION_KEY,
+    ROOTS,
+    STAGE_KEY,
+    Kind,
+)
+from journeyline.live.positions import is_position_text
+from journeyline.live.reading import ID_RE, SHAPES, is_shared, read_fields, roots_of
+
+
+class RefusedUpdate(InvalidInput):
+    """An update that would break the live document: what is wrong and where, one per line."""
+
+
+# --- checking updates ----------------------------------------------------------------------------
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, Text):
+        return "shared text (Y.Text)"
+    if isinstance(value, Array):
+        return "a shared array (Y.Array)"
+    if isinstance(value, Map):
+        return "a shared map (Y.Map)"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a plain string"
+    if isinstance(value, list):
+        return "a plain list"
+    if isinstance(value, dict):
+        return "a plain object"
+    return type(value).__name__
+
+
+def _check_shapes(kind: Kind, entry: Map[Any], where: str, problems: list[str]) -> None:
+    shapes = SHAPES[kind.name]
+    in_collection = kind.name in COLLECTIONS
+    for key in entry.keys():  # noqa: SIM118 (pycrdt types __iter__ loosely)
+        value = entry[key]
+        here = f"{where}/{key}"
+        if in_collection and key == POSITION_KEY:
+            if not is_position_text(value):
+                problems.append(f"{here}: a position must be 1 to 1024 characters of 0-9A-Za-z")
+            continue
+        if kind.name == "steps" and key == STAGE_KEY:
+            if not isinstance(value, str):
+                problems.append(
+                    f"{here}: the stage must be a stage id (a plain string), not {_type_name(value)}"
+                )
+            continue
+        shape = shapes.get(key)
+        if shape is None:
+            problems.append(f"{here}: unknown field '{key}' (layout {LAYOUT_VERSION})")
+        elif shape == "text":
+            if not isinstance(value, Text):
+                problems.append(f"{here}: must be shared text (Y.Text), not {_type_name(value)}")
+        elif shape in ("list", "id_list"):
+            if not isinstance(value, Array):
+                problems.append(f"{here}: must be a Y.Array of strings, not {_type_name(value)}")
+            elif not all(isinstance(item, str) for item in value):
+                problems.append(f"{here}: must hold strings only")
+        elif shape == "text_map":
+            if not isinstance(value, Map):
+                problems.append(f"{here}: must be a Y.Map of Y.Text, not {_type_name(value)}")
+            else:
+                for lane in value.keys():  # noqa: SIM118
+                    if not isinstance(value[lane], Text):
+                        problems.append(
+                            f"{here}/{lane}: must be shared text (Y.Text), not {_type_name(value[lane])}"
+                        )
+        elif is_shared(value):
+            problems.append(f"{here}: must be a plain value, not {_type_name(value)}")
+    if in_collection and POSITION_KEY not in entry:
+        problems.append(f"{where}: has no position ('{POSITION_KEY}')")
+    if kind.name == "steps" and STAGE_KEY not in entry:
+        problems.append(f"{where}: has no stage ('{STAGE_KEY}')")
+
+
+def _check_values(
+    model: type[BaseModel], data: dict[str, Any], where: str, problems: list[str]
+) -> None:
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        for problem in error.errors():
+            loc = "/".join(str(part) for part in problem["loc"])
+            problems.append(
+                f"{where}/{loc}: {problem['msg']}" if loc else f"{where}: {problem['msg']}"
+            )
+
+
+def _check_element(name: str, element_id: str, entry: Any, problems: list[str]) -> None:
+    where = f"{name}/{element_id}"
+    if not ID_RE.match(element_id):
+        problems.append(
+            f"{where}: '{element_id}' is not an allowed id (letters, digits, '-', '_', '.')"
+        )
+    if not isinstance(entry, Map):
+        problems.append(f"{where}: an element must be a Y.Map, not {_type_name(entry)}")
+        return
+    kind = KINDS[name]
+    before = len(problems)
+    _check_shapes(kind, entry, where, problems)
+    if len(problems) > before:
+        return
+    fields = read_fields(kind, entry.to_py() or {}, where, [])
+    fields["id"] = element_id
+    _check_values(kind.model, fields, where, problems)
+
+
+def _check_root(doc: Doc[Any], name: str, problems: list[str]) -> None:
+    root = doc.get(name, type=Map)
+    if name == "meta":
+        layout = root.get("layout")
+        if layout != LAYOUT_VERSION:
+            problems.append(f"meta/layout: must stay {LAYOUT_VERSION}, not {layout!r}")
+        for key in root:
+            if key != "layout":
+                problems.append(f"meta/{key}: unknown key (layout {LAYOUT_VERSION})")
+        return
+    kind = KINDS[name]
+    before = len(problems)
+    _check_shapes(kind, root, name, problems)
+    if len(problems) > before:
+        return
+    fields = read_fields(kind, root.to_py() or {}, name, [])
+    _check_values(kind.model, fields, name, problems)
+
+
+def check_update(doc: Doc[Any], update: bytes) -> None:
+    """Refuse an update that would break the document; `doc` itself is not changed.
+
+    Checked on a copy with the update applied, for every root and element the update
+    touches: the layout stays 1, no other roots, each field holds its layout's shared type,
+    values are ones the model accepts, positions are position strings, steps name a stage,
+    an element's id is allowed and not taken in another collection. RefusedUpdate says
+    what and where (one diagnostic per problem). Broken references are not refused: they
+    can come from concurrent edits and the repair rules fix them.
+    """
+    copy: Doc[Any] = Doc()
+    copy.apply_update(doc.get_update())
+    roots = roots_of(copy)
+    touched_roots: set[str] = set()
+    touched: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+    subscriptions = []
+
+    def watcher(name: str) -> Callable[[list[Any]], None]:
+        def collect(events: list[Any]) -> None:
+            for event in events:
+                path = list(event.path)
+                if name not in touched:
+                    touched_roots.add(name)
+                elif path:
+                    touched[name].add(str(path[0]))
+                else:
+                    touched[name].update(str(key) for key in getattr(event, "keys", {}))
+
+        return collect
+
+    for name, root in roots.items():
+        subscriptions.append((root, root.observe_deep(watcher(name))))
+    try:
+        copy.apply_update(update)
+    except Exception as error:  # pycrdt raises plain exceptions for undecodable bytes
+        raise RefusedUpdate(
+            "update refused: it is not a Yjs update",
+            [Diagnostic(f"the update could not be decoded: {error}")],
+        ) from None
+    finally:
+        for root, subscription in subscriptions:
+            root.unobserve(subscription)
+    problems: list[str] = []
+    for name in copy.keys():  # noqa: SIM118
+        if name not in ROOTS:
+            problems.append(
+                f"{name}: not a root of the map document (layout {LAYOUT_VERSION} has {', '.join(ROOTS)})"
+            )
+    for name in ("meta", "map", "backstory"):
+        if name in touched_roots:
+            _check_root(copy, name, problems)
+    others: dict[str, set[str]] = {name: set(roots[name].keys()) for name in COLLECTIONS}
+    for name in COLLECTIONS:
+        root = roots[name]
+        for element_id in sorted(touched[name]):
+            if element_id not in root:
+                continue
+            _check_element(name, element_id, root[element_id], problems)
+            for other in COLLECTIONS:
+                if other != name and element_id in others[other]:
+                    problems.append(
+                        f"{name}/{element_id}: the id is taken by an element in {other}"
+                    )
+    if problems:
+        count = len(problems)
+        raise RefusedUpdate(
+            f"update refused: {problems[0]}" + (f" (and {count - 1} more)" if count > 1 else ""),
+            [Diagnostic(problem) for problem in problems],
+        )

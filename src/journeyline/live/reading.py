@@ -1,0 +1,349 @@
+"""Reading a live map document: its entries as the model's data, and the repair rules.
+
+The repair rules turn a merged document whose references concurrency broke back into a
+valid map; `read_map` applies them to its reading, `repair` to the document itself (the
+server does, after every merge). docs/format.md ("The live document") states each rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pycrdt import Array, Doc, Map, Text
+from pydantic import ValidationError
+
+from journeyline.live.layout import (
+    BACKSTORY,
+    COLLECTIONS,
+    KINDS,
+    MAP,
+    POSITION_KEY,
+    ROOTS,
+    STAGE_KEY,
+    Kind,
+)
+from journeyline.model import JourneyMap
+from journeyline.model.base import ID_PATTERN
+
+REPAIR_ORIGIN = "repair"
+"""The origin of the server's repair transactions."""
+
+ID_RE = re.compile(ID_PATTERN)
+ABSENT: Any = object()
+_FIELDS: dict[str, frozenset[str]] = {name: frozenset(kind.fields) for name, kind in KINDS.items()}
+SHAPES: dict[str, dict[str, str]] = {
+    name: {field: kind.shape(field) for field in kind.fields} for name, kind in KINDS.items()
+}
+_REQUIRED_TEXT: dict[str, frozenset[str]] = {
+    name: frozenset(kind.required_text()) for name, kind in KINDS.items()
+}
+DEFAULTS: dict[str, dict[str, Any]] = {name: kind.defaults() for name, kind in KINDS.items()}
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def roots_of(doc: Doc[Any]) -> dict[str, Map[Any]]:
+    return {name: doc.get(name, type=Map) for name in ROOTS}
+
+
+def _raw(doc: Doc[Any]) -> dict[str, dict[str, Any]]:
+    """The document as plain Python data: every root as a dict (texts as strings)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, root in roots_of(doc).items():
+        out[name] = root.to_py() or {}
+    return out
+
+
+def read_fields(kind: Kind, raw: dict[str, Any], where: str, notes: list[str]) -> dict[str, Any]:
+    """An entry's fields as the model takes them: empty optional text as null, ids de-duplicated."""
+    fields = _FIELDS[kind.name]
+    shapes = SHAPES[kind.name]
+    required = _REQUIRED_TEXT[kind.name]
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in fields:
+            if kind.name in COLLECTIONS and key in (POSITION_KEY, STAGE_KEY):
+                continue
+            notes.append(f"{where}/{key}: not a field of this element; left out")
+            continue
+        shape = shapes[key]
+        if shape == "text":
+            if value is None or value == "":
+                if key in required:
+                    out[key] = ""
+            elif isinstance(value, str):
+                out[key] = value
+            else:
+                notes.append(f"{where}/{key}: not text; left out")
+        elif shape in ("list", "id_list"):
+            if not isinstance(value, list):
+                notes.append(f"{where}/{key}: not a list; left out")
+                continue
+            items = [item for item in value if isinstance(item, str)]
+            out[key] = list(dict.fromkeys(items)) if shape == "id_list" else items
+        elif shape == "text_map":
+            if not isinstance(value, dict):
+                notes.append(f"{where}/{key}: not a map of texts; left out")
+                continue
+            out[key] = {k: v for k, v in value.items() if isinstance(v, str) and v}
+        else:
+            out[key] = value
+    for key in required:
+        if kind.model.model_fields[key].is_required():
+            out.setdefault(key, "")
+    return out
+
+
+def _sort_key(entry: tuple[str, dict[str, Any]]) -> tuple[str, str]:
+    pos = entry[1].get(POSITION_KEY)
+    return (pos if isinstance(pos, str) else "", entry[0])
+
+
+def _entries(raw: dict[str, Any], collection: str, notes: list[str]) -> dict[str, dict[str, Any]]:
+    """A collection's well-formed entries (a map per valid id)."""
+    out: dict[str, dict[str, Any]] = {}
+    for element_id, value in raw.items():
+        if not isinstance(value, dict):
+            notes.append(f"{collection}/{element_id}: not an element entry; left out")
+        elif not ID_RE.match(element_id):
+            notes.append(f"{collection}/{element_id}: not an allowed id; left out")
+        else:
+            out[element_id] = value
+    return out
+
+
+def _assemble(raw: dict[str, dict[str, Any]], notes: list[str]) -> dict[str, Any]:
+    """The map as the model's data, in order: stages by position, steps by position in stage."""
+    collections = {name: _entries(raw.get(name) or {}, name, notes) for name in COLLECTIONS}
+    data = read_fields(MAP, raw.get("map") or {}, "map", notes)
+    data["backstory"] = read_fields(BACKSTORY, raw.get("backstory") or {}, "backstory", notes)
+    steps_by_stage: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for step_id, entry in collections["steps"].items():
+        stage_id = entry.get(STAGE_KEY)
+        if isinstance(stage_id, str):
+            steps_by_stage.setdefault(stage_id, []).append((step_id, entry))
+    stages = []
+    for stage_id, entry in sorted(collections["stages"].items(), key=_sort_key):
+        stage = {
+            "id": stage_id,
+            **read_fields(KINDS["stages"], entry, f"stages/{stage_id}", notes),
+        }
+        stage["steps"] = [
+            {"id": step_id, **read_fields(KINDS["steps"], step, f"steps/{step_id}", notes)}
+            for step_id, step in sorted(steps_by_stage.get(stage_id, []), key=_sort_key)
+        ]
+        stages.append(stage)
+    data["stages"] = stages
+    for name in ("pain_points", "opportunities", "evidence"):
+        data[name] = [
+            {"id": element_id, **read_fields(KINDS[name], entry, f"{name}/{element_id}", notes)}
+            for element_id, entry in sorted(collections[name].items(), key=_sort_key)
+        ]
+    return data
+
+
+def _element_at(data: dict[str, Any], loc: tuple[Any, ...]) -> tuple[Any, str, int]:
+    """The element dict an error location falls in, a readable path to it, and its depth."""
+    if loc[:1] == ("backstory",):
+        return data["backstory"], "backstory", 1
+    if len(loc) >= 2 and loc[0] in ("stages", "pain_points", "opportunities", "evidence"):
+        items = data.get(loc[0])
+        if isinstance(items, list) and isinstance(loc[1], int) and loc[1] < len(items):
+            element = items[loc[1]]
+            if loc[0] == "stages" and len(loc) >= 4 and loc[2] == "steps":
+                steps = element.get("steps", [])
+                if isinstance(loc[3], int) and loc[3] < len(steps):
+                    return steps[loc[3]], f"steps/{steps[loc[3]].get('id')}", 4
+            return element, f"{loc[0]}/{element.get('id')}", 2
+    return data, "map", 0
+
+
+def _validated(data: dict[str, Any], notes: list[str]) -> JourneyMap:
+    """The model's map; a field the model refuses is left out (its default) and noted."""
+    for _ in range(100):
+        try:
+            return JourneyMap.model_validate(data)
+        except ValidationError as error:
+            progressed = False
+            for problem in error.errors():
+                loc = tuple(problem["loc"])
+                element, where, depth = _element_at(data, loc)
+                field = loc[depth] if len(loc) > depth else None
+                if isinstance(field, str) and isinstance(element, dict) and field in element:
+                    if field in ("id", "steps", "stages"):
+                        continue
+                    del element[field]
+                    notes.append(f"{where}/{field}: {problem['msg']}; left out")
+                    progressed = True
+            if not progressed:
+                break
+    notes.append("map: the document could not be read; an empty map is shown")
+    return JourneyMap(id=str(data.get("id") or ""), name=str(data.get("name") or ""))
+
+
+# --- repair rules --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Fix:
+    """One change a repair rule makes: delete an entry, set a plain key, drop list items."""
+
+    rule: str
+    collection: str
+    element_id: str
+    key: str | None = None
+    value: Any = None
+    drop: tuple[int, ...] = ()
+
+
+def _kept_ids(items: Any, allowed: Callable[[str], bool]) -> tuple[int, ...]:
+    """Indexes to drop from an id list: unknown ids and repeats (first occurrence kept)."""
+    if not isinstance(items, list):
+        return ()
+    seen: set[str] = set()
+    drop = []
+    for index, item in enumerate(items):
+        if not isinstance(item, str) or item in seen or not allowed(item):
+            drop.append(index)
+        else:
+            seen.add(item)
+    return tuple(drop)
+
+
+def _plan_repairs(raw: dict[str, dict[str, Any]], outside_ids: Collection[str]) -> list[_Fix]:
+    """The fixes the repair rules make to a merged document (docs/format.md lists the rules)."""
+    fixes: list[_Fix] = []
+    entries = {name: _entries(raw.get(name) or {}, name, []) for name in COLLECTIONS}
+    seen: set[str] = set()
+    for name in COLLECTIONS:
+        for element_id in list(entries[name]):
+            if element_id in seen:
+                fixes.append(_Fix("duplicate-id", name, element_id))
+                del entries[name][element_id]
+            seen.add(element_id)
+    for step_id, step in list(entries["steps"].items()):
+        if step.get(STAGE_KEY) not in entries["stages"]:
+            fixes.append(_Fix("step-without-stage", "steps", step_id))
+            del entries["steps"][step_id]
+    step_ids = set(entries["steps"])
+    pain_ids = set(entries["pain_points"])
+    map_raw = raw.get("map") or {}
+    personas_raw = map_raw.get("personas")
+    map_personas = (
+        {p for p in personas_raw if isinstance(p, str)} if isinstance(personas_raw, list) else set()
+    )
+    for pain_id, pain in entries["pain_points"].items():
+        target = pain.get("step")
+        if isinstance(target, str) and target and target not in step_ids:
+            fixes.append(_Fix("pain-point-step", "pain_points", pain_id, "step", None))
+    for opp_id, opportunity in entries["opportunities"].items():
+        for key, known in (("pain_points", pain_ids), ("steps", step_ids)):
+            drop = _kept_ids(opportunity.get(key), known.__contains__)
+            if drop:
+                fixes.append(_Fix("opportunity-links", "opportunities", opp_id, key, drop=drop))
+    for step_id, step in entries["steps"].items():
+        branches = step.get("branches")
+        if isinstance(branches, list) and any(
+            isinstance(b, dict)
+            and isinstance(b.get("to"), str)
+            and b["to"]
+            and b["to"] not in step_ids
+            for b in branches
+        ):
+            fixed = [
+                {**b, "to": None}
+                if isinstance(b, dict) and isinstance(b.get("to"), str) and b["to"] not in step_ids
+                else b
+                for b in branches
+            ]
+            fixes.append(_Fix("branch-target", "steps", step_id, "branches", fixed))
+        drop = _kept_ids(step.get("personas"), map_personas.__contains__)
+        if drop:
+            fixes.append(_Fix("step-personas", "steps", step_id, "personas", drop=drop))
+        emotions = step.get("emotions")
+        if isinstance(emotions, dict) and any(k not in map_personas for k in emotions):
+            kept = {k: v for k, v in emotions.items() if k in map_personas}
+            fixes.append(_Fix("step-personas", "steps", step_id, "emotions", kept))
+    linkable = set().union(*(set(e) for e in entries.values())) | set(outside_ids) | map_personas
+    for key in ("id", "segment"):
+        if isinstance(map_raw.get(key), str):
+            linkable.add(map_raw[key])
+    for evidence_id, evidence in entries["evidence"].items():
+        drop = _kept_ids(evidence.get("links"), linkable.__contains__)
+        if drop:
+            fixes.append(_Fix("evidence-links", "evidence", evidence_id, "links", drop=drop))
+    return fixes
+
+
+def _fix_raw(raw: dict[str, dict[str, Any]], fixes: Iterable[_Fix]) -> None:
+    for fix in fixes:
+        entries = raw.get(fix.collection) or {}
+        if fix.key is None:
+            entries.pop(fix.element_id, None)
+            continue
+        entry = entries.get(fix.element_id)
+        if not isinstance(entry, dict):
+            continue
+        if fix.drop:
+            items = entry.get(fix.key)
+            if isinstance(items, list):
+                dropped = set(fix.drop)
+                entry[fix.key] = [item for i, item in enumerate(items) if i not in dropped]
+        else:
+            entry[fix.key] = fix.value
+
+
+def read_map(doc: Doc[Any], *, outside_ids: Collection[str] = ()) -> JourneyMap:
+    """The map the document holds, as repaired (the repair rules applied to the reading).
+
+    Never raises: an entry or value the model refuses is left out and noted in the map's
+    `_unreadable` list. `outside_ids` are the workspace's persona and segment ids, which
+    evidence may link to.
+    """
+    raw = _raw(doc)
+    _fix_raw(raw, _plan_repairs(raw, outside_ids))
+    notes: list[str] = []
+    journey = _validated(_assemble(raw, notes), notes)
+    journey._unreadable = notes
+    return journey
+
+
+def repair(doc: Doc[Any], *, outside_ids: Collection[str] = ()) -> bool:
+    """Apply the repair rules to a merged document as one transaction (origin "repair").
+
+    True when something changed. Run by the server after every merge so every client sees
+    the same repair; `outside_ids` as in :func:`read_map`.
+    """
+    raw = _raw(doc)
+    fixes = _plan_repairs(raw, outside_ids)
+    if not fixes:
+        return False
+    roots = roots_of(doc)
+    with doc.transaction(origin=REPAIR_ORIGIN):
+        for fix in fixes:
+            root = roots[fix.collection]
+            if fix.key is None:
+                if fix.element_id in root:
+                    del root[fix.element_id]
+                continue
+            entry = root.get(fix.element_id)
+            if not isinstance(entry, Map):
+                continue
+            if fix.drop:
+                items = entry.get(fix.key)
+                if isinstance(items, Array):
+                    for index in sorted(fix.drop, reverse=True):
+                        del items[index]
+            elif fix.value is None and fix.key == "step":
+                entry[fix.key] = None
+            else:
+                entry[fix.key] = fix.value
+    return True
+
+
+def is_shared(value: Any) -> bool:
+    return isinstance(value, Text | Array | Map)
