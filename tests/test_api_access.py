@@ -243,4 +243,4 @@ def test_health_answers_without_sign_in(world: World, who: str) -> None:
     response = world.client(who).get("/api/health")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
-    assert response.json()["schema"] == "0003"
+    assert response.json()["schema"] == "0004"

@@ -255,6 +255,10 @@ def serve(
         log_level="info",
         proxy_headers=False,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        # Frames up to twice the live limit are read and refused with 4413 and a reason;
+        # larger ones are cut off by the WebSocket layer itself (1009), never buffered.
+        ws="websockets-sansio",
+        ws_max_size=2 * settings.live_max_message_bytes,
     )
     settle_garbage_collector()
     try:

@@ -155,6 +155,9 @@ class Database:
         )
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self.map_cache = MapCache()
+        self.live_rooms: Any = None
+        """The server's open live maps (journeyline.live.rooms.Rooms) while it runs: REST
+        edits of a map with a shared document go through them."""
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from journeyline.errors import NotFound, UsageError
 from journeyline.model import Element, JourneyMap, Workspace, assign_map_ids, slugify
 from journeyline.store import elements, revisions
+from journeyline.store import live as live_store
 from journeyline.store.access import Access, Actor, Role, require
 from journeyline.store.database import Database
 from journeyline.store.diff import Change, diff_data
@@ -32,7 +33,7 @@ from journeyline.store.documents import (
     workspace_of,
 )
 from journeyline.store.revisions import iso, map_not_found, parse_revision
-from journeyline.store.tables import Account, MapRecord, Member, Revision, serialize
+from journeyline.store.tables import Account, MapRecord, Member, Revision, serialize, utcnow
 
 T = TypeVar("T")
 
@@ -179,6 +180,8 @@ def edit_map(
         access = require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
         revisions.check_map(db, session, record, based_on)
+        if live_store.has_document(session, record.pk):
+            return _edit_live(db, access, record, based_on, change)
         journey, result, summary = change(journey_of(db, record))
         assign_map_ids(journey)
         journey.id = record.map_id
@@ -209,6 +212,40 @@ def edit_map(
         )
     db.map_cache.put((pk, written.number), journey)
     return MapState(workspace_id, written.number, journey, written.at), result
+
+
+def _edit_live(
+    db: Database,
+    access: Access,
+    record: MapRecord,
+    based_on: int,
+    change: Callable[[JourneyMap], tuple[JourneyMap, T, str]],
+) -> tuple[MapState, T]:
+    """A REST edit of a map with a shared document: `change` runs on the document as it is
+    now, and the result becomes one transaction on it (every open board sees it)."""
+    from journeyline.live import rooms as live_rooms
+
+    workspace_id, map_id, pk = access.workspace.id, record.map_id, record.pk
+
+    def on_document(current: JourneyMap) -> tuple[JourneyMap, T]:
+        journey, result, summary = change(current)
+        assign_map_ids(journey)
+        journey.id = map_id
+        _check_in_workspace(access, journey, summary)
+        return journey, result
+
+    def start() -> JourneyMap:
+        with db.reading() as session:
+            return journey_of(db, map_record(session, workspace_id, map_id))
+
+    author = access.actor.account_id
+    if db.live_rooms is not None:
+        revision, journey, result = db.live_rooms.edit_from_thread(
+            pk, start, author, based_on, on_document
+        )
+    else:
+        revision, journey, result = live_rooms.edit_stored(db, pk, author, based_on, on_document)
+    return MapState(workspace_id, revision, journey, utcnow()), result
 
 
 # --- whole maps ---------------------------------------------------------------------------------
@@ -292,7 +329,27 @@ _REVISION_DOCUMENT = select(Revision.document).where(
 """A map's document at one revision: what a cache miss reads (it never changes)."""
 
 
+_HEAD_DOCUMENT = select(MapRecord.document).where(
+    MapRecord.pk == bindparam("pk"), MapRecord.revision == bindparam("number")
+)
+"""The head's document, if the head is still at that revision."""
+
+
+class _MovedOn(Exception):
+    """The head moved on between reading its revision and its document (live edits)."""
+
+
 def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
+    """The map as it is now (shared and read-only: copy it before changing it)."""
+    for _ in range(5):
+        try:
+            return _get_map(db, actor, workspace_id, map_id)
+        except _MovedOn:
+            continue
+    return _get_map(db, actor, workspace_id, map_id)
+
+
+def _get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
     """The map as it is now (shared and read-only: copy it before changing it).
 
     On the hot path this is one statement (membership and revision together); the
@@ -307,8 +364,16 @@ def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapSt
             pk, revision, updated_at = row
 
             def document() -> dict[str, Any]:
-                found = connection.execute(_REVISION_DOCUMENT, {"pk": pk, "number": revision})
-                return dict(found.scalar() or {})
+                found = connection.execute(
+                    _REVISION_DOCUMENT, {"pk": pk, "number": revision}
+                ).scalar()
+                if found is None:  # a revision read from a live document: the head holds it
+                    found = connection.execute(
+                        _HEAD_DOCUMENT, {"pk": pk, "number": revision}
+                    ).scalar()
+                if found is None:
+                    raise _MovedOn
+                return dict(found)
 
             key = (pk, revision)
             journey = db.map_cache.peek(key, document)
@@ -445,7 +510,10 @@ def delete_map(
         require(session, actor, workspace_id, Role.editor)
         record = map_record(session, workspace_id, map_id)
         revisions.check_map(db, session, record, based_on)
+        pk = record.pk
         session.delete(record)
+    if db.live_rooms is not None:
+        db.live_rooms.map_deleted(pk)
 
 
 # --- elements -------------------------------------------------------------------------------------

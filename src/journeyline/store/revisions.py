@@ -424,3 +424,74 @@ def _forget_on_rollback(session: Session, workspace_id: str, number: int) -> Non
         forget_workspace(workspace_id, number)
 
     event.listen(session, "after_rollback", rolled_back, once=True)
+
+
+# --- live documents: the head read from the shared document, and revisions cut from it -----------
+
+
+def materialise_map(
+    session: Session,
+    pk: int,
+    document: dict[str, Any] | Serialized,
+    *,
+    name: str,
+    facts: dict[str, Any],
+    based_on: int | None = None,
+) -> Written:
+    """Make `document` (read from the map's shared document) the head, as the next revision
+    number, without a log row: live edits are logged as updates, and `cut_map` writes the
+    log row when a burst of editing settles. NotFound when the map was deleted;
+    StaleRevision when `based_on` is given and the head is at another revision."""
+    now = utcnow()
+    condition = [MapRecord.pk == pk]
+    if based_on is not None:
+        condition.append(MapRecord.revision == based_on)
+    number = session.execute(
+        update(MapRecord)
+        .where(*condition)
+        .values(
+            document=_text(document),
+            revision=MapRecord.revision + 1,
+            name=name[:NAME_LENGTH],
+            summary=facts,
+            updated_at=now,
+        )
+        .returning(MapRecord.revision)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if number is None:
+        current = session.scalar(select(MapRecord).where(MapRecord.pk == pk))
+        if current is None:
+            raise NotFound("the map was deleted")
+        raise stale(f"map '{current.map_id}'", based_on or 0, current.revision, None)
+    return Written(int(number), now)
+
+
+def cut_map(
+    session: Session,
+    pk: int,
+    *,
+    editors: list[dict[str, Any]],
+    summary: str,
+) -> Written | None:
+    """The revision log's entry for the head as it is now, naming everyone who edited since
+    the last entry (`editors`: id and name each); None when the head already has its entry."""
+    row = session.execute(
+        select(MapRecord.revision, MapRecord.document, MapRecord.updated_at).where(
+            MapRecord.pk == pk
+        )
+    ).first()
+    if row is None:
+        return None
+    number, document, at = row
+    exists = session.scalar(
+        select(Revision.pk).where(Revision.map_pk == pk, Revision.number == number)
+    )
+    if exists is not None:
+        return None
+    author = editors[0]["id"] if editors else None
+    entry = _entry(Revision, {"map_pk": pk}, number, _text(document), author, summary, at)
+    assert isinstance(entry, Revision)
+    entry.editors = editors
+    session.add(entry)
+    return Written(int(number), at)

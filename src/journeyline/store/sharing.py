@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.model import JourneyMap, Workspace
@@ -143,30 +144,45 @@ class SharedMap:
         }
 
 
+def _valid_link(
+    session: Session, token: str, password: str | None, *, password_is: str
+) -> tuple[ShareLink, MapRecord, WorkspaceRecord]:
+    """The link, its map and workspace; NotFound when unknown, revoked or expired,
+    ShareLinkLocked without the right password (`password_is`: how to send it)."""
+    gone = NotFound("this share link is not valid (it does not exist, was revoked, or has expired)")
+    row = session.execute(
+        select(ShareLink, MapRecord, WorkspaceRecord)
+        .join(MapRecord, MapRecord.pk == ShareLink.map_pk)
+        .join(WorkspaceRecord, WorkspaceRecord.id == MapRecord.workspace_id)
+        .where(ShareLink.token_hash == hash_secret(token))
+    ).first()
+    if row is None:
+        raise gone
+    link, record, workspace_record = row
+    if link.revoked_at is not None or (link.expires_at is not None and link.expires_at <= utcnow()):
+        raise gone
+    if link.password_hash is not None:
+        if not password:
+            raise ShareLinkLocked(f"this share link needs a password (send it as {password_is})")
+        if not verify_password(link.password_hash, password):
+            raise ShareLinkLocked("wrong password for this share link")
+    return link, record, workspace_record
+
+
+def share_link_map(db: Database, token: str, password: str | None = None) -> tuple[str, str]:
+    """The (workspace id, map id) a share link shows, for watching it live; errors as
+    `open_share_link`."""
+    with db.reading() as session:
+        _, record, _ = _valid_link(session, token, password, password_is="share_password")
+        return record.workspace_id, record.map_id
+
+
 def open_share_link(db: Database, token: str, password: str | None = None) -> SharedMap:
     """The map behind a share link; NotFound when it is unknown, revoked or expired."""
-    gone = NotFound("this share link is not valid (it does not exist, was revoked, or has expired)")
     with db.reading() as session:
-        row = session.execute(
-            select(ShareLink, MapRecord, WorkspaceRecord)
-            .join(MapRecord, MapRecord.pk == ShareLink.map_pk)
-            .join(WorkspaceRecord, WorkspaceRecord.id == MapRecord.workspace_id)
-            .where(ShareLink.token_hash == hash_secret(token))
-        ).first()
-        if row is None:
-            raise gone
-        link, record, workspace_record = row
-        if link.revoked_at is not None or (
-            link.expires_at is not None and link.expires_at <= utcnow()
-        ):
-            raise gone
-        if link.password_hash is not None:
-            if not password:
-                raise ShareLinkLocked(
-                    "this share link needs a password (send it as X-Share-Password)"
-                )
-            if not verify_password(link.password_hash, password):
-                raise ShareLinkLocked("wrong password for this share link")
+        link, record, workspace_record = _valid_link(
+            session, token, password, password_is="X-Share-Password"
+        )
         tallies = read_tallies(session, record.workspace_id, record.map_id, None)
         journey = assemble(journey_of(db, record, copy=False), tallies)
         # Only what the map names: its personas, its segment and its custom lanes.

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -204,6 +205,8 @@ class Revision(RevisionEntry, Base):
     __tablename__ = "revisions"
     __table_args__ = (UniqueConstraint("map_pk", "number"),)
     map_pk: Mapped[int] = mapped_column(ForeignKey("maps.pk", ondelete="CASCADE"))
+    # A revision cut from live editing names everyone who edited in it: [{"id", "name"}, …].
+    editors: Mapped[list[dict[str, Any]] | None] = mapped_column(Document, nullable=True)
 
 
 class Comment(Base):
@@ -265,3 +268,33 @@ class FailedAttempts(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[dt.datetime] = mapped_column(DateTime)
     last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class LiveDocument(Base):
+    """A map's shared (Yjs) document: the latest snapshot; the updates since are in `live_updates`.
+
+    Once a map has one, it is the map's truth: the head row (`maps.document`) is read from it
+    at commit time. `editors` are the accounts who edited since the last revision was cut.
+    """
+
+    __tablename__ = "live_documents"
+    map_pk: Mapped[int] = mapped_column(ForeignKey("maps.pk", ondelete="CASCADE"), primary_key=True)
+    snapshot: Mapped[bytes] = mapped_column(LargeBinary)
+    editors: Mapped[list[str] | None] = mapped_column(Document, nullable=True)
+    edited_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    """When the first change not yet in a revision was committed (None: all cut)."""
+    snapshot_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LiveUpdate(Base):
+    """One committed update of a map's shared document (append-only until compacted)."""
+
+    __tablename__ = "live_updates"
+    __table_args__ = (Index("ix_live_updates_map_pk_pk", "map_pk", "pk"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    map_pk: Mapped[int] = mapped_column(ForeignKey("maps.pk", ondelete="CASCADE"))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    author_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

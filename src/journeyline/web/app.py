@@ -17,9 +17,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyline import __version__
 from journeyline.formats.limits import ImportLimits
+from journeyline.live.rooms import LiveSettings, Rooms
 from journeyline.store.database import Database, open_database
 from journeyline.store.throttle import PasswordThrottle
-from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
+from journeyline.web.api import (
+    collaboration,
+    insight,
+    live,
+    maps,
+    session,
+    shared,
+    system,
+    workspaces,
+)
 from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
 from journeyline.web.limits import BodyLimit
@@ -69,6 +79,20 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def live_settings(settings: Settings) -> LiveSettings:
+    """The live rooms' settings, from the server's."""
+    return LiveSettings(
+        max_message_bytes=settings.live_max_message_bytes,
+        max_document_bytes=settings.live_max_document_bytes,
+        updates_per_second=settings.live_updates_per_second,
+        quiet_seconds=settings.live_quiet_seconds,
+        burst_seconds=settings.live_burst_seconds,
+        compact_every=settings.live_compact_every,
+        head_seconds=settings.live_head_seconds,
+        close_seconds=settings.live_close_seconds,
+    )
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     """The web app for `settings`; opens (and migrates) the database unless one is given."""
     settings = settings or Settings()
@@ -86,7 +110,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         # SQLite: no request waits while the write-ahead log is copied into the database.
         db.checkpoint_in_background()
         threading.Thread(target=workers.warm_up, daemon=True, name="warm-up").start()
+        await rooms.start()
+        db.live_rooms = rooms
         yield
+        db.live_rooms = None
+        await rooms.stop()
         workers.stop()
         if owns_database:
             db.close()
@@ -108,6 +136,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     app.state.workers = workers
     app.state.db = db
+    rooms = Rooms(db, live_settings(settings))
+    app.state.live = rooms
     app.state.token_uses = TokenUses()
     app.state.password_throttle = PasswordThrottle(
         db,
@@ -117,6 +147,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     # The busiest routes first: a request is matched against the routers in this order.
     routers = (
+        live.router,
         maps.router,
         collaboration.router,
         workspaces.router,

@@ -14,6 +14,7 @@ import time
 from urllib.parse import urlsplit
 
 from fastapi import BackgroundTasks, Request, Response
+from starlette.requests import HTTPConnection
 
 from journeyline.store import accounts
 from journeyline.store.access import Actor
@@ -33,7 +34,7 @@ async def database(request: Request) -> Database:
     return db
 
 
-def settings_of(request: Request) -> Settings:
+def settings_of(request: HTTPConnection) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
@@ -101,7 +102,7 @@ CROSS_SITE_MESSAGE = (
 )
 
 
-def is_cross_site(request: Request) -> bool:
+def is_cross_site(request: HTTPConnection) -> bool:
     """True when a browser says the request was started by another site.
 
     Browsers that send `Sec-Fetch-Site` are believed (pages cannot forge it): anything but

@@ -134,6 +134,52 @@ class Settings:
     worker_memory_mb: int = setting(
         1024, "Memory ceiling of a worker process, in MB (past it: 422).", minimum=64
     )
+    # Live co-editing (the WebSocket at …/maps/{map_id}/live).
+    live_max_message_bytes: int = setting(
+        2_097_152,
+        "Largest live message (one WebSocket frame) accepted, in bytes; larger closes the "
+        "connection with 4413.",
+        minimum=1024,
+    )
+    live_max_document_bytes: int = setting(
+        16_777_216,
+        "Largest a map's shared document may grow, in bytes (its encoded state); an update "
+        "that would pass it is refused (close 4413).",
+        minimum=65_536,
+    )
+    live_updates_per_second: float = setting(
+        60.0,
+        "Document updates one live connection may send per second on average (bursts of "
+        "three seconds' worth pass); more closes it with 4429. Awareness messages may come "
+        "twice as often.",
+        minimum=1,
+    )
+    live_quiet_seconds: float = setting(
+        30.0,
+        "A revision is cut from live editing once the map has had no edit for this long.",
+        minimum=0.1,
+    )
+    live_burst_seconds: float = setting(
+        300.0,
+        "During continuous live editing, a revision is cut at least this often.",
+        minimum=1,
+    )
+    live_compact_every: int = setting(
+        500,
+        "Updates logged for a map before they are folded into a new snapshot of its document.",
+        minimum=1,
+    )
+    live_head_seconds: float = setting(
+        0.5,
+        "How often (at most) a live map's JSON (what REST reads, lists and exports) is "
+        "rewritten from its shared document while it is being edited.",
+        minimum=0,
+    )
+    live_close_seconds: float = setting(
+        10.0,
+        "How long a live map stays open in the server after its last connection closes.",
+        minimum=0,
+    )
     secure_cookies: bool | None = setting(
         None,
         "Mark cookies Secure: `true` or `false`.",

@@ -1,0 +1,679 @@
+"""Open live maps in this server process: one room per map, and the one writer that commits them.
+
+A room holds the map's shared document (pycrdt), loaded from the stored snapshot and the
+log since, the connections on it and their awareness (presence). Every change to the
+document — a client's update, the server's repair, a REST edit — is one transaction; the
+room's observer queues its update for the writer, and every other connection receives it at
+once. The writer (`LiveWriter`) commits what every room has queued in one database
+transaction (group commit) and only then tells each room's connections what is SAVED.
+The map's JSON (the head REST reads) is read from the document at commit time, at most
+every `live_head_seconds`. Revisions are cut when editing settles (`live_quiet_seconds`) or
+every `live_burst_seconds` of continuous work, naming everyone who edited.
+
+Everything here runs on the server's event loop, except the database work (worker threads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pycrdt
+from anyio import to_thread
+
+from journeyline.live import document as layout
+from journeyline.live import wire
+from journeyline.model import JourneyMap
+from journeyline.store import live as stored
+from journeyline.store.database import Database
+from journeyline.store.documents import map_document, map_summary
+from journeyline.store.tables import serialize
+
+log = logging.getLogger("journeyline.live")
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    """The live settings (web.settings `live_*`), as the rooms use them."""
+
+    max_message_bytes: int = 2_097_152
+    max_document_bytes: int = 16_777_216
+    updates_per_second: float = 60.0
+    quiet_seconds: float = 30.0
+    burst_seconds: float = 300.0
+    compact_every: int = 500
+    head_seconds: float = 0.5
+    close_seconds: float = 10.0
+
+
+class Refused(Exception):
+    """A message or update the server will not take: the connection is closed with `code`."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+MALFORMED = 4400
+NOT_SIGNED_IN = 4401
+NOT_ALLOWED = 4403
+NOT_FOUND = 4404
+GONE = 4410
+TOO_LARGE = 4413
+BREAKS_MAP = 4422
+TOO_MANY = 4429
+TOO_SLOW = 1013
+GOING_AWAY = 1001
+
+
+class Peer(Protocol):
+    """One connection on a room, as the room sees it."""
+
+    account_id: str | None
+    can_edit: bool
+
+    def send(self, frame: bytes) -> None:
+        """Queue a frame for this connection (never blocks)."""
+
+    def close(self, code: int, reason: str) -> None:
+        """Close the connection (from the server's side) with a code and reason."""
+
+
+def load_doc(snapshot: bytes, updates: list[bytes]) -> pycrdt.Doc:
+    """A document from a snapshot and the updates logged since (merged first: one apply)."""
+    doc: pycrdt.Doc = pycrdt.Doc()
+    parts = [snapshot, *updates]
+    merged = pycrdt.merge_updates(*parts) if len(parts) > 1 else snapshot
+    doc.apply_update(merged)
+    return doc
+
+
+def head_of(state: bytes) -> stored.Head:
+    """The map's head (stored JSON, name, list facts) read from a document's whole state."""
+    journey = layout.read_map(load_doc(state, []))
+    return stored.Head(serialize(map_document(journey)), journey.name, map_summary(journey))
+
+
+@dataclass
+class _Bucket:
+    """A token bucket: `rate` a second on average, bursts of `burst`."""
+
+    rate: float
+    burst: float
+    tokens: float = 0.0
+    at: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class Room:
+    """One open map: its document, connections, presence and what awaits commit."""
+
+    def __init__(
+        self, rooms: Rooms, map_pk: int, doc: pycrdt.Doc, applied: list[int], size: int
+    ) -> None:
+        self.rooms = rooms
+        self.map_pk = map_pk
+        self.doc = doc
+        self.peers: set[Peer] = set()
+        self.awareness: dict[int, tuple[int, str]] = {}
+        self.awareness_owner: dict[int, Peer] = {}
+        self.pending: list[tuple[bytes, str | None]] = []
+        self.applied = applied
+        """Log rows in the document not yet folded into the stored snapshot."""
+        self.size_estimate = size
+        self.committed_state = doc.get_state()
+        self.revision: int | None = None
+        self.head_due = False
+        self.head_forced = False
+        self.head_at = 0.0
+        self.burst_started: float | None = None
+        self.last_edit = 0.0
+        self.closing: asyncio.TimerHandle | None = None
+        self.closed = False
+        self.waiters: list[tuple[int, asyncio.Future[int | None]]] = []
+        self.taken = 0
+        self.committed = 0
+        self._author: str | None = None
+        self._subscription = doc.observe(self._changed)
+
+    # --- changes -----------------------------------------------------------------------------
+
+    def _changed(self, event: Any) -> None:
+        update: bytes = event.update
+        if update == wire.EMPTY_UPDATE:
+            return
+        self.pending.append((update, self._author))
+        self.size_estimate += len(update)
+        self.head_due = True
+        self.rooms.writer.wake()
+
+    def transact(self, author: str | None, change: Callable[[], Any]) -> Any:
+        """Run `change` (one or more document transactions), logging them under `author`."""
+        self._author = author
+        try:
+            return change()
+        finally:
+            self._author = None
+
+    def receive_update(self, peer: Peer, update: bytes) -> None:
+        """A client's update: checked, applied, repaired, sent to everyone else; Refused if not."""
+        if update == wire.EMPTY_UPDATE:
+            return
+        if not peer.can_edit:
+            raise Refused(
+                NOT_ALLOWED,
+                "read-only: your role on this map cannot change it (ask an owner to make you an editor)",
+            )
+        limit = self.rooms.settings.max_document_bytes
+        if self.size_estimate + len(update) > limit:
+            self.size_estimate = len(self.doc.get_update())
+            if self.size_estimate + len(update) > limit:
+                raise Refused(TOO_LARGE, f"the map's document would pass {limit} bytes")
+        problem = layout.check_update(self.doc, update)
+        if problem:
+            raise Refused(BREAKS_MAP, _short(f"update refused: {problem}"))
+        try:
+            self.transact(peer.account_id, lambda: self.doc.apply_update(update))
+        except Exception as error:  # yrs could not decode it: nothing was applied
+            raise Refused(MALFORMED, "not a Yjs update") from error
+        applied = len(self.pending)
+        self.transact(None, lambda: layout.repair(self.doc))
+        frame = wire.sync_update(update)
+        for other in self.peers:
+            if other is not peer:
+                other.send(frame)
+        for repaired, _ in self.pending[applied:]:
+            repair_frame = wire.sync_update(repaired)
+            for other in self.peers:
+                other.send(repair_frame)
+
+    def server_change(self, author: str | None, change: Callable[[pycrdt.Doc], Any]) -> Any:
+        """A change made by the server (REST edit, restore): applied and sent to every client."""
+        before = len(self.pending)
+        result = self.transact(author, lambda: change(self.doc))
+        self.transact(None, lambda: layout.repair(self.doc))
+        for update, _ in self.pending[before:]:
+            frame = wire.sync_update(update)
+            for peer in self.peers:
+                peer.send(frame)
+        return result
+
+    # --- presence ----------------------------------------------------------------------------
+
+    def receive_awareness(self, peer: Peer, update: bytes) -> None:
+        """A client's awareness update: remembered and relayed to everyone else."""
+        try:
+            entries = wire.read_awareness(update)
+        except wire.Malformed as error:
+            raise Refused(MALFORMED, _short(str(error))) from None
+        for entry in entries:
+            owner = self.awareness_owner.get(entry.client_id)
+            if owner is not None and owner is not peer:
+                continue  # one connection cannot speak for another's presence
+            known = self.awareness.get(entry.client_id)
+            if known is not None and known[0] > entry.clock:
+                continue
+            if entry.state is None:
+                self.awareness.pop(entry.client_id, None)
+                self.awareness_owner.pop(entry.client_id, None)
+            else:
+                self.awareness[entry.client_id] = (entry.clock, entry.raw)
+                self.awareness_owner[entry.client_id] = peer
+        frame = wire.awareness(update)
+        for other in self.peers:
+            if other is not peer:
+                other.send(frame)
+
+    def awareness_frame(self) -> bytes | None:
+        """Every known presence as one AWARENESS frame (None when nobody has any)."""
+        if not self.awareness:
+            return None
+        entries = [(cid, clock, raw) for cid, (clock, raw) in self.awareness.items()]
+        return wire.awareness(wire.write_awareness(entries))
+
+    # --- connections -------------------------------------------------------------------------
+
+    def join(self, peer: Peer) -> None:
+        if self.closing is not None:
+            self.closing.cancel()
+            self.closing = None
+        self.peers.add(peer)
+
+    def leave(self, peer: Peer) -> None:
+        """A connection closed: its presence goes at once; the room closes after a grace period."""
+        self.peers.discard(peer)
+        gone = [cid for cid, owner in self.awareness_owner.items() if owner is peer]
+        if gone:
+            entries = []
+            for cid in gone:
+                clock = self.awareness.pop(cid, (0, ""))[0]
+                del self.awareness_owner[cid]
+                entries.append((cid, clock + 1, "null"))
+            frame = wire.awareness(wire.write_awareness(entries))
+            for other in self.peers:
+                other.send(frame)
+        if not self.peers:
+            self.rooms.schedule_close(self)
+
+    def saved_frame(self) -> bytes:
+        return wire.saved(self.committed_state)
+
+    # --- commit ------------------------------------------------------------------------------
+
+    def take(self, now: float) -> tuple[stored.MapBatch, bytes | None, bytes] | None:
+        """What the writer commits for this room now: the batch, the document state to read
+        the head from (None: not due), and the state vector it will have saved."""
+        settings = self.rooms.settings
+        head = self.head_due and (
+            self.head_forced or now - self.head_at >= settings.head_seconds or not self.peers
+        )
+        if not self.pending and not head:
+            return None
+        updates, self.pending = self.pending, []
+        batch = stored.MapBatch(self.map_pk, updates)
+        state = None
+        if head:
+            state = self.doc.get_update()
+            self.head_due = False
+            self.head_forced = False
+            self.head_at = now
+        if len(self.applied) + len(updates) >= settings.compact_every:
+            batch.snapshot = state if state is not None else self.doc.get_update()
+            batch.folded = list(self.applied)
+        if updates:
+            self.last_edit = now
+            if self.burst_started is None:
+                self.burst_started = now
+        self.taken += len(updates)
+        return batch, state, self.doc.get_state()
+
+    def done(self, batch: stored.MapBatch, state_vector: bytes, taken: int) -> None:
+        """The batch is committed: tell everyone what is saved; wake who waits for it."""
+        if batch.snapshot is not None:
+            self.applied = []
+            self.size_estimate = len(batch.snapshot)
+        else:
+            self.applied.extend(batch.written)
+        if batch.revision is not None:
+            self.revision = batch.revision.number
+        self.committed = taken
+        self.committed_state = state_vector
+        if batch.updates:
+            frame = self.saved_frame()
+            for peer in self.peers:
+                peer.send(frame)
+        still = []
+        for target, future in self.waiters:
+            if taken >= target and not self.head_due:
+                if not future.done():
+                    future.set_result(self.revision)
+            else:
+                still.append((target, future))
+        self.waiters = still
+        if self.head_due:
+            self.rooms.writer.wake_later(self.rooms.settings.head_seconds)
+
+    async def flush(self) -> int | None:
+        """Wait until everything applied so far is committed and the head written from it;
+        the head's revision."""
+        self.head_due = True
+        self.head_forced = True
+        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self.waiters.append((self.taken + len(self.pending), future))
+        self.rooms.writer.wake()
+        return await future
+
+    def fail(self, code: int, reason: str) -> None:
+        """The map is gone (deleted): close every connection and the room."""
+        for peer in list(self.peers):
+            peer.close(code, reason)
+        for _, future in self.waiters:
+            if not future.done():
+                future.set_exception(Refused(code, reason))
+        self.waiters = []
+        self.rooms.forget(self)
+
+
+def _short(reason: str) -> str:
+    """A close reason within the WebSocket limit of 123 bytes."""
+    data = reason.encode("utf-8")
+    if len(data) <= 123:
+        return reason
+    return data[:120].decode("utf-8", "ignore") + "…"
+
+
+class LiveWriter:
+    """The one task that commits every room's queued updates: one transaction per round
+    (group commit); a round starts as soon as the previous one is committed."""
+
+    def __init__(self, rooms: Rooms) -> None:
+        self.rooms = rooms
+        self._event = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._later: asyncio.TimerHandle | None = None
+        self.commits = 0
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="live-writer")
+
+    def wake(self) -> None:
+        self._event.set()
+
+    def wake_later(self, seconds: float) -> None:
+        if self._later is None:
+            loop = asyncio.get_running_loop()
+
+            def fire() -> None:
+                self._later = None
+                self.wake()
+
+            self._later = loop.call_later(seconds, fire)
+
+    async def _run(self) -> None:
+        while True:
+            await self._event.wait()
+            self._event.clear()
+            now = time.monotonic()
+            round_: list[tuple[Room, stored.MapBatch, bytes | None, bytes, int]] = []
+            for room in list(self.rooms.open.values()):
+                taken = room.take(now)
+                if taken is not None:
+                    batch, state, vector = taken
+                    round_.append((room, batch, state, vector, room.taken))
+                elif room.head_due:
+                    self.wake_later(self.rooms.settings.head_seconds)
+            if not round_:
+                continue
+            try:
+                await to_thread.run_sync(self._commit, [(b, s) for _, b, s, _, _ in round_])
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                gone = getattr(error, "map_pk", None)
+                log.exception("live commit failed; retrying")
+                for room, batch, state, _, _ in round_:
+                    if room.map_pk == gone:
+                        room.fail(GONE, "the map was deleted")
+                        continue
+                    room.pending[:0] = batch.updates
+                    room.taken -= len(batch.updates)
+                    if state is not None:
+                        room.head_due = True
+                await asyncio.sleep(0.2)
+                self.wake()
+                continue
+            self.commits += 1
+            for room, batch, _, vector, taken in round_:
+                room.done(batch, vector, taken)
+            if any(room.pending or room.head_forced for room in self.rooms.open.values()):
+                self.wake()
+
+    def _commit(self, work: list[tuple[stored.MapBatch, bytes | None]]) -> None:
+        for batch, state in work:
+            if state is not None:
+                batch.head = head_of(state)
+        try:
+            stored.commit(self.rooms.db, [batch for batch, _ in work])
+        except Exception as error:
+            from journeyline.errors import NotFound
+
+            if isinstance(error, NotFound) or "FOREIGN KEY" in str(error).upper():
+                # Find which map is gone, so only its room closes.
+                for batch, _ in work:
+                    if stored.map_exists(self.rooms.db, batch.map_pk) is False:
+                        error.map_pk = batch.map_pk  # type: ignore[attr-defined]
+                        break
+            raise
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+
+
+class Rooms:
+    """The open maps of this process, the writer, and the revision cutter."""
+
+    def __init__(self, db: Database, settings: LiveSettings) -> None:
+        self.db = db
+        self.settings = settings
+        self.open: dict[int, Room] = {}
+        self._opening: dict[int, asyncio.Future[Room]] = {}
+        self.writer = LiveWriter(self)
+        self._cutter: asyncio.Task[None] | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.writer.start()
+        self._cutter = self.loop.create_task(self._cut_revisions(), name="live-revisions")
+
+    async def stop(self) -> None:
+        """Commit what is queued, cut revisions of what was edited, close every connection."""
+        for room in list(self.open.values()):
+            for peer in list(room.peers):
+                peer.close(GOING_AWAY, "the server is shutting down")
+            try:
+                await asyncio.wait_for(room.flush(), 10)
+            except Exception:
+                log.exception("could not save map %s on shutdown", room.map_pk)
+        if self._cutter is not None:
+            self._cutter.cancel()
+        await self.writer.stop()
+        for room in list(self.open.values()):
+            if room.burst_started is not None:
+                await to_thread.run_sync(stored.cut_revision, self.db, room.map_pk)
+        self.open.clear()
+
+    async def room(self, map_pk: int, start: Callable[[], JourneyMap]) -> Room:
+        """The open room of a map, opened (loaded from the database) if need be; `start`
+        gives the map for its first document when it has none yet."""
+        found = self.open.get(map_pk)
+        if found is not None:
+            return found
+        waiting = self._opening.get(map_pk)
+        if waiting is not None:
+            return await asyncio.shield(waiting)
+        future: asyncio.Future[Room] = asyncio.get_running_loop().create_future()
+        self._opening[map_pk] = future
+        try:
+            doc, applied, size = await to_thread.run_sync(self._load, map_pk, start)
+            room = Room(self, map_pk, doc, applied, size)
+            self.open[map_pk] = room
+            future.set_result(room)
+            return room
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: no "never retrieved" warning
+            raise
+        finally:
+            del self._opening[map_pk]
+
+    def _load(
+        self, map_pk: int, start: Callable[[], JourneyMap]
+    ) -> tuple[pycrdt.Doc, list[int], int]:
+        found = stored.load(self.db, map_pk)
+        if found is None:
+            doc = layout.new_doc(start())
+            snapshot = doc.get_update()
+            with self.db.writing() as session:
+                if stored.start(session, map_pk, snapshot):
+                    return doc, [], len(snapshot)
+            found = stored.load(self.db, map_pk)
+            assert found is not None
+        doc = load_doc(found.snapshot, [data for _, data in found.updates])
+        size = len(found.snapshot) + sum(len(data) for _, data in found.updates)
+        return doc, [pk for pk, _ in found.updates], size
+
+    def is_open(self, map_pk: int) -> bool:
+        return map_pk in self.open
+
+    def schedule_close(self, room: Room) -> None:
+        """Close a room with no connections after the grace period (if nobody joins)."""
+        loop = asyncio.get_running_loop()
+
+        def close() -> None:
+            room.closing = None
+            if not room.peers:
+                task = loop.create_task(self._close(room))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+        room.closing = loop.call_later(self.settings.close_seconds, close)
+
+    async def _close(self, room: Room) -> None:
+        try:
+            await room.flush()
+        except Refused:
+            return
+        if room.peers or room.closed:
+            return
+        self.forget(room)
+        if room.burst_started is not None:
+            # Nobody is left editing: the burst has settled.
+            await to_thread.run_sync(stored.cut_revision, self.db, room.map_pk)
+
+    def forget(self, room: Room) -> None:
+        room.closed = True
+        if self.open.get(room.map_pk) is room:
+            del self.open[room.map_pk]
+        with contextlib.suppress(Exception):
+            room.doc.unobserve(room._subscription)
+
+    async def _cut_revisions(self) -> None:
+        """Every second: cut a revision of each room whose editing has settled (quiet) or
+        has gone on for the longest burst."""
+        settings = self.settings
+        while True:
+            await asyncio.sleep(min(1.0, settings.quiet_seconds / 2))
+            now = time.monotonic()
+            for room in list(self.open.values()):
+                started = room.burst_started
+                if started is None:
+                    continue
+                quiet = now - room.last_edit >= settings.quiet_seconds
+                long = now - started >= settings.burst_seconds
+                if not (quiet or long) or room.pending:
+                    continue
+                try:
+                    await room.flush()
+                    room.burst_started = None if quiet else now
+                    await to_thread.run_sync(stored.cut_revision, self.db, room.map_pk)
+                except Exception:
+                    log.exception("could not cut a revision of map %s", room.map_pk)
+
+    # --- REST and other server-side edits ------------------------------------------------------
+
+    async def edit(
+        self,
+        map_pk: int,
+        start: Callable[[], JourneyMap],
+        author: str | None,
+        based_on: int,
+        change: Callable[[JourneyMap], tuple[JourneyMap, Any]],
+    ) -> tuple[int, JourneyMap, Any]:
+        """Apply a whole-map change to the map's document as one transaction every open board
+        sees, once committed: (the head's new revision, the new map, the change's result).
+        `change(current)` returns the new map and a result. StaleRevision when the head is no
+        longer at `based_on` (the REST writer's If-Match)."""
+        room = await self.room(map_pk, start)
+        current_revision = await room.flush()
+        if current_revision is None:
+            current_revision = await to_thread.run_sync(stored.head_revision, self.db, map_pk)
+        if current_revision != based_on:
+            raise stale_map(
+                await to_thread.run_sync(stored.map_name, self.db, map_pk),
+                based_on,
+                current_revision,
+            )
+        new, result = change(layout.read_map(room.doc))
+        room.server_change(author, lambda doc: layout.apply_map(doc, new, origin="rest"))
+        revision = await room.flush()
+        if not room.peers and room.closing is None:
+            self.schedule_close(room)
+        return (revision if revision is not None else current_revision), new, result
+
+    def edit_from_thread(
+        self,
+        map_pk: int,
+        start: Callable[[], JourneyMap],
+        author: str | None,
+        based_on: int,
+        change: Callable[[JourneyMap], tuple[JourneyMap, Any]],
+    ) -> tuple[int, JourneyMap, Any]:
+        """`edit`, called from a worker thread (a REST route)."""
+        assert self.loop is not None
+        future = asyncio.run_coroutine_threadsafe(
+            self.edit(map_pk, start, author, based_on, change), self.loop
+        )
+        return future.result()
+
+    def map_deleted(self, map_pk: int) -> None:
+        """The map was deleted (from any thread): close its room and connections."""
+        if self.loop is None:
+            return
+
+        def gone() -> None:
+            room = self.open.get(map_pk)
+            if room is not None:
+                room.fail(GONE, "the map was deleted")
+
+        self.loop.call_soon_threadsafe(gone)
+
+
+def stale_map(map_id: str, based_on: int, current: int) -> Exception:
+    """The REST answer when the live map has moved on from the writer's revision."""
+    from journeyline.store.revisions import stale
+
+    return stale(f"map '{map_id}'", based_on, current, None)
+
+
+def edit_stored(
+    db: Database,
+    map_pk: int,
+    author: str | None,
+    based_on: int,
+    change: Callable[[JourneyMap], tuple[JourneyMap, Any]],
+) -> tuple[int, JourneyMap, Any]:
+    """`Rooms.edit` without a server (no room can be open): the stored document is loaded,
+    changed, logged and its head written in one transaction, and a revision cut at once."""
+    found = stored.load(db, map_pk)
+    if found is None:
+        raise ValueError(f"map {map_pk} has no shared document")
+    doc = load_doc(found.snapshot, [data for _, data in found.updates])
+    new, result = change(layout.read_map(doc))
+    updates: list[bytes] = []
+    subscription = doc.observe(lambda event: updates.append(event.update))
+    layout.apply_map(doc, new, origin="rest")
+    layout.repair(doc)
+    doc.unobserve(subscription)
+    batch = stored.MapBatch(
+        map_pk,
+        [(u, author) for u in updates if u != wire.EMPTY_UPDATE],
+        head=head_of(doc.get_update()),
+        based_on=based_on,
+    )
+    stored.commit(db, [batch])
+    stored.cut_revision(db, map_pk)
+    assert batch.revision is not None
+    return batch.revision.number, new, result

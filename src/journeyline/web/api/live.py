@@ -1,0 +1,235 @@
+"""The live endpoint: a map's shared document over the y-websocket protocol.
+
+`/api/workspaces/{workspace_id}/maps/{map_id}/live` speaks y-websocket (sync step 1 and 2,
+updates, awareness) plus Journeyline's SAVED and ACCESS messages (live/wire.py). Who may
+connect is decided once, at the start: the session cookie (from this server's own pages:
+the Origin is checked), an API token (`Authorization: Bearer`), or a share link
+(`?share=TOKEN`, read-only). Anything wrong closes the connection with a code and a
+reason (see docs/api.md); the room and everyone else on it carry on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from anyio import to_thread
+from fastapi import APIRouter, WebSocket
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from journeyline.errors import JourneylineError, NotFound
+from journeyline.live import wire
+from journeyline.live.rooms import (
+    MALFORMED,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    NOT_SIGNED_IN,
+    TOO_LARGE,
+    TOO_MANY,
+    TOO_SLOW,
+    Refused,
+    Room,
+    Rooms,
+    _Bucket,
+    _short,
+)
+from journeyline.model import JourneyMap
+from journeyline.store import accounts, maps, sharing
+from journeyline.store.access import Actor, Role, require
+from journeyline.store.database import Database
+from journeyline.store.errors import NotSignedIn, PermissionDenied, ShareLinkLocked
+from journeyline.web.auth import SESSION_COOKIE, is_cross_site
+
+log = logging.getLogger("journeyline.live")
+
+router = APIRouter()
+
+OUTGOING_LIMIT = 5000
+"""Frames queued for one connection before it counts as too slow and is closed."""
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """Who a connection is: the account (None for a share link), its role, the map."""
+
+    account_id: str | None
+    role: str
+    map_pk: int
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (Role.editor.value, Role.owner.value)
+
+
+def _actor(db: Database, websocket: WebSocket) -> Actor:
+    header = websocket.headers.get("authorization", "")
+    if header:
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise NotSignedIn("send an API token as 'Authorization: Bearer jl_…'")
+        return accounts.look_up_token(db, secret.strip()).actor
+    cookie = websocket.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise NotSignedIn("sign in first (session cookie, API token, or ?share= link)")
+    if is_cross_site(websocket):
+        raise PermissionDenied("refused: the connection came from another site (Origin)")
+    return accounts.session_actor(db, cookie)[0]
+
+
+def admit(db: Database, websocket: WebSocket, workspace_id: str, map_id: str) -> Admitted:
+    """Who may connect to this map, and as what; raises the domain's errors otherwise."""
+    share = websocket.query_params.get("share")
+    if share:
+        password = websocket.query_params.get("share_password")
+        shown = sharing.share_link_map(db, share, password)
+        if shown != (workspace_id, map_id):
+            raise NotFound("this share link shows another map")
+        with db.reading() as session:
+            pk = maps.map_record(session, workspace_id, map_id).pk
+        return Admitted(None, "share", pk)
+    actor = _actor(db, websocket)
+    with db.reading() as session:
+        access = require(session, actor, workspace_id, Role.viewer)
+        pk = maps.map_record(session, workspace_id, map_id).pk
+    return Admitted(actor.account_id, access.role.value, pk)
+
+
+def _close_code(error: JourneylineError) -> int:
+    if isinstance(error, NotSignedIn | ShareLinkLocked):
+        return NOT_SIGNED_IN
+    if isinstance(error, PermissionDenied):
+        return NOT_ALLOWED
+    if isinstance(error, NotFound):
+        return NOT_FOUND
+    return MALFORMED
+
+
+def head_journey(db: Database, workspace_id: str, map_id: str) -> JourneyMap:
+    """The map's stored head, for its first shared document."""
+    with db.reading() as session:
+        return maps.journey_of(db, maps.map_record(session, workspace_id, map_id))
+
+
+class Connection:
+    """One WebSocket on a room: an outgoing queue drained by its own task (a slow client
+    never holds up the others), and the limits on what it may send."""
+
+    def __init__(self, websocket: WebSocket, admitted: Admitted, rate: float) -> None:
+        self.websocket = websocket
+        self.account_id = admitted.account_id
+        self.can_edit = admitted.can_edit
+        self.updates = _Bucket(rate, rate * 3)
+        self.presence = _Bucket(rate * 2, rate * 6)
+        self.queue: asyncio.Queue[bytes | tuple[int, str]] = asyncio.Queue()
+        self.closing = False
+
+    def send(self, frame: bytes) -> None:
+        if self.closing:
+            return
+        if self.queue.qsize() >= OUTGOING_LIMIT:
+            self.close(TOO_SLOW, "this connection fell too far behind; reconnect")
+            return
+        self.queue.put_nowait(frame)
+
+    def close(self, code: int, reason: str) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        self.queue.put_nowait((code, _short(reason)))
+
+    async def pump(self) -> None:
+        """Send queued frames in order; a close ends it."""
+        while True:
+            item = await self.queue.get()
+            if isinstance(item, tuple):
+                code, reason = item
+                if self.websocket.application_state != WebSocketState.DISCONNECTED:
+                    with contextlib.suppress(Exception):
+                        await self.websocket.close(code, reason)
+                return
+            try:
+                await self.websocket.send_bytes(item)
+            except Exception:
+                return
+
+
+def handle(room: Room, connection: Connection, frame: bytes) -> None:
+    """One frame from a client; Refused closes the connection."""
+    try:
+        message = wire.read_frame(frame)
+    except wire.Malformed as error:
+        raise Refused(MALFORMED, _short(str(error))) from None
+    if message.type is wire.MessageType.SYNC:
+        if message.sync is wire.SyncType.STEP1:
+            try:
+                reply = room.doc.get_update(message.payload)
+            except Exception:
+                raise Refused(MALFORMED, "sync step 1 holds no valid state vector") from None
+            connection.send(wire.sync_step2(reply))
+            connection.send(room.saved_frame())
+            return
+        if message.payload != wire.EMPTY_UPDATE and not connection.updates.take():
+            raise Refused(TOO_MANY, "too many updates from this connection; reconnect later")
+        room.receive_update(connection, message.payload)
+        return
+    if message.type is wire.MessageType.AWARENESS:
+        if not connection.presence.take():
+            raise Refused(TOO_MANY, "too many awareness messages from this connection")
+        room.receive_awareness(connection, message.payload)
+        return
+    if message.type is wire.MessageType.QUERY_AWARENESS:
+        found = room.awareness_frame()
+        if found is not None:
+            connection.send(found)
+
+
+@router.websocket("/api/workspaces/{workspace_id}/maps/{map_id}/live")
+async def live(websocket: WebSocket, workspace_id: str, map_id: str) -> None:
+    """The live document of one map (y-websocket protocol; see docs/api.md)."""
+    db: Database = websocket.app.state.db
+    rooms: Rooms = websocket.app.state.live
+    limit = rooms.settings.max_message_bytes
+    await websocket.accept()
+    try:
+        admitted = await to_thread.run_sync(admit, db, websocket, workspace_id, map_id)
+        room = await rooms.room(admitted.map_pk, lambda: head_journey(db, workspace_id, map_id))
+    except JourneylineError as error:
+        await websocket.close(_close_code(error), _short(error.message))
+        return
+    connection = Connection(websocket, admitted, rooms.settings.updates_per_second)
+    room.join(connection)
+    connection.send(wire.access(admitted.role))
+    connection.send(wire.sync_step1(room.doc.get_state()))
+    presence = room.awareness_frame()
+    if presence is not None:
+        connection.send(presence)
+    pump = asyncio.get_running_loop().create_task(connection.pump())
+    try:
+        while not connection.closing:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            frame = message.get("bytes")
+            if frame is None:
+                raise Refused(MALFORMED, "send binary frames (y-websocket messages), not text")
+            if len(frame) > limit:
+                raise Refused(TOO_LARGE, f"a message may hold at most {limit} bytes")
+            handle(room, connection, frame)
+    except Refused as refused:
+        connection.close(refused.code, refused.reason)
+    except WebSocketDisconnect:
+        pass
+    except Exception:
+        log.exception("live connection failed")
+        connection.close(1011, "unexpected server error")
+    finally:
+        room.leave(connection)
+        if not connection.closing:
+            connection.closing = True
+            connection.queue.put_nowait((1000, ""))
+        try:
+            await asyncio.wait_for(pump, 5)
+        except Exception:
+            pump.cancel()
