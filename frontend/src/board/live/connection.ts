@@ -83,6 +83,10 @@ export class LiveConnection {
         if (event.code === 4429) window.setTimeout(() => this.provider.connect(), 2000);
       }
     });
+    // The browser knows when the network is gone: stop trying (edits wait on this device) and
+    // reconnect as soon as it is back.
+    window.addEventListener("offline", this.wentOffline);
+    window.addEventListener("online", this.cameOnline);
     document.reconnect = () => {
       if (!this.destroyed) this.provider.connect();
     };
@@ -93,6 +97,14 @@ export class LiveConnection {
     if (this.persistence) void this.persistence.whenSynced.then(start, start);
     else start();
   }
+
+  private wentOffline = (): void => {
+    if (!this.destroyed) this.provider.disconnect();
+  };
+
+  private cameOnline = (): void => {
+    if (!this.destroyed) this.provider.connect();
+  };
 
   get awareness(): Awareness {
     return this.provider.awareness;
@@ -106,6 +118,8 @@ export class LiveConnection {
 
   destroy(): void {
     this.destroyed = true;
+    window.removeEventListener("offline", this.wentOffline);
+    window.removeEventListener("online", this.cameOnline);
     this.provider.awareness.setLocalState(null);
     this.provider.destroy();
     void this.persistence?.destroy();
