@@ -265,3 +265,45 @@ def test_a_viewer_watches_live_and_cannot_change_anything(browser: Any, live_app
     finally:
         owner.context.close()
         viewer.context.close()
+
+
+def test_edits_kept_on_the_device_survive_a_reload_and_merge_later(
+    browser: Any, live_app: LiveApp
+) -> None:
+    page = signed_in_page(browser, live_app)
+    blocked = [False]
+    routed: list[Any] = []
+
+    def live_socket(ws: Any) -> None:
+        if blocked[0]:
+            ws.close()
+            return
+        ws.connect_to_server()
+        routed.append(ws)
+
+    try:
+        page.context.route_web_socket("**/live", live_socket)
+        open_live(page, live_app, "map-ecommerce-purchase")
+        wait_saved(page)
+        step_id = first_step(page)
+        # The live connection goes away (the server is unreachable); the page stays.
+        blocked[0] = True
+        for ws in routed:
+            ws.close()
+        page.locator('[data-save-status="offline"]').wait_for()
+        rename_in_panel(page, step_id, "Kept through a reload")
+        page.get_by_text("1 change kept on this device").wait_for()
+        page.wait_for_timeout(500)  # y-indexeddb writes the update
+        page.reload()
+        page.locator('[data-testid="board"][data-ready="true"][data-live="true"]').wait_for()
+        page.get_by_text("1 change kept on this device").wait_for()
+        assert "Kept through a reload" in card_text(page, step_id)
+        assert "Kept" not in stored_step(page, live_app, "map-ecommerce-purchase", step_id)["name"]
+        blocked[0] = False
+        wait_saved(page)
+        stored = stored_when(
+            page, live_app, "map-ecommerce-purchase", step_id, lambda s: "reload" in s["name"]
+        )
+        assert stored["name"] == "Kept through a reload"
+    finally:
+        page.context.close()

@@ -9,6 +9,7 @@ import * as Y from "yjs";
 import type { Awareness } from "y-protocols/awareness";
 import type { Target } from "../ops";
 import type { LiveMapDocument } from "./document";
+import { hasMap } from "./layout";
 
 export const MESSAGE_SAVED = 100;
 export const MESSAGE_ACCESS = 101;
@@ -66,7 +67,8 @@ export class LiveConnection {
     });
     this.provider.on("connection-close", (event: CloseEvent | null) => {
       if (!event || this.destroyed) return;
-      if (!this.opened && options.onUnavailable && !(event.code >= 4400 && event.code < 4500)) {
+      // Never opened, and nothing of this map kept on this device: the server has no live endpoint.
+      if (!this.opened && !hasMap(doc) && options.onUnavailable && !(event.code >= 4400 && event.code < 4500)) {
         this.provider.shouldConnect = false;
         options.onUnavailable();
         return;
