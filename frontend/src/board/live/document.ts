@@ -7,7 +7,7 @@
 import * as Y from "yjs";
 import type { JourneyMap } from "../../types";
 import type { Applied, DocumentEvents, DocumentState, MapDocument } from "../document";
-import { changesNothing, inverseOf, OpError, type Op } from "../ops";
+import { changesNothing, inverseOf, keepIdentity, OpError, type Op } from "../ops";
 import { Scope } from "../scope";
 import { applyOpToDoc, hasMap, MapReader, roots } from "./layout";
 import { SaveTracker, type EditStore, type StateVector } from "./status";
@@ -49,9 +49,13 @@ export class LiveMapDocument extends Scope<LiveState> implements MapDocument {
   private groupSeq = 1;
   private editing: EditLabel | null = null;
   private disposed = false;
+  /** Whether the doc holds the map (from the server or this device); shown and edited from then on. */
+  private ready = false;
 
   constructor(init: LiveMapDocumentInit) {
-    super({ map: init.map, revision: init.revision, status: "saving", statusText: "Connecting…", canEdit: false, connected: false, unsaved: 0 });
+    // canEdit is what the account may do from the start (so the board does not redraw as
+    // editable once the doc arrives); edits wait for the doc (`apply` refuses until then).
+    super({ map: init.map, revision: init.revision, status: "saving", statusText: "Connecting…", canEdit: init.canEdit, connected: false, unsaved: 0 });
     this.doc = init.doc;
     this.mayEdit = init.canEdit;
     this.reader = new MapReader(this.doc);
@@ -73,6 +77,10 @@ export class LiveMapDocument extends Scope<LiveState> implements MapDocument {
 
   apply(op: Op, label: string): Applied | null {
     if (!this.state.canEdit || this.disposed || changesNothing(this.state.map, op)) return null;
+    if (!this.ready) {
+      this.events.notify(`Couldn't ${label} yet: the live map is still opening. Try again in a moment.`, "info");
+      return null;
+    }
     const group = this.groupSeq++;
     try {
       const inverse = inverseOf(this.state.map, op);
@@ -155,12 +163,12 @@ export class LiveMapDocument extends Scope<LiveState> implements MapDocument {
     if (!tr.local) this.events.confirmed();
   };
 
-  private ready = false;
 
   private show(): void {
     this.ready = hasMap(this.doc);
-    const canEdit = this.ready && this.mayEdit && !this.refused && (this.role === null || EDIT_ROLES.has(this.role));
-    const map = this.ready ? this.reader.read() : this.state.map;
+    const canEdit = this.mayEdit && !this.refused && (this.role === null || EDIT_ROLES.has(this.role));
+    // keepIdentity: the first reading reuses the REST map's unchanged cards (no redraw, no remount).
+    const map = this.ready ? keepIdentity(this.state.map, this.reader.read()) : this.state.map;
     this.set({ map, canEdit });
     this.updateStatus();
   }
