@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pycrdt import Array, Doc, Map, Text
 
 from journeyline.errors import InvalidInput
 from journeyline.live import (
     LAYOUT,
     RefusedUpdate,
+    UpdateChecker,
     apply_map,
     check_update,
     new_doc,
     read_map,
     repair,
 )
-from journeyline.live.layout import GENERATED_PATH, KINDS, layout_json, main
+from journeyline.live.layout import (
+    GENERATED_PATH,
+    KINDS,
+    REPAIR_RULES,
+    fields_table,
+    layout_json,
+    main,
+)
 from journeyline.live.positions import PositionError, is_key, key_between, keys_between
 from journeyline.model import (
     Backstory,
@@ -123,6 +134,16 @@ def test_layout_command_writes_and_checks(
         assert len(keys) == case["n"] and keys == sorted(set(keys))
         assert all((case["a"] or "") < k for k in keys)
         assert all(case["b"] is None or k < case["b"] for k in keys)
+
+
+def test_format_docs_describe_the_layout_and_every_repair_rule() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text(
+        encoding="utf-8"
+    )
+    section = text[text.index("## The live document") : text.index("## Reference: every key")]
+    assert fields_table() in section, "docs/format.md: paste journeyline.live.layout.fields_table()"
+    for rule, says in REPAIR_RULES:
+        assert says in section, f"docs/format.md does not state the repair rule {rule!r}"
 
 
 # --- positions -------------------------------------------------------------------------------
@@ -247,7 +268,8 @@ def test_apply_map_edits_text_by_a_minimal_diff() -> None:
     # The peer types at the start of the field while REST changes its end.
     peer_text = entry(peer, "steps", "search")["feels"]
     assert isinstance(peer_text, Text)
-    peer_text.insert(0, "Very ")
+    peer_text.insert(len(b"Curious "), "and 😀 ")  # UTF-8 offsets in pycrdt
+    del peer_text[0 : len("Curious ")]  # "and 😀 😀"
 
     def rest(journey: JourneyMap) -> None:
         journey.stages[0].steps[0].feels = "Curious 😀 and hopeful"
@@ -255,7 +277,7 @@ def test_apply_map_edits_text_by_a_minimal_diff() -> None:
     update = edit(server, rest)
     peer.apply_update(update)
     server.apply_update(peer.get_update(server.get_state()))
-    assert read_map(server).stages[0].steps[0].feels == "Very Curious 😀 and hopeful"
+    assert read_map(server).stages[0].steps[0].feels == "and 😀 😀 and hopeful"
     assert read_map(peer) == read_map(server)
 
 
@@ -457,6 +479,31 @@ def test_check_update_refuses_bytes_that_are_not_an_update() -> None:
         check_update(server, b"\x00\xff\xfe garbage")
 
 
+def test_update_checker_keeps_up_with_the_room_and_refuses_the_same() -> None:
+    server = new_doc(small_map())
+    checker = UpdateChecker(server)
+    client = client_of(server)
+    entry(client, "steps", "search")["name"] = "plain"
+    bad = update_from(client, server)
+    with pytest.raises(RefusedUpdate, match="steps/search/name: must be shared text"):
+        checker.check(bad)
+    # The room changes by itself (a REST edit), then a client edits what it added.
+    journey = read_map(server)
+    journey.stages[0].steps.append(Step(id="new-step", name="New"))
+    apply_map(server, journey)
+    client = client_of(server)
+    name = entry(client, "steps", "new-step")["name"]
+    assert isinstance(name, Text)
+    name += " one"
+    good = update_from(client, server)
+    checker.check(good)
+    server.apply_update(good)
+    entry(client, "steps", "new-step")["reach"] = 3
+    with pytest.raises(RefusedUpdate, match="unknown field 'reach'"):
+        checker.check(update_from(client, server))
+    assert read_map(server).find_step("new-step").name == "New one"  # type: ignore[union-attr]
+
+
 # --- repair and reading merged documents -----------------------------------------------------
 
 
@@ -514,3 +561,126 @@ def test_read_map_never_raises_on_values_the_model_refuses() -> None:
         "bad id",
     ):
         assert place in notes
+
+
+# --- hostile input -----------------------------------------------------------------------------
+
+garbage_value = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def shared_of(kind: str, value: Any) -> Any:
+    """The value as a shared type (or as it is), so entries get every wrong shape."""
+    if kind == "text":
+        return Text(str(value))
+    if kind == "array":
+        return Array(value if isinstance(value, list) else [value])
+    if kind == "map":
+        return Map(value if isinstance(value, dict) else {"x": value})
+    return value
+
+
+writes = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["map", "backstory", "stages", "steps", "pain_points", "opportunities", "evidence"]
+        ),
+        st.sampled_from(
+            [
+                "search",
+                "compare",
+                "signup",
+                "slow",
+                "shorter",
+                "interviews",
+                "discover",
+                "x y",
+                "new",
+            ]
+        ),
+        st.sampled_from(
+            [
+                "name",
+                "pos",
+                "stage",
+                "step",
+                "emotion",
+                "links",
+                "steps",
+                "pain_points",
+                "branches",
+                "lanes",
+                "personas",
+                "scale",
+                "layout",
+                "colour",
+            ]
+        ),
+        st.sampled_from(["plain", "text", "array", "map", "entry", "delete"]),
+        garbage_value,
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(writes=writes)
+def test_read_map_and_repair_never_raise_on_a_document_holding_anything(
+    writes: list[tuple[str, str, str, str, Any]],
+) -> None:
+    doc = new_doc(small_map())
+    for root_name, element_id, key, shape, value in writes:
+        root = doc.get(root_name, type=Map)
+        with doc.transaction():
+            if root_name in ("map", "backstory"):
+                if shape == "delete":
+                    root.pop(key, None)
+                else:
+                    root[key] = shared_of(shape, value)
+            elif shape == "entry":
+                root[element_id] = shared_of("plain", value)
+            elif shape == "delete":
+                root.pop(element_id, None)
+            else:
+                entry = root.get(element_id)
+                if not isinstance(entry, Map):
+                    entry = root[element_id] = Map({"name": Text("x")})
+                entry[key] = shared_of(shape, value)
+    journey = read_map(doc, outside_ids=["priya"])
+    dumped = journey.model_dump(mode="json")
+    assert JourneyMap.model_validate(dumped).model_dump(mode="json") == dumped
+    repair(doc, outside_ids=["priya"])
+    assert repair(doc, outside_ids=["priya"]) is False  # one pass repairs everything
+    assert read_map(doc, outside_ids=["priya"]).model_dump() == journey.model_dump()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    data=st.binary(max_size=60),
+    flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=4),
+)
+def test_check_update_refuses_garbage_with_a_reason(
+    data: bytes, flips: list[tuple[int, int]]
+) -> None:
+    server = new_doc(small_map())
+    client = client_of(server)
+    entry(client, "steps", "search")["emotion"] = 2
+    real = bytearray(update_from(client, server))
+    for at, byte in flips:
+        real[at % len(real)] = byte
+    before = server.get_update()
+    for update in (data, bytes(real)):
+        try:
+            check_update(server, update)
+        except RefusedUpdate as error:
+            assert error.message.startswith("update refused: ")
+    assert server.get_update() == before

@@ -18,9 +18,11 @@ if TYPE_CHECKING:
         LAYOUT,
         REPAIR_ORIGIN,
         RefusedUpdate,
+        UpdateChecker,
         apply_map,
         check_update,
         new_doc,
+        pending_repairs,
         read_map,
         repair,
     )
@@ -31,9 +33,11 @@ __all__ = [
     "LAYOUT_VERSION",
     "REPAIR_ORIGIN",
     "RefusedUpdate",
+    "UpdateChecker",
     "apply_map",
     "check_update",
     "new_doc",
+    "pending_repairs",
     "read_map",
     "repair",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asyncio import CancelledError
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from journeyline.live.layout import (
     Kind,
 )
 from journeyline.live.positions import is_position_text
-from journeyline.live.reading import ID_RE, SHAPES, is_shared, read_fields, roots_of
+from journeyline.live.reading import ID_RE, SHAPES, is_shared, plain, read_fields, roots_of
 
 
 class RefusedUpdate(InvalidInput):
@@ -122,7 +123,7 @@ def _check_element(name: str, element_id: str, entry: Any, problems: list[str]) 
     _check_shapes(kind, entry, where, problems)
     if len(problems) > before:
         return
-    fields = read_fields(kind, entry.to_py() or {}, where, [])
+    fields = read_fields(kind, plain(entry), where, [])
     fields["id"] = element_id
     _check_values(kind.model, fields, where, problems)
 
@@ -142,7 +143,7 @@ def _check_root(doc: Doc[Any], name: str, problems: list[str]) -> None:
     _check_shapes(kind, root, name, problems)
     if len(problems) > before:
         return
-    fields = read_fields(kind, root.to_py() or {}, name, [])
+    fields = read_fields(kind, plain(root), name, [])
     _check_values(kind.model, fields, name, problems)
 
 
@@ -154,10 +155,46 @@ def check_update(doc: Doc[Any], update: bytes) -> None:
     values are ones the model accepts, positions are position strings, steps name a stage,
     an element's id is allowed and not taken in another collection. RefusedUpdate says
     what and where (one diagnostic per problem). Broken references are not refused: they
-    can come from concurrent edits and the repair rules fix them.
+    can come from concurrent edits and the repair rules fix them. A room that checks many
+    updates uses an :class:`UpdateChecker` instead (no fresh copy per update).
     """
+    _check_on(_copy_of(doc), update)
+
+
+class UpdateChecker:
+    """check_update for one room: the copy is kept and brought up to date from the room's
+    document before each check (a diff, not a full copy). After a refusal the copy is
+    rebuilt; call `reset()` if an update that passed is then not applied to the document."""
+
+    def __init__(self, doc: Doc[Any]) -> None:
+        self.doc = doc
+        self._copy: Doc[Any] | None = None
+
+    def check(self, update: bytes) -> None:
+        """As :func:`check_update`; raises RefusedUpdate."""
+        if self._copy is None:
+            self._copy = _copy_of(self.doc)
+        else:
+            self._copy.apply_update(self.doc.get_update(self._copy.get_state()))
+        try:
+            _check_on(self._copy, update)
+        except RefusedUpdate:
+            self._copy = None
+            raise
+
+    def reset(self) -> None:
+        """Forget the copy (it may hold an update the document never got)."""
+        self._copy = None
+
+
+def _copy_of(doc: Doc[Any]) -> Doc[Any]:
     copy: Doc[Any] = Doc()
     copy.apply_update(doc.get_update())
+    return copy
+
+
+def _check_on(copy: Doc[Any], update: bytes) -> None:
+    """Apply the update to `copy` and check what it touched."""
     roots = roots_of(copy)
     touched_roots: set[str] = set()
     touched: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
@@ -180,10 +217,13 @@ def check_update(doc: Doc[Any], update: bytes) -> None:
         subscriptions.append((root, root.observe_deep(watcher(name))))
     try:
         copy.apply_update(update)
-    except Exception as error:  # pycrdt raises plain exceptions for undecodable bytes
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, CancelledError):
+        raise
+    except BaseException as error:  # undecodable bytes: a plain exception, or a Rust panic
+        # (pyo3's PanicException derives from BaseException)
         raise RefusedUpdate(
             "update refused: it is not a Yjs update",
-            [Diagnostic(f"the update could not be decoded: {error}")],
+            [Diagnostic(f"the update could not be decoded: {str(error)[:200]}")],
         ) from None
     finally:
         for root, subscription in subscriptions:

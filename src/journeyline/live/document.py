@@ -9,14 +9,14 @@ concurrent edit inside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 from typing import Any
 
 from pycrdt import Array, Doc, Map, Text
 
 from journeyline.errors import Diagnostic, InvalidInput
-from journeyline.live.checks import RefusedUpdate, check_update
+from journeyline.live.checks import RefusedUpdate, UpdateChecker, check_update
 from journeyline.live.layout import (
     BACKSTORY,
     COLLECTIONS,
@@ -34,20 +34,23 @@ from journeyline.live.reading import (
     DEFAULTS,
     REPAIR_ORIGIN,
     SHAPES,
-    is_shared,
+    pending_repairs,
+    plain,
     read_map,
     repair,
     roots_of,
 )
-from journeyline.model import JourneyMap, Lane, assign_map_ids
+from journeyline.model import Element, JourneyMap, Lane, assign_map_ids
 
 __all__ = [
     "LAYOUT",
     "REPAIR_ORIGIN",
     "RefusedUpdate",
+    "UpdateChecker",
     "apply_map",
     "check_update",
     "new_doc",
+    "pending_repairs",
     "read_map",
     "repair",
 ]
@@ -56,9 +59,20 @@ __all__ = [
 # --- writing -------------------------------------------------------------------------------------
 
 
+def _elements(journey: JourneyMap) -> Iterator[Element]:
+    for stage in journey.stages:
+        yield stage
+        yield from stage.steps
+    yield from journey.pain_points
+    yield from journey.opportunities
+    yield from journey.evidence
+
+
 def _unique_ids(journey: JourneyMap) -> JourneyMap:
-    """A copy with every id filled in; InvalidInput when two elements share an id."""
-    journey = assign_map_ids(journey.model_copy(deep=True))
+    """The map with every id filled in (a copy when some were missing); InvalidInput when two
+    elements share an id."""
+    if not all(element.id for element in _elements(journey)):
+        journey = assign_map_ids(journey.model_copy(deep=True))
     seen: dict[str, str] = {}
     problems = []
     elements: list[tuple[str, str]] = []
@@ -267,8 +281,7 @@ def _sync_fields(
                 if old is not ABSENT:
                     del entry[field]
                 continue
-            effective_old = default if old is ABSENT else old
-            if effective_old == new and (old is ABSENT or not is_shared(entry.get(field))):
+            if (default if old is ABSENT else old) == new:
                 continue
             if new == default:
                 del entry[field]
@@ -343,6 +356,10 @@ def apply_map(doc: Doc[Any], new: JourneyMap, *, origin: Any = "rest") -> None:
     Texts are edited by diffs, positions kept while the order holds, a moved step changes
     its `stage` and `pos`, a removed element is deleted. This is how a REST or CLI edit
     becomes a live transaction. InvalidInput when `new` has duplicate ids.
+
+    The diff is two-way (document -> `new`): edit a map read from this document in the same
+    step (read_map, change, apply_map, with no await between), or anything typed live since
+    `new` was read is reverted; a REST client's stale copy is refused by If-Match first.
     """
     journey = _unique_ids(new)
     data = journey.model_dump(mode="json")
@@ -351,14 +368,12 @@ def apply_map(doc: Doc[Any], new: JourneyMap, *, origin: Any = "rest") -> None:
     with doc.transaction(origin=origin):
         if roots["meta"].get("layout") != LAYOUT_VERSION:
             roots["meta"]["layout"] = LAYOUT_VERSION
-        _sync_fields(MAP, roots["map"], roots["map"].to_py() or {}, data)
-        _sync_fields(
-            BACKSTORY, roots["backstory"], roots["backstory"].to_py() or {}, data["backstory"]
-        )
+        _sync_fields(MAP, roots["map"], plain(roots["map"]), data)
+        _sync_fields(BACKSTORY, roots["backstory"], plain(roots["backstory"]), data["backstory"])
         for name, elements in _ordered_elements(data).items():
             kind = KINDS[name]
             root = roots[name]
-            current: dict[str, Any] = root.to_py() or {}
+            current: dict[str, Any] = plain(root)
             wanted = {element_id for element_id, _, _ in elements}
             for element_id in list(current):
                 if element_id not in wanted:

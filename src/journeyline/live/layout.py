@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,27 @@ def layout_table() -> dict[str, Any]:
         },
         "repair_rules": [{"rule": rule, "says": says} for rule, says in REPAIR_RULES],
     }
+
+
+def fields_table() -> str:
+    """The Markdown table of docs/format.md ("The live document"): each entry's fields by shape."""
+
+    def cell(names: Iterable[str]) -> str:
+        return ", ".join(f"`{name}`" for name in names) or "—"
+
+    rows = [
+        "| entry | shared text (Y.Text) | id lists (Y.Array) | lists (Y.Array, Y.Map) | plain values |",
+        "|---|---|---|---|---|",
+    ]
+    for name, kind in KINDS.items():
+        lists = [f"`{n}`" for n in kind.lists] + [
+            f"`{n}` (Y.Map of Y.Text)" for n in kind.text_maps
+        ]
+        rows.append(
+            f"| `{name}` | {cell(kind.text)} | {cell(kind.id_lists)} | {', '.join(lists) or '—'} "
+            f"| {cell(kind.plain)} |"
+        )
+    return "\n".join(rows)
 
 
 LAYOUT: dict[str, Any] = layout_table()

@@ -232,3 +232,19 @@ def examples() -> list[dict[str, object]]:
         (None, "a0", 3),
     ]
     return [{"a": a, "b": b, "n": n, "keys": keys_between(a, b, n)} for a, b, n in cases]
+
+
+def position_at(siblings: list[str], index: int) -> str:
+    """A new position that sorts at `index` among siblings (their positions, in order).
+
+    Neighbours that tie (two concurrent inserts at one place) or are not keys are stepped
+    over: the new element then lands just after the tied run, never outside its neighbours'
+    span when one exists.
+    """
+    index = max(0, min(index, len(siblings)))
+    lower = next((p for p in reversed(siblings[:index]) if is_key(p)), None)
+    upper = next(
+        (p for p in siblings[index:] if is_key(p) and (lower is None or p > lower)),
+        None,
+    )
+    return key_between(lower, upper)
