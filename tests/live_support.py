@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import pycrdt
@@ -50,22 +50,31 @@ class YClient:
         self.closed: Closed | None = None
         self.synced = False
         self._applying = False
-        self.ws: ClientConnection = connect(
-            url, additional_headers=headers or {}, max_size=None, open_timeout=10
+        self._connecting = connect(
+            url,
+            additional_headers=headers or {},
+            max_size=None,
+            open_timeout=30,
+            ping_interval=None,
         )
+        self.ws: ClientConnection = self._connecting.__enter__()
         self._subscription = self.doc.observe(self._local)
-        self.ws.send(wire.sync_step1(self.doc.get_state()))
+        try:
+            self.ws.send(wire.sync_step1(self.doc.get_state()))
+        except ConnectionClosed:
+            pass  # refused at once: `pump` and `wait_closed` say why
 
     def _local(self, event: Any) -> None:
         if self._applying or self.closed is not None:
             return
-        try:
+        with suppress(ConnectionClosed):
             self.ws.send(wire.sync_update(event.update))
-        except ConnectionClosed:
-            pass
 
-    def send(self, frame: bytes) -> None:
-        self.ws.send(frame)
+    def send(self, frame: bytes | str) -> None:
+        try:
+            self.ws.send(frame)
+        except ConnectionClosed:
+            pass  # closed by the server: `pump` and `wait_closed` say why
 
     def handle(self, frame: bytes) -> None:
         reader = wire.Reader(frame)
@@ -146,10 +155,8 @@ class YClient:
         self.ws.send(wire.awareness(wire.write_awareness([(self.doc.client_id, clock, raw)])))
 
     def close(self) -> None:
-        try:
+        with suppress(Exception):
             self.doc.unobserve(self._subscription)
-        except Exception:
-            pass
         self.ws.close()
 
 

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
+import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +39,9 @@ from journeyline.store.tables import serialize
 
 log = logging.getLogger("journeyline.live")
 
+_CHECK_TAKES_SCRATCH = "scratch" in inspect.signature(layout.check_update).parameters
+"""Whether check_update can try an update on a copy the room keeps (else it copies)."""
+
 
 @dataclass(frozen=True)
 class LiveSettings:
@@ -47,7 +53,7 @@ class LiveSettings:
     quiet_seconds: float = 30.0
     burst_seconds: float = 300.0
     compact_every: int = 500
-    head_seconds: float = 0.5
+    head_seconds: float = 1.0
     close_seconds: float = 10.0
 
 
@@ -85,18 +91,18 @@ class Peer(Protocol):
         """Close the connection (from the server's side) with a code and reason."""
 
 
-def load_doc(snapshot: bytes, updates: list[bytes]) -> pycrdt.Doc:
+def load_doc(snapshot: bytes, updates: list[bytes]) -> pycrdt.Doc[Any]:
     """A document from a snapshot and the updates logged since (merged first: one apply)."""
-    doc: pycrdt.Doc = pycrdt.Doc()
+    doc: pycrdt.Doc[Any] = pycrdt.Doc()
     parts = [snapshot, *updates]
     merged = pycrdt.merge_updates(*parts) if len(parts) > 1 else snapshot
     doc.apply_update(merged)
     return doc
 
 
-def head_of(state: bytes) -> stored.Head:
+def head_of(state: bytes, outside: frozenset[str] = frozenset()) -> stored.Head:
     """The map's head (stored JSON, name, list facts) read from a document's whole state."""
-    journey = layout.read_map(load_doc(state, []))
+    journey = layout.read_map(load_doc(state, []), outside_ids=outside)
     return stored.Head(serialize(map_document(journey)), journey.name, map_summary(journey))
 
 
@@ -126,10 +132,18 @@ class Room:
     """One open map: its document, connections, presence and what awaits commit."""
 
     def __init__(
-        self, rooms: Rooms, map_pk: int, doc: pycrdt.Doc, applied: list[int], size: int
+        self,
+        rooms: Rooms,
+        map_pk: int,
+        doc: pycrdt.Doc[Any],
+        applied: list[int],
+        size: int,
+        outside: frozenset[str] = frozenset(),
     ) -> None:
         self.rooms = rooms
         self.map_pk = map_pk
+        self.outside = outside
+        """The workspace's persona and segment ids (evidence may link to them)."""
         self.doc = doc
         self.peers: set[Peer] = set()
         self.awareness: dict[int, tuple[int, str]] = {}
@@ -137,6 +151,9 @@ class Room:
         self.pending: list[tuple[bytes, str | None]] = []
         self.applied = applied
         """Log rows in the document not yet folded into the stored snapshot."""
+        self.seen = max(applied, default=0)
+        """The highest log key in the document (rows above it come from other processes)."""
+        self._remote = False
         self.size_estimate = size
         self.committed_state = doc.get_state()
         self.revision: int | None = None
@@ -151,6 +168,9 @@ class Room:
         self.taken = 0
         self.committed = 0
         self._author: str | None = None
+        self.repair_due = False
+        self.scratch: pycrdt.Doc[Any] | None = None
+        """A copy of the document kept in step, that check_update tries updates on."""
         self._subscription = doc.observe(self._changed)
 
     # --- changes -----------------------------------------------------------------------------
@@ -159,7 +179,13 @@ class Room:
         update: bytes = event.update
         if update == wire.EMPTY_UPDATE:
             return
+        if self._remote:  # committed by another server process: already in the log
+            self.head_due = True
+            self.rooms.writer.wake()
+            return
         self.pending.append((update, self._author))
+        if self.scratch is not None:
+            self.scratch.apply_update(update)  # a no-op for what check_update applied to it
         self.size_estimate += len(update)
         self.head_due = True
         self.rooms.writer.wake()
@@ -186,29 +212,47 @@ class Room:
             self.size_estimate = len(self.doc.get_update())
             if self.size_estimate + len(update) > limit:
                 raise Refused(TOO_LARGE, f"the map's document would pass {limit} bytes")
-        problem = layout.check_update(self.doc, update)
-        if problem:
-            raise Refused(BREAKS_MAP, _short(f"update refused: {problem}"))
+        try:
+            if _CHECK_TAKES_SCRATCH:
+                if self.scratch is None:
+                    self.scratch = load_doc(self.doc.get_update(), [])
+                check: Any = layout.check_update
+                check(self.doc, update, scratch=self.scratch)
+            else:
+                layout.check_update(self.doc, update)
+        except layout.RefusedUpdate as refused:
+            self.scratch = None  # out of step with the document: rebuilt on the next check
+            code = MALFORMED if "not a Yjs update" in refused.message else BREAKS_MAP
+            raise Refused(code, _short(refused.message)) from None
         try:
             self.transact(peer.account_id, lambda: self.doc.apply_update(update))
         except Exception as error:  # yrs could not decode it: nothing was applied
             raise Refused(MALFORMED, "not a Yjs update") from error
-        applied = len(self.pending)
-        self.transact(None, lambda: layout.repair(self.doc))
+        # The repair rules run with the next head write (`repair_now`), not per update:
+        # reading the whole document for them costs far more than applying one update.
+        self.repair_due = True
         frame = wire.sync_update(update)
         for other in self.peers:
             if other is not peer:
                 other.send(frame)
-        for repaired, _ in self.pending[applied:]:
-            repair_frame = wire.sync_update(repaired)
-            for other in self.peers:
-                other.send(repair_frame)
 
-    def server_change(self, author: str | None, change: Callable[[pycrdt.Doc], Any]) -> Any:
+    def repair_now(self) -> None:
+        """Apply the repair rules (one transaction, sent to everyone) if updates came since."""
+        if not self.repair_due:
+            return
+        self.repair_due = False
+        before = len(self.pending)
+        self.transact(None, lambda: layout.repair(self.doc, outside_ids=self.outside))
+        for repaired, _ in self.pending[before:]:
+            frame = wire.sync_update(repaired)
+            for peer in self.peers:
+                peer.send(frame)
+
+    def server_change(self, author: str | None, change: Callable[[pycrdt.Doc[Any]], Any]) -> Any:
         """A change made by the server (REST edit, restore): applied and sent to every client."""
         before = len(self.pending)
         result = self.transact(author, lambda: change(self.doc))
-        self.transact(None, lambda: layout.repair(self.doc))
+        self.transact(None, lambda: layout.repair(self.doc, outside_ids=self.outside))
         for update, _ in self.pending[before:]:
             frame = wire.sync_update(update)
             for peer in self.peers:
@@ -272,6 +316,25 @@ class Room:
         if not self.peers:
             self.rooms.schedule_close(self)
 
+    def apply_remote(self, rows: list[tuple[int, bytes]], snapshot: bytes | None) -> None:
+        """Updates another server process committed (PostgreSQL NOTIFY): applied and sent to
+        every connection here; they are in the log already, so not logged again."""
+        self._remote = True
+        try:
+            for data in ([snapshot] if snapshot is not None else []) + [d for _, d in rows]:
+                self.doc.apply_update(data)
+                if self.scratch is not None:
+                    self.scratch.apply_update(data)
+                frame = wire.sync_update(data)
+                for peer in self.peers:
+                    peer.send(frame)
+        finally:
+            self._remote = False
+        for pk, _ in rows:
+            if pk > self.seen:
+                self.seen = pk
+            self.applied.append(pk)
+
     def saved_frame(self) -> bytes:
         return wire.saved(self.committed_state)
 
@@ -284,6 +347,8 @@ class Room:
         head = self.head_due and (
             self.head_forced or now - self.head_at >= settings.head_seconds or not self.peers
         )
+        if head:
+            self.repair_now()
         if not self.pending and not head:
             return None
         updates, self.pending = self.pending, []
@@ -311,6 +376,7 @@ class Room:
             self.size_estimate = len(batch.snapshot)
         else:
             self.applied.extend(batch.written)
+        self.seen = max([self.seen, *batch.written])
         if batch.revision is not None:
             self.revision = batch.revision.number
         self.committed = taken
@@ -333,7 +399,8 @@ class Room:
     async def flush(self) -> int | None:
         """Wait until everything applied so far is committed and the head written from it;
         the head's revision."""
-        self.head_due = True
+        if not self.head_due and not self.pending and self.committed == self.taken:
+            return self.revision
         self.head_forced = True
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self.waiters.append((self.taken + len(self.pending), future))
@@ -393,16 +460,17 @@ class LiveWriter:
             now = time.monotonic()
             round_: list[tuple[Room, stored.MapBatch, bytes | None, bytes, int]] = []
             for room in list(self.rooms.open.values()):
-                taken = room.take(now)
-                if taken is not None:
-                    batch, state, vector = taken
+                took = room.take(now)
+                if took is not None:
+                    batch, state, vector = took
                     round_.append((room, batch, state, vector, room.taken))
                 elif room.head_due:
                     self.wake_later(self.rooms.settings.head_seconds)
             if not round_:
                 continue
             try:
-                await to_thread.run_sync(self._commit, [(b, s) for _, b, s, _, _ in round_])
+                work = [(b, s, room.outside) for room, b, s, _, _ in round_]
+                await to_thread.run_sync(self._commit, work)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
@@ -420,23 +488,25 @@ class LiveWriter:
                 self.wake()
                 continue
             self.commits += 1
-            for room, batch, _, vector, taken in round_:
-                room.done(batch, vector, taken)
+            for room, batch, _, vector, count in round_:
+                room.done(batch, vector, count)
             if any(room.pending or room.head_forced for room in self.rooms.open.values()):
                 self.wake()
 
-    def _commit(self, work: list[tuple[stored.MapBatch, bytes | None]]) -> None:
-        for batch, state in work:
+    def _commit(self, work: list[tuple[stored.MapBatch, bytes | None, frozenset[str]]]) -> None:
+        for batch, state, outside in work:
             if state is not None:
-                batch.head = head_of(state)
+                batch.head = head_of(state, outside)
         try:
-            stored.commit(self.rooms.db, [batch for batch, _ in work])
+            stored.commit(
+                self.rooms.db, [batch for batch, _, _ in work], process=self.rooms.process
+            )
         except Exception as error:
             from journeyline.errors import NotFound
 
             if isinstance(error, NotFound) or "FOREIGN KEY" in str(error).upper():
                 # Find which map is gone, so only its room closes.
-                for batch, _ in work:
+                for batch, _, _ in work:
                     if stored.map_exists(self.rooms.db, batch.map_pk) is False:
                         error.map_pk = batch.map_pk  # type: ignore[attr-defined]
                         break
@@ -462,10 +532,16 @@ class Rooms:
         self._cutter: asyncio.Task[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.process = secrets.token_hex(6)
+        """This server process's name in NOTIFY payloads (its own are ignored)."""
+        self._listener: _Listener | None = None
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
         self.writer.start()
+        if not self.db.is_sqlite:
+            self._listener = _Listener(self)
+            self._listener.start()
         self._cutter = self.loop.create_task(self._cut_revisions(), name="live-revisions")
 
     async def stop(self) -> None:
@@ -479,6 +555,8 @@ class Rooms:
                 log.exception("could not save map %s on shutdown", room.map_pk)
         if self._cutter is not None:
             self._cutter.cancel()
+        if self._listener is not None:
+            self._listener.stop()
         await self.writer.stop()
         for room in list(self.open.values()):
             if room.burst_started is not None:
@@ -498,7 +576,8 @@ class Rooms:
         self._opening[map_pk] = future
         try:
             doc, applied, size = await to_thread.run_sync(self._load, map_pk, start)
-            room = Room(self, map_pk, doc, applied, size)
+            outside = await to_thread.run_sync(stored.outside_ids, self.db, map_pk)
+            room = Room(self, map_pk, doc, applied, size, outside)
             self.open[map_pk] = room
             future.set_result(room)
             return room
@@ -511,7 +590,7 @@ class Rooms:
 
     def _load(
         self, map_pk: int, start: Callable[[], JourneyMap]
-    ) -> tuple[pycrdt.Doc, list[int], int]:
+    ) -> tuple[pycrdt.Doc[Any], list[int], int]:
         found = stored.load(self.db, map_pk)
         if found is None:
             doc = layout.new_doc(start())
@@ -524,6 +603,18 @@ class Rooms:
         doc = load_doc(found.snapshot, [data for _, data in found.updates])
         size = len(found.snapshot) + sum(len(data) for _, data in found.updates)
         return doc, [pk for pk, _ in found.updates], size
+
+    async def catch_up(self, map_pk: int, compacted: bool) -> None:
+        """Bring in what another server process committed to an open map."""
+        room = self.open.get(map_pk)
+        if room is None:
+            return
+        rows = await to_thread.run_sync(stored.updates_after, self.db, map_pk, room.seen)
+        snapshot = None
+        if compacted:
+            snapshot = await to_thread.run_sync(stored.snapshot_of, self.db, map_pk)
+        if self.open.get(map_pk) is room:
+            room.apply_remote(rows, snapshot)
 
     def is_open(self, map_pk: int) -> bool:
         return map_pk in self.open
@@ -606,7 +697,7 @@ class Rooms:
                 based_on,
                 current_revision,
             )
-        new, result = change(layout.read_map(room.doc))
+        new, result = change(layout.read_map(room.doc, outside_ids=room.outside))
         room.server_change(author, lambda doc: layout.apply_map(doc, new, origin="rest"))
         revision = await room.flush()
         if not room.peers and room.closing is None:
@@ -661,19 +752,62 @@ def edit_stored(
     if found is None:
         raise ValueError(f"map {map_pk} has no shared document")
     doc = load_doc(found.snapshot, [data for _, data in found.updates])
-    new, result = change(layout.read_map(doc))
+    outside = stored.outside_ids(db, map_pk)
+    new, result = change(layout.read_map(doc, outside_ids=outside))
     updates: list[bytes] = []
     subscription = doc.observe(lambda event: updates.append(event.update))
     layout.apply_map(doc, new, origin="rest")
-    layout.repair(doc)
+    layout.repair(doc, outside_ids=outside)
     doc.unobserve(subscription)
     batch = stored.MapBatch(
         map_pk,
         [(u, author) for u in updates if u != wire.EMPTY_UPDATE],
-        head=head_of(doc.get_update()),
+        head=head_of(doc.get_update(), outside),
         based_on=based_on,
     )
     stored.commit(db, [batch])
     stored.cut_revision(db, map_pk)
     assert batch.revision is not None
     return batch.revision.number, new, result
+
+
+class _Listener(threading.Thread):
+    """PostgreSQL: LISTENs for other server processes' commits and brings their updates into
+    this process's open rooms (the multi-process fan-out)."""
+
+    def __init__(self, rooms: Rooms) -> None:
+        super().__init__(name="journeyline-live-listen", daemon=True)
+        self.rooms = rooms
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                self._listen()
+            except Exception:
+                log.exception("live LISTEN connection lost; reconnecting")
+                self._stopped.wait(1.0)
+
+    def _listen(self) -> None:
+        raw = self.rooms.db.engine.raw_connection()
+        try:
+            connection: Any = raw.driver_connection
+            connection.autocommit = True
+            connection.execute(f"LISTEN {stored.CHANNEL}")
+            while not self._stopped.is_set():
+                for notice in connection.notifies(timeout=1.0, stop_after=100):
+                    self._heard(notice.payload)
+        finally:
+            raw.invalidate()
+
+    def _heard(self, payload: str) -> None:
+        process, _, rest = payload.partition(":")
+        key, _, compacted = rest.partition(":")
+        if process == self.rooms.process or not key.isdigit():
+            return
+        loop = self.rooms.loop
+        if loop is not None:
+            asyncio.run_coroutine_threadsafe(self.rooms.catch_up(int(key), compacted == "1"), loop)
+
+    def stop(self) -> None:
+        self._stopped.set()

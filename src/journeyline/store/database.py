@@ -56,7 +56,10 @@ def _refuse_unstorable_text(
     it, SQLite keeps it), whatever channel it came by; the API refuses it earlier, saying where."""
     rows = parameters if executemany else [parameters]
     for row in rows:
+        # A row of values; or (batched INSERT … RETURNING) one value of a flattened batch.
         values = row.values() if isinstance(row, dict) else row
+        if not isinstance(values, (tuple, list)) and not isinstance(row, dict):
+            values = (values,)
         for value in values or ():
             if isinstance(value, str) and "\x00" in value:
                 raise InvalidInput(

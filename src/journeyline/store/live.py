@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+import pycrdt
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from journeyline.store import revisions
@@ -116,13 +117,26 @@ class MapBatch:
     """Filled in: the head's new revision, when `head` was written."""
 
 
-def commit(db: Database, batches: list[MapBatch]) -> None:
+CHANNEL = "journeyline_live"
+"""PostgreSQL: the LISTEN/NOTIFY channel on which server processes announce committed updates."""
+
+
+def commit(db: Database, batches: list[MapBatch], *, process: str = "") -> None:
     """Write every batch in one transaction (the group commit): log rows, editors, heads,
-    compactions. Returns once the transaction is committed (durable, as the database syncs)."""
+    compactions. Returns once the transaction is committed (durable, as the database syncs).
+
+    On PostgreSQL each map with new rows is announced on CHANNEL (`process:map key:1 when
+    compacted`), delivered to the other server processes when the transaction commits."""
     now = utcnow()
     with db.writing() as session:
         for batch in batches:
             _write(session, batch, now)
+            if not db.is_sqlite and (batch.written or batch.snapshot is not None):
+                payload = f"{process}:{batch.map_pk}:{int(batch.snapshot is not None)}"
+                session.execute(
+                    text("SELECT pg_notify(:channel, :payload)"),
+                    {"channel": CHANNEL, "payload": payload},
+                )
 
 
 def _write(session: Session, batch: MapBatch, now: dt.datetime) -> None:
@@ -166,10 +180,17 @@ def _write(session: Session, batch: MapBatch, now: dt.datetime) -> None:
             based_on=batch.based_on,
         )
     if batch.snapshot is not None:
+        # Merged with the stored snapshot: another server process may have folded in rows
+        # this one has not seen yet (merging CRDT updates loses nothing).
+        query = select(LiveDocument.snapshot).where(LiveDocument.map_pk == batch.map_pk)
+        current = session.scalar(query if db_is_sqlite(session) else query.with_for_update())
+        snapshot = batch.snapshot
+        if current is not None:
+            snapshot = pycrdt.merge_updates(bytes(current), batch.snapshot)
         session.execute(
             update(LiveDocument)
             .where(LiveDocument.map_pk == batch.map_pk)
-            .values(snapshot=batch.snapshot, snapshot_at=now)
+            .values(snapshot=snapshot, snapshot_at=now)
         )
         folded = [*batch.folded, *keys]
         for at in range(0, len(folded), 500):
@@ -268,3 +289,35 @@ def map_name(db: Database, map_pk: int) -> str:
     with db.single_read() as connection:
         found = connection.execute(select(MapRecord.map_id).where(MapRecord.pk == map_pk)).scalar()
     return str(found or map_pk)
+
+
+def outside_ids(db: Database, map_pk: int) -> frozenset[str]:
+    """The ids outside the map that its evidence may link to: the workspace's personas and
+    segments (journeyline.live's `outside_ids`)."""
+    from journeyline.store.documents import workspace_of
+    from journeyline.store.tables import WorkspaceRecord
+
+    with db.reading() as session:
+        record = session.scalar(
+            select(WorkspaceRecord)
+            .join(MapRecord, MapRecord.workspace_id == WorkspaceRecord.id)
+            .where(MapRecord.pk == map_pk)
+        )
+        if record is None:
+            return frozenset()
+        workspace = workspace_of(record, [], editable=False)
+    return frozenset(p.id for p in workspace.personas) | {s.id for s in workspace.segments}
+
+
+def db_is_sqlite(session: Session) -> bool:
+    """Whether the session's database is SQLite."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def snapshot_of(db: Database, map_pk: int) -> bytes | None:
+    """The map's stored snapshot."""
+    with db.single_read() as connection:
+        found = connection.execute(
+            select(LiveDocument.snapshot).where(LiveDocument.map_pk == map_pk)
+        ).scalar()
+    return bytes(found) if found is not None else None

@@ -630,14 +630,30 @@ def list_revisions(
         require(session, actor, workspace_id, Role.viewer)
         record = map_record(session, workspace_id, map_id)
         rows = session.execute(
-            select(Revision.number, Revision.created_at, Revision.summary, Account.name)
+            select(
+                Revision.number,
+                Revision.created_at,
+                Revision.summary,
+                Account.name,
+                Account.id,
+                Revision.editors,
+            )
             .outerjoin(Account, Account.id == Revision.author_id)
             .where(Revision.map_pk == record.pk)
             .order_by(Revision.number.desc())
         ).all()
+    # `editors`: everyone who edited in the revision (a live revision names them all).
     return [
-        {"revision": number, "created_at": iso(created), "summary": summary, "author": author}
-        for number, created, summary, author in rows
+        {
+            "revision": number,
+            "created_at": iso(created),
+            "summary": summary,
+            "author": author,
+            "editors": editors
+            if editors is not None
+            else ([{"id": author_id, "name": author}] if author_id else []),
+        }
+        for number, created, summary, author, author_id, editors in rows
     ]
 
 

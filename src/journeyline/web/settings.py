@@ -170,7 +170,7 @@ class Settings:
         minimum=1,
     )
     live_head_seconds: float = setting(
-        0.5,
+        1.0,
         "How often (at most) a live map's JSON (what REST reads, lists and exports) is "
         "rewritten from its shared document while it is being edited.",
         minimum=0,

@@ -1,0 +1,112 @@
+"""kill -9 of a real `journeyline serve` process loses no update it acknowledged as SAVED."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pycrdt
+
+from journeyline.live import wire
+from journeyline.store import accounts, workspaces
+from journeyline.store.database import open_database, sqlite_url
+from tests.api_support import sample_workspace
+from tests.live_support import Closed, YClient, free_port
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+@contextmanager
+def server(
+    data_dir: Path, port: int, *, database_url: str | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`journeyline serve` in its own process, until it answers /api/health."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "JOURNEYLINE_LIVE_HEAD_SECONDS": "0"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from journeyline.cli import main; main()",
+            "serve",
+            *(["--database-url", database_url] if database_url else ["--data-dir", str(data_dir)]),
+            "--port",
+            str(port),
+            "--setting",
+            "worker_processes",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the server did not start: {process.stderr.read()!r}")  # type: ignore[union-attr]
+        time.sleep(0.1)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+
+
+def test_kill_9_loses_no_saved_update(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    db = open_database(sqlite_url(data))
+    with db.writing() as session:
+        actor = accounts.actor_of(accounts.create_account(session, "ann@example.org", "Ann"))
+    workspace = workspaces.create_workspace(db, actor, source=sample_workspace("a"))["id"]
+    _, token = accounts.create_api_token(db, actor, "tests")
+    db.close()
+    port = free_port()
+    live = f"ws://127.0.0.1:{port}/api/workspaces/{workspace}/maps/trial-a/live"
+    headers = {"Authorization": f"Bearer {token}"}
+
+    with server(data, port) as process:
+        ann = YClient(live, headers)
+        ann.sync()
+        name = ann.doc.get("steps", type=pycrdt.Map)["form-a"]["name"]
+        # Type steadily, reading acknowledgements as they come; kill -9 in the middle.
+        saved_clock = 0
+        for n in range(300):
+            name.insert(len(str(name)), str(n % 10))
+            try:
+                ann.pump(timeout=0.005)
+            except Closed:
+                break
+            saved_clock = ann.saved_vector.get(ann.doc.client_id, 0)
+            if n == 150:
+                ann.wait_saved()
+                saved_clock = ann.saved_vector.get(ann.doc.client_id, 0)
+            if n > 150 and saved_clock > 0 and n % 37 == 0:
+                os.kill(process.pid, signal.SIGKILL)
+                break
+        process.wait(timeout=30)
+        assert saved_clock > 0
+
+    with server(data, port):
+        again = YClient(live, headers)
+        again.sync()
+        kept = wire.read_state_vector(again.doc.get_state()).get(ann.doc.client_id, 0)
+        assert kept >= saved_clock, (kept, saved_clock)
+        text = str(again.doc.get("steps", type=pycrdt.Map)["form-a"]["name"])
+        # Each typed character is one item of Ann's: her first `saved_clock` are all there.
+        typed = "".join(str(n % 10) for n in range(300))
+        assert text.startswith("Fill the form" + typed[:saved_clock]), text
+        again.close()
