@@ -18,6 +18,8 @@ import { SidePanel } from "./Panel";
 import { BoardContext, BoardStore, useBoard, useStore } from "./store";
 import { Toolbar } from "./Toolbar";
 import { openLinkedElement } from "./deepLink";
+import { openLiveBoard } from "./live/open";
+import { PresenceCursors, PresenceOutlines, usePresenceTracking } from "./live/PresenceView";
 import "./board.css";
 
 export function BoardPage() {
@@ -37,16 +39,32 @@ export function BoardPage() {
     api.get<MapState>(paths.map(workspaceId, mapId)).then(
       ({ data, etag }) => {
         if (!live) return;
-        made = new BoardStore({ map: data.map, revision: etag ?? data.revision, target: { workspaceId, mapId }, canEdit, canComment });
-        made.notify = notify;
-        setStore(made);
-        const s = made;
-        // Comments, votes and findings come after the map is drawn: they never hold it up.
-        window.setTimeout(() => {
-          if (!live) return;
-          s.loadAround();
-          s.startPolling();
-        }, 0);
+        const init = { map: data.map, revision: etag ?? data.revision, target: { workspaceId, mapId }, canEdit, canComment };
+        const show = (s: BoardStore) => {
+          made = s;
+          s.notify = notify;
+          setStore(s);
+          // Comments, votes and findings come after the map is drawn: they never hold it up.
+          window.setTimeout(() => {
+            if (!live) return;
+            s.loadAround();
+            s.startPolling();
+          }, 0);
+        };
+        // The live board when the server has the live endpoint; the REST board otherwise.
+        const rest = () => new BoardStore(init);
+        if (typeof WebSocket === "undefined") show(rest());
+        else
+          show(
+            openLiveBoard(init, me, {
+              unavailable: () => {
+                if (!live) return;
+                made?.dispose();
+                show(rest());
+              },
+              reset: () => live && setAttempt((n) => n + 1),
+            }),
+          );
       },
       (e) => live && setError(e),
     );
@@ -111,10 +129,12 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
   const panel = useBoard((s) => s.panel !== null);
   const revision = useBoard((s) => s.revision);
   const steps = useBoard((s) => s.derived.columns.length);
+  const live = useBoard((s) => s.live);
   const [ready, setReady] = useState(false);
   const [sharing, setSharing] = useState(false);
   const [shortcuts, setShortcuts] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
+  usePresenceTracking(scroller);
 
   useEffect(() => {
     setReady(true);
@@ -181,12 +201,15 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
       data-ready={ready ? "true" : "false"}
       data-revision={revision}
       data-step-count={steps}
+      data-live={live ? "true" : "false"}
     >
       <Toolbar workspaceId={workspaceId} onShare={() => setSharing(true)} onShortcuts={() => setShortcuts(true)} />
       <div className="board-body">
         <div className="board-scroll" ref={scroller}>
           <Grid />
+          <PresenceCursors />
         </div>
+        <PresenceOutlines />
         <SidePanel />
       </div>
       <ShareDialog workspaceId={workspaceId} mapId={mapId} mapName={name} open={sharing} onClose={() => setSharing(false)} canManage={canManage} />

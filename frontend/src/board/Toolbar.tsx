@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { LABELS } from "../components/words";
 import { ExportMenu } from "../pages/ExportMenu";
+import { PresenceAvatars } from "./live/PresenceView";
 import { addOpportunityFromToolbar, addPainPointFromToolbar, addStageFromToolbar, addStepFromToolbar } from "./actions";
 import { useMeta } from "./context";
 import { safeImageUrl } from "./appearance";
@@ -40,6 +41,7 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
         </span>
         <PersonaChips workspaceId={workspaceId} />
         <span className="spacer" />
+        <PresenceAvatars />
         <SaveIndicator />
         <nav className="map-links" aria-label="This map">
           <Link className="button quiet" to={`${base}/settings`}>
@@ -204,7 +206,7 @@ function SaveIndicator() {
   const canEdit = useBoard((s) => s.canEdit);
   const store = useStore();
   if (!canEdit) return null;
-  const shown = status === "saved" ? "Saved" : status === "saving" ? "Saving…" : "Couldn't save";
+  const shown = status === "saved" ? "Saved" : status === "saving" ? "Saving…" : status === "offline" ? text : "Couldn't save";
   return (
     <div className={`save-status ${status}`} role="status" aria-live="polite" title={text} data-save-status={status}>
       <span className="save-dot" aria-hidden="true" />

@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type 
 import { createPortal } from "react-dom";
 import type { Finding } from "../types";
 import { SEVERITY_ORDER } from "./appearance";
+import { mergeText } from "./textMerge";
 import type { ElementKind } from "./ops";
 import { useBoard, useStore } from "./store";
 
@@ -19,6 +20,8 @@ export function InlineEditor({
   multiline?: boolean; required?: boolean; list?: string; className?: string;
 }) {
   const [text, setText] = useState(initial);
+  // The text when editing began: what others saved meanwhile (`initial` now) is merged in.
+  const base = useRef(initial);
   const done = useRef(false);
   const ref = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
   useLayoutEffect(() => {
@@ -36,7 +39,7 @@ export function InlineEditor({
   const finish = (commit: boolean) => {
     if (done.current) return;
     done.current = true;
-    const value = text.trim();
+    const value = mergeText(base.current.trim(), text.trim(), initial.trim());
     if (!commit || (required && !value)) onCancel();
     else onCommit(value ? value : null);
   };

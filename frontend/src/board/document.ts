@@ -13,7 +13,8 @@ import {
 } from "./ops";
 import { Scope, type Notify, type Subscribable } from "./scope";
 
-export type SaveStatus = "saved" | "saving" | "error";
+/** "offline": the live board lost its connection; its edits wait on this device. */
+export type SaveStatus = "saved" | "saving" | "error" | "offline";
 
 export interface DocumentState {
   /** The map as shown: the server's map with every edit still on its way applied. */

@@ -1,6 +1,7 @@
 // Form fields for the side panel that save themselves: text saves when you leave the field or
 // press Enter (Ctrl+Enter in a long text), choices save at once. No save button anywhere.
 import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { mergeText } from "./textMerge";
 
 interface TextProps {
   label: string;
@@ -23,7 +24,8 @@ export function TextField({ label, value, onCommit, multiline, required, readOnl
   const [draft, setDraft] = useState(saved);
   const [focused, setFocused] = useState(false);
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
-  const live = useRef({ draft, saved, dirty: false, onCommit });
+  // base: the text when typing began; what others saved meanwhile is merged in on saving.
+  const live = useRef({ draft, saved, dirty: false, onCommit, base: saved });
   live.current = { ...live.current, draft, saved, onCommit };
   const id = useId();
   useEffect(() => {
@@ -43,7 +45,10 @@ export function TextField({ label, value, onCommit, multiline, required, readOnl
       setDraft(s);
       return;
     }
-    if (text !== s.trim()) live.current.onCommit(text ? text : null);
+    const merged = mergeText(live.current.base.trim(), text, s.trim());
+    live.current.base = merged;
+    if (merged !== text) setDraft(merged);
+    if (merged !== s.trim()) live.current.onCommit(merged ? merged : null);
   };
   // Leaving the panel with an edited field still saves it.
   useEffect(
@@ -70,7 +75,10 @@ export function TextField({ label, value, onCommit, multiline, required, readOnl
       live.current.dirty = true;
       setDraft(e.target.value);
     },
-    onFocus: () => setFocused(true),
+    onFocus: () => {
+      if (!live.current.dirty) live.current.base = live.current.saved;
+      setFocused(true);
+    },
     onBlur: () => {
       setFocused(false);
       if (live.current.dirty) commit();

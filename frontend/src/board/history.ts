@@ -2,7 +2,7 @@
 // applies the inverse as a new edit (so it is saved like any other), and an edit the server
 // refused or a rebase dropped is forgotten, by its group.
 import type { Op } from "./ops";
-import { Scope } from "./scope";
+import { Scope, type Subscribable } from "./scope";
 
 export interface HistoryState {
   canUndo: boolean;
@@ -17,7 +17,16 @@ export interface HistoryEntry { op: Op; inverse: Op; group: number; label: strin
 /** Applies an op as a new edit (the document's `apply`): its group and inverse, or null. */
 export type ApplyEdit = (op: Op, label: string) => { group: number; inverse: Op } | null;
 
-export class History extends Scope<HistoryState> {
+/** What the board's undo needs: `History` (REST) and `LiveHistory` (Yjs, per person) both are this. */
+export interface BoardHistory extends Subscribable<HistoryState> {
+  record(entry: HistoryEntry): void;
+  undo(): boolean;
+  redo(): boolean;
+  undoGroup(group: number): boolean;
+  forget(groups: ReadonlySet<number>): void;
+}
+
+export class History extends Scope<HistoryState> implements BoardHistory {
   private undoStack: HistoryEntry[] = [];
   private redoStack: HistoryEntry[] = [];
 

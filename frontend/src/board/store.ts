@@ -11,7 +11,9 @@ import { Analysis, EMPTY_FINDINGS, type AnalysisState } from "./analysis";
 import { Collaboration, type CollaborationState } from "./collaboration";
 import { restTransport, RestMapDocument, type DocumentState, type MapDocument } from "./document";
 import { group, sameItems } from "./grouping";
-import { History, type HistoryState } from "./history";
+import { History, type BoardHistory, type HistoryState } from "./history";
+import { LiveMapDocument } from "./live/document";
+import { Presence, type PresenceState } from "./live/presence";
 import { KIND_LABELS, OpError, type Op, type Target } from "./ops";
 import type { Listener, Notify } from "./scope";
 import { BoardSession, type SessionState } from "./session";
@@ -59,7 +61,7 @@ export function derive(map: JourneyMap, prev?: Derived): Derived {
   };
 }
 
-export type BoardState = DocumentState & HistoryState & SessionState & CollaborationState & AnalysisState & { derived: Derived };
+export type BoardState = DocumentState & HistoryState & SessionState & CollaborationState & AnalysisState & PresenceState & { derived: Derived; live: boolean };
 
 export interface BoardInit {
   map: JourneyMap;
@@ -73,7 +75,9 @@ export interface BoardInit {
 export class BoardStore {
   readonly target: Target | null;
   readonly document: MapDocument;
-  readonly history: History;
+  readonly history: BoardHistory;
+  /** Who else is on the map (the live board; nobody on the REST one). */
+  readonly presence: Presence;
   readonly session = new BoardSession();
   readonly collaboration: Collaboration;
   readonly analysis: Analysis;
@@ -83,12 +87,15 @@ export class BoardStore {
   private derivedFor: JourneyMap;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private notifyFn: Notify = () => {};
+  private cleanups: (() => void)[] = [];
 
-  constructor(init: BoardInit, document?: MapDocument) {
+  constructor(init: BoardInit, document?: MapDocument, presence?: Presence) {
     this.target = init.target;
     this.document =
       document ?? new RestMapDocument({ map: init.map, revision: init.revision, transport: init.target && restTransport(init.target), canEdit: init.canEdit });
-    this.history = new History((op, label) => this.document.apply(op, label));
+    // The live board undoes per person (Yjs's UndoManager on this client's edits only).
+    this.history = this.document instanceof LiveMapDocument ? this.document.history : new History((op, label) => this.document.apply(op, label));
+    this.presence = presence ?? new Presence(null, { id: "", name: "", color: "" });
     this.collaboration = new Collaboration(init.target, init.canComment);
     this.analysis = new Analysis(init.target, init.findings);
     this.derivedFor = this.document.getState().map;
@@ -98,7 +105,9 @@ export class BoardStore {
       dropped: (groups) => this.history.forget(groups),
       confirmed: () => this.analysis.schedule(),
     };
-    for (const scope of [this.document, this.history, this.session, this.collaboration, this.analysis]) scope.subscribe(this.changed);
+    for (const scope of [this.document, this.history, this.session, this.collaboration, this.analysis, this.presence]) scope.subscribe(this.changed);
+    // What this person has selected is shown to the others.
+    this.session.subscribe(() => this.presence.update({ selection: this.session.getState().selection }));
   }
 
   /** Where notices go (the page's toasts). */
@@ -137,15 +146,24 @@ export class BoardStore {
         ...this.session.getState(),
         ...this.collaboration.getState(),
         ...this.analysis.getState(),
+        ...this.presence.getState(),
         derived: this.derived,
+        live: this.document instanceof LiveMapDocument,
       };
     }
     return this.snapshot;
   };
 
+  /** Something to end with the board (the live connection). */
+  onDispose(fn: () => void): void {
+    this.cleanups.push(fn);
+  }
+
   dispose(): void {
     clearInterval(this.pollTimer);
+    for (const fn of this.cleanups.splice(0)) fn();
     this.document.dispose();
+    this.presence.dispose();
     this.collaboration.dispose();
     this.analysis.dispose();
   }

@@ -90,7 +90,7 @@ function MapSettings({ doc }: { doc: MapDocument }) {
       <PageHeader
         title="Map settings"
         subtitle="Scope the journey: whose it is, which scenario, and what the map shows."
-        actions={!ro ? <SaveIndicator status={edited ? status : "idle"} /> : <span className="badge">Read only</span>}
+        actions={!ro ? <SaveIndicator status={!edited ? "idle" : status === "offline" ? "error" : status} /> : <span className="badge">Read only</span>}
       />
 
       <section className="card" aria-labelledby="sec-scope">
