@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -19,9 +20,19 @@ from journeyline import __version__
 from journeyline.formats.limits import ImportLimits
 from journeyline.store.database import Database, open_database
 from journeyline.store.throttle import PasswordThrottle
-from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
+from journeyline.web.api import (
+    collaboration,
+    events,
+    insight,
+    maps,
+    session,
+    shared,
+    system,
+    workspaces,
+)
 from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
+from journeyline.web.jobs import EventJobs, JobLimits
 from journeyline.web.limits import BodyLimit
 from journeyline.web.pages import install_app, install_docs
 from journeyline.web.protocol import HttpProtocol
@@ -88,6 +99,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         threading.Thread(target=workers.warm_up, daemon=True, name="warm-up").start()
         yield
         workers.stop()
+        jobs.stop()
         if owns_database:
             db.close()
 
@@ -107,6 +119,17 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Budget(settings.worker_seconds, settings.worker_memory_mb * 1_048_576),
     )
     app.state.workers = workers
+    jobs = EventJobs(
+        Path(settings.data_dir) / "event-jobs",
+        JobLimits(
+            concurrent=settings.event_jobs,
+            queued=settings.event_job_queue,
+            seconds=settings.event_job_seconds,
+            memory_bytes=settings.event_job_memory_mb * 1_048_576,
+        ),
+    )
+    app.state.event_jobs = jobs
+    app.state.event_sources = events.no_sources
     app.state.db = db
     app.state.token_uses = TokenUses()
     app.state.password_throttle = PasswordThrottle(
@@ -121,6 +144,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         collaboration.router,
         workspaces.router,
         insight.router,
+        events.router,
         shared.router,
         session.router,
         system.router,

@@ -134,6 +134,24 @@ class Settings:
     worker_memory_mb: int = setting(
         1024, "Memory ceiling of a worker process, in MB (past it: 422).", minimum=64
     )
+    # Event analyses (`/api/workspaces/{id}/events/jobs`): jobs in processes of their own.
+    event_jobs: int = setting(
+        2, "Event analyses that run at once; more wait in line.", minimum=1, maximum=64
+    )
+    event_job_queue: int = setting(
+        16,
+        "Event analyses that may wait for a free slot; past that a start gets 503.",
+        minimum=0,
+    )
+    event_job_seconds: int = setting(
+        900, "Longest one event analysis may run, in seconds (then it fails).", minimum=1
+    )
+    event_job_memory_mb: int = setting(
+        3072,
+        "Memory ceiling of one event analysis' process, in MB (DuckDB keeps to half of it, "
+        "spilling to disk past that).",
+        minimum=256,
+    )
     secure_cookies: bool | None = setting(
         None,
         "Mark cookies Secure: `true` or `false`.",
