@@ -66,6 +66,11 @@ class SourceLimits:
     max_bytes: int = 1 << 30
 
 
+def field_problem(where: str, message: str) -> Diagnostic:
+    """A problem with one field of a request's body, as the API's validation errors say it."""
+    return Diagnostic(f"{where}: {message}", file="body")
+
+
 def parse_options(raw: dict[str, Any] | None) -> dict[str, str]:
     """The reading options from a request: known names, text values, a known preset."""
     raw = raw or {}
@@ -73,7 +78,7 @@ def parse_options(raw: dict[str, Any] | None) -> dict[str, str]:
     if unknown:
         raise InvalidInput(
             f"unknown reading option '{unknown[0]}' (options: {', '.join(OPTION_NAMES)})",
-            [Diagnostic(f"unknown option '{unknown[0]}'", path=f"options.{unknown[0]}")],
+            [field_problem(f"options.{unknown[0]}", f"unknown option '{unknown[0]}'")],
         )
     options: dict[str, str] = {}
     for name in OPTION_NAMES:
@@ -83,20 +88,20 @@ def parse_options(raw: dict[str, Any] | None) -> dict[str, str]:
         if not isinstance(value, str) or len(value) > 500:
             raise InvalidInput(
                 f"reading option '{name}' must be a text of at most 500 characters",
-                [Diagnostic(f"'{name}' is not a short text", path=f"options.{name}")],
+                [field_problem(f"options.{name}", f"'{name}' is not a short text")],
             )
         options[name] = value.strip()
     preset = options.get("preset")
     if preset is not None and preset not in PRESETS:
         raise InvalidInput(
             f"unknown preset '{preset}' (known: {', '.join(PRESETS)})",
-            [Diagnostic(f"unknown preset '{preset}'", path="options.preset")],
+            [field_problem("options.preset", f"unknown preset '{preset}'")],
         )
     unit = options.get("time_unit")
     if unit is not None and unit not in {u.value for u in TimeUnit}:
         raise InvalidInput(
             f"unknown time unit '{unit}' (known: {', '.join(u.value for u in TimeUnit)})",
-            [Diagnostic(f"unknown time unit '{unit}'", path="options.time_unit")],
+            [field_problem("options.time_unit", f"unknown time unit '{unit}'")],
         )
     return options
 
@@ -269,10 +274,12 @@ def convert(
                 finally:
                     engine.close()
             staged = work / "events.parquet"
+            early: list[str] = []
             if flatten:
                 names = property_names(original, fmt, spec)
                 flat = flatten_log(original, fmt, spec.with_props(*names), work)
                 os.replace(flat.path, staged)
+                early = flat.warnings
                 read_spec = replace(spec, preset=flat.columns.preset, session_col=spec.session_col)
             else:
                 engine = DuckDBEngine()
@@ -286,6 +293,7 @@ def convert(
                 log = load_events(staged, read_spec, engine)
                 columns = [c for c, _ in engine.source_schema(staged, "parquet")]
                 summary = summarise(log)
+                summary["warnings"] = list(dict.fromkeys([*early, *summary["warnings"]]))
             finally:
                 engine.close()
         except InvalidInput as error:
@@ -318,7 +326,9 @@ def save_stream(stream: BinaryIO, target: Path, limit: int, what: str) -> int:
             if written > limit:
                 raise LimitExceeded(
                     f"{what} is larger than {limit:,} bytes, the largest an event source may "
-                    "read (the server's event_upload_bytes setting)"
+                    "read (the server's event_upload_bytes setting)",
+                    limit="event_upload_bytes",
+                    allowed=limit,
                 )
             out.write(chunk)
     if written == 0:
@@ -459,7 +469,7 @@ class EventSources:
             raise InvalidInput(
                 f"unknown kind of event source '{kind}' (kinds: path, url, postgres; "
                 "upload a file with multipart form data; collector: kind 'collector')",
-                [Diagnostic(f"unknown kind '{kind}'", path="kind")],
+                [field_problem("kind", f"unknown kind '{kind}'")],
             )
         parsed = parse_options(options)
         with self.db.reading() as session:
@@ -511,7 +521,7 @@ class EventSources:
         """Give a source another name (editors and up)."""
         name = name.strip()
         if not name:
-            raise InvalidInput("a source's name cannot be empty", [Diagnostic("empty", path="name")])
+            raise InvalidInput("a source's name cannot be empty", [field_problem("name", "empty")])
         with self.db.writing() as session:
             require(session, actor, workspace_id, Role.editor)
             record = _record(session, workspace_id, source_id)
@@ -675,13 +685,13 @@ class EventSources:
 
     def _check_location(self, kind: str, location: str) -> None:
         if not location:
-            raise InvalidInput("give the location to read", [Diagnostic("empty", path="location")])
+            raise InvalidInput("give the location to read", [field_problem("location", "empty")])
         if kind == "path":
             path = Path(location)
             if not path.is_absolute():
                 raise InvalidInput(
                     f"'{location}' is not an absolute path on the server",
-                    [Diagnostic("not an absolute path", path="location")],
+                    [field_problem("location", "not an absolute path")],
                 )
             format_of(path)
             if not path.is_file():
@@ -691,7 +701,7 @@ class EventSources:
             if parts.scheme not in {"http", "https"} or not parts.netloc:
                 raise InvalidInput(
                     f"'{location}' is not an http(s) URL",
-                    [Diagnostic("not an http(s) URL", path="location")],
+                    [field_problem("location", "not an http(s) URL")],
                 )
             format_of(Path(parts.path or "/events"))
         else:
@@ -704,7 +714,7 @@ class EventSources:
             if not match:
                 raise InvalidInput(
                     f"'{location}' is not a table name (write TABLE or SCHEMA.TABLE)",
-                    [Diagnostic("not a table name", path="location")],
+                    [field_problem("location", "not a table name")],
                 )
             from journeyline.store.tables import Base
 
@@ -788,7 +798,9 @@ def _copy_table(database_url: str, table: str, target: Path, limit: int) -> None
                         if written > limit:
                             raise LimitExceeded(
                                 f"table '{table}' is larger than {limit:,} bytes as CSV, the "
-                                "largest an event source may read"
+                                "largest an event source may read",
+                                limit="event_upload_bytes",
+                                allowed=limit,
                             )
                         out.write(chunk)
     except psycopg.errors.UndefinedTable as error:

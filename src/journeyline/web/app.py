@@ -10,16 +10,27 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from anyio import to_thread
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyline import __version__
+from journeyline.events.sources import EventSources, SourceLimits
 from journeyline.formats.limits import ImportLimits
 from journeyline.store.database import Database, open_database
 from journeyline.store.throttle import PasswordThrottle
-from journeyline.web.api import collaboration, insight, maps, session, shared, system, workspaces
+from journeyline.web.api import (
+    collaboration,
+    event_sources,
+    insight,
+    maps,
+    session,
+    shared,
+    system,
+    workspaces,
+)
 from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
 from journeyline.web.limits import BodyLimit
@@ -109,6 +120,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.workers = workers
     app.state.db = db
     app.state.token_uses = TokenUses()
+    backend = db.engine.url.get_backend_name()
+    app.state.event_sources = EventSources(
+        db,
+        Path(settings.data_dir) / "event-sources",
+        SourceLimits(settings.event_upload_bytes),
+        postgres_url=settings.resolved_database_url if backend == "postgresql" else None,
+    )
     app.state.password_throttle = PasswordThrottle(
         db,
         attempts=settings.sign_in_attempts,
@@ -121,6 +139,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         collaboration.router,
         workspaces.router,
         insight.router,
+        event_sources.router,
         shared.router,
         session.router,
         system.router,
@@ -135,6 +154,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         BodyLimit,
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+        max_event_upload_bytes=settings.event_upload_bytes,
+        max_collect_bytes=settings.collector_batch_bytes,
     )
     every_route = [*(r for router in routers for r in router.routes), *app.router.routes]
     app.add_middleware(HttpProtocol, routes=every_route)
