@@ -17,12 +17,14 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyline import __version__
+from journeyline.events.collector import Collectors
 from journeyline.events.sources import EventSources, SourceLimits
 from journeyline.formats.limits import ImportLimits
 from journeyline.store.database import Database, open_database
 from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api import (
     collaboration,
+    collect,
     event_sources,
     insight,
     maps,
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         threading.Thread(target=workers.warm_up, daemon=True, name="warm-up").start()
         yield
         workers.stop()
+        collectors.close()
         if owns_database:
             db.close()
 
@@ -127,6 +130,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         SourceLimits(settings.event_upload_bytes),
         postgres_url=settings.resolved_database_url if backend == "postgresql" else None,
     )
+    collectors = Collectors(
+        Path(settings.data_dir) / "event-sources",
+        compact_seconds=settings.collector_compact_seconds,
+    )
+    app.state.event_sources.collectors = collectors
     app.state.password_throttle = PasswordThrottle(
         db,
         attempts=settings.sign_in_attempts,
@@ -135,6 +143,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     # The busiest routes first: a request is matched against the routers in this order.
     routers = (
+        collect.router,
         maps.router,
         collaboration.router,
         workspaces.router,
