@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 CALLS = ("track", "page", "screen", "identify", "group", "alias")
 """The Segment calls the collector takes; group and alias only link ids, as identify does."""
 
@@ -79,7 +81,11 @@ def _time(value: Any, name: str) -> str | None:
     return text
 
 
-def normalise(call: dict[str, Any], kind: str | None, received_at: str, max_bytes: int) -> str:
+_TEXT_FIELDS = ("event", "name", "userId", "anonymousId", "previousId", "groupId", "messageId")
+_TIME_FIELDS = ("timestamp", "originalTimestamp", "sentAt")
+
+
+def normalise(call: dict[str, Any], kind: str | None, received_at: str, max_bytes: int) -> bytes:
     """One call as the JSON line the log keeps, or Refused with why.
 
     `kind` is the call type the endpoint implies (`/v1/track` …) or None in a batch, where
@@ -99,13 +105,15 @@ def normalise(call: dict[str, Any], kind: str | None, received_at: str, max_byte
             else "the call has no 'type' (track, page, screen, identify, group or alias)"
         )
     out: dict[str, Any] = {"type": call_type}
-    for name in FIELDS[1:]:
-        if name in {"timestamp", "originalTimestamp", "sentAt", "receivedAt"}:
-            value = _time(call.get(name), name)
-        else:
-            value = _text(call.get(name), name)
-        if value is not None:
-            out[name] = value
+    for name in _TEXT_FIELDS:
+        value = call.get(name)
+        if value is None or value == "":
+            continue
+        if value.__class__ is not str:
+            value = _text(value, name)
+        elif len(value) > 1000:
+            raise Refused(f"'{name}' is longer than 1000 characters")
+        out[name] = value
     if "userId" not in out and "anonymousId" not in out:
         raise Refused("the call has neither 'userId' nor 'anonymousId' (Segment needs one)")
     if call_type == "track" and "event" not in out:
@@ -114,13 +122,20 @@ def normalise(call: dict[str, Any], kind: str | None, received_at: str, max_byte
         value = call.get(name)
         if value is None:
             continue
-        if not isinstance(value, dict):
+        if value.__class__ is not dict:
             raise Refused(f"'{name}' must be an object (found {type(value).__name__})")
         out[name] = value
+    for name in _TIME_FIELDS:
+        value = call.get(name)
+        if value is not None and value != "":
+            out[name] = _time(value, name)
     out["receivedAt"] = received_at
     if "timestamp" not in out:
         out["timestamp"] = out.get("originalTimestamp") or received_at
-    line = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    try:
+        line: bytes = orjson.dumps(out)
+    except TypeError as error:
+        raise Refused(f"the call cannot be stored ({error})") from error
     if len(line) > max_bytes:
         raise Refused(f"the call is {len(line):,} bytes; the largest accepted is {max_bytes:,}")
     return line
@@ -130,7 +145,7 @@ def normalise(call: dict[str, Any], kind: str | None, received_at: str, max_byte
 class Accepted:
     """What a request's calls came to: the lines to store, and the refused calls."""
 
-    lines: list[str] = field(default_factory=list)
+    lines: list[bytes] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -192,19 +207,19 @@ class Collectors:
 
     # --- appending -------------------------------------------------------------------------
 
-    async def append(self, source_id: str, lines: list[str]) -> None:
+    async def append(self, source_id: str, lines: list[bytes]) -> None:
         """Append lines to a source's log; return once they are on disk (fsync'd)."""
         loop = asyncio.get_running_loop()
         done = loop.create_future()
-        payload = ("\n".join(lines) + "\n").encode("utf-8")
+        payload = b"\n".join(lines) + b"\n"
         self._queue.put((source_id, payload, (loop, done)))
         await done
 
-    def append_blocking(self, source_id: str, lines: list[str]) -> None:
+    def append_blocking(self, source_id: str, lines: list[bytes]) -> None:
         """`append` for a caller without an event loop (tests, scripts)."""
         event = threading.Event()
         errors: list[BaseException] = []
-        payload = ("\n".join(lines) + "\n").encode("utf-8")
+        payload = b"\n".join(lines) + b"\n"
         self._queue.put((source_id, payload, (event, errors)))
         event.wait()
         if errors:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 from typing import Any
 
+import orjson
+
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from journeyline.events.collector import Collectors, read_calls
@@ -55,14 +56,14 @@ def _write_key(request: Request, body: Any) -> str | None:
     return None
 
 
-async def _collect(request: Request, kind: str | None) -> JSONResponse:
+async def _collect(request: Request, kind: str | None) -> Response:
     sources: EventSources = request.app.state.event_sources
     collectors: Collectors = sources.collectors
     settings = request.app.state.settings
     raw = await request.body()
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
         return _error(400, "InvalidInput", f"the body is not JSON ({error})")
     if not isinstance(body, dict):
         return _error(400, "InvalidInput", "the body must be a JSON object")
@@ -109,46 +110,46 @@ async def _collect(request: Request, kind: str | None) -> JSONResponse:
         answer["refused"] = accepted.refused
     if kind is not None and accepted.refused:
         return _error(400, "InvalidInput", accepted.refused[0]["error"], refused=accepted.refused)
-    return JSONResponse(answer)
+    return Response(orjson.dumps(answer), media_type="application/json")
 
 
 @router.post("/v1/batch", summary="Segment batch: many calls at once")
-async def collect_batch(request: Request) -> JSONResponse:
+async def collect_batch(request: Request) -> Response:
     """`{"batch": [{"type": "track", …}, …]}`; each call is checked on its own."""
     return await _collect(request, None)
 
 
 @router.post("/v1/track", summary="Segment track call")
-async def collect_track(request: Request) -> JSONResponse:
+async def collect_track(request: Request) -> Response:
     """`{"userId" | "anonymousId", "event", "properties", "timestamp", …}`"""
     return await _collect(request, "track")
 
 
 @router.post("/v1/page", summary="Segment page call")
-async def collect_page(request: Request) -> JSONResponse:
+async def collect_page(request: Request) -> Response:
     """Named in the analyses as a Segment page export is (docs/analytics.md)."""
     return await _collect(request, "page")
 
 
 @router.post("/v1/screen", summary="Segment screen call")
-async def collect_screen(request: Request) -> JSONResponse:
+async def collect_screen(request: Request) -> Response:
     """Named in the analyses as a Segment screen export is."""
     return await _collect(request, "screen")
 
 
 @router.post("/v1/identify", summary="Segment identify call")
-async def collect_identify(request: Request) -> JSONResponse:
+async def collect_identify(request: Request) -> Response:
     """No event: links an anonymousId to its userId, so one person's path is one unit."""
     return await _collect(request, "identify")
 
 
 @router.post("/v1/group", summary="Segment group call")
-async def collect_group(request: Request) -> JSONResponse:
+async def collect_group(request: Request) -> Response:
     """Kept; not an event."""
     return await _collect(request, "group")
 
 
 @router.post("/v1/alias", summary="Segment alias call")
-async def collect_alias(request: Request) -> JSONResponse:
+async def collect_alias(request: Request) -> Response:
     """Kept; not an event."""
     return await _collect(request, "alias")
