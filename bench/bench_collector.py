@@ -100,7 +100,9 @@ async def _connection(
         writer.close()
 
 
-async def _run(port: int, key: str, seconds: float, connections: int, batch: int) -> tuple[list[float], list[int], float]:
+async def _run(
+    port: int, key: str, seconds: float, connections: int, batch: int
+) -> tuple[list[float], list[int], float]:
     requests = [_request(port, key, batch, c) for c in range(connections)]
     latencies: list[float] = []
     errors: list[int] = []
@@ -125,10 +127,22 @@ def main() -> None:
         src = Path(__file__).resolve().parents[1] / "src"
         env = {**os.environ, "PYTHONPATH": str(src)}
         server = subprocess.Popen(
-            [sys.executable, "-c", "from journeyline.cli import main; main()", "serve",
-             "--data-dir", str(data), "--port", str(port),
-             "--setting", "collector_events_per_second", "10000000"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-c",
+                "from journeyline.cli import main; main()",
+                "serve",
+                "--data-dir",
+                str(data),
+                "--port",
+                str(port),
+                "--setting",
+                "collector_events_per_second",
+                "10000000",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             deadline = time.monotonic() + 60
@@ -153,12 +167,18 @@ def main() -> None:
     rate = events / elapsed
     p50 = latencies[len(latencies) // 2]
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    print(f"collector: {len(latencies)} batches of {args.batch} over {args.connections} "
-          f"connections in {elapsed:.1f} s ({os.cpu_count()} cores), {len(errors)} not 200")
-    print(f"  sustained: {rate:,.0f} events/s  (target >= {TARGET_EVENTS_PER_SECOND:,}: "
-          f"{rate / TARGET_EVENTS_PER_SECOND:.2f}x)")
-    print(f"  per batch: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms  "
-          f"(target p99 < {TARGET_P99_SECONDS * 1000:.0f} ms: {p99 / TARGET_P99_SECONDS:.2f}x)")
+    print(
+        f"collector: {len(latencies)} batches of {args.batch} over {args.connections} "
+        f"connections in {elapsed:.1f} s ({os.cpu_count()} cores), {len(errors)} not 200"
+    )
+    print(
+        f"  sustained: {rate:,.0f} events/s  (target >= {TARGET_EVENTS_PER_SECOND:,}: "
+        f"{rate / TARGET_EVENTS_PER_SECOND:.2f}x)"
+    )
+    print(
+        f"  per batch: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms  "
+        f"(target p99 < {TARGET_P99_SECONDS * 1000:.0f} ms: {p99 / TARGET_P99_SECONDS:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import os
 import queue
 import re
@@ -252,7 +251,7 @@ class Collectors:
                     for log in touched.values():
                         log.handle.flush()
                         os.fsync(log.handle.fileno())
-            except BaseException as failure:  # noqa: BLE001 - handed to every waiter
+            except BaseException as failure:
                 error = failure
             for _, _, waiter in pending:
                 _wake(waiter, error)
@@ -353,7 +352,7 @@ class Collectors:
             for source_id in list(self._logs):
                 try:
                     self.compact(source_id)
-                except Exception:  # noqa: BLE001 - retried next round; reads compact too
+                except Exception:
                     continue
 
     def close(self) -> None:

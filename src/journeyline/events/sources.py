@@ -384,9 +384,12 @@ class EventSources:
     def read_target(self, actor: Actor, workspace_id: str, source_id: str) -> ReadTarget:
         """The Parquet file and spec for a source; a collector's new events are compacted first."""
         source = self.get(actor, workspace_id, source_id)
-        if source.kind == "collector" and self.collectors is not None:
-            if self.collectors.has_new(source_id, self.data_path(source_id)):
-                source = self._refresh_collector(source_id)
+        if (
+            source.kind == "collector"
+            and self.collectors is not None
+            and self.collectors.has_new(source_id, self.data_path(source_id))
+        ):
+            source = self._refresh_collector(source_id)
         path = self.data_path(source_id)
         if not path.is_file():
             why = f" ({source.error})" if source.error else ""
@@ -767,7 +770,7 @@ def _download(url: str, target: Path, limit: int) -> None:
     """Stream a URL to a file, within `limit` bytes and 60 s without data."""
     request = urllib.request.Request(url, headers={"User-Agent": "Journeyline"})
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (http(s) checked)
+        with urllib.request.urlopen(request, timeout=60) as response:
             save_stream(response, target, limit, url)
     except (OSError, ValueError) as error:
         if isinstance(error, InvalidInput):
@@ -790,19 +793,22 @@ def _copy_table(database_url: str, table: str, target: Path, limit: int) -> None
     )
     written = 0
     try:
-        with psycopg.connect(url.render_as_string(hide_password=False)) as con:
-            with con.cursor() as cursor, target.open("wb") as out:
-                with cursor.copy(query) as copy:
-                    for chunk in copy:
-                        written += len(chunk)
-                        if written > limit:
-                            raise LimitExceeded(
-                                f"table '{table}' is larger than {limit:,} bytes as CSV, the "
-                                "largest an event source may read",
-                                limit="event_upload_bytes",
-                                allowed=limit,
-                            )
-                        out.write(chunk)
+        with (
+            psycopg.connect(url.render_as_string(hide_password=False)) as con,
+            con.cursor() as cursor,
+            target.open("wb") as out,
+            cursor.copy(query) as copy,
+        ):
+            for chunk in copy:
+                written += len(chunk)
+                if written > limit:
+                    raise LimitExceeded(
+                        f"table '{table}' is larger than {limit:,} bytes as CSV, the "
+                        "largest an event source may read",
+                        limit="event_upload_bytes",
+                        allowed=limit,
+                    )
+                out.write(chunk)
     except psycopg.errors.UndefinedTable as error:
         raise NotFound(f"table '{table}' does not exist in the server's PostgreSQL") from error
     except psycopg.Error as error:

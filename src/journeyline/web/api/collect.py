@@ -15,7 +15,6 @@ import datetime as dt
 from typing import Any
 
 import orjson
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
