@@ -66,4 +66,4 @@ def register_sources(app: object, sources: dict[tuple[str, str], tuple[Path, Log
             raise NotFound(f"event source '{source_id}' does not exist in this workspace")
         return ResolvedSource(source_id, str(found[0]), found[1])
 
-    app.state.event_sources = lookup  # type: ignore[attr-defined]
+    app.state.event_source_lookup = lookup  # type: ignore[attr-defined]

@@ -17,11 +17,15 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyline import __version__
+from journeyline.events.collector import Collectors
+from journeyline.events.sources import EventSources, SourceLimits
 from journeyline.formats.limits import ImportLimits
 from journeyline.store.database import Database, open_database
 from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api import (
     collaboration,
+    collect,
+    event_sources,
     events,
     insight,
     maps,
@@ -100,6 +104,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         yield
         workers.stop()
         jobs.stop()
+        collectors.close()
         if owns_database:
             db.close()
 
@@ -129,9 +134,21 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ),
     )
     app.state.event_jobs = jobs
-    app.state.event_sources = events.no_sources
     app.state.db = db
     app.state.token_uses = TokenUses()
+    backend = db.engine.url.get_backend_name()
+    app.state.event_sources = EventSources(
+        db,
+        Path(settings.data_dir) / "event-sources",
+        SourceLimits(settings.event_upload_bytes),
+        postgres_url=settings.resolved_database_url if backend == "postgresql" else None,
+    )
+    collectors = Collectors(
+        Path(settings.data_dir) / "event-sources",
+        compact_seconds=settings.collector_compact_seconds,
+    )
+    app.state.event_sources.collectors = collectors
+    app.state.event_source_lookup = events.stored_sources(app.state.event_sources)
     app.state.password_throttle = PasswordThrottle(
         db,
         attempts=settings.sign_in_attempts,
@@ -140,10 +157,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     # The busiest routes first: a request is matched against the routers in this order.
     routers = (
+        collect.router,
         maps.router,
         collaboration.router,
         workspaces.router,
         insight.router,
+        event_sources.router,
         events.router,
         shared.router,
         session.router,
@@ -159,6 +178,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         BodyLimit,
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+        max_event_upload_bytes=settings.event_upload_bytes,
+        max_collect_bytes=settings.collector_batch_bytes,
     )
     every_route = [*(r for router in routers for r in router.routes), *app.router.routes]
     app.add_middleware(HttpProtocol, routes=every_route)

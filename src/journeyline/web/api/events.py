@@ -15,8 +15,9 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from journeyline.errors import Diagnostic, NotFound, UsageError
+from journeyline.errors import Diagnostic, UsageError
 from journeyline.events.analyses import ANALYSES, prepare
+from journeyline.events.sources import EventSources
 from journeyline.events.spec import LogSpec
 from journeyline.store.access import Actor, Role, require
 from journeyline.store.assembled import assembled_map
@@ -47,9 +48,16 @@ class SourceLookup(Protocol):
     ) -> ResolvedSource: ...
 
 
-def no_sources(db: Database, actor: Actor, workspace_id: str, source_id: str) -> ResolvedSource:
-    """The lookup of a server without event sources: every source is unknown."""
-    raise NotFound(f"event source '{source_id}' does not exist in this workspace")
+def stored_sources(sources: EventSources) -> SourceLookup:
+    """The lookup over the workspace's stored event sources (`events.sources`): the one flat
+    Parquet file a source reads as, and the spec it was read with. A collector source's
+    new events are compacted first, so the job sees every acknowledged event."""
+
+    def lookup(db: Database, actor: Actor, workspace_id: str, source_id: str) -> ResolvedSource:
+        target = sources.read_target(actor, workspace_id, source_id)
+        return ResolvedSource(source_id, str(target.path), target.log_spec())
+
+    return lookup
 
 
 AnalysisName = Literal[
@@ -183,7 +191,7 @@ def start_job(
 ) -> JSONResponse:
     """Queued at once: 202 with the job; poll `Location` for its progress and result."""
     record = start_event_job(
-        db, event_jobs(request), request.app.state.event_sources, actor, workspace_id, body
+        db, event_jobs(request), request.app.state.event_source_lookup, actor, workspace_id, body
     )
     return JSONResponse(
         record, status_code=202, headers={"Location": _location(workspace_id, record["id"])}
