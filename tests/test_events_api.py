@@ -238,3 +238,25 @@ def test_roles_and_outsiders(shop: Any) -> None:
     listed = world.client("viewer").get(f"/api/workspaces/{world.workspace}/events/analyses")
     names = [a["name"] for a in listed.json()["analyses"]]
     assert names == list(an.analyses.ANALYSES) and len(names) == 12
+
+
+def test_a_job_over_an_uploaded_source(database: Any, tmp_path: Path) -> None:
+    """The real sources: a CSV uploaded to the workspace (converted to Parquet) is analysed."""
+    world = build_world(database, Settings(data_dir=str(tmp_path / "data")))
+    log = journeys(tmp_path / "events.csv", PATHS, channel=CHANNEL)
+    uploaded = world.client("editor").post(
+        f"/api/workspaces/{world.workspace}/event-sources/upload",
+        files={"file": ("events.csv", log.read_bytes())},
+    )
+    assert uploaded.status_code in (200, 201, 202), uploaded.text
+    source = uploaded.json()
+    source_id = source["id"] if "id" in source else source["source"]["id"]
+    body = {"analysis": "paths", "source": source_id, "options": {"around": "product"}}
+    response = world.client("viewer").post(jobs_url(world), json=body)
+    assert response.status_code == 202, response.text
+    job = finished(world, "viewer", response.headers["Location"])
+    assert job["state"] == "done", job["error"]
+    expected = cli_json("paths", log, log, ["--around", "product"], tmp_path / "x")
+    assert job["result"] == with_source(expected, source_id)
+    for client in world.clients.values():
+        client.close()
