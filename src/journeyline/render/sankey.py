@@ -133,36 +133,40 @@ def layout_sankey(result: dict[str, Any]) -> SankeyLayout:
     return layout
 
 
+def _t(text: str) -> str:
+    """Text as SVG character data: every name is escaped."""
+    return escape(text, quote=False)
+
+
 def render_sankey_svg(result: dict[str, Any]) -> str:
     """The paths result as a standalone SVG document."""
     layout = layout_sankey(result)
-    t = lambda s: escape(s, quote=False)  # noqa: E731
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="jl-paths" width="{_n(layout.width)}" '
         f'height="{_n(layout.height)}" viewBox="0 0 {_n(layout.width)} {_n(layout.height)}" '
         'role="img" aria-labelledby="jl-paths-title jl-paths-desc">'
-        f'<title id="jl-paths-title">{t(layout.title)}</title>'
-        f'<desc id="jl-paths-desc">{t(layout.summary)}</desc>'
+        f'<title id="jl-paths-title">{_t(layout.title)}</title>'
+        f'<desc id="jl-paths-desc">{_t(layout.summary)}</desc>'
         f"<style>.jl-paths{{font-family:{FONT_STACK};}}.jl-paths text{{white-space:pre;fill:{p.INK}}}"
         f".jl-paths .muted{{fill:{p.MUTED}}}.jl-paths .link{{fill:{LINK_FILL};fill-opacity:.55}}</style>",
         f'<rect width="{_n(layout.width)}" height="{_n(layout.height)}" fill="{p.PAGE}"/>',
-        f'<text x="{_n(MARGIN)}" y="26" font-size="16" font-weight="700">{t(layout.title)}</text>',
+        f'<text x="{_n(MARGIN)}" y="26" font-size="16" font-weight="700">{_t(layout.title)}</text>',
     ]
     for x, name in layout.headers:
         out.append(
-            f'<text class="muted" x="{_n(x)}" y="{_n(TOP - 12)}" font-size="11">{t(name)}</text>'
+            f'<text class="muted" x="{_n(x)}" y="{_n(TOP - 12)}" font-size="11">{_t(name)}</text>'
         )
     out.append('<g class="links">')
     for link in layout.links:
-        out.append(f'<path class="link" d="{link.d}"><title>{t(link.title)}</title></path>')
+        out.append(f'<path class="link" d="{link.d}"><title>{_t(link.title)}</title></path>')
     out.append('</g><g class="nodes">')
     for node in layout.nodes:
         out.append(
             f'<g id="jl-paths-node-{node.id}"><rect x="{_n(node.x)}" y="{_n(node.y)}" '
             f'width="{_n(BAR)}" height="{_n(node.height)}" fill="{node.fill}">'
-            f"<title>{t(node.title)}</title></rect>"
+            f"<title>{_t(node.title)}</title></rect>"
             f'<text x="{_n(node.x + BAR + 4)}" y="{_n(node.y + min(node.height, 24) / 2 + 4)}" '
-            f'font-size="{_n(LABEL)}">{t(node.label)}</text></g>'
+            f'font-size="{_n(LABEL)}">{_t(node.label)}</text></g>'
         )
     out.append("</g></svg>")
     return "".join(out)

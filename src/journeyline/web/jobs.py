@@ -189,7 +189,7 @@ class EventJobs:
             )
         return record
 
-    def list(self, workspace_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    def recent(self, workspace_id: str, limit: int = 50) -> list[dict[str, Any]]:
         """The workspace's jobs, newest first, without their results."""
         if not self.folder.is_dir():
             return []
@@ -216,7 +216,7 @@ class EventJobs:
                     "event_jobs and event_job_queue settings); try again when one has finished"
                 )
             self._waiting += 1
-        record = {
+        record: dict[str, Any] = {
             "id": secrets.token_hex(10),
             "workspace": request.workspace_id,
             "analysis": request.analysis,

@@ -203,7 +203,7 @@ def list_jobs(workspace_id: str, request: Request, actor: CurrentActor, db: Db) 
     """Newest first, without their results."""
     with db.reading() as session:
         require(session, actor, workspace_id, Role.viewer)
-    return {"jobs": event_jobs(request).list(workspace_id)}
+    return {"jobs": event_jobs(request).recent(workspace_id)}
 
 
 @router.get("/jobs/{job_id}", summary="An event analysis: state, progress, result")
