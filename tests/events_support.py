@@ -46,3 +46,24 @@ def loaded(path: Path, spec: LogSpec | None = None) -> Iterator[EventLog]:
     """The log loaded into DuckDB for the block."""
     with open_log(path, spec or LogSpec()) as log:
         yield log
+
+
+def register_sources(app: object, sources: dict[tuple[str, str], tuple[Path, LogSpec]]) -> None:
+    """Make files event sources of workspaces in a test app: (workspace, source id) → (file, spec).
+
+    Stands in for the workspace's stored sources: the lookup checks membership as the
+    real one does and answers NotFound for any other id.
+    """
+    from journeyline.errors import NotFound
+    from journeyline.store.access import Role, require
+    from journeyline.web.api.events import ResolvedSource
+
+    def lookup(db, actor, workspace_id, source_id):  # type: ignore[no-untyped-def]
+        with db.reading() as session:
+            require(session, actor, workspace_id, Role.viewer)
+        found = sources.get((workspace_id, source_id))
+        if found is None:
+            raise NotFound(f"event source '{source_id}' does not exist in this workspace")
+        return ResolvedSource(source_id, str(found[0]), found[1])
+
+    app.state.event_source_lookup = lookup  # type: ignore[attr-defined]

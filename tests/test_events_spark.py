@@ -54,6 +54,8 @@ def analyse(engine: an.Engine, path: Path) -> dict[str, object]:
         ).to_dict(),
         "attribution": an.attribution(log, an.parse_steps("cart,cart")[0]).to_dict(),
         "conformance": an.conformance(log, conformance_map()).to_dict(),
+        "paths": an.paths(log, an.parse_anchor("product|search"), depth=2, top=2).to_dict(),
+        "paths_collapsed": an.paths(log, an.parse_anchor("cart"), depth=3, collapse=True).to_dict(),
     }
 
 

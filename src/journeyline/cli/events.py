@@ -3,9 +3,11 @@ library call in `journeyline.events` and prints the result as text or JSON."""
 
 import functools
 import inspect
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from journeyline.cli.common import (
 )
 from journeyline.errors import InvalidInput
 from journeyline.events.overlay import DEFAULT_RARE_SHARE, DEFAULT_UNMAPPED_SHARE
+from journeyline.events.paths import MAX_DEPTH, MAX_TOP
 
 events_app = typer.Typer(
     name="events",
@@ -155,20 +158,25 @@ def log_command(fn: Callable[..., None]) -> Callable[..., None]:
     """Add the shared log options to a command; the command receives them as `opts`."""
     sig = inspect.signature(fn)
     own = [p for p in sig.parameters.values() if p.name != "opts"]
+    # A command with formats of its own (`paths`: text, json or svg) declares `fmt` itself.
+    shared = [c for c in _COMMON if c[0] not in sig.parameters]
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=tp)
-        for name, tp, default in _COMMON
+        for name, tp, default in shared
     ]
 
     @functools.wraps(fn)
     def wrapper(**kwargs: Any) -> None:
-        common = {name: kwargs.pop(name) for name, _, _ in _COMMON}
+        common = {name: kwargs.pop(name) for name, _, _ in shared}
+        if "fmt" in kwargs:
+            json_out = str(kwargs["fmt"]) == OutputFormat.json
+            common["fmt"] = OutputFormat.json if json_out else OutputFormat.text
         fn(opts=LogOptions(**common), **kwargs)
 
     wrapper.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
     wrapper.__annotations__ = {
         **{p.name: p.annotation for p in own},
-        **{name: tp for name, tp, _ in _COMMON},
+        **{name: tp for name, tp, _ in shared},
     }
     return wrapper
 
@@ -699,6 +707,77 @@ def conformance_cmd(
     console.print(table)
     for name in result.steps_without_events:
         console.print(f"not compared: step '{name}' declares no events", markup=False)
+
+
+class PathsFormat(StrEnum):
+    """What `events paths` prints."""
+
+    text = "text"
+    json = "json"
+    svg = "svg"
+
+
+@events_app.command("paths")
+@log_command
+def paths_cmd(
+    events: Path = EVENTS_ARG,
+    around: str = typer.Option(
+        ..., "--around", help="The anchor event or step (a|b, name[prop=value])."
+    ),
+    depth: int = typer.Option(
+        3, "--depth", min=1, max=MAX_DEPTH, help="Positions shown before and after it."
+    ),
+    top: int = typer.Option(
+        5,
+        "--top",
+        min=1,
+        max=MAX_TOP,
+        help="Events named per position; the rest are 'Other'.",
+    ),
+    collapse: bool = typer.Option(
+        False, "--collapse", help="Collapse consecutive repeats (a,a,b is a,b)."
+    ),
+    fmt: PathsFormat = typer.Option(
+        PathsFormat.text,
+        "--format",
+        "-f",
+        help="Text for people, JSON for scripts, or an SVG Sankey.",
+    ),
+    *,
+    opts: LogOptions,
+) -> None:
+    """Paths: a Sankey of the commonest paths into and out of an event (or step), with 'Other' and a depth limit."""
+    with reporting_errors(opts.fmt):
+        anchor = an.parse_anchor(around)
+        props = [p for m in anchor.matchers for p in m.where]
+    with _loaded(events, opts, *props) as (log, say):
+        say("paths")
+        result = an.paths(log, anchor, depth=depth, top=top, collapse=collapse)
+    if fmt == PathsFormat.json:
+        return print_json(result.to_dict())
+    if fmt == PathsFormat.svg:
+        from journeyline.render.sankey import render_sankey_svg
+
+        sys.stdout.write(render_sankey_svg(result.to_dict()) + "\n")
+        return None
+    _header(result.log)
+    console.print(
+        f"{result.units} {result.log['unit']}s ({_pct(result.share)}) do {result.anchor}",
+        markup=False,
+    )
+    names = {n.id: n for n in result.nodes}
+    table = _table("position", "from", "to", "units", "share")
+    for link in _shown(result.links, 60, "links"):
+        a, b = names[link.source], names[link.target]
+        _add(
+            table,
+            f"{a.position:+d} → {b.position:+d}",
+            a.name,
+            b.name,
+            str(link.units),
+            _pct(link.share),
+        )
+    console.print(table)
 
 
 @events_app.command("discover")

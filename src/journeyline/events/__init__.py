@@ -1,5 +1,5 @@
 """Event-log analytics: read a log once, then measure reach, transitions, variants,
-funnels, dwell, breakdowns, loops and attribution; overlay a map, measure how far units
+funnels, dwell, breakdowns, loops, attribution and the paths around an event; overlay a map, measure how far units
 follow its order (conformance); discover a draft map.
 
 Typical use::
@@ -51,6 +51,7 @@ from journeyline.events.metrics import (
     variants,
 )
 from journeyline.events.overlay import OverlayResult, overlay, props_for_map
+from journeyline.events.paths import PathsResult, parse_anchor, paths
 from journeyline.events.readers import EventLog, load_events
 from journeyline.events.spec import PRESETS, LogSpec, TimeUnit, UnitKind, parse_duration
 
@@ -153,6 +154,7 @@ __all__ = [
     "LogSpec",
     "LoopsResult",
     "OverlayResult",
+    "PathsResult",
     "ReachResult",
     "Report",
     "SparkEngine",
@@ -173,9 +175,11 @@ __all__ = [
     "open_log",
     "ordered_steps",
     "overlay",
+    "parse_anchor",
     "parse_duration",
     "parse_exclusion",
     "parse_steps",
+    "paths",
     "props_for_map",
     "reach",
     "report",

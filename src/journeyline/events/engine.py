@@ -313,6 +313,18 @@ class DuckDBEngine:
         hidden = {"file_row_number"} if fmt == "parquet" else set()
         return [(str(r[0]), _kind_of(str(r[1]))) for r in rows if str(r[0]) not in hidden]
 
+    def copy_to_parquet(self, path: Path, fmt: str, target: Path) -> None:
+        """Write every column of a flat file (CSV as text, as it is read) to one Parquet file,
+        in file order: an event source converts an upload once this way."""
+        self.source_schema(path, fmt)  # decides strict or lenient CSV reading
+        hidden = " EXCLUDE (file_row_number)" if fmt == "parquet" else ""
+        self._run(
+            f"COPY (SELECT *{hidden} FROM {self._reader(path, fmt)}) "
+            f"TO {self.dialect.lit(str(target))} (FORMAT parquet)",
+            path,
+            fmt,
+        )
+
     def create_source(self, path: Path, fmt: str, columns: list[str]) -> str:
         """Read only the needed columns, with `__seq` the 0-based row number in file order.
 

@@ -713,3 +713,39 @@ def explain_read_error(text: str, path: Path, fmt: str) -> str:
         return f"{path}: the file is not valid gzip"
     kind = {"jsonl": "JSON", "csv": "CSV", "parquet": "Parquet", "xes": "XES"}.get(fmt, fmt)
     return f"{path}: cannot read the events as {kind}"
+
+
+def property_names(path: Path, fmt: str, spec: LogSpec, limit: int = 400) -> list[str]:
+    """Every name a spec may use for this JSON, zip or nested-Parquet file: the sampled
+    paths to values (dotted), the vendor's derived columns and its properties by bare name.
+
+    What an event source keeps when it converts such a file once: objects are reached
+    through their values (`properties.plan`, not `properties`), and of two names that
+    differ only in case the first is kept (both engines match columns without case)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET enable_progress_bar = false")
+        with _records(con, path, fmt) as (records, _files):
+            paths, keyed = _sample_paths(con, records, path)
+            found, _resolve, _preset = _names(paths, keyed, spec)
+    except duckdb.Error as error:
+        bad = _first_bad_line(path) if _JSON_ERROR.search(str(error)) else None
+        if bad is not None:
+            raise InvalidInput(
+                f"{path}: line {bad[0]} is not valid JSON ({bad[1]}); each event must be one "
+                "JSON object (one per line, or objects in a JSON array)"
+            ) from error
+        raise InvalidInput(explain_read_error(str(error), path, fmt)) from error
+    finally:
+        con.close()
+    parents = {".".join(p[:i]) for p in paths for i in range(1, len(p))}
+    kept: dict[str, str] = {}
+    for name in found:
+        if name in parents and name not in keyed:
+            continue
+        if name in keyed:
+            continue
+        kept.setdefault(name.lower(), name)
+    return list(kept.values())[:limit]

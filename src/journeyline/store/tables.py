@@ -328,3 +328,31 @@ class LiveUpdate(Base):
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EventSourceRecord(Base):
+    """An event source of a workspace: where its events come from, how they are read
+    (`options`: preset and column options), and what the last refresh found (`summary`).
+
+    `write_key` is set for collector sources only: the Segment-style key a sender puts in
+    HTTP Basic auth. It is a write-only credential shown to the workspace's editors (as
+    Segment shows it), so it is stored as it is, unique across the server."""
+
+    __tablename__ = "event_sources"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16))
+    location: Mapped[str | None] = mapped_column(Text, nullable=True)
+    options: Mapped[dict[str, Any]] = mapped_column(Document)
+    status: Mapped[str] = mapped_column(String(16), default="empty")
+    summary: Mapped[dict[str, Any] | None] = mapped_column(Document, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    write_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    created_by: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    refreshed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

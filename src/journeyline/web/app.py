@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -17,6 +18,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from journeyline import __version__
 from journeyline.errors import InvalidInput, UsageError
+from journeyline.events.collector import Collectors
+from journeyline.events.sources import EventSources, SourceLimits
 from journeyline.formats.limits import ImportLimits
 from journeyline.live.rooms import LiveSettings, Rooms
 from journeyline.store import sharing
@@ -24,6 +27,9 @@ from journeyline.store.database import Database, open_database
 from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api import (
     collaboration,
+    collect,
+    event_sources,
+    events,
     insight,
     live,
     maps,
@@ -35,6 +41,7 @@ from journeyline.web.api import (
 )
 from journeyline.web.auth import TokenUses
 from journeyline.web.errors import install_error_handlers
+from journeyline.web.jobs import EventJobs, JobLimits
 from journeyline.web.limits import BodyLimit
 from journeyline.web.mail import Mailer
 from journeyline.web.pages import install_app, install_docs
@@ -144,6 +151,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         await rooms.stop()
         workers.stop()
         mailer.stop()
+        jobs.stop()
+        collectors.close()
         if owns_database:
             db.close()
 
@@ -163,6 +172,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Budget(settings.worker_seconds, settings.worker_memory_mb * 1_048_576),
     )
     app.state.workers = workers
+    jobs = EventJobs(
+        Path(settings.data_dir) / "event-jobs",
+        JobLimits(
+            concurrent=settings.event_jobs,
+            queued=settings.event_job_queue,
+            seconds=settings.event_job_seconds,
+            memory_bytes=settings.event_job_memory_mb * 1_048_576,
+        ),
+    )
+    app.state.event_jobs = jobs
     app.state.db = db
     rooms = Rooms(db, live_settings(settings))
     app.state.live = rooms
@@ -181,6 +200,19 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         return sharing.share_link_framing(db, token) or default_framing
 
     app.state.mailer = mailer
+    backend = db.engine.url.get_backend_name()
+    app.state.event_sources = EventSources(
+        db,
+        Path(settings.data_dir) / "event-sources",
+        SourceLimits(settings.event_upload_bytes),
+        postgres_url=settings.resolved_database_url if backend == "postgresql" else None,
+    )
+    collectors = Collectors(
+        Path(settings.data_dir) / "event-sources",
+        compact_seconds=settings.collector_compact_seconds,
+    )
+    app.state.event_sources.collectors = collectors
+    app.state.event_source_lookup = events.stored_sources(app.state.event_sources)
     app.state.password_throttle = PasswordThrottle(
         db,
         attempts=settings.sign_in_attempts,
@@ -190,10 +222,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     # The busiest routes first: a request is matched against the routers in this order.
     routers = (
         live.router,
+        collect.router,
         maps.router,
         collaboration.router,
         workspaces.router,
         insight.router,
+        event_sources.router,
+        events.router,
         shared.router,
         notifications.router,
         session.router,
@@ -209,6 +244,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         BodyLimit,
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+        max_event_upload_bytes=settings.event_upload_bytes,
+        max_collect_bytes=settings.collector_batch_bytes,
     )
     every_route = [*(r for router in routers for r in router.routes), *app.router.routes]
     app.add_middleware(HttpProtocol, routes=every_route)

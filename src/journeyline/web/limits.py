@@ -1,7 +1,8 @@
 """Refuse oversized request bodies with 413 before any route reads them.
 
-Import endpoints (paths ending in `/import`) may take `max_upload_bytes`; every other
-request `max_body_bytes`. A declared Content-Length over the limit is refused at once; a
+Import endpoints (paths ending in `/import`) may take `max_upload_bytes`; event-source
+uploads (`…/event-sources/upload`) `max_event_upload_bytes`; the collector (`/api/collect/…`)
+`max_collect_bytes`; every other request `max_body_bytes`. A declared Content-Length over the limit is refused at once; a
 body streamed without one is counted as it arrives and refused when it passes the limit.
 """
 
@@ -18,16 +19,31 @@ from journeyline.web.errors import BodyTooLarge, envelope
 class BodyLimit:
     """ASGI middleware enforcing the body size limits."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        max_event_upload_bytes: int | None = None,
+        max_collect_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
+        self.max_event_upload_bytes = max_event_upload_bytes or max_upload_bytes
+        self.max_collect_bytes = max_collect_bytes or max_body_bytes
 
     def limit_for(self, path: str) -> int:
         """The largest body accepted for a path."""
-        return (
-            self.max_upload_bytes if path.rstrip("/").endswith("/import") else self.max_body_bytes
-        )
+        path = path.rstrip("/")
+        if path.endswith("/import"):
+            return self.max_upload_bytes
+        if path.endswith("/event-sources/upload"):
+            # multipart framing around the file: a little over the file's own limit
+            return self.max_event_upload_bytes + 65_536
+        if path.startswith("/api/collect/"):
+            return self.max_collect_bytes
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

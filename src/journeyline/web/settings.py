@@ -180,6 +180,54 @@ class Settings:
         "How long a live map stays open in the server after its last connection closes.",
         minimum=0,
     )
+    # Event analyses (`/api/workspaces/{id}/events/jobs`): jobs in processes of their own.
+    event_jobs: int = setting(
+        2, "Event analyses that run at once; more wait in line.", minimum=1, maximum=64
+    )
+    event_job_queue: int = setting(
+        16,
+        "Event analyses that may wait for a free slot; past that a start gets 503.",
+        minimum=0,
+    )
+    event_job_seconds: int = setting(
+        900, "Longest one event analysis may run, in seconds (then it fails).", minimum=1
+    )
+    event_job_memory_mb: int = setting(
+        3072,
+        "Memory ceiling of one event analysis' process, in MB (DuckDB keeps to half of it, "
+        "spilling to disk past that).",
+        minimum=256,
+    )
+    # Event sources and the collector.
+    event_upload_bytes: int = setting(
+        1_073_741_824,
+        "Largest event file an event source may read (an upload to `…/event-sources/upload`, "
+        "a download, a table as CSV), in bytes; larger gets 413.",
+        minimum=1,
+    )
+    collector_batch_bytes: int = setting(
+        512_000,
+        "Largest body the collector (`/api/collect/v1/…`) accepts, in bytes (Segment: 500 KB).",
+        minimum=1024,
+    )
+    collector_event_bytes: int = setting(
+        32_768,
+        "Largest one collected event may be, in bytes (Segment: 32 KB); a larger one is "
+        "refused, its batch-mates kept.",
+        minimum=256,
+    )
+    collector_events_per_second: int = setting(
+        100_000,
+        "Events one write key may send per second, on average over a few seconds "
+        "(then 429 with Retry-After).",
+        minimum=1,
+    )
+    collector_compact_seconds: float = setting(
+        60.0,
+        "How often collected events are compacted into Parquet partitions in the background, "
+        "in seconds (a read compacts what is new at once).",
+        minimum=0.1,
+    )
     secure_cookies: bool | None = setting(
         None,
         "Mark cookies Secure: `true` or `false`.",
