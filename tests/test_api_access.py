@@ -46,7 +46,7 @@ def operations(world: World) -> list[tuple[str, str]]:
 def needed_role(method: str, path: str) -> str:
     """What the product promises: who may do what (independent of the code's own checks)."""
     if method == "GET":
-        return "editor" if "/share-links" in path else "viewer"
+        return "editor" if "/share-links" in path or path.endswith("/write-key") else "viewer"
     if "/members" in path or (method == "DELETE" and path == "/api/workspaces/{workspace_id}"):
         return "owner"
     if path.endswith("/comments") and method == "POST":
@@ -55,6 +55,8 @@ def needed_role(method: str, path: str) -> str:
         return "editor"  # the comment is someone else's: only its author or an editor
     if "/votes/" in path:
         return "commenter"
+    if path.endswith("/events/jobs"):
+        return "viewer"  # running an analysis reads the data and changes nothing
     return "editor"
 
 
@@ -97,6 +99,22 @@ class Walk:
             },
         }
 
+        for tag, who, workspace in (
+            ("a", "owner", world.workspace),
+            ("b", "outsider", world.foreign_workspace),
+        ):
+            client = world.client(who)
+            base = f"/api/workspaces/{workspace}"
+            csv = b"user_id,event,timestamp\nu1,visit,2024-01-01 10:00:00\nu1,buy,2024-01-01 10:05:00\n"
+            made = client.post(f"{base}/event-sources/upload", files={"file": ("walk.csv", csv)})
+            assert made.status_code in (200, 201), made.text
+            self.ids[tag]["source"] = made.json()["id"]
+            job = client.post(
+                f"{base}/events/jobs", json={"analysis": "reach", "source": made.json()["id"]}
+            )
+            assert job.status_code == 202, job.text
+            self.ids[tag]["job"] = job.json()["id"]
+
     def url(self, path: str, *, workspace: str, tag: str) -> str:
         values = {
             "workspace_id": workspace,
@@ -109,6 +127,8 @@ class Walk:
             else self.world.actors["outsider"].account_id,
             "target": f"wallets-{tag}",
             "fmt": "svg",
+            "source_id": self.ids[tag]["source"],
+            "job_id": self.ids[tag]["job"],
         }
         if "{element_id}" in path:
             values["element_id"] = element_id(path, tag)
@@ -119,9 +139,13 @@ class Walk:
             url += "?from=1"
         return url
 
-    @staticmethod
-    def request_kwargs(method: str, path: str) -> dict[str, Any]:
+    def request_kwargs(self, method: str, path: str) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"headers": {"If-Match": '"999"'}}
+        if path.endswith("/event-sources/upload"):
+            kwargs["files"] = {
+                "file": ("events.csv", b"user,event,time\nu1,a,2024-01-01\n", "text/csv")
+            }
+            return kwargs
         if path.endswith("/import"):
             document = {
                 "journeyline": 1,
@@ -143,6 +167,10 @@ class Walk:
             )
         elif "/comments" in path:
             body = {"body": "Walked"} if method == "POST" else {"resolved": True}
+        elif path.endswith("/event-sources"):
+            body = {"kind": "collector", "name": "Walked"}
+        elif path.endswith("/events/jobs"):
+            body = {"analysis": "reach", "source": self.ids["a"]["source"]}
         elif "/share-links" in path or path.endswith("/label"):
             body = {"label": "walk"}
         elif path.endswith("/from-template"):

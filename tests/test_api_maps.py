@@ -143,6 +143,7 @@ def test_diff_and_restore(world: World) -> None:
         "path": "stages/pay-a/name",
         "before": "Pay",
         "after": "Checkout",
+        "description": "Renamed stage 'Pay' to 'Checkout'",
     } in diff
     assert any(c["change"] == "removed" and c["path"] == "evidence/quote-a" for c in diff)
     assert editor.get(url(world, "/revisions/1")).json()["map"]["stages"][1]["name"] == "Pay"

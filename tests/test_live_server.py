@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from journeyline.live import wire
 from journeyline.store import live as live_store
-from journeyline.store import sharing
 from journeyline.store.tables import LiveUpdate
 from journeyline.web import Settings
 from tests.api_support import World, build_world, database  # noqa: F401
@@ -128,9 +127,9 @@ def test_readers_receive_but_their_updates_are_refused(live: tuple[World, str], 
 
 def test_a_share_link_watches_read_only(live: tuple[World, str]) -> None:
     world, base = live
-    _, token = sharing.create_share_link(
-        world.db, world.actors["editor"], world.workspace, "trial-a"
-    )
+    made = world.client("editor").post(f"{map_path(world)}/share-links", json={"label": "watch"})
+    assert made.status_code == 201, made.text
+    token = made.json()["token"]
     watcher = YClient(url(world, base, query=f"?share={token}"))
     watcher.sync()
     assert watcher.role == "share"
