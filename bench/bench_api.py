@@ -35,10 +35,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import free_port, wait_until_up  # noqa: E402
+from bench.serving import free_port, wait_until_up, workspace_with_editors  # noqa: E402
 
 from journeyline.model import Workspace  # noqa: E402
-from journeyline.store import accounts, members, open_database, sqlite_url, workspaces  # noqa: E402
 from journeyline.templates import load_template  # noqa: E402
 
 CLIENTS = 50
@@ -51,7 +50,6 @@ PAUSE_MIN, PAUSE_MAX = 0.2, 0.8
 
 def prepare(data_dir: Path, clients: int = CLIENTS) -> tuple[str, list[str], list[str]]:
     """A workspace with MAPS copies of a template map, and one editor token per client."""
-    db = open_database(sqlite_url(data_dir))
     template = load_template("saas-trial")
     source = Workspace.model_validate(template.model_dump())
     base = source.maps[0]
@@ -61,20 +59,8 @@ def prepare(data_dir: Path, clients: int = CLIENTS) -> tuple[str, list[str], lis
         copy.id = f"map-{n}"
         copy.name = f"{base.name} ({n})"
         source.maps.append(copy)
-    with db.writing() as session:
-        owner = accounts.actor_of(accounts.create_account(session, "owner@bench.local", "Owner"))
-    workspace = workspaces.create_workspace(db, owner, source=source)["id"]
-    tokens = []
-    for n in range(clients):
-        email = f"client{n}@bench.local"
-        members.add_member(db, owner, workspace, email, "editor")
-        with db.reading() as session:
-            member = accounts.find_account(session, email)
-            assert member is not None
-            actor = accounts.actor_of(member)
-        tokens.append(accounts.create_api_token(db, actor, "bench")[1])
+    workspace, tokens = workspace_with_editors(data_dir, source, clients)
     map_ids = [m.id for m in source.maps]
-    db.close()
     return workspace, map_ids, tokens
 
 

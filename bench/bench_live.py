@@ -35,11 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from bench.serving import free_port, wait_until_up  # noqa: E402
+from bench.serving import free_port, wait_until_up, workspace_with_editors  # noqa: E402
 
 from journeyline.live import new_doc, wire  # noqa: E402
 from journeyline.model import JourneyMap, Workspace  # noqa: E402
-from journeyline.store import accounts, members, open_database, sqlite_url, workspaces  # noqa: E402
+from journeyline.store import open_database, sqlite_url  # noqa: E402
 from journeyline.store.tables import LiveDocument, LiveUpdate, MapRecord, utcnow  # noqa: E402
 
 STAGES, STEPS_PER_STAGE = 10, 30
@@ -76,23 +76,10 @@ def big_map(map_id: str) -> dict[str, Any]:
 
 def prepare(data_dir: Path, maps: int, clients: int) -> tuple[str, list[str], list[str]]:
     """A workspace with `maps` 300-step maps and one editor token per client."""
-    db = open_database(sqlite_url(data_dir))
     source = Workspace.model_validate(
         {"id": "bench", "name": "Bench", "maps": [big_map(f"map-{n}") for n in range(maps)]}
     )
-    with db.writing() as session:
-        owner = accounts.actor_of(accounts.create_account(session, "owner@bench.local", "Owner"))
-    workspace = workspaces.create_workspace(db, owner, source=source)["id"]
-    tokens = []
-    for n in range(clients):
-        email = f"client{n}@bench.local"
-        members.add_member(db, owner, workspace, email, "editor")
-        with db.reading() as session:
-            member = accounts.find_account(session, email)
-            assert member is not None
-            actor = accounts.actor_of(member)
-        tokens.append(accounts.create_api_token(db, actor, "bench")[1])
-    db.close()
+    workspace, tokens = workspace_with_editors(data_dir, source, clients)
     return workspace, [f"map-{n}" for n in range(maps)], tokens
 
 
