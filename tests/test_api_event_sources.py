@@ -299,3 +299,41 @@ def test_a_postgres_table_needs_a_postgres_server(world: World) -> None:
     )
     assert response.status_code == 400
     assert "PostgreSQL" in envelope_of(response)["message"]
+
+
+def test_a_postgres_table_is_read_by_admins(world: World) -> None:
+    if world.db.engine.url.get_backend_name() != "postgresql":
+        pytest.skip("needs the PostgreSQL backend")
+    from sqlalchemy import text
+
+    schema = "evsrc_" + world.workspace.lower().replace("w_", "")[:10]
+    with world.db.engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        connection.execute(
+            text(
+                f'CREATE TABLE "{schema}".events (user_id text, event text, timestamp timestamptz)'
+            )
+        )
+        connection.execute(
+            text(
+                f'INSERT INTO "{schema}".events VALUES '
+                "('u1', 'visit', '2024-03-01T10:00:00Z'), ('u1', 'buy', '2024-03-01T11:00:00Z')"
+            )
+        )
+    try:
+        body = {"kind": "postgres", "location": f"{schema}.events"}
+        assert world.client("editor").post(base(world), json=body).status_code == 403
+        created = world.client("owner").post(base(world), json=body)
+        assert created.status_code == 201, created.text
+        assert created.json()["events"] == 2 and created.json()["units"] == 1
+        own = world.client("owner").post(
+            base(world), json={"kind": "postgres", "location": "accounts"}
+        )
+        assert own.status_code == 403
+        gone = world.client("owner").post(
+            base(world), json={"kind": "postgres", "location": f"{schema}.nothing"}
+        )
+        assert gone.status_code == 404
+    finally:
+        with world.db.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -274,7 +274,7 @@ def test_kill_9_mid_stream_loses_no_acknowledged_batch(tmp_path: Path) -> None:
         senders = [threading.Thread(target=send, args=(s,)) for s in range(3)]
         for thread in senders:
             thread.start()
-        while len(acknowledged) < 1000 and time.monotonic() < deadline:
+        while len(acknowledged) < 400 and time.monotonic() < deadline:
             time.sleep(0.05)
         server.send_signal(signal.SIGKILL)
         server.wait(timeout=10)
@@ -284,7 +284,7 @@ def test_kill_9_mid_stream_loses_no_acknowledged_batch(tmp_path: Path) -> None:
     finally:
         if server.poll() is None:
             server.kill()
-    assert len(acknowledged) >= 1000
+    assert len(acknowledged) >= 400
     from journeyline.events.collector import Collectors
 
     collectors = Collectors(data / "event-sources", compact_seconds=3600)

@@ -205,7 +205,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         db,
         Path(settings.data_dir) / "event-sources",
         SourceLimits(settings.event_upload_bytes),
-        postgres_url=settings.resolved_database_url if backend == "postgresql" else None,
+        postgres_url=(
+            db.engine.url.render_as_string(hide_password=False) if backend == "postgresql" else None
+        ),
     )
     collectors = Collectors(
         Path(settings.data_dir) / "event-sources",
