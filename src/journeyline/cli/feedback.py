@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -39,6 +40,9 @@ from journeyline.feedback.comments import (
     sentiment_of_file,
     themes_of_file,
 )
+
+if TYPE_CHECKING:
+    from journeyline.model import JourneyMap, Workspace
 
 feedback_app = typer.Typer(
     name="feedback",
@@ -186,7 +190,8 @@ ENCODING_OPTION = typer.Option(
 
 
 def _links(
-    journey: object,
+    map_file: Path,
+    map_id: str | None,
     survey: Path,
     metric: list[str] | None,
     question: list[str] | None,
@@ -196,11 +201,13 @@ def _links(
     no_step_col: bool,
     encoding: str | None,
     limit: list[str] | None,
-) -> SurveyLinks:
-    from journeyline.model import JourneyMap
+) -> tuple[Workspace, JourneyMap, SurveyLinks]:
+    """The map (its file's warnings printed) and the survey's questions linked to it."""
+    from journeyline.formats import load_map
 
-    assert isinstance(journey, JourneyMap)
-    return link_survey_file(
+    workspace, journey, warnings = load_map(map_file, map_id)
+    print_warnings(warnings)
+    links = link_survey_file(
         journey,
         survey,
         overrides=parse_overrides(metric),
@@ -212,6 +219,7 @@ def _links(
         encoding=encoding,
         limits=import_limits(limit),
     )
+    return workspace, journey, links
 
 
 @feedback_app.command("link")
@@ -230,13 +238,10 @@ def link(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Show which step, touchpoint or stage each question (or a step column) is linked to, to confirm before `apply`."""
-    from journeyline.formats import load_map
-
     with reporting_errors(fmt):
-        _, journey, warnings = load_map(map_file, map_id)
-        print_warnings(warnings)
-        links = _links(
-            journey,
+        _, _, links = _links(
+            map_file,
+            map_id,
             survey,
             metric,
             question,
@@ -284,13 +289,12 @@ def apply(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Write the survey's scores (with n and interval) and their evidence onto the map's steps, touchpoints and stages."""
-    from journeyline.formats import load_map, save_workspace
+    from journeyline.formats import save_workspace
 
     with reporting_errors(fmt):
-        workspace, journey, warnings = load_map(map_file, map_id)
-        print_warnings(warnings)
-        links = _links(
-            journey,
+        workspace, journey, links = _links(
+            map_file,
+            map_id,
             survey,
             metric,
             question,
