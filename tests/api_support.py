@@ -9,6 +9,7 @@ skipped locally, and fail in CI (CI=true), where the server must be there.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from journeyline.model import Workspace
 from journeyline.store import accounts, members, workspaces
@@ -52,17 +54,62 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         db.close()
         return
     url = postgres_url()
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = open_database(url, connect_args={"options": f"-csearch_path={schema}"})
+    schema = create_schema(url)
+    db = open_database(url, connect_args=schema_connect_args(schema))
     try:
         yield db
     finally:
         db.close()
+        drop_schema(url, schema)
+
+
+def create_schema(url: str) -> str:
+    """A new empty schema on the test server; returns its name."""
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
         with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    finally:
+        admin.dispose()
+    return schema
+
+
+def schema_connect_args(schema: str) -> dict[str, str]:
+    """Connection arguments that put a session in `schema`, named after it (see drop_schema)."""
+    return {"options": f"-csearch_path={schema}", "application_name": schema}
+
+
+def drop_schema(url: str, schema: str) -> None:
+    """Drop a test schema, first ending any session still in it.
+
+    A server under test can leave work behind in a thread after it stops (a revision being
+    cut as the last client leaves); that session's locks would deadlock the DROP. Sessions
+    opened with `schema_connect_args` carry the schema as their application name, so they
+    can be found and ended first. Retries a few times if a lock still gets in the way.
+    """
+    admin = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        for attempt in range(6):
+            try:
+                with admin.connect() as connection:
+                    connection.execute(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                            " WHERE application_name = :name AND pid <> pg_backend_pid()"
+                        ),
+                        {"name": schema},
+                    )
+                    connection.execute(text("SET lock_timeout = '10s'"))
+                    connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                return
+            except OperationalError:
+                if attempt == 5:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+    finally:
         admin.dispose()
 
 

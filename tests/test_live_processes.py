@@ -3,17 +3,21 @@ each sees the other's edits (LISTEN/NOTIFY fan-out of committed updates)."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 import pycrdt
 import pytest
-from sqlalchemy import create_engine, text
 
 from journeyline.store import accounts, members, workspaces
 from journeyline.store.database import open_database
-from tests.api_support import postgres_url, sample_workspace
+from tests.api_support import (
+    create_schema,
+    drop_schema,
+    postgres_url,
+    sample_workspace,
+    schema_connect_args,
+)
 from tests.live_client import YClient, free_port
 from tests.test_live_durability import server
 
@@ -22,12 +26,9 @@ pytestmark = pytest.mark.postgres
 
 def test_two_server_processes_share_a_live_map(tmp_path: Path) -> None:
     url = postgres_url()
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    schema = create_schema(url)
     try:
-        db = open_database(url, connect_args={"options": f"-csearch_path={schema}"})
+        db = open_database(url, connect_args=schema_connect_args(schema))
         with db.writing() as session:
             ann = accounts.actor_of(accounts.create_account(session, "ann@example.org", "Ann"))
             accounts.create_account(session, "bob@example.org", "Bob")
@@ -40,7 +41,9 @@ def test_two_server_processes_share_a_live_map(tmp_path: Path) -> None:
         tokens = [accounts.create_api_token(db, who, "t")[1] for who in (ann, bob)]
         db.close()
         joiner = "&" if "?" in url else "?"
-        scoped = f"{url}{joiner}options={quote(f'-csearch_path={schema}')}"
+        scoped = (
+            f"{url}{joiner}options={quote(f'-csearch_path={schema}')}&application_name={schema}"
+        )
         ports = [free_port(), free_port()]
         with (
             server(tmp_path, ports[0], database_url=scoped),
@@ -71,6 +74,4 @@ def test_two_server_processes_share_a_live_map(tmp_path: Path) -> None:
             for c in clients:
                 c.close()
     finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        drop_schema(url, schema)
