@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,24 @@ def shared_events() -> Path:
         f"needs the shared event logs at {SHARED_EVENTS} (present in the team's checkout and CI)",
     )
     return SHARED_EVENTS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at its lowest cost for in-process tests.
+
+    The app hashes with argon2-cffi's defaults (64 MiB and 3 passes: about 0.1 s of CPU per
+    sign-in, far more on a busy machine); the suite checks what sign-in does, not how hard a
+    hash is to crack, and at full cost argon2 alone took minutes of it. Servers the tests
+    start as separate processes keep the real parameters.
+    """
+    from argon2 import PasswordHasher
+
+    from journeyline.store import accounts
+
+    real = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    accounts._dummy_hash.cache_clear()
+    yield
+    accounts._hasher = real
+    accounts._dummy_hash.cache_clear()
