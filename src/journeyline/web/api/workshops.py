@@ -682,8 +682,23 @@ class Listener:
         self.person = person
         self.queue: asyncio.Queue[str | tuple[int, str]] = asyncio.Queue()
         self.closing = False
+        self.held: list[dict[str, Any]] | None = []
+        """Changes heard before the first state was sent: sent after it (upserts repeat safely)."""
 
     def send_json(self, message: dict[str, Any]) -> None:
+        if self.held is not None:
+            self.held.append(message)
+            return
+        self._send(message)
+
+    def send_first(self, message: dict[str, Any]) -> None:
+        """The whole state, then whatever was held back meanwhile."""
+        held, self.held = self.held or [], None
+        self._send(message)
+        for later in held:
+            self._send(later)
+
+    def _send(self, message: dict[str, Any]) -> None:
         if self.closing:
             return
         if self.queue.qsize() >= OUTGOING_LIMIT:
@@ -779,7 +794,7 @@ async def live(websocket: WebSocket, workspace_id: str, workshop_id: str) -> Non
         )
         if listener.person is None:
             listener.person = snapshot.accounts.get(actor.account_id)
-        listener.send_json(snapshot.message_for(listener.person))
+        listener.send_first(snapshot.message_for(listener.person))
         hub.publish_local(Change(workshop_id, itself=True))
         while not listener.closing:
             message = await websocket.receive()
