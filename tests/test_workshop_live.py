@@ -175,3 +175,30 @@ def test_conversion_reaches_an_open_board_through_the_live_document(
         lambda: any(str(e.get("kind")) == "workshop" for e in evidence.values()), timeout=10
     )
     board.close()
+
+
+def test_a_guest_edits_the_map_live_until_editing_is_locked(served: tuple[World, str]) -> None:
+    world, base = served
+    editor = rest(base, world.tokens["editor"])
+    made = editor.post(
+        f"/api/workspaces/{world.workspace}/workshops", json={"map": "trial-a"}
+    ).json()
+    path = f"/api/workspaces/{world.workspace}/workshops/{made['id']}"
+    token = made["join_url"].rsplit("/join/", 1)[1]
+    joined = httpx.post(
+        base.replace("ws://", "http://") + f"/api/workshops/join/{token}", json={"name": "Sam"}
+    ).json()
+    headers = {"Authorization": f"Bearer {joined['token']}"}
+    live = f"{base}/api/workspaces/{world.workspace}/maps"
+    board = YClient(f"{live}/trial-a/live", headers)
+    board.sync()
+    assert board.role == "editor"
+    other = YClient(f"{live}/future-a/live", headers)
+    assert other.wait_closed().code == 4404
+    editor.patch(path, json={"locked": True})
+    assert board.wait_closed().code == 1012  # reconnect: the new role applies
+    again = YClient(f"{live}/trial-a/live", headers)
+    again.sync()
+    assert again.role == "commenter"
+    editor.post(f"{path}/end")
+    assert again.wait_closed().code == 4401
