@@ -89,10 +89,10 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
         {!canEdit && <span className="muted b-small">You can view this map{canComment ? ", comment on it and vote" : ""}; editors change it.</span>}
         <span className="spacer" />
         <div className="tool-group" role="group" aria-label="Panels">
-          <button type="button" aria-pressed={panel === "findings"} aria-label="Findings" onClick={() => store.session.open(panel === "findings" ? null : { type: "findings" })}>
+          <button type="button" aria-pressed={panel === "findings"} onClick={() => store.session.open(panel === "findings" ? null : { type: "findings" })}>
             Findings {findings > 0 && <span className="b-count">{findings}</span>}
           </button>
-          <button type="button" aria-pressed={panel === "comments"} aria-label="Comments" onClick={() => store.session.open(panel === "comments" ? null : { type: "comments" })}>
+          <button type="button" aria-pressed={panel === "comments"} onClick={() => store.session.open(panel === "comments" ? null : { type: "comments" })}>
             Comments {openComments > 0 && <span className="b-count">{openComments}</span>}
           </button>
           <button type="button" className="quiet" aria-label="Keyboard shortcuts" title="Keyboard shortcuts" onClick={onShortcuts}>
@@ -208,7 +208,7 @@ function SaveIndicator() {
   if (!canEdit) return null;
   const shown = status === "saved" ? "Saved" : status === "saving" ? "Saving…" : status === "offline" ? text : "Couldn't save";
   return (
-    <div className={`save-status ${status}`} role="status" aria-live="polite" title={text} data-save-status={status}>
+    <div className={`save-status ${status}`} title={text} data-save-status={status}>
       <span className="save-dot" aria-hidden="true" />
       <span>{shown}</span>
       {status === "error" && text.includes("retrying") && (

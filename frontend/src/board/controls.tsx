@@ -209,7 +209,7 @@ export function VoteButton({ id, name, written }: { id: string; name: string; wr
         void store.collaboration.toggleVote(id);
       }}
     >
-      <span aria-hidden="true">{mine ? "●" : "○"}</span> {text}
+      <span className="vote-dot" aria-hidden="true" /> {text}
     </button>
   );
 }
