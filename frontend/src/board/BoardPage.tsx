@@ -22,6 +22,7 @@ import { openLiveBoard } from "./live/open";
 import { PresenceCursors, PresenceOutlines, usePresenceTracking } from "./live/PresenceView";
 import { Announcer } from "./Announcer";
 import "./board.css";
+import "./fit.css";
 
 export function BoardPage() {
   const { workspaceId = "", mapId = "" } = useParams();
