@@ -63,9 +63,7 @@ def assert_no_serious_violations(
 ) -> None:
     """Fail with axe's own words when the page has a serious or critical violation."""
     found = [
-        v
-        for v in axe_violations(page, include=include, exclude=exclude)
-        if v["impact"] in BLOCKING
+        v for v in axe_violations(page, include=include, exclude=exclude) if v["impact"] in BLOCKING
     ]
     label = where or page.url
     assert not found, f"axe-core on {label}:\n{describe(found)}"

@@ -42,7 +42,7 @@ def tab_to(page: Any, name: str | re.Pattern[str], *, most: int = 60, back: bool
         page.keyboard.press("Shift+Tab" if back else "Tab")
         now = focused_name(page)
         seen.append(now)
-        if (name.search(now) if isinstance(name, re.Pattern) else now == name):
+        if name.search(now) if isinstance(name, re.Pattern) else now == name:
             return
     raise AssertionError(f"Tab never reached {name!r}; it went through {seen}")
 
@@ -54,7 +54,7 @@ def arrow_to(page: Any, key: str, name: str | re.Pattern[str], *, most: int = 20
         page.keyboard.press(key)
         now = focused_name(page)
         seen.append(now)
-        if (name.search(now) if isinstance(name, re.Pattern) else now == name):
+        if name.search(now) if isinstance(name, re.Pattern) else now == name:
             return
     raise AssertionError(f"{key} never reached {name!r}; it went through {seen}")
 
@@ -172,8 +172,9 @@ def test_create_and_edit_a_step_with_the_keyboard_only(browser: Any, live_app: L
     saved = settled(
         page,
         live_app,
-        lambda m: (step_named(m, "Invite the team") or {}).get("thinks")
-        == "Will they get spammed?",
+        lambda m: (
+            (step_named(m, "Invite the team") or {}).get("thinks") == "Will they get spammed?"
+        ),
     )
     step = step_named(saved, "Invite the team")
     assert step and step["touchpoint"] == "Team settings page"
@@ -233,8 +234,10 @@ def test_create_and_edit_a_step_with_the_keyboard_only(browser: Any, live_app: L
     saved = settled(
         page,
         live_app,
-        lambda m: (step_named(m, "Invite the whole team") or {}).get("image")
-        == "https://example.org/invite.png",
+        lambda m: (
+            (step_named(m, "Invite the whole team") or {}).get("image")
+            == "https://example.org/invite.png"
+        ),
     )
     step = step_named(saved, "Invite the whole team")
     assert step, saved
