@@ -271,3 +271,28 @@ def test_create_and_edit_a_step_with_the_keyboard_only(browser: Any, live_app: L
     panel.wait_for(state="detached")
     assert focused_attr(page, "data-step-id") == step_id
     page.context.close()
+
+
+def test_others_changes_are_announced_politely(browser: Any, live_app: LiveApp) -> None:
+    watcher = signed_in_page(browser, live_app)
+    watcher.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}")
+    watcher.locator('[data-testid="board"][data-live="true"][data-ready="true"]').wait_for()
+    editor = signed_in_page(browser, live_app)
+    editor.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}")
+    editor.locator('[data-testid="board"][data-live="true"][data-ready="true"]').wait_for()
+    card = editor.locator(".board-grid [data-step-id]").first
+    card.click()
+    name = editor.get_by_test_id("side-panel").get_by_label("Name", exact=True)
+    name.fill("Renamed by a colleague")
+    name.press("Enter")
+    # The watcher's board shows it, and its live region says so once (not per keystroke).
+    step_id = card.get_attribute("data-step-id")
+    watcher.locator(f'[data-step-id="{step_id}"]', has_text="Renamed by a colleague").wait_for()
+    watcher.wait_for_function(
+        "() => document.querySelector('[data-testid=board-announcer]')"
+        "?.textContent.startsWith('The map was changed by')"
+    )
+    said = watcher.get_by_test_id("board-announcer").text_content() or ""
+    assert "Owner" in said or "others" in said, said
+    editor.context.close()
+    watcher.context.close()
