@@ -129,7 +129,7 @@ function MapName() {
         aria-label="Map name"
         value={draft}
         maxLength={300}
-        size={Math.max(8, Math.min(48, draft.length + 1))}
+        size={Math.max(8, Math.min(64, draft.length + 1))}
         onChange={(e) => setDraft(e.target.value)}
         onFocus={() => setFocused(true)}
         onBlur={() => {
