@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,3 +142,13 @@ def test_sign_in_page(browser: Any, live_app: LiveApp) -> None:
         assert_no_serious_violations(view, where="the sign-in page")
     finally:
         stranger.close()
+
+
+def test_axe_is_not_shipped_in_the_app() -> None:
+    """axe-core is for the tests only: the built app never carries it."""
+    assets = Path(__file__).resolve().parents[1] / "src/journeyline/web/static/app/assets"
+    built = list(assets.glob("*.js"))
+    assert built
+    for path in built:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert "axe-core" not in text and "dequelabs" not in text, path.name
