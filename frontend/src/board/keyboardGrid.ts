@@ -155,6 +155,10 @@ export function useKeyboardGrid(gridRef: RefObject<HTMLElement>): void {
       setCurrent(el);
       el.focus({ preventScroll: true });
       el.scrollIntoView({ block: "nearest", inline: "nearest" });
+      // Not under the stage and step names kept in view at the top of a scrolled board.
+      const strip = grid.querySelector(".sticky-heads.shown")?.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      if (strip && box.top < strip.bottom && box.bottom > strip.top) grid.closest(".board-scroll")?.scrollBy({ top: box.top - strip.bottom - 8 });
     };
 
     // On the document, after the cards' own keys (React's handlers run first and mark what
