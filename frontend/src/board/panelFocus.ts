@@ -32,12 +32,15 @@ export function usePanelFocus(panel: Panel | null, aside: RefObject<HTMLElement>
   const opener = useRef<HTMLElement | null>(null);
   const inside = useRef(false);
   const shown = useRef<Panel | null>(null);
+  /** The last panel shown: its card is found again if the one remembered was redrawn. */
+  const last = useRef<Panel | null>(null);
   const key = panel === null ? "" : panel.type === "element" ? `${panel.kind}:${panel.id}` : panel.type;
 
   // Before the panel draws: remember what had the focus (the card that Enter was pressed on).
   useLayoutEffect(() => {
     const before = shown.current;
     shown.current = panel;
+    if (panel) last.current = panel;
     if (panel && !before) {
       const active = document.activeElement as HTMLElement | null;
       opener.current = active && active !== document.body ? active : null;
@@ -50,7 +53,7 @@ export function usePanelFocus(panel: Panel | null, aside: RefObject<HTMLElement>
     if (!panel) {
       // Closed: back to the card (or the opener) when the focus was in the panel.
       if (inside.current || lost()) {
-        const back = opener.current?.isConnected ? opener.current : null;
+        const back = opener.current?.isConnected ? opener.current : cardOf(last.current);
         back?.focus({ preventScroll: true });
         back?.scrollIntoView({ block: "nearest", inline: "nearest" });
       }
