@@ -79,8 +79,8 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /**
- * The roving tabindex of the board's grid. `scroller` scrolls the grid (a big map draws only
- * the columns near its viewport, so Home / End scroll there first).
+ * The roving tabindex of the board's grid (`gridRef`). On a big map, which draws only the
+ * columns near the viewport, Home / End scroll to that end first.
  */
 export function useKeyboardGrid(gridRef: RefObject<HTMLElement>): void {
   useEffect(() => {
