@@ -31,7 +31,7 @@ def test_headers_stay_in_view_and_the_board_zooms(browser: Any, live_app: LiveAp
 
     page.locator('[data-lane="opportunities"]').scroll_into_view_if_needed()
     page.wait_for_function(
-        "document.querySelector('[data-testid=sticky-heads]').classList.contains('shown')"
+        "() => document.querySelector('[data-testid=sticky-heads]').classList.contains('shown')"
     )
     first_step = page.locator(".sticky-step").first
     box = first_step.bounding_box()
@@ -48,15 +48,17 @@ def test_headers_stay_in_view_and_the_board_zooms(browser: Any, live_app: LiveAp
     page.get_by_role("button", name="Zoom out").click()
     assert zoom_of(page) == 0.85
     page.get_by_role("button", name="Fit width").click()
-    page.wait_for_function("Number(document.querySelector('.board-grid').dataset.zoom) < 0.85")
+    page.wait_for_function(
+        "() => Number(document.querySelector('.board-grid').dataset.zoom) < 0.85"
+    )
     scroller = page.locator(".board-scroll")
     width, client = scroller.evaluate("el => [el.scrollWidth, el.clientWidth]")
     assert width <= client + 2  # the whole map fits the width
     page.locator(".board-grid").click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+0")
-    page.wait_for_function("document.querySelector('.board-grid').dataset.zoom === '1'")
+    page.wait_for_function("() => document.querySelector('.board-grid').dataset.zoom === '1'")
     page.keyboard.press("Control+=")
-    page.wait_for_function("document.querySelector('.board-grid').dataset.zoom === '1.1'")
+    page.wait_for_function("() => document.querySelector('.board-grid').dataset.zoom === '1.1'")
 
     page.keyboard.press("Control+0")
     stages = page.get_by_role("combobox", name="Jump to stage")

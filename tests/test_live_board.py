@@ -212,7 +212,7 @@ def test_an_edit_made_offline_merges_after_reconnecting(
     a.evaluate("() => window.dispatchEvent(new Event('offline'))")
     a.locator('[data-save-status="offline"]').wait_for()
     rename_in_panel(a, step_id, "Renamed without a network")
-    a.get_by_text("1 change kept on this device").wait_for()
+    a.locator(".save-status").get_by_text("1 change kept on this device").wait_for()
     # Meanwhile Bea, online, edits another field of the same step.
     b.locator(f'[data-step-id="{step_id}"]').click()
     notes = b.get_by_test_id("side-panel").get_by_label("Notes", exact=True)
@@ -292,11 +292,11 @@ def test_edits_kept_on_the_device_survive_a_reload_and_merge_later(
             ws.close()
         page.locator('[data-save-status="offline"]').wait_for()
         rename_in_panel(page, step_id, "Kept through a reload")
-        page.get_by_text("1 change kept on this device").wait_for()
+        page.locator(".save-status").get_by_text("1 change kept on this device").wait_for()
         page.wait_for_timeout(500)  # y-indexeddb writes the update
         page.reload()
         page.locator('[data-testid="board"][data-ready="true"][data-live="true"]').wait_for()
-        page.get_by_text("1 change kept on this device").wait_for()
+        page.locator(".save-status").get_by_text("1 change kept on this device").wait_for()
         assert "Kept through a reload" in card_text(page, step_id)
         assert "Kept" not in stored_step(page, live_app, "map-ecommerce-purchase", step_id)["name"]
         blocked[0] = False

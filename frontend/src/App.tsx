@@ -18,6 +18,7 @@ import { SharedMapPage } from "./pages/SharedMapPage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 import { BoardPage } from "./board/BoardPage";
 import { NotificationBell } from "./pages/NotificationBell";
+import { SkipLink } from "./components/SkipLink";
 
 export function App() {
   return (
@@ -107,6 +108,7 @@ function WorkspaceFrame() {
   return (
     <WorkspaceScope>
       <div className="app">
+        <SkipLink />
         <TopBar />
         <Outlet />
       </div>

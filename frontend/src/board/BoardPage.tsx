@@ -20,7 +20,9 @@ import { Toolbar } from "./Toolbar";
 import { openLinkedElement } from "./deepLink";
 import { openLiveBoard } from "./live/open";
 import { PresenceCursors, PresenceOutlines, usePresenceTracking } from "./live/PresenceView";
+import { Announcer } from "./Announcer";
 import "./board.css";
+import "./fit.css";
 
 export function BoardPage() {
   const { workspaceId = "", mapId = "" } = useParams();
@@ -109,17 +111,20 @@ export function BoardPage() {
 }
 
 const SHORTCUTS: [string, string][] = [
-  ["Ctrl/⌘ + Z", "Undo"],
-  ["Ctrl/⌘ + Shift + Z, Ctrl + Y", "Redo"],
-  ["← / →", "Focus the previous / next step card"],
-  ["Alt + ← / →", "Move the focused step (or stage) one place, across stages too"],
-  ["Space on a ⋮⋮ handle", "Pick up a step or stage; arrows move it; Space drops; Escape cancels"],
-  ["Enter", "Open the focused card's details (all fields and comments)"],
+  ["Tab", "Go to the next region: toolbar, map, zoom, side panel (the map is one stop: its last focused card)"],
+  ["← / → / ↑ / ↓", "Move between the cards and cells of the map, empty cells too"],
+  ["Home / End", "First / last card of the row (Ctrl: of the map)"],
+  ["Page Up / Page Down", "Top / bottom of the column"],
+  ["Enter", "Open the focused card's details (the focus goes into the panel); on an empty cell: add there"],
+  ["Escape", "Close the side panel (the focus goes back to the card)"],
   ["F2 or double-click", "Rename the focused step or stage in place"],
   ["Delete", "Delete the focused card (Undo brings it back)"],
-  ["↑ / ↓ on a sentiment point", "Change the score by 1 (Shift: by ½); Home / End: top / bottom; Delete: no score"],
+  ["Alt + ← / →", "Move the focused step (or stage) one place, across stages too"],
+  ["↑ / ↓ on a sentiment point", "Change the score by 1 (Shift: by ½); Home / End: top / bottom; Delete: no score; Ctrl + ↑ / ↓: leave the line"],
   ["Enter in a text", "Save it (Shift + Enter: new line); Escape: cancel"],
-  ["Escape", "Close the side panel"],
+  ["Ctrl/⌘ + Z", "Undo"],
+  ["Ctrl/⌘ + Shift + Z, Ctrl + Y", "Redo"],
+  ["Ctrl/⌘ + + / − / 0", "Zoom in / out / 100 %"],
 ];
 
 function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boolean }) {
@@ -212,6 +217,7 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
         <PresenceOutlines />
         <SidePanel />
       </div>
+      <Announcer />
       <ShareDialog workspaceId={workspaceId} mapId={mapId} mapName={name} open={sharing} onClose={() => setSharing(false)} canManage={canManage} />
       <Dialog open={shortcuts} title="Keyboard shortcuts" onClose={() => setShortcuts(false)}>
         <dl className="b-shortcuts">

@@ -11,6 +11,7 @@ import {
 import { arrayMove, horizontalListSortingStrategy, SortableContext, sortableKeyboardCoordinates, useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import type { Opportunity, PainPoint, Stage } from "../types";
+import { plural } from "../components/words";
 import { addStage, addStep, deleteElement, focusStage, moveStage, moveStep, nudgeStage, updateElement } from "./actions";
 import { CommentButton, FindingMarker, InlineEditor } from "./controls";
 import { ColumnCells, HandleButton, StepCard, useRenaming, type DragHandle } from "./cells";
@@ -19,6 +20,7 @@ import { CHANNEL_CHOICES, GRID, Icon, LANE_TITLES, laneTitle, quoteName } from "
 import { jumpToStage, StickyHeads, useHeadersGone, useZoom, ZoomControls } from "./viewport";
 import { SentimentAxis, SentimentLayer, seriesOf } from "./Sentiment";
 import { estimateRows } from "./measure";
+import { useKeyboardGrid } from "./keyboardGrid";
 import { EMPTY_FINDINGS, useBoard, useStore, type Column } from "./store";
 
 /** Maps with more step columns than this draw only the columns near the viewport. */
@@ -111,6 +113,8 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
       className={`stage-head stage-par-${index % 2}${selected ? " selected" : ""}${dragging ? " dragging" : ""}${dropping ? " drop-target" : ""}${assumption ? " assumption" : ""}`}
       style={style}
       data-stage-id={stage.id}
+      data-slot={start}
+      data-span={width}
       tabIndex={0}
       aria-label={`Stage ${index + 1}: ${stage.name}`}
       onClick={(e) => {
@@ -223,7 +227,7 @@ const SortableColumn = memo(function SortableColumn({ col, slot, rows, firstInSt
   );
   const style = { ...columnStyle(slot, rows), transform: CSS.Translate.toString(transform ? { ...transform, y: 0 } : null), transition };
   return (
-    <div ref={setNodeRef} className={`step-col stage-par-${stageIndex % 2}${firstInStage ? " first" : ""}${isDragging ? " dragging" : ""}`} style={style} data-step-column={step.id}>
+    <div ref={setNodeRef} className={`step-col stage-par-${stageIndex % 2}${firstInStage ? " first" : ""}${isDragging ? " dragging" : ""}`} style={style} data-step-column={step.id} data-slot={slot}>
       <ColumnCells step={step} number={index + 1} handle={handle} {...rest} />
     </div>
   );
@@ -231,7 +235,7 @@ const SortableColumn = memo(function SortableColumn({ col, slot, rows, firstInSt
 
 const PlainColumn = memo(function PlainColumn({ col, slot, rows, firstInStage, ...rest }: ColumnSlotProps) {
   return (
-    <div className={`step-col stage-par-${col.stageIndex % 2}${firstInStage ? " first" : ""}`} style={columnStyle(slot, rows)} data-step-column={col.step.id}>
+    <div className={`step-col stage-par-${col.stageIndex % 2}${firstInStage ? " first" : ""}`} style={columnStyle(slot, rows)} data-step-column={col.step.id} data-slot={slot}>
       <ColumnCells step={col.step} number={col.index + 1} {...rest} />
     </div>
   );
@@ -246,6 +250,7 @@ function EmptySlot({ span, rows, canEdit, droppable }: { span: StageSpan; rows: 
       ref={drop.setNodeRef}
       className={`step-col empty-stage stage-par-${span.index % 2} first${drop.isOver ? " drop-target" : ""}`}
       style={columnStyle(span.start, rows)}
+      data-slot={span.start}
     >
       <div className="empty-stage-body">
         <p className="muted">No steps yet.</p>
@@ -342,6 +347,7 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
   const windowed = layout.slots > WINDOW_FROM;
   const view = useZoom(gridRef, GRID.label + Math.max(1, layout.slots) * GRID.column + (canEdit ? 120 : 0));
   const headersGone = useHeadersGone(gridRef);
+  useKeyboardGrid(gridRef);
   const [first, last] = useWindow(gridRef, layout.slots, view.zoom);
   const selected = useBoard((s) => (s.selection?.kind === "steps" ? s.selection.id : null));
   const estimates = useMemo(
@@ -516,7 +522,7 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
           <SentimentLayer columns={derived.columns} slotOf={layout.slotOf} slots={layout.slots} scale={map.scale} series={series} first={first} last={last} />
         </div>
       )}
-      <div className="grid-tail" style={{ gridColumn: Math.max(1, layout.slots) + 2, gridRow: `1 / span ${rows + 1}` }}>
+      <div className="grid-tail" style={{ gridColumn: Math.max(1, layout.slots) + 2, gridRow: `1 / span ${rows + 1}` }} data-slot={Math.max(1, layout.slots)}>
         {canEdit && layout.spans.length > 0 && (
           <button type="button" className="add-stage-end" aria-label="Add stage at the end" onClick={() => addStage(store)}>
             + Stage
@@ -570,7 +576,7 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
             ) : activeStage ? (
               <div className="drag-ghost stage-ghost">
                 <strong>{activeStage.name}</strong>
-                <span className="muted"> · {activeStage.steps.length} steps</span>
+                <span className="muted"> · {plural(activeStage.steps.length, "step")}</span>
               </div>
             ) : null}
           </DragOverlay>

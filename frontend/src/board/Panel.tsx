@@ -15,6 +15,7 @@ import { MentionBox, workspaceMembers } from "./MentionBox";
 import { withMentions } from "./mentions";
 import type { Mentionable } from "./mentions";
 import { useWorkspace } from "../workspace";
+import { usePanelFocus } from "./panelFocus";
 
 const opts = <T extends string>(values: readonly T[]) => values.map((v) => [v, LABELS[v] ?? v] as const);
 
@@ -22,9 +23,11 @@ export function SidePanel() {
   const panel = useBoard((s) => s.panel);
   const store = useStore();
   useEscape(() => store.session.open(null), panel !== null);
+  const aside = useRef<HTMLElement>(null);
+  usePanelFocus(panel, aside);
   if (!panel) return null;
   return (
-    <aside className="side-panel" data-testid="side-panel" aria-label={panelTitle(panel)}>
+    <aside className="side-panel" data-testid="side-panel" aria-label={panelTitle(panel)} ref={aside}>
       {panel.type === "element" ? (
         <ElementPanel key={`${panel.kind}:${panel.id}`} kind={panel.kind} id={panel.id} focus={panel.focus} />
       ) : panel.type === "comments" ? (

@@ -84,17 +84,16 @@ const Point = memo(function Point({ step, x, value, scale, colour, canEdit, seri
   const neutral = (scale.min + scale.max) / 2;
   const y = yOf(value ?? neutral, scale);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (!canEdit) return;
+    // Ctrl + ↑ / ↓ and ← / → belong to the grid: they move to the cell above or below, the next step's point.
+    if (!canEdit || e.ctrlKey || e.metaKey) return;
     const stepSize = e.shiftKey ? 0.5 : 1;
     let next: number | null | undefined;
     const base = value ?? neutral;
     switch (e.key) {
       case "ArrowUp":
-      case "ArrowRight":
         next = value === null ? neutral : base + stepSize;
         break;
       case "ArrowDown":
-      case "ArrowLeft":
         next = value === null ? neutral : base - stepSize;
         break;
       case "PageUp":

@@ -40,7 +40,8 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
           <span className={`b-tag ${map.status === "validated" ? "b-tag-validated" : "b-tag-plain"}`}>{LABELS[map.status] ?? map.status}</span>
         </span>
         <PersonaChips workspaceId={workspaceId} />
-        <span className="spacer" />
+        {/* Wraps onto its own line, at the right, when the window is narrow. */}
+        <div className="toolbar-end">
         <PresenceAvatars />
         <SaveIndicator />
         <nav className="map-links" aria-label="This map">
@@ -58,6 +59,7 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
         <button type="button" className="primary" onClick={onShare}>
           Share
         </button>
+        </div>
       </div>
       <div className="toolbar-row tools">
         {canEdit && (
@@ -89,10 +91,10 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
         {!canEdit && <span className="muted b-small">You can view this map{canComment ? ", comment on it and vote" : ""}; editors change it.</span>}
         <span className="spacer" />
         <div className="tool-group" role="group" aria-label="Panels">
-          <button type="button" aria-pressed={panel === "findings"} aria-label="Findings" onClick={() => store.session.open(panel === "findings" ? null : { type: "findings" })}>
+          <button type="button" aria-pressed={panel === "findings"} onClick={() => store.session.open(panel === "findings" ? null : { type: "findings" })}>
             Findings {findings > 0 && <span className="b-count">{findings}</span>}
           </button>
-          <button type="button" aria-pressed={panel === "comments"} aria-label="Comments" onClick={() => store.session.open(panel === "comments" ? null : { type: "comments" })}>
+          <button type="button" aria-pressed={panel === "comments"} onClick={() => store.session.open(panel === "comments" ? null : { type: "comments" })}>
             Comments {openComments > 0 && <span className="b-count">{openComments}</span>}
           </button>
           <button type="button" className="quiet" aria-label="Keyboard shortcuts" title="Keyboard shortcuts" onClick={onShortcuts}>
@@ -113,7 +115,7 @@ function MapName() {
   useEffect(() => {
     if (!focused) setDraft(name);
   }, [name, focused]);
-  if (!canEdit) return <h1 className="map-name">{name}</h1>;
+  if (!canEdit) return <h1 className="map-name" title={name}>{name}</h1>;
   const commit = () => {
     const text = draft.trim();
     const current = store.getState().map.name;
@@ -121,13 +123,13 @@ function MapName() {
     else if (text !== current) store.dispatch({ type: "map", changes: { name: text } }, "rename the map");
   };
   return (
-    <h1 className="map-name">
+    <h1 className="map-name" title={name}>
       <input
         className="map-name-input"
         aria-label="Map name"
         value={draft}
         maxLength={300}
-        size={Math.max(8, Math.min(48, draft.length + 1))}
+        size={Math.max(8, Math.min(64, draft.length + 1))}
         onChange={(e) => setDraft(e.target.value)}
         onFocus={() => setFocused(true)}
         onBlur={() => {
@@ -185,18 +187,28 @@ function PersonaChips({ workspaceId }: { workspaceId: string }) {
                 style={{ borderColor: active ? series[i]?.colour : undefined }}
               >
                 {face}
-                {name}
+                <span className="persona-chip-name">{name}</span>
+                {series[i] && <LineSample colour={series[i].colour} dash={series[i].dash} />}
               </button>
             ) : (
               <Link className="persona-chip" to={`/w/${encodeURIComponent(workspaceId)}/personas/${encodeURIComponent(id)}`} title={p?.role ?? "Open the persona"}>
                 {face}
-                {name}
+                <span className="persona-chip-name">{name}</span>
               </Link>
             )}
           </li>
         );
       })}
     </ul>
+  );
+}
+
+/** A short piece of a persona's sentiment line (its colour and dash), as in the legend. */
+export function LineSample({ colour, dash }: { colour: string; dash: string }) {
+  return (
+    <svg className="line-sample" width="22" height="8" aria-hidden="true" focusable="false">
+      <line x1="1" y1="4" x2="21" y2="4" stroke={colour} strokeWidth="2.5" strokeDasharray={dash || undefined} strokeLinecap="round" />
+    </svg>
   );
 }
 
@@ -208,7 +220,7 @@ function SaveIndicator() {
   if (!canEdit) return null;
   const shown = status === "saved" ? "Saved" : status === "saving" ? "Saving…" : status === "offline" ? text : "Couldn't save";
   return (
-    <div className={`save-status ${status}`} role="status" aria-live="polite" title={text} data-save-status={status}>
+    <div className={`save-status ${status}`} title={text} data-save-status={status}>
       <span className="save-dot" aria-hidden="true" />
       <span>{shown}</span>
       {status === "error" && text.includes("retrying") && (

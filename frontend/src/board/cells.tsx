@@ -84,6 +84,21 @@ function cardHandlers(open: () => void, remove: (() => void) | null) {
   };
 }
 
+/** An empty cell that can be filled from the keyboard: a button; Enter or Space starts adding. */
+function addable(name: string, start: () => void) {
+  return {
+    role: "button",
+    tabIndex: 0,
+    "aria-label": name,
+    onKeyDown: (e: KeyboardEvent<HTMLElement>) => {
+      if (e.target === e.currentTarget && (e.key === "Enter" || e.key === " ")) {
+        e.preventDefault();
+        start();
+      }
+    },
+  };
+}
+
 function fromInput(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && !!target.closest("input, textarea, select, button, a, [contenteditable], .no-drag");
 }
@@ -106,15 +121,6 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
     if (e.altKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
       e.preventDefault();
       if (canEdit) nudgeStep(store, step.id, e.key === "ArrowLeft" ? -1 : 1);
-    } else if (!e.altKey && !e.ctrlKey && !e.metaKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
-      const cards = Array.from(document.querySelectorAll<HTMLElement>(".board-grid [data-step-id]"));
-      const i = cards.indexOf(e.currentTarget);
-      const next = cards[i + (e.key === "ArrowLeft" ? -1 : 1)];
-      if (next) {
-        e.preventDefault();
-        next.focus();
-        next.scrollIntoView({ block: "nearest", inline: "nearest" });
-      }
     } else if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
       open();
@@ -281,6 +287,7 @@ const TextLane = memo(function TextLane({ step, lane, title, canEdit }: { step: 
         data-add={`+ ${title}`}
         onClick={canEdit ? () => setEditing(true) : undefined}
         title={canEdit ? `Add ${title.toLowerCase()} at ${quoteName(step.name)}` : undefined}
+        {...(canEdit ? addable(`Add ${title.toLowerCase()} at ${quoteName(step.name)}`, () => setEditing(true)) : {})}
       />
     );
   const shown = field === "channel" ? channelLabel(value) : value;
@@ -346,7 +353,7 @@ const PainCard = memo(function PainCard({ pain, assumption }: { pain: PainPoint;
     <div
       className={`pain-card impact-${pain.impact}${assumption ? " assumption" : ""}${selected ? " selected" : ""}`}
       data-pain-id={pain.id}
-      role="button"
+      role="article"
       tabIndex={0}
       aria-label={`Pain point (${IMPACT_LABEL[pain.impact]}${reach ? `, ${reach} reach` : ""}): ${pain.name}`}
       {...cardHandlers(open, canEdit ? () => deleteElement(store, "pain_points", pain.id) : null)}
@@ -374,7 +381,7 @@ const OppCard = memo(function OppCard({ opp }: { opp: Opportunity }) {
     <div
       className={`opp-card status-${opp.status}${selected ? " selected" : ""}`}
       data-opportunity-id={opp.id}
-      role="button"
+      role="article"
       tabIndex={0}
       aria-label={`Opportunity: ${opp.name} (${extra.join(", ")}${opp.owner ? `, owner ${opp.owner}` : ""})`}
       {...cardHandlers(open, canEdit ? () => deleteElement(store, "opportunities", opp.id) : null)}
@@ -479,7 +486,15 @@ const BackstageLane = memo(function BackstageLane({ step, canEdit }: { step: Ste
           <span>{actors}</span>
         </div>
       ) : (
-        canEdit && <div className="cell-fill addable" data-add="+ Actors" onClick={() => setEditing("actors")} title={`Add actors at ${quoteName(step.name)}`} />
+        canEdit && (
+          <div
+            className="cell-fill addable"
+            data-add="+ Actors"
+            onClick={() => setEditing("actors")}
+            title={`Add actors at ${quoteName(step.name)}`}
+            {...addable(`Add actors and teams at ${quoteName(step.name)}`, () => setEditing("actors"))}
+          />
+        )
       )}
     </div>
   );

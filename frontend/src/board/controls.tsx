@@ -201,7 +201,7 @@ export function VoteButton({ id, name, written }: { id: string; name: string; wr
       type="button"
       className={mine ? "vote-button mine" : "vote-button"}
       aria-pressed={mine}
-      aria-label={`${mine ? "Remove your vote from" : "Vote for"} ${name} (${text})`}
+      aria-label={`${mine ? "Remove your vote from" : "Vote for"} ${name}: ${text}`}
       title={mine ? "You voted for this: click to take your dot back" : "Put your dot on this"}
       onPointerDown={(e) => e.stopPropagation()}
       onClick={(e) => {
@@ -209,7 +209,7 @@ export function VoteButton({ id, name, written }: { id: string; name: string; wr
         void store.collaboration.toggleVote(id);
       }}
     >
-      <span aria-hidden="true">{mine ? "●" : "○"}</span> {text}
+      <span className="vote-dot" aria-hidden="true" /> {text}
     </button>
   );
 }

@@ -37,6 +37,8 @@ export interface DocumentEvents {
   dropped: (groups: ReadonlySet<number>) => void;
   /** The server's map changed: one of ours was saved, or someone else's arrived. */
   confirmed: () => void;
+  /** Someone else's edit arrived (the live board; the REST board tells through `notify`). */
+  othersChanged?: () => void;
 }
 
 /** The map being edited, however it is kept in step with the server and with others. */

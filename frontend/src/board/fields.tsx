@@ -59,7 +59,8 @@ export function TextField({ label, value, onCommit, multiline, required, readOnl
     [],
   );
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === "Escape") {
+    // Escape with nothing to cancel is left to the panel (it closes).
+    if (e.key === "Escape" && (live.current.dirty || draft !== saved)) {
       e.preventDefault();
       live.current.dirty = false;
       setDraft(saved);

@@ -88,6 +88,7 @@ export class BoardStore {
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private notifyFn: Notify = () => {};
   private cleanups: (() => void)[] = [];
+  private othersChanged = new Set<() => void>();
 
   constructor(init: BoardInit, document?: MapDocument, presence?: Presence) {
     this.target = init.target;
@@ -104,6 +105,7 @@ export class BoardStore {
       notify: (...args) => this.notifyFn(...args),
       dropped: (groups) => this.history.forget(groups),
       confirmed: () => this.analysis.schedule(),
+      othersChanged: () => this.othersChanged.forEach((fn) => fn()),
     };
     for (const scope of [this.document, this.history, this.session, this.collaboration, this.analysis, this.presence]) scope.subscribe(this.changed);
     // What this person has selected is shown to the others.
@@ -153,6 +155,12 @@ export class BoardStore {
     }
     return this.snapshot;
   };
+
+  /** Hear of others' edits as they arrive (the live board); answers how to stop. */
+  onOthersChanged(fn: () => void): () => void {
+    this.othersChanged.add(fn);
+    return () => this.othersChanged.delete(fn);
+  }
 
   /** Something to end with the board (the live connection). */
   onDispose(fn: () => void): void {

@@ -47,7 +47,7 @@ export function ago(iso: string): string {
   let unit = units[0];
   for (const u of units) if (seconds >= u[0]) unit = u;
   const n = Math.floor(seconds / unit[0]);
-  return `${n} ${unit[1]}${n === 1 ? "" : "s"} ago`;
+  return `${plural(n, unit[1])} ago`;
 }
 
 const IRREGULAR: Record<string, string> = { evidence: "evidence", person: "people", feedback: "feedback", analysis: "analyses", criterion: "criteria" };

@@ -203,7 +203,7 @@ function ShareLinks({ workspaceId, mapId, mapName }: { workspaceId: string; mapI
                     }
                   }}
                 >
-                  Copy link
+                  Copy
                 </button>
               )}
               {l.state === "active" &&

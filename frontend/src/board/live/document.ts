@@ -161,6 +161,7 @@ export class LiveMapDocument extends Scope<LiveState> implements MapDocument {
     }
     if (tr.changed.size > 0 || tr.deleteSet.clients.size > 0 || !this.ready) this.show();
     if (!tr.local) this.events.confirmed();
+    if (!tr.local && this.ready && tr.origin !== this.origin && (tr.changed.size > 0 || tr.deleteSet.clients.size > 0)) this.events.othersChanged?.();
   };
 
 

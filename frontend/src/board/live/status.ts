@@ -2,6 +2,7 @@
 // (its state vector), what the server has committed to its database (the state vector of its
 // last SAVED message), and whether we are connected. "Saved" only when everything the doc holds
 // is committed; offline, the edits not yet committed are counted ("3 changes kept on this device").
+import { plural } from "../../components/words";
 import type { SaveStatus } from "../document";
 
 export type StateVector = Map<number, number>;
@@ -92,7 +93,7 @@ export class SaveTracker {
     const all = this.saved !== null && covers(this.saved, local) && n === 0;
     if (!this.connected) {
       if (n === 0) return { status: "offline", statusText: "Offline — reconnecting; nothing waits to be saved", unsaved: 0 };
-      const changes = n === 1 ? "1 change" : `${n} changes`;
+      const changes = plural(n, "change");
       return {
         status: "offline",
         statusText: this.kept ? `Offline — ${changes} kept on this device` : `Offline — ${changes} not saved yet`,
