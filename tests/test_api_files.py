@@ -241,3 +241,95 @@ def test_renders_embed_uploaded_pictures(world: World) -> None:
     assert drawn.status_code == 200, drawn.text
     assert "data:image/png;base64," in drawn.text
     assert stored["url"] not in drawn.text
+
+
+def _patch_workspace_element(world: World, path: str, body: dict[str, Any]) -> None:
+    ws = f"/api/workspaces/{world.workspace}"
+    etag = world.etag("editor", ws)
+    changed = world.client("editor").patch(f"{ws}{path}", json=body, headers={"If-Match": etag})
+    assert changed.status_code == 200, changed.text
+
+
+def test_a_folder_export_carries_the_files_and_its_import_brings_them_back(
+    world: World, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    import yaml
+
+    face = upload(world, png(9, 9), "Priya.png").json()
+    step = upload(world, gif(), "form.gif").json()
+    notes = upload(world, pdf(), "interview.pdf", use="attachment").json()
+    _patch_workspace_element(world, "/personas/priya-a", {"avatar": face["url"]})
+    _patch_workspace_element(world, "/evidence/survey-a", {"attachments": [notes["url"]]})
+    _set_step_image(world, step["url"])
+    exported = world.client("viewer").get(f"/api/workspaces/{world.workspace}/export?format=folder")
+    assert exported.status_code == 200, exported.text
+    assert exported.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(exported.content))
+    names = set(archive.namelist())
+    persona = yaml.safe_load(archive.read("acme-a/personas/priya-a.yaml"))["personas"][0]
+    assert persona["avatar"] == f"files/{face['id']}-Priya.png"
+    assert archive.read(f"acme-a/{persona['avatar']}") == png(9, 9)
+    manifest = yaml.safe_load(archive.read("acme-a/journeyline.yaml"))
+    attachment = manifest["evidence"][0]["attachments"][0]
+    assert attachment.startswith("files/") and attachment.endswith(".pdf")
+    journey = yaml.safe_load(archive.read("acme-a/journeys/trial-a.yaml"))["maps"][0]
+    picture = journey["stages"][0]["steps"][0]["image"]
+    assert f"acme-a/{picture}" in names and picture.endswith(".gif")
+    assert world.workspace not in exported.content.decode("latin-1")
+
+    imported = world.client("outsider").post(
+        "/api/workspaces/import",
+        files={"file": ("acme-a.zip", exported.content, "application/zip")},
+    )
+    assert imported.status_code == 201, imported.text
+    new_id = imported.json()["id"]
+    assert new_id != world.workspace and imported.json()["maps"] == 2
+    body = world.client("outsider").get(f"/api/workspaces/{new_id}").json()["workspace"]
+    avatar = body["personas"][0]["avatar"]
+    assert avatar.startswith(f"/api/workspaces/{new_id}/files/")
+    assert world.client("outsider").get(avatar).content == png(9, 9)
+    attached = body["evidence"][0]["attachments"][0]
+    assert world.client("outsider").get(attached).content == pdf()
+    new_map = world.client("outsider").get(f"/api/workspaces/{new_id}/maps/trial-a").json()["map"]
+    image = new_map["stages"][0]["steps"][0]["image"]
+    assert image.startswith(f"/api/workspaces/{new_id}/files/")
+    assert world.client("outsider").get(image).content == gif()
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for name, content in entries.items():
+            out.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_hostile_folder_archive_is_refused_and_leaves_nothing(world: World) -> None:
+    manifest = b"journeyline: 1\nname: Evil\npersonas:\n  - id: p\n    name: P\n    avatar: files/face.png\n"
+    climbing = _zip({"w/journeyline.yaml": manifest, "../../etc/evil.png": png()})
+    refused = world.client("outsider").post(
+        "/api/workspaces/import", files={"file": ("w.zip", climbing, "application/zip")}
+    )
+    assert refused.status_code == 422
+    assert "points outside the folder" in envelope_of(refused)["message"]
+    disguised = _zip({"w/journeyline.yaml": manifest, "w/files/face.png": HTML})
+    refused = world.client("outsider").post(
+        "/api/workspaces/import", files={"file": ("w.zip", disguised, "application/zip")}
+    )
+    assert refused.status_code == 422
+    message = envelope_of(refused)["message"]
+    assert "w/files/face.png" in message and "HTML" in message
+    names = [w["name"] for w in world.client("outsider").get("/api/workspaces").json()]
+    assert "Evil" not in names
+    assert (
+        world.client("outsider")
+        .post("/api/workspaces/import", files={"file": ("x.zip", b"not a zip", "application/zip")})
+        .status_code
+        == 422
+    )

@@ -261,7 +261,8 @@ class Files:
             session.flush()
             return _stored(row)
 
-    def _row(self, workspace_id: str, file_id: str) -> StoredFile:
+    def stored(self, workspace_id: str, file_id: str) -> StoredFile:
+        """A file's metadata, with no access check (the caller made it)."""
         with self.db.reading() as session:
             row = session.get(StoredFileRecord, file_id)
             if row is None or row.workspace_id != workspace_id:
@@ -272,7 +273,7 @@ class Files:
         """One file's metadata (viewers and up)."""
         with self.db.reading() as session:
             require(session, actor, workspace_id, Role.viewer)
-        return self._row(workspace_id, file_id)
+        return self.stored(workspace_id, file_id)
 
     def list(self, actor: Actor, workspace_id: str) -> list[StoredFile]:
         """The workspace's files, newest first (viewers and up)."""
@@ -309,7 +310,7 @@ class Files:
         shown = sharing.open_share_link(self.db, token, password)
         if file_id not in referenced_files(shown.to_dict(), shown.workspace_id):
             raise _not_found(file_id)
-        return self._row(shown.workspace_id, file_id)
+        return self.stored(shown.workspace_id, file_id)
 
     def path_of(self, stored: StoredFile) -> Path:
         """Where a file's bytes are (NotFound when they were lost from the data folder)."""
@@ -324,7 +325,9 @@ class Files:
     def import_file(
         self, actor: Actor, workspace_id: str, path: Path, name: str, use: Use
     ) -> StoredFile:
-        """A file from an imported folder, checked like an upload (the caller checked access)."""
+        """A file from an imported folder, checked like an upload (editors and up)."""
+        with self.db.reading() as session:
+            require(session, actor, workspace_id, Role.editor)
         limit, setting = self.limits.bytes_for(use)
         with path.open("rb") as stream:
             temp, sha256, size = self._save(stream, limit, setting, name)
@@ -345,7 +348,7 @@ class Files:
         if parsed is None or parsed[0] != workspace_id:
             return None
         try:
-            stored = self._row(workspace_id, parsed[1])
+            stored = self.stored(workspace_id, parsed[1])
             path = self.path_of(stored)
         except NotFound:
             return None
@@ -377,17 +380,21 @@ def referenced_files(document: Any, workspace_id: str) -> set[str]:
     return found
 
 
-def shared_file_urls(token: str, document: Any) -> Any:
+def shared_file_urls(token: str, view: dict[str, Any]) -> dict[str, Any]:
     """A share link's view with its files' addresses made ones the link opens
     (`/api/shared/{token}/files/{id}`), so the view names no workspace."""
-    if isinstance(document, str):
-        parsed = parse_file_url(document)
-        return f"/api/shared/{token}/files/{parsed[1]}" if parsed else document
-    if isinstance(document, dict):
-        return {key: shared_file_urls(token, value) for key, value in document.items()}
-    if isinstance(document, list):
-        return [shared_file_urls(token, value) for value in document]
-    return document
+
+    def change(value: Any) -> Any:
+        if isinstance(value, str):
+            parsed = parse_file_url(value)
+            return f"/api/shared/{token}/files/{parsed[1]}" if parsed else value
+        if isinstance(value, dict):
+            return {key: change(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [change(item) for item in value]
+        return value
+
+    return {key: change(item) for key, item in view.items()}
 
 
 def _strings(value: Any) -> Iterator[str]:
