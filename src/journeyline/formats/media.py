@@ -8,13 +8,17 @@ raises InvalidInput saying what the file is and what is accepted instead.
 
 from __future__ import annotations
 
+import base64
 import codecs
+import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 from journeyline.errors import Diagnostic, InvalidInput
+from journeyline.model import Workspace
 
 Kind = Literal["image", "document", "audio", "video", "text"]
 
@@ -268,3 +272,57 @@ def _text(f: BinaryIO, head: bytes, name: str) -> Sniffed:
             "upload a PNG, JPEG, GIF or WebP image, a PDF, audio or video, or plain text",
         ) from None
     return Sniffed("text/plain", "text")
+
+
+def rewrite_pictures(workspace: Workspace, change: Callable[[str], str | None]) -> Workspace:
+    """A copy of `workspace` with every picture (avatars, step images) passed through
+    `change` (None keeps the value)."""
+    copy = workspace.model_copy(deep=True)
+    for persona in copy.personas:
+        if persona.avatar:
+            persona.avatar = change(persona.avatar) or persona.avatar
+    for journey in copy.maps:
+        for _, step in journey.iter_steps():
+            if step.image:
+                step.image = change(step.image) or step.image
+    return copy
+
+
+def rewrite_files(
+    workspace: Workspace, change: Callable[[str, Literal["image", "attachment"]], str | None]
+) -> Workspace:
+    """A copy of `workspace` with every file reference (pictures and evidence attachments)
+    passed through `change(value, use)` (None keeps the value)."""
+    copy = rewrite_pictures(workspace, lambda value: change(value, "image"))
+    for evidence in [*copy.evidence, *(e for m in copy.maps for e in m.evidence)]:
+        evidence.attachments = [change(a, "attachment") or a for a in evidence.attachments]
+    return copy
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def folder_image_data_uri(value: str, base: Path, max_bytes: int = 10_485_760) -> str | None:
+    """A picture given as a path relative to `base` (`files/face.png`) as a data URI, when
+    it names a PNG, JPEG, GIF or WebP inside `base`; None otherwise (a URL, a path that
+    leaves the folder, a missing or unreadable file, another type)."""
+    text = value.strip()
+    if not text or _SCHEME.match(text) or text.startswith(("/", "\\")):
+        return None
+    root = base.resolve()
+    path = (root / text).resolve()
+    if not path.is_relative_to(root) or not path.is_file() or path.stat().st_size > max_bytes:
+        return None
+    try:
+        sniffed = sniff(path, text)
+    except InvalidInput:
+        return None
+    if sniffed.media_type not in IMAGE_TYPES:
+        return None
+    return f"data:{sniffed.media_type};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def embed_folder_pictures(workspace: Workspace, base: Path) -> Workspace:
+    """A copy of `workspace` whose pictures given as paths inside `base` are data URIs, so a
+    drawing of it carries them wherever it is opened."""
+    return rewrite_pictures(workspace, lambda value: folder_image_data_uri(value, base))

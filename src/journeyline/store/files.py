@@ -20,7 +20,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select
 
 from journeyline.errors import Diagnostic, InvalidInput, LimitExceeded, NotFound
 from journeyline.formats import media
+from journeyline.formats.media import rewrite_pictures
 from journeyline.model import Workspace
 from journeyline.store import sharing
 from journeyline.store.access import Actor, Role, require
@@ -406,26 +407,3 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
-
-
-def rewrite_pictures(workspace: Workspace, change: Callable[[str], str | None]) -> Workspace:
-    """A copy of `workspace` with every picture (avatars, step images) passed through
-    `change` (None keeps the value)."""
-    copy = workspace.model_copy(deep=True)
-    for persona in copy.personas:
-        if persona.avatar:
-            persona.avatar = change(persona.avatar) or persona.avatar
-    for journey in copy.maps:
-        for _, step in journey.iter_steps():
-            if step.image:
-                step.image = change(step.image) or step.image
-    return copy
-
-
-def rewrite_files(workspace: Workspace, change: Callable[[str, Use], str | None]) -> Workspace:
-    """A copy of `workspace` with every file reference (pictures and evidence attachments)
-    passed through `change(value, use)` (None keeps the value)."""
-    copy = rewrite_pictures(workspace, lambda value: change(value, "image"))
-    for evidence in [*copy.evidence, *(e for m in copy.maps for e in m.evidence)]:
-        evidence.attachments = [change(a, "attachment") or a for a in evidence.attachments]
-    return copy

@@ -22,12 +22,12 @@ from typing import Any, BinaryIO
 from journeyline.errors import Diagnostic, InvalidInput, JourneylineError, LimitExceeded, NotFound
 from journeyline.formats.folder import MANIFEST_NAMES, is_workspace_folder, load_folder, save_folder
 from journeyline.formats.limits import ImportLimits, applying, check_workspace
-from journeyline.formats.media import EXTENSIONS
+from journeyline.formats.media import EXTENSIONS, rewrite_files
 from journeyline.model import Workspace
 from journeyline.store import importing, workspaces
 from journeyline.store.access import Actor, Role, require
 from journeyline.store.database import Database
-from journeyline.store.files import Files, Use, display_name, parse_file_url, rewrite_files
+from journeyline.store.files import Files, Use, display_name, parse_file_url
 from journeyline.store.transfer import Imported
 
 FILES_FOLDER = "files"
