@@ -209,6 +209,14 @@ def test_a_share_link_opens_the_files_its_map_names_and_no_other(world: World) -
         f"/api/shared/{locked}/files/{shown['id']}", headers={"X-Share-Password": "open sesame"}
     )
     assert opened.status_code == 200
+    # Unlocked with the password, the view's addresses are signed: an <img> loads them.
+    unlocked = visitor.post(f"/api/shared/{locked}", json={"password": "open sesame"}).json()
+    signed = unlocked["map"]["stages"][0]["steps"][0]["image"]
+    assert signed.startswith(f"/api/shared/{locked}/files/{shown['id']}?expires=")
+    assert visitor.get(signed).content == png(6, 6)
+    assert visitor.get(signed[:-3] + "abc").status_code == 401  # a forged key is no key
+    other_file = signed.replace(shown["id"], hidden["id"])
+    assert visitor.get(other_file).status_code == 401
 
 
 def test_a_share_link_cannot_reach_another_workspaces_file(world: World) -> None:

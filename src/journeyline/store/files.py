@@ -17,9 +17,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import hmac
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,10 +307,13 @@ class Files:
         if not others:
             self.blob_path(sha256).unlink(missing_ok=True)
 
-    def shared(self, token: str, password: str | None, file_id: str) -> StoredFile:
+    def shared(
+        self, token: str, password: str | None, file_id: str, *, unlocked: bool = False
+    ) -> StoredFile:
         """A file a share link may show: one its map (or the personas it names) refers to,
-        in the map's own workspace; NotFound for anything else."""
-        shown = sharing.open_share_link(self.db, token, password)
+        in the map's own workspace; NotFound for anything else. `unlocked`: the address
+        was signed for a visitor who gave the link's password (`shared_file_key`)."""
+        shown = sharing.open_share_link(self.db, token, password, unlocked=unlocked)
         if file_id not in referenced_files(shown.to_dict(), shown.workspace_id):
             raise _not_found(file_id)
         return self.stored(shown.workspace_id, file_id)
@@ -381,14 +386,43 @@ def referenced_files(document: Any, workspace_id: str) -> set[str]:
     return found
 
 
-def shared_file_urls(token: str, view: dict[str, Any]) -> dict[str, Any]:
+SIGNED_HOURS = 12
+"""How long a file address signed for a password-protected share link works."""
+
+
+def shared_file_key(secret: bytes, token: str, file_id: str, expires: int) -> str:
+    """The signature that lets a visitor who gave a share link's password load one of its
+    files (an `<img>` cannot send the password header) until `expires` (Unix seconds)."""
+    message = f"shared-file\n{token}\n{file_id}\n{expires}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
+
+
+def shared_file_key_valid(secret: bytes, token: str, file_id: str, expires: int, key: str) -> bool:
+    """True when `key` signs this file of this link and has not expired."""
+    if expires < time.time():
+        return False
+    return hmac.compare_digest(shared_file_key(secret, token, file_id, expires), key)
+
+
+def shared_file_urls(
+    token: str, view: dict[str, Any], *, secret: bytes | None = None
+) -> dict[str, Any]:
     """A share link's view with its files' addresses made ones the link opens
-    (`/api/shared/{token}/files/{id}`), so the view names no workspace."""
+    (`/api/shared/{token}/files/{id}`), so the view names no workspace. With `secret`
+    (the visitor gave the link's password) each is signed to work without it for
+    `SIGNED_HOURS` (rounded to the hour, so the addresses stay the same for a while)."""
+    expires = (int(time.time()) // 3600 + SIGNED_HOURS + 1) * 3600
+
+    def address(file_id: str) -> str:
+        url = f"/api/shared/{token}/files/{file_id}"
+        if secret is None:
+            return url
+        return f"{url}?expires={expires}&key={shared_file_key(secret, token, file_id, expires)}"
 
     def change(value: Any) -> Any:
         if isinstance(value, str):
             parsed = parse_file_url(value)
-            return f"/api/shared/{token}/files/{parsed[1]}" if parsed else value
+            return address(parsed[1]) if parsed else value
         if isinstance(value, dict):
             return {key: change(item) for key, item in value.items()}
         if isinstance(value, list):

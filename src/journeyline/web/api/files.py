@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from journeyline.store.accounts import hash_secret
 from journeyline.store.errors import ShareLinkLocked
-from journeyline.store.files import Files, StoredFile
+from journeyline.store.files import Files, StoredFile, shared_file_key_valid
 from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api.common import CurrentActor
 from journeyline.web.auth import client_address
@@ -141,10 +141,23 @@ def shared_file(
         Header(alias="X-Share-Password", description="The link's password, when it has one."),
     ] = None,
     if_none_match: IfNoneMatch = None,
+    expires: Annotated[int | None, Query(description="With `key`: until when it works")] = None,
+    key: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="The signature a password-protected link's view puts in its files' "
+            "addresses, so a picture loads without the password header",
+        ),
+    ] = None,
 ) -> Response:
     """Only files the map (or its personas) refers to; 404 for any other. Wrong passwords
     count against the link as on `GET /api/shared/{token}`."""
     files = files_of(request)
+    if key and expires is not None:
+        secret = request.app.state.server_secret.key()
+        if shared_file_key_valid(secret, token, file_id, expires, key):
+            return _serve(files, files.shared(token, None, file_id, unlocked=True), if_none_match)
     if not password:
         return _serve(files, files.shared(token, None, file_id), if_none_match)
     throttle: PasswordThrottle = request.app.state.password_throttle

@@ -44,7 +44,9 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
     except ShareLinkLocked:
         throttle.share_link_failed(link, address)
         raise
-    return shared_file_urls(token, shared.to_dict())
+    # The visitor gave the password: the pictures' addresses are signed to load without it.
+    secret = request.app.state.server_secret.key()
+    return shared_file_urls(token, shared.to_dict(), secret=secret)
 
 
 LIMITED: dict[int | str, dict[str, Any]] = {
