@@ -15,6 +15,7 @@ import pytest
 
 from journeyline.store import collaboration, members, sharing
 from tests.api_support import ROLES, World, database, world  # noqa: F401
+from tests.files_support import png
 
 RANK = {"viewer": 0, "commenter": 1, "editor": 2, "owner": 3}
 ELEMENT_IDS = {
@@ -114,6 +115,9 @@ class Walk:
             )
             assert job.status_code == 202, job.text
             self.ids[tag]["job"] = job.json()["id"]
+            picture = client.post(f"{base}/files", files={"file": ("walk.png", png(), "image/png")})
+            assert picture.status_code == 201, picture.text
+            self.ids[tag]["file"] = picture.json()["id"]
 
     def url(self, path: str, *, workspace: str, tag: str) -> str:
         values = {
@@ -129,6 +133,7 @@ class Walk:
             "fmt": "svg",
             "source_id": self.ids[tag]["source"],
             "job_id": self.ids[tag]["job"],
+            "file_id": self.ids[tag]["file"],
         }
         if "{element_id}" in path:
             values["element_id"] = element_id(path, tag)
@@ -145,6 +150,9 @@ class Walk:
             kwargs["files"] = {
                 "file": ("events.csv", b"user,event,time\nu1,a,2024-01-01\n", "text/csv")
             }
+            return kwargs
+        if path.endswith("/files") and method == "POST":
+            kwargs["files"] = {"file": ("walk.png", png(), "image/png")}
             return kwargs
         if path.endswith("/import"):
             document = {
@@ -244,7 +252,8 @@ def test_no_operation_reveals_a_foreign_workspace(world: World) -> None:
         for marker in FOREIGN_MARKERS:
             assert marker not in body and marker not in theirs.text, (method, path, marker)
         names_an_object = any(
-            f"{{{name}}}" in path for name in ("map_id", "comment_id", "link_id", "element_id")
+            f"{{{name}}}" in path
+            for name in ("map_id", "comment_id", "link_id", "element_id", "file_id")
         )
         if names_an_object and not path.endswith("/votes/{target}"):
             # Not found; or (for B's ids sent as data) refused as unknown: never served.

@@ -91,11 +91,12 @@ def _pdf_pages(path: Path) -> tuple[int, list[bool]]:
     return count, drawn
 
 
-def test_pdf_fit_is_one_map_page_plus_a_factsheet_per_persona(tmp_path: Path) -> None:
+def test_pdf_fit_is_one_page(tmp_path: Path) -> None:
     ws = trial_workspace()
+    assert len(ws.personas) == 2  # their cards are in the map's header, not on pages of their own
     out = render_to_file(ws, ws.maps[0], tmp_path / "map.pdf", paper="fit", findings=[])
     count, drawn = _pdf_pages(out)
-    assert count == 1 + 2
+    assert count == 1
     assert all(drawn)
 
 
@@ -120,7 +121,7 @@ def test_one_session_renders_many_files_with_one_chromium(tmp_path: Path) -> Non
         assert session.browser is browser and browser.is_connected()
         assert len(browser.contexts) == 0  # every page was closed after its file
     assert not browser.is_connected()
-    assert _pdf_pages(first) == (3, [True] * 3)
+    assert _pdf_pages(first) == (1, [True])
     assert _png_pixels_vary(second)
     count, drawn = _pdf_pages(third)
     assert count >= 4 and all(drawn)

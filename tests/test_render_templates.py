@@ -152,9 +152,9 @@ def test_template_renders_to_every_format_without_clipping(
     assert abs(width - layout.width) <= 1 and abs(height - layout.height) <= 1
     assert _png_varies(png)
 
-    # PDF, one page: the map page has the map's proportions, then one page per persona.
+    # PDF, one page: the map's proportions, and nothing after it.
     fit = _pdf(render_to_file(workspace, journey, tmp_path / "fit.pdf", paper="fit", findings=[]))
-    assert len(fit) == 1 + len(layout.personas)
+    assert len(fit) == 1
     assert all(p["drawn"] for p in fit)
     w, h = fit[0]["size"]
     assert w / h == pytest.approx(layout.width / layout.height, rel=0.01)

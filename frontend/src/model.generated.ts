@@ -120,6 +120,8 @@ export interface Evidence {
   date: string | null;
   /** Link to the original. */
   url: string | null;
+  /** Files it carries (a PDF, a photo, an interview's audio or video): uploaded files' addresses, or paths relative to the workspace folder. */
+  attachments: string[];
   /** Ids of the elements it supports (personas, stages, steps, pain points …). */
   links: string[];
 }
@@ -135,6 +137,7 @@ export function defaultEvidence(): Evidence {
     summary: null,
     date: null,
     url: null,
+    attachments: [],
     links: [],
   };
 }
@@ -418,7 +421,7 @@ export interface Persona {
   marketing_message: string | null;
   /** Our pitch to this persona in one breath. */
   elevator_pitch: string | null;
-  /** Photo or avatar: path, URL, data URI or emoji. */
+  /** Photo or avatar: an uploaded file's address, a path, URL, data URI or emoji. */
   avatar: string | null;
 }
 
@@ -561,7 +564,7 @@ export interface Step {
   events: EventMatcher[];
   /** Figures measured from an event log. */
   measured: Measured | null;
-  /** Picture for the images lane: path, URL or data URI. */
+  /** Picture for the images lane: an uploaded file's address, a path, URL or data URI. */
   image: string | null;
   /** Free notes. */
   notes: string | null;

@@ -7,7 +7,7 @@ import { addOpportunity, addPainPoint, deleteElement, focusStage, focusStep, upd
 import { kindText, SEVERITY_LABEL, useEscape, VoteButton } from "./controls";
 import { useMeta } from "./context";
 import { CheckField, ChoiceField, LinesField, LinkField, NumberField, Section, TextField } from "./fields";
-import { CHANNEL_CHOICES, channelLabel, IMPACT_LABEL, IMPACT_MARKS, laneTitle, LANE_TITLES, quoteName, safeImageUrl, SEVERITY_ORDER } from "./appearance";
+import { CHANNEL_CHOICES, channelLabel, IMPACT_LABEL, IMPACT_MARKS, laneTitle, LANE_TITLES, quoteName, SEVERITY_ORDER } from "./appearance";
 import { findElement, findStep, KIND_LABELS, type ElementKind } from "./ops";
 import { lanesOf } from "./Grid";
 import { useBoard, useStore, type BoardStore, type Panel } from "./store";
@@ -16,6 +16,7 @@ import { withMentions } from "./mentions";
 import type { Mentionable } from "./mentions";
 import { useWorkspace } from "../workspace";
 import { usePanelFocus } from "./panelFocus";
+import { StepEvidence, StepPicture } from "./StepFiles";
 
 const opts = <T extends string>(values: readonly T[]) => values.map((v) => [v, LABELS[v] ?? v] as const);
 
@@ -117,7 +118,6 @@ function StepFields({ step, map, set, ro, focusName, store }: { step: Step; map:
   const pains = map.pain_points.filter((p) => p.step === step.id);
   const opps = map.opportunities.filter((o) => o.steps.includes(step.id));
   const scale = map.scale;
-  const imageOk = step.image ? safeImageUrl(step.image) !== null : true;
   return (
     <>
       <p className="panel-where muted">
@@ -190,14 +190,7 @@ function StepFields({ step, map, set, ro, focusName, store }: { step: Step; map:
       </Section>
       <Section title="Notes and more">
         <TextField label="Notes" value={step.notes} multiline readOnly={ro} onCommit={(v) => set({ notes: v }, "notes")} />
-        <TextField
-          label="Image address"
-          value={step.image}
-          readOnly={ro}
-          inputMode="url"
-          hint={imageOk ? "https:, data:image or a relative address." : "Not shown: only data:image, https: and relative addresses are drawn."}
-          onCommit={(v) => set({ image: v }, "image")}
-        />
+        <StepPicture step={step} set={set} ro={ro} />
         {custom.map((lane) => (
           <TextField
             key={lane}
@@ -215,6 +208,7 @@ function StepFields({ step, map, set, ro, focusName, store }: { step: Step; map:
           />
         ))}
       </Section>
+      <StepEvidence step={step} map={map} store={store} ro={ro} />
       <Section title="At this step">
         <ul className="b-linked">
           {pains.map((p) => (

@@ -16,7 +16,8 @@ export function ImportForm({ workspaceId, onImported }: { workspaceId: string; o
   const notify = useNotify();
   const formats = useAsync(async () => (await api.get<FormatInfo[]>(paths.formats())).data, []);
   const readable = (formats.data ?? []).filter((f) => f.import);
-  const accept = readable.flatMap((f) => f.extensions).join(",") || ".yaml,.yml,.json,.csv,.xlsx,.mmd,.mermaid";
+  // .zip: a workspace folder with its files (as "Workspace folder" exports it).
+  const accept = [...readable.flatMap((f) => f.extensions), ".zip"].join(",") || ".yaml,.yml,.json,.csv,.xlsx,.mmd,.mermaid,.zip";
   const [file, setFile] = useState<File | null>(null);
   const [replace, setReplace] = useState(false);
   const [busy, setBusy] = useState(false);

@@ -8,6 +8,7 @@ import { useNotify } from "../components/notices";
 import type { Level, Persona } from "../types";
 import { useWorkspace } from "../workspace";
 import { Avatar, PersonaCard, imageSource } from "./avatars";
+import { FileDrop } from "../components/upload";
 import { AutoText, KeyValueEditor, ListEditor, FieldBox } from "./fields";
 import { ConfirmDialog, EmptyState, PageHeader, useTitle } from "./layout";
 import { SaveIndicator, useSaver } from "./saving";
@@ -256,8 +257,11 @@ function PersonaEditor({ persona: saved }: { persona: Persona }) {
             value={persona.avatar}
             onSave={save("avatar")}
             placeholder="An emoji (🧑‍💼) or an image address (https://… or data:image/…)"
-            hint={persona.avatar && !avatarIsImage && [...persona.avatar].length > 4 ? "Not shown as a picture: use an https:// address, a data:image address, a relative path to an image, or an emoji." : "An emoji, or the address of a picture (https, data:image or a relative path)."}
+            hint={persona.avatar && !avatarIsImage && [...persona.avatar].length > 4 ? "Not shown as a picture: upload one, or use an https:// address, a data:image address, a relative path to an image, or an emoji." : "An emoji, an uploaded picture, or the address of one (https, data:image or a relative path)."}
           />
+        )}
+        {!ro && (
+          <FileDrop workspaceId={ws} use="image" label={avatarIsImage ? "Upload another picture" : "Upload a picture"} onUploaded={(f) => save("avatar")(f.url)} testId="avatar-upload" />
         )}
       </section>
 

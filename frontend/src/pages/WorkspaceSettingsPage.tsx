@@ -383,7 +383,7 @@ function DataSection() {
             setBusy(true);
             setError(null);
             try {
-              const ext = formats.data?.find((f) => f.name === format)?.extensions[0] ?? `.${format}`;
+              const ext = format === "folder" ? ".zip" : formats.data?.find((f) => f.name === format)?.extensions[0] ?? `.${format}`;
               const name = await download(paths.exportWorkspace(state.id), { format }, `${state.id}${ext}`);
               notify(`Downloaded ${name}.`, "success");
             } catch (err) {
@@ -399,6 +399,7 @@ function DataSection() {
               {(formats.data ?? [{ name: "yaml", description: "Journeyline document (YAML)", extensions: [".yaml"], import: true, export: true }]).map((f) => (
                 <option key={f.name} value={f.name}>{f.description}</option>
               ))}
+              <option value="folder">Workspace folder with its uploaded files (.zip)</option>
             </select>
           </label>
           <button type="submit" className="field-button" disabled={busy}>{busy ? "Exporting…" : "Download export"}</button>

@@ -2,13 +2,15 @@
 import { useState } from "react";
 import { Link } from "react-router-dom";
 import type { Persona, Segment } from "../types";
+import { isFileUrl } from "../components/upload";
 
-/** The avatar as an image address, when it is one we show: data:image, https or a relative path. */
+/** The avatar as an image address, when it is one we show: an uploaded file, data:image, https or a relative path. */
 export function imageSource(avatar: string | null | undefined): string | null {
   if (!avatar) return null;
   const s = avatar.trim();
   if (/^data:image\/(png|jpe?g|gif|webp|svg\+xml|avif)[;,]/i.test(s)) return s;
   if (/^https:\/\/[^\s]+$/i.test(s)) return s;
+  if (isFileUrl(s)) return s; // an uploaded picture
   const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(s);
   if (!hasScheme && !s.startsWith("//") && !/\s/.test(s) && /\.(png|jpe?g|gif|webp|svg|avif)$/i.test(s)) return s;
   return null;

@@ -16,6 +16,8 @@ from journeyline.cli.common import (
     reporting_errors,
 )
 from journeyline.formats import load_map, load_workspace
+from journeyline.formats.folder import enclosing_workspace
+from journeyline.formats.media import embed_folder_pictures
 
 
 def register(app: typer.Typer) -> None:
@@ -66,6 +68,12 @@ def register(app: typer.Typer) -> None:
         with reporting_errors():
             workspace, journey, warnings = load_map(file, map_id, limits=import_limits(limits))
             print_warnings(warnings)
+            # Pictures given as paths in the folder (an exported workspace's files/) go in
+            # as data URIs: the drawing carries them wherever it is opened.
+            base = file if file.is_dir() else (enclosing_workspace(file) or file.parent)
+            index = next((i for i, m in enumerate(workspace.maps) if m is journey), None)
+            workspace = embed_folder_pictures(workspace, base)
+            journey = workspace.maps[index] if index is not None else journey
             to_be = None
             if compare is not None:
                 other = workspace

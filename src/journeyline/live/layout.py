@@ -173,6 +173,7 @@ EVIDENCE = Kind(
     Evidence,
     text=("name", "source", "quote", "summary"),
     id_lists=("links",),
+    lists=("attachments",),
     plain=("kind", "date", "url"),
     skipped=("id",),
 )

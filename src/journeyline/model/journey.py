@@ -220,7 +220,8 @@ class Step(Element):
         default=None, description="Figures measured from an event log."
     )
     image: str | None = Field(
-        default=None, description="Picture for the images lane: path, URL or data URI."
+        default=None,
+        description="Picture for the images lane: an uploaded file's address, a path, URL or data URI.",
     )
     notes: str | None = Field(default=None, description="Free notes.")
     lanes: dict[str, str] = Field(
@@ -297,6 +298,11 @@ class Evidence(Element):
     summary: str | None = Field(default=None, description="What it shows, in a sentence.")
     date: dt.date | None = Field(default=None, description="When it was collected.")
     url: str | None = Field(default=None, description="Link to the original.")
+    attachments: list[str] = Field(
+        default_factory=list,
+        description="Files it carries (a PDF, a photo, an interview's audio or video): "
+        "uploaded files' addresses, or paths relative to the workspace folder.",
+    )
     links: list[str] = Field(
         default_factory=list,
         description="Ids of the elements it supports (personas, stages, steps, pain points …).",

@@ -50,7 +50,8 @@ class Persona(Element):
         default=None, description="Our pitch to this persona in one breath."
     )
     avatar: str | None = Field(
-        default=None, description="Photo or avatar: path, URL, data URI or emoji."
+        default=None,
+        description="Photo or avatar: an uploaded file's address, a path, URL, data URI or emoji.",
     )
 
 

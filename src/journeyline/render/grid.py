@@ -7,11 +7,24 @@ from journeyline.render.cells import badge_flow, text_block
 from journeyline.render.lanes import lane_icon
 from journeyline.render.shapes import Box, Group, Icon, Line, Path, Row, Shape, StageSpan, StageText
 
+LABEL_LINES = 3
+"""Lines a lane's title may wrap to (a custom lane's name can be long)."""
+
+
+def label_height(title: str, width: float) -> float:
+    """How tall a row must be to show its title whole (up to `LABEL_LINES` lines)."""
+    _, h, _ = text_block(
+        40, 12, title, width - 52, 12.5, "lane-title", bold=True, max_lines=LABEL_LINES
+    )
+    return 12 + h + 12
+
 
 def row_label(lane: str, title: str, height: float, width: float) -> list[Shape]:
     """The title of a row, after the lane's icon, on the label column's background."""
     shapes: list[Shape] = [Box(0, 0, width, height, "label-bg", rx=0)]
-    body, _, _ = text_block(40, 12, title, width - 52, 12.5, "lane-title", bold=True, max_lines=2)
+    body, _, _ = text_block(
+        40, 12, title, width - 52, 12.5, "lane-title", bold=True, max_lines=LABEL_LINES
+    )
     shapes.append(Icon(lane_icon(lane), 14, 11, 17, "label-icon"))
     shapes += body
     return shapes

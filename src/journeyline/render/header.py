@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from journeyline.model import JourneyMap, Persona, Workspace
 from journeyline.render import palette
-from journeyline.render.cells import badge, badge_flow, text_block
+from journeyline.render.cells import ASCENT, badge, badge_flow, text_block
 from journeyline.render.safety import is_emoji_avatar, safe_url
 from journeyline.render.shapes import (
     Box,
@@ -134,6 +134,12 @@ def _story_card(
     ), height
 
 
+WRAPPED_SCOPE = ("Scenario", "Goal")
+"""The scope items shown whole, wrapped across the title band, rather than cut to a line."""
+SCOPE_LINES = 4
+"""Lines the scenario or the goal may wrap to in the title band."""
+
+
 def build_header(
     journey: JourneyMap,
     workspace: Workspace,
@@ -153,6 +159,25 @@ def build_header(
     for label, value in scope_items(journey):
         label_text = label.upper()
         lw = measure(label_text, 10, bold=True) + 6
+        if label in WRAPPED_SCOPE:
+            # The scenario and the goal are sentences: each gets the band's width, wrapped
+            # (a PNG or PDF has no tooltip to read a cut-off one in).
+            if x > MARGIN:
+                x, y = MARGIN, y + line_h
+            shapes.append(Text(x, y + 13, (label_text,), "scope-label", 10))
+            body, h, _ = text_block(
+                x + lw,
+                y + 13 - 12.5 * ASCENT,
+                value,
+                inner - lw,
+                12.5,
+                "scope-value",
+                max_lines=SCOPE_LINES,
+            )
+            shapes += body
+            tips.append(f"{label}: {value}")
+            x, y = MARGIN, y + max(h + 3, line_h)
+            continue
         fitted = fit_line(value, 340, 12.5)
         vw = measure(fitted.lines[0], 12.5)
         if x > MARGIN and x + lw + vw > MARGIN + inner:
@@ -161,7 +186,8 @@ def build_header(
         shapes.append(Text(x + lw, y + 13, fitted.lines, "scope-value", 12.5))
         tips.append(f"{label}: {value}")
         x += lw + vw + 26
-    band_h = y + line_h + 14
+    # The last row is empty when a wrapped item ended the list.
+    band_h = y + (line_h if x > MARGIN else 0) + 14
     groups = [
         Group(
             [Box(0, 0, width, band_h, "header-band", rx=0), *shapes],

@@ -132,9 +132,10 @@ def render_print_html(layout: MapLayout, paper: str = "fit") -> str:
     """The document Chromium prints to PDF, from the map set for `paper`
     (`paging.print_layout`, which lays the pages out; this only writes them).
 
-    'fit': the whole map on one page sized to it (scaled down only past the PDF limit).
+    'fit': the whole map on one page sized to it (scaled down only past the PDF limit),
+    and nothing else: its header already carries the persona cards.
     'A4'/'A3': a cover page (header and legend), then landscape pages of whole step
-    columns with lane titles and stage headers repeated. Each persona factsheet
+    columns with lane titles and stage headers repeated; each persona factsheet
     follows on its own A4 page.
     """
     printed = print_layout(layout, paper)
@@ -149,7 +150,12 @@ def render_print_html(layout: MapLayout, paper: str = "fit") -> str:
         pages += [render_svg_page(layout, page, inline_css=False) for page in printed.pages]
         size, margin = f"{printed.paper} landscape", f"{printed.margin_mm:g}mm"
     return template.render(
-        layout=layout, pages=pages, css=_asset("map.css"), map_size=size, map_margin=margin
+        layout=layout,
+        pages=pages,
+        css=_asset("map.css"),
+        map_size=size,
+        map_margin=margin,
+        sheets=printed.cover is not None,
     )
 
 

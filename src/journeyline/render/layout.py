@@ -28,7 +28,13 @@ from journeyline.render.cells import PAD, badge_flow, text_block
 from journeyline.render.columns import compared_columns, plain_columns
 from journeyline.render.context import MapContext, map_context
 from journeyline.render.findings import FindingLike
-from journeyline.render.grid import row_label, rule_rows, stage_backgrounds, stage_head
+from journeyline.render.grid import (
+    label_height,
+    row_label,
+    rule_rows,
+    stage_backgrounds,
+    stage_head,
+)
 from journeyline.render.header import build_header, build_legend, persona_sheet, scope_items
 from journeyline.render.lanes import SENTIMENT, CellSlot, cell_for, known_lanes, lane_title
 from journeyline.render.sentiment import SentimentInput, build_sentiment_row
@@ -258,6 +264,8 @@ def _cell_row(ctx: MapContext, lane: str, y: float, spans: list[StageSpan]) -> R
         groups.append(Group(placed.shapes, cls, step=i, title=placed.title or None))
         height = max(height, placed.height)
     title = lane_title(lane, ctx.lane_names)
+    # Never shorter than its title: the last row's would run into the legend below.
+    height = max(height, label_height(title, LABEL_WIDTH))
     row = Row(lane, title, y, round(height, 1))
     if lane == BACKSTAGE:
         row.height = max(row.height, BACKSTAGE_ROW_MIN)

@@ -266,6 +266,8 @@ class SharedMap:
     workspace: Workspace
     revision: int
     label: str
+    workspace_id: str = ""
+    """The map's workspace (not shown: the files its map names are read from it)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (nothing of the workspace beyond what the map names)."""
@@ -283,10 +285,11 @@ class SharedMap:
 
 
 def _valid_link(
-    session: Session, token: str, password: str | None, *, password_is: str
+    session: Session, token: str, password: str | None, *, password_is: str, unlocked: bool = False
 ) -> tuple[ShareLink, MapRecord, WorkspaceRecord]:
     """The link, its map and workspace; NotFound when unknown, revoked or expired,
-    ShareLinkLocked without the right password (`password_is`: how to send it)."""
+    ShareLinkLocked without the right password (`password_is`: how to send it) unless
+    `unlocked` (the caller holds proof the password was given: a signed file address)."""
     gone = NotFound("this share link is not valid (it does not exist, was revoked, or has expired)")
     row = session.execute(
         select(ShareLink, MapRecord, WorkspaceRecord)
@@ -299,7 +302,7 @@ def _valid_link(
     link, record, workspace_record = row
     if link.revoked_at is not None or (link.expires_at is not None and link.expires_at <= utcnow()):
         raise gone
-    if link.password_hash is not None:
+    if link.password_hash is not None and not unlocked:
         if not password:
             raise ShareLinkLocked(f"this share link needs a password (send it as {password_is})")
         if not verify_password(link.password_hash, password):
@@ -315,15 +318,18 @@ def share_link_map(db: Database, token: str, password: str | None = None) -> tup
         return record.workspace_id, record.map_id
 
 
-def open_share_link(db: Database, token: str, password: str | None = None) -> SharedMap:
-    """The map behind a share link; NotFound when it is unknown, revoked or expired."""
+def open_share_link(
+    db: Database, token: str, password: str | None = None, *, unlocked: bool = False
+) -> SharedMap:
+    """The map behind a share link; NotFound when it is unknown, revoked or expired
+    (`unlocked`: as `_valid_link`)."""
     with db.reading() as session:
         link, record, workspace_record = _valid_link(
-            session, token, password, password_is="X-Share-Password"
+            session, token, password, password_is="X-Share-Password", unlocked=unlocked
         )
         tallies = read_tallies(session, record.workspace_id, record.map_id, None)
         journey = assemble(journey_of(db, record, copy=False), tallies)
         # Only what the map names: its personas, its segment and its custom lanes.
         scoped = map_workspace(workspace_of(workspace_record, [], editable=False), journey)
         scoped.id, scoped.name, scoped.analysis = "", "", {}
-        return SharedMap(journey, scoped, record.revision, link.label)
+        return SharedMap(journey, scoped, record.revision, link.label, record.workspace_id)

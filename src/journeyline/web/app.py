@@ -24,12 +24,14 @@ from journeyline.formats.limits import ImportLimits
 from journeyline.live.rooms import LiveSettings, Rooms
 from journeyline.store import sharing
 from journeyline.store.database import Database, open_database
+from journeyline.store.files import FileLimits, Files
 from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api import (
     collaboration,
     collect,
     event_sources,
     events,
+    files,
     insight,
     live,
     maps,
@@ -220,6 +222,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         compact_seconds=settings.collector_compact_seconds,
     )
     app.state.event_sources.collectors = collectors
+    app.state.files = Files(
+        db,
+        Path(settings.data_dir) / "files",
+        FileLimits(
+            settings.image_upload_bytes,
+            settings.attachment_upload_bytes,
+            settings.image_max_pixels,
+        ),
+    )
     app.state.event_source_lookup = events.stored_sources(app.state.event_sources)
     app.state.password_throttle = PasswordThrottle(
         db,
@@ -240,6 +251,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         insight.router,
         event_sources.router,
         events.router,
+        files.router,
         shared.router,
         notifications.router,
         session.router,
@@ -257,6 +269,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         max_upload_bytes=settings.max_upload_bytes,
         max_event_upload_bytes=settings.event_upload_bytes,
         max_collect_bytes=settings.collector_batch_bytes,
+        max_file_bytes=max(settings.image_upload_bytes, settings.attachment_upload_bytes),
     )
     every_route = [*(r for router in routers for r in router.routes), *app.router.routes]
     app.add_middleware(HttpProtocol, routes=every_route)

@@ -2,7 +2,7 @@
 
 Import endpoints (paths ending in `/import`) may take `max_upload_bytes`; event-source
 uploads (`…/event-sources/upload`) `max_event_upload_bytes`; the collector (`/api/collect/…`)
-`max_collect_bytes`; every other request `max_body_bytes`. A declared Content-Length over the limit is refused at once; a
+`max_collect_bytes`; file uploads (`POST …/files`) `max_file_bytes`; every other request `max_body_bytes`. A declared Content-Length over the limit is refused at once; a
 body streamed without one is counted as it arrives and refused when it passes the limit.
 """
 
@@ -26,12 +26,14 @@ class BodyLimit:
         max_upload_bytes: int,
         max_event_upload_bytes: int | None = None,
         max_collect_bytes: int | None = None,
+        max_file_bytes: int | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
         self.max_event_upload_bytes = max_event_upload_bytes or max_upload_bytes
         self.max_collect_bytes = max_collect_bytes or max_body_bytes
+        self.max_file_bytes = max_file_bytes or max_upload_bytes
 
     def limit_for(self, path: str) -> int:
         """The largest body accepted for a path."""
@@ -41,6 +43,9 @@ class BodyLimit:
         if path.endswith("/event-sources/upload"):
             # multipart framing around the file: a little over the file's own limit
             return self.max_event_upload_bytes + 65_536
+        if path.startswith("/api/workspaces/") and path.endswith("/files"):
+            # the file store refuses a file past its use's limit as it is saved
+            return self.max_file_bytes + 65_536
         if path.startswith("/api/collect/"):
             return self.max_collect_bytes
         return self.max_body_bytes

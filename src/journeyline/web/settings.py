@@ -198,6 +198,24 @@ class Settings:
         "spilling to disk past that).",
         minimum=256,
     )
+    # Uploaded files: avatars, step pictures, evidence attachments (…/files).
+    image_upload_bytes: int = setting(
+        10_485_760,
+        "Largest uploaded image (an avatar, a step's picture), in bytes; larger gets 413.",
+        minimum=1,
+    )
+    attachment_upload_bytes: int = setting(
+        209_715_200,
+        "Largest evidence attachment (a PDF, an interview's audio or video), in bytes; "
+        "larger gets 413.",
+        minimum=1,
+    )
+    image_max_pixels: int = setting(
+        40_000_000,
+        "Most pixels (width × height) an uploaded image may have; more (a decompression "
+        "bomb) gets 422.",
+        minimum=1,
+    )
     # Event sources and the collector.
     event_upload_bytes: int = setting(
         1_073_741_824,

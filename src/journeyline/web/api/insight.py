@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from journeyline.errors import UsageError
 from journeyline.store import insight
 from journeyline.web.api.common import CurrentActor, Db, Workers, file_responses
+from journeyline.web.api.files import files_of
 from journeyline.web.requests import ApiRoute
 
 router = APIRouter(
@@ -91,6 +92,7 @@ def render(
     workspace_id: str,
     map_id: str,
     fmt: str,
+    request: Request,
     actor: CurrentActor,
     db: Db,
     workers: Workers,
@@ -106,6 +108,9 @@ def render(
     if fmt not in ("svg", "png", "pdf"):
         raise UsageError(f"cannot render as '{fmt}' (svg, png or pdf)")
     workspace, journey = insight.render_source(db, actor, workspace_id, map_id, fmt)
+    # Uploaded pictures go in as data URIs: the drawing reaches no network.
+    workspace = files_of(request).embed_images(workspace, workspace_id)
+    journey = workspace.journey(journey.id or "") or workspace.maps[0]
     # Drawn in a worker under the budget; PNG and PDF start Chromium, which reserves far
     # more address space than it uses, so only their deadline holds.
     content, media_type = workers.run(

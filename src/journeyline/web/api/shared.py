@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from journeyline.store import sharing
 from journeyline.store.accounts import hash_secret
 from journeyline.store.errors import ShareLinkLocked
+from journeyline.store.files import shared_file_urls
 from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.api.common import Db
 from journeyline.web.auth import client_address
@@ -34,7 +35,7 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
     sign-ins (429 with Retry-After past the limit), so guessing one link's password locks
     neither the other links nor other visitors out."""
     if not password:
-        return sharing.open_share_link(db, token, password).to_dict()
+        return shared_file_urls(token, sharing.open_share_link(db, token, password).to_dict())
     throttle: PasswordThrottle = request.app.state.password_throttle
     link, address = hash_secret(token), client_address(request)
     throttle.check_share_link(link, address)
@@ -43,7 +44,9 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
     except ShareLinkLocked:
         throttle.share_link_failed(link, address)
         raise
-    return shared.to_dict()
+    # The visitor gave the password: the pictures' addresses are signed to load without it.
+    secret = request.app.state.server_secret.key()
+    return shared_file_urls(token, shared.to_dict(), secret=secret)
 
 
 LIMITED: dict[int | str, dict[str, Any]] = {

@@ -8,10 +8,11 @@ from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Query, Request, Response, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 
-from journeyline.store import assembled, importing, members, transfer, workspaces
+from journeyline.store import assembled, folders, importing, members, transfer, workspaces
 from journeyline.web.api.common import (
     CurrentActor,
     Db,
@@ -23,6 +24,7 @@ from journeyline.web.api.common import (
     file_responses,
     with_etag,
 )
+from journeyline.web.api.files import files_of
 from journeyline.web.auth import settings_of
 from journeyline.web.requests import ApiRoute
 
@@ -72,6 +74,7 @@ def create_workspace(body: NewWorkspace, actor: CurrentActor, db: Db) -> dict[st
 
 @router.post("/import", summary="Create a workspace from an uploaded file", status_code=201)
 def import_new(
+    request: Request,
     actor: CurrentActor,
     db: Db,
     workers: Workers,
@@ -80,7 +83,19 @@ def import_new(
 ) -> dict[str, Any]:
     """Any format the core reads (by extension); a bad file gets its file:line diagnostics.
 
-    Read in a worker process under the import limits (413 past one) and the worker budget."""
+    Read in a worker process under the import limits (413 past one) and the worker budget.
+    A `.zip` of a workspace folder brings its files too (docs/api.md, *Uploaded files*)."""
+    if folders.is_folder_archive(file.filename):
+        return folders.import_folder_archive(
+            db,
+            files_of(request),
+            actor,
+            file.file,
+            file.filename,
+            limits=limits,
+            max_bytes=request.app.state.settings.max_upload_bytes,
+            run=workers.run,
+        )
     imported = workers.run(transfer.read_upload, file.filename, file.file.read(), limits)
     created = workspaces.create_workspace(
         db, actor, imported.workspace.name or file.filename, source=imported.workspace
@@ -130,6 +145,7 @@ def list_revisions(workspace_id: str, actor: CurrentActor, db: Db) -> JSONRespon
 @router.post("/{workspace_id}/import", summary="Import a file's maps, personas and segments")
 def import_into(
     workspace_id: str,
+    request: Request,
     actor: CurrentActor,
     db: Db,
     workers: Workers,
@@ -141,7 +157,21 @@ def import_into(
 ) -> dict[str, Any]:
     """New ids are added; an existing map id is refused (409) unless replace=true.
 
-    Read in a worker process under the import limits (413 past one) and the worker budget."""
+    Read in a worker process under the import limits (413 past one) and the worker budget.
+    A `.zip` of a workspace folder brings its files too (docs/api.md, *Uploaded files*)."""
+    if folders.is_folder_archive(file.filename):
+        return folders.import_folder_archive(
+            db,
+            files_of(request),
+            actor,
+            file.file,
+            file.filename,
+            limits=limits,
+            max_bytes=request.app.state.settings.max_upload_bytes,
+            workspace_id=workspace_id,
+            replace_maps=replace,
+            run=workers.run,
+        )
     imported = workers.run(transfer.read_upload, file.filename, file.file.read(), limits)
     report = importing.import_into(db, actor, workspace_id, imported.workspace, replace=replace)
     return report | {"warnings": [w.to_dict() for w in imported.warnings]}
@@ -154,14 +184,24 @@ def import_into(
 )
 def export_workspace(
     workspace_id: str,
+    request: Request,
     actor: CurrentActor,
     db: Db,
     format: Annotated[
         str, Query(description="yaml, json, csv, xlsx, mermaid, markdown …")
     ] = "yaml",
 ) -> Response:
-    """Download the workspace in any format the core writes."""
+    """Download the workspace in any format the core writes; `folder`: a zip of the workspace
+    folder with its uploaded files under `files/`."""
     workspace = assembled.assembled_workspace(db, actor, workspace_id)
+    if format == "folder":
+        archive = folders.export_folder_archive(files_of(request), workspace, workspace_id)
+        return FileResponse(
+            archive.path,
+            media_type="application/zip",
+            filename=archive.filename,
+            background=BackgroundTask(archive.remove),
+        )
     exported = transfer.write_export(
         workspace, format, workspace.id or workspace.name or "workspace"
     )

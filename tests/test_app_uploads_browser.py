@@ -1,0 +1,107 @@
+"""Uploads in real Chromium (issue 13 part 5): an avatar in the persona editor and a step's
+picture in the panel, seen on the board; a refused file said in words; evidence from a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.app_browser_support import LiveApp, browser, live_app, signed_in_page
+from tests.files_support import HTML, pdf, png
+
+__all__ = ["browser", "live_app"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("app-browser")]
+
+MAP = "map-ecommerce-purchase"
+
+
+def _csrf(page: Any) -> str:
+    return str(next(c["value"] for c in page.context.cookies() if c["name"] == "journeyline_csrf"))
+
+
+def _loaded(image: Any) -> bool:
+    return bool(image.evaluate("img => img.complete && img.naturalWidth > 0"))
+
+
+def test_upload_an_avatar_and_a_step_picture_and_see_them_on_the_board(
+    browser: Any, live_app: LiveApp, tmp_path: Path
+) -> None:
+    page = signed_in_page(browser, live_app)
+    ws_api = f"{live_app.url}/api/workspaces/{live_app.workspace}"
+    api = f"{ws_api}/maps/{MAP}"
+    state = page.request.get(api).json()
+    journey = state["map"]
+    persona = journey["personas"][0]
+    step = journey["stages"][0]["steps"][0]
+    if "images" not in journey["lanes"]:
+        changed = page.request.patch(
+            api,
+            data={"lanes": [*journey["lanes"], "images"]},
+            headers={"If-Match": f'"{state["revision"]}"', "X-CSRF-Token": _csrf(page)},
+        )
+        assert changed.ok, changed.text()
+    face = tmp_path / "face.png"
+    face.write_bytes(png(40, 40, (30, 120, 200)))
+    fake = tmp_path / "sneaky.png"
+    fake.write_bytes(HTML)
+    picture = tmp_path / "checkout.png"
+    picture.write_bytes(png(64, 36, (220, 120, 20)))
+
+    # The persona editor: a refused file first, then the avatar.
+    page.goto(f"{live_app.url}/w/{live_app.workspace}/personas/{persona}")
+    drop = page.get_by_test_id("avatar-upload")
+    drop.locator("input[type=file]").set_input_files(str(fake))
+    alert = drop.get_by_role("alert")
+    alert.wait_for()
+    assert "HTML or XML markup" in alert.inner_text() and "sneaky.png" in alert.inner_text()
+    drop.locator("input[type=file]").set_input_files(str(face))
+    page.wait_for_function(
+        """url => fetch(url).then(r => r.json()).then(w =>
+            w.workspace.personas.some(p => (p.avatar || '').includes('/files/f_')))""",
+        arg=ws_api,
+    )
+    avatar = page.locator(".factsheet-head .avatar img")
+    avatar.wait_for()
+    assert "/files/f_" in (avatar.get_attribute("src") or "")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth === 40", arg=avatar.element_handle()
+    )
+
+    # The step panel: upload the picture; the storyboard lane shows it.
+    page.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}")
+    page.locator(f"[data-step-id='{step['id']}']").click()
+    upload = page.get_by_test_id("side-panel").get_by_test_id("step-image-upload")
+    upload.wait_for()
+    upload.locator("input[type=file]").set_input_files(str(picture))
+    preview = page.get_by_test_id("step-image-preview")
+    preview.wait_for()
+    lane_image = page.locator("img.lane-image").first
+    lane_image.wait_for()
+    assert "/files/f_" in (lane_image.get_attribute("src") or "")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth === 64", arg=lane_image.element_handle()
+    )
+    # …and the persona chip on the board shows the uploaded avatar.
+    chip = page.locator("img.board-avatar").first
+    chip.wait_for()
+    assert "/files/f_" in (chip.get_attribute("src") or "") and _loaded(chip)
+    # The step's picture reached the server.
+    page.wait_for_function(
+        """([url, id]) => fetch(url).then(r => r.json()).then(s =>
+            s.map.stages.some(st => st.steps.some(x => x.id === id && (x.image || '').includes('/files/f_'))))""",
+        arg=[api, step["id"]],
+    )
+
+    # A PDF dropped on the evidence zone becomes evidence of the step, with its file.
+    notes = tmp_path / "interview-notes.pdf"
+    notes.write_bytes(pdf())
+    page.get_by_test_id("evidence-upload").locator("input[type=file]").set_input_files(str(notes))
+    item = page.get_by_test_id("step-evidence").filter(has_text="interview-notes.pdf")
+    item.wait_for()
+    link = item.get_by_role("link", name="interview-notes.pdf")
+    link.wait_for()
+    assert link.get_attribute("download") == "interview-notes.pdf"
+    page.context.close()
