@@ -358,6 +358,9 @@ def repair(doc: Doc[Any], *, outside_ids: Collection[str] = ()) -> bool:
                 if isinstance(items, Array):
                     for index in sorted(fix.drop, reverse=True):
                         del items[index]
+                elif isinstance(items, list):  # a plain list written as one value
+                    dropped = set(fix.drop)
+                    entry[fix.key] = [v for i, v in enumerate(items) if i not in dropped]
             elif fix.value is None and fix.key == "step":
                 entry[fix.key] = None
             else:
