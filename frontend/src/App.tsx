@@ -18,6 +18,8 @@ import { SharedMapPage } from "./pages/SharedMapPage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 import { BoardPage } from "./board/BoardPage";
 import { NotificationBell } from "./pages/NotificationBell";
+import { JoinPage } from "./workshop/JoinPage";
+import { WorkshopPage } from "./workshop/WorkshopPage";
 
 export function App() {
   return (
@@ -25,6 +27,10 @@ export function App() {
       <Routes>
         {/* A share link works signed out and shows one map and nothing else. */}
         <Route path="/s/:token" element={<SharedMapPage />} />
+        {/* A workshop is open to its guests (no account) as well as to members. */}
+        <Route path="/join/:token" element={<JoinPage />} />
+        <Route path="/w/:workspaceId/maps/:mapId/workshop/:workshopId" element={<WorkshopPage />} />
+        <Route path="/w/:workspaceId/maps/:mapId/workshop/:workshopId/present" element={<WorkshopPage presenter />} />
         <Route path="*" element={<SignedIn />} />
       </Routes>
     </NoticeProvider>
