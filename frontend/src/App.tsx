@@ -18,8 +18,11 @@ import { SharedMapPage } from "./pages/SharedMapPage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 import { BoardPage } from "./board/BoardPage";
 import { NotificationBell } from "./pages/NotificationBell";
-import { JoinPage } from "./workshop/JoinPage";
-import { WorkshopPage } from "./workshop/WorkshopPage";
+import { lazy, Suspense } from "react";
+
+// Workshop mode is loaded when a workshop is opened (its own chunk: the board stays as light).
+const JoinPage = lazy(() => import("./workshop/JoinPage").then((m) => ({ default: m.JoinPage })));
+const WorkshopPage = lazy(() => import("./workshop/WorkshopPage").then((m) => ({ default: m.WorkshopPage })));
 
 export function App() {
   return (
@@ -28,9 +31,9 @@ export function App() {
         {/* A share link works signed out and shows one map and nothing else. */}
         <Route path="/s/:token" element={<SharedMapPage />} />
         {/* A workshop is open to its guests (no account) as well as to members. */}
-        <Route path="/join/:token" element={<JoinPage />} />
-        <Route path="/w/:workspaceId/maps/:mapId/workshop/:workshopId" element={<WorkshopPage />} />
-        <Route path="/w/:workspaceId/maps/:mapId/workshop/:workshopId/present" element={<WorkshopPage presenter />} />
+        <Route path="/join/:token" element={<Suspense fallback={<Loading />}><JoinPage /></Suspense>} />
+        <Route path="/w/:workspaceId/maps/:mapId/workshop/:workshopId" element={<Suspense fallback={<Loading label="Opening the workshop…" />}><WorkshopPage /></Suspense>} />
+        <Route path="/w/:workspaceId/maps/:mapId/workshop/:workshopId/present" element={<Suspense fallback={<Loading label="Opening the workshop…" />}><WorkshopPage presenter /></Suspense>} />
         <Route path="*" element={<SignedIn />} />
       </Routes>
     </NoticeProvider>

@@ -74,7 +74,8 @@ function Room({ presenter }: { presenter: boolean }) {
   if (state.failure || !state.workshop) return <Failure error={state.failure} member={member} />;
   return (
     <RoomContext.Provider value={room}>
-      <Inside presenter={presenter} member={member} />
+      {/* A guest's cookie signs them in too (/api/me answers): the workshop says who is a guest. */}
+      <Inside presenter={presenter} member={!state.workshop.me.guest} />
     </RoomContext.Provider>
   );
 }
