@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,7 +52,9 @@ class Room:
         return [self.scribe, *self.members, *self.guests]
 
     def api(self, path: str = "") -> str:
-        return f"{self.live.url}/api/workspaces/{self.live.workspace}/workshops/{self.workshop}{path}"
+        return (
+            f"{self.live.url}/api/workspaces/{self.live.workspace}/workshops/{self.workshop}{path}"
+        )
 
 
 def invite(live: LiveApp, email: str, name: str, role: str) -> str:
@@ -100,7 +103,9 @@ def add_note(page: Any, text: str, kind: str | None = None) -> None:
 @pytest.fixture(scope="module")
 def room(browser: Any, live_app: LiveApp) -> Iterator[Room]:
     """The owner starts a workshop from the board's toolbar; three members and four guests join."""
-    facilitator = signed_in_page(browser, live_app, width=VIEWPORT["width"], height=VIEWPORT["height"])
+    facilitator = signed_in_page(
+        browser, live_app, width=VIEWPORT["width"], height=VIEWPORT["height"]
+    )
     facilitator.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}")
     facilitator.locator('[data-testid="board"][data-ready="true"]').wait_for()
     facilitator.get_by_test_id("workshop-button").click()
@@ -151,8 +156,13 @@ def test_everyone_is_in_and_the_facilitator_names_a_scribe(room: Room) -> None:
     room.scribe.locator('[data-testid="workshop"][data-role="scribe"]').wait_for()
     # A guest's session reaches this workshop and nothing else of the workspace.
     guest = room.guests[0]
-    assert guest.request.get(f"{room.live.url}/api/workspaces/{room.live.workspace}").status in (403, 404)
-    assert guest.request.get(f"{room.live.url}/api/workspaces/{room.live.workspace}/members").status in (403, 404)
+    assert guest.request.get(f"{room.live.url}/api/workspaces/{room.live.workspace}").status in (
+        403,
+        404,
+    )
+    assert guest.request.get(
+        f"{room.live.url}/api/workspaces/{room.live.workspace}/members"
+    ).status in (403, 404)
 
 
 def shown_seconds(pages: list[Any]) -> list[int]:
@@ -173,11 +183,13 @@ def test_the_timer_and_the_current_step_are_the_same_on_every_screen(room: Room)
     f.get_by_role("button", name="Next step").click()
     for page in room.everyone:
         page.locator('[data-testid="workshop-step"][data-index="1"]').wait_for()
-    assert {p.get_by_test_id("workshop-step").inner_text() for p in room.everyone} == {"Set the stage"}
+    assert {p.get_by_test_id("workshop-step").inner_text() for p in room.everyone} == {
+        "Set the stage"
+    }
     f.get_by_role("button", name="Extend by 1 minute").click()
     for page in room.everyone:
         page.wait_for_function(
-            'document.querySelector(\'[data-testid="workshop-timer"]\').dataset.seconds > 300'
+            "document.querySelector('[data-testid=\"workshop-timer\"]').dataset.seconds > 300"
         )
     seconds = shown_seconds(room.everyone)
     assert max(seconds) - min(seconds) <= 1, seconds
@@ -245,7 +257,9 @@ def test_hidden_notes_reach_nobody_else_until_the_reveal(room: Room) -> None:
     assert secret in str(room.guests[0].request.get(room.api("/notes")).json()["notes"])
 
 
-def test_the_scribe_turns_a_note_into_a_pain_point_with_the_workshop_as_evidence(room: Room) -> None:
+def test_the_scribe_turns_a_note_into_a_pain_point_with_the_workshop_as_evidence(
+    room: Room,
+) -> None:
     scribe = room.scribe
     secret = "The verification e-mail never arrives"
     scribe.get_by_role("button", name=re.compile(f"^Actions for note Pain point: {secret}")).click()
@@ -323,17 +337,19 @@ def test_ending_writes_the_summary_and_stops_the_guest_links(room: Room) -> None
     follow.get_by_text(re.compile(r"8 people took part")).wait_for()
     with f.expect_download() as done:
         follow.get_by_role("button", name="Download the summary (Markdown)").click()
-    text = open(done.value.path(), encoding="utf-8").read()
+    text = Path(done.value.path()).read_text(encoding="utf-8")
     assert "The verification e-mail never arrives" in text
     assert "3" in text and "vote" in text.lower()
     with f.expect_download() as done:
         follow.get_by_role("button", name="Download the summary (PDF)").click()
-    assert open(done.value.path(), "rb").read(5) == b"%PDF-"
+    assert Path(done.value.path()).read_bytes()[:5] == b"%PDF-"
     f.get_by_label("The map's status").select_option("validated")
     f.get_by_label("Next review").fill("2027-03-01")
     f.get_by_role("button", name="Update the map").click()
     f.get_by_text("The map's status and review date are updated.").wait_for()
-    meta = f.request.get(f"{room.live.url}/api/workspaces/{room.live.workspace}/maps/{MAP}").json()["map"]
+    meta = f.request.get(f"{room.live.url}/api/workspaces/{room.live.workspace}/maps/{MAP}").json()[
+        "map"
+    ]
     assert meta["status"] == "validated" and meta["review_date"] == "2027-03-01"
     # The guests' sessions end with the workshop.
     assert room.guests[0].request.get(room.api()).status == 401
