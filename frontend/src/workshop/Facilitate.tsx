@@ -8,7 +8,7 @@ import { LABELS } from "../components/words";
 import { download } from "../pages/download";
 import type { AgendaStep, Role, Shows, View } from "./api";
 import { agendaTotals } from "./clock";
-import { useMe, useRoom, useRoomState } from "./hooks";
+import { NONE, useMe, useRoom, useRoomState } from "./hooks";
 import { WorkshopRoom } from "./room";
 
 export const SHOWS_LABEL: Record<Shows, string> = {
@@ -18,7 +18,7 @@ export const SHOWS_LABEL: Record<Shows, string> = {
 
 function AgendaEditor({ onDone }: { onDone: () => void }) {
   const room = useRoom();
-  const agenda = useRoomState((s) => s.workshop?.agenda ?? []);
+  const agenda = useRoomState((s) => s.workshop?.agenda ?? NONE);
   const [steps, setSteps] = useState<AgendaStep[]>(() => agenda.map((s) => ({ ...s })));
   const set = (i: number, changes: Partial<AgendaStep>) => setSteps((list) => list.map((s, j) => (j === i ? { ...s, ...changes } : s)));
   const move = (i: number, by: -1 | 1) =>
@@ -184,7 +184,7 @@ export function FollowUps() {
 
 export function People() {
   const room = useRoom();
-  const people = useRoomState((s) => s.workshop?.people ?? []);
+  const people = useRoomState((s) => s.workshop?.people ?? NONE);
   const me = useRoomState((s) => s.workshop?.me.id);
   const { facilitator } = useMe();
   return (
@@ -220,9 +220,9 @@ export function Facilitate({ currentView }: { currentView: () => View }) {
   const w = useRoomState((s) => s.workshop);
   const [editing, setEditing] = useState(false);
   const [ending, setEnding] = useState(false);
+  const hiddenTotal = useRoomState((s) => Object.values(s.hiddenCounts).reduce((a, b) => a + b, 0));
   if (!w) return null;
   const patch = (changes: Parameters<typeof room.api.update>[0], done?: string) => void room.run(() => room.api.update(changes), WorkshopRoom.workshop, done);
-  const hiddenTotal = Object.values(room.getState().hiddenCounts).reduce((a, b) => a + b, 0);
   return (
     <div className="ws-facilitate">
       <div className="ws-switches" role="group" aria-label="The room">

@@ -2,7 +2,7 @@
 // the groups themselves (drop notes on one, rename it, undo it, turn it into map elements),
 // and the suggestions of notes that say the same thing, to accept, merge or ignore.
 import { useDroppable } from "@dnd-kit/core";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { Group, Suggestion } from "./api";
 import { ConvertForm } from "./ConvertForm";
 import { useMe, useRoom, useRoomState } from "./hooks";
@@ -13,7 +13,8 @@ import { notesOfGroup } from "./state";
 function GroupBox({ group }: { group: Group }) {
   const room = useRoom();
   const { canEdit, facilitator, scribe } = useMe();
-  const notes = useRoomState((s) => notesOfGroup(s, group));
+  const all = useRoomState((s) => s.notes);
+  const notes = useMemo(() => notesOfGroup({ notes: all }, group), [all, group]);
   const drop = useDroppable({ id: `group:${group.id}`, data: { type: "group", group: group.id } });
   const [label, setLabel] = useState(group.label);
   useEffect(() => setLabel(group.label), [group.label]);

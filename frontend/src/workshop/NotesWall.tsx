@@ -7,7 +7,7 @@ import { laneTitle } from "../board/appearance";
 import { useMeta } from "../board/context";
 import { useBoard } from "../board/store";
 import type { Note, NoteKind } from "./api";
-import { useMe, useRoom, useRoomState } from "./hooks";
+import { NONE, useMe, useRoom, useRoomState } from "./hooks";
 import { NOTE_KINDS } from "./kinds";
 import { NoteCard } from "./notes";
 import { BANDS, bandSpot, CANVAS, clampSpot, useComposer, wallLanes } from "./places";
@@ -43,7 +43,7 @@ export function NotesWall({ focusLane }: { focusLane?: string | null }) {
   const meta = useMeta();
   const notes = useRoomState((s) => s.notes);
   const hiddenCounts = useRoomState((s) => s.hiddenCounts);
-  const people = useRoomState((s) => s.workshop?.people ?? []);
+  const people = useRoomState((s) => s.workshop?.people ?? NONE);
   const lanes = wallLanes(mapLanes);
   const columns = [...stages.map((s) => ({ id: s.id, name: s.name })), { id: "", name: "No stage yet" }];
   const known = new Set(stages.map((s) => s.id));

@@ -19,7 +19,7 @@ import { AgendaStrip, TimerDisplay } from "./AgendaStrip";
 import { Composer } from "./Composer";
 import { Facilitate, FollowUps, People } from "./Facilitate";
 import { Groups } from "./Groups";
-import { RoomContext, useCurrentStep, useMe, useRoom, useRoomState } from "./hooks";
+import { NONE, RoomContext, useCurrentStep, useMe, useRoom, useRoomState } from "./hooks";
 import { SelectionProvider } from "./notes";
 import { BackstoryCanvas, NotesWall } from "./NotesWall";
 import { clampSpot, ComposerContext } from "./places";
@@ -60,17 +60,24 @@ function Room({ presenter }: { presenter: boolean }) {
   const { me, loading } = useSession();
   const notify = useNotify();
   const member = !!me && !guestToken(workshopId);
-  const room = useMemo(() => new WorkshopRoom(workspaceId, workshopId), [workspaceId, workshopId]);
-  useEffect(() => {
-    room.notify = notify;
-  }, [room, notify]);
+  const [room, setRoom] = useState<WorkshopRoom | null>(null);
+  // One room per page visit: made, opened and closed by the effect (StrictMode's double run too).
   useEffect(() => {
     if (loading) return;
-    void room.open({ member });
-    return () => room.dispose();
-  }, [room, loading, member]);
+    const made = new WorkshopRoom(workspaceId, workshopId);
+    made.notify = notify;
+    setRoom(made);
+    void made.open({ member });
+    return () => made.dispose();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [workspaceId, workshopId, loading, member]);
+  if (loading || !room) return <Loading label="Opening the workshop…" />;
+  return <Opened room={room} presenter={presenter} member={member} />;
+}
+
+function Opened({ room, presenter, member }: { room: WorkshopRoom; presenter: boolean; member: boolean }) {
   const state = useSyncExternalStore(room.subscribe, room.getState);
-  if (loading || !state.loaded) return <Loading label="Opening the workshop…" />;
+  if (!state.loaded) return <Loading label="Opening the workshop…" />;
   if (state.failure || !state.workshop) return <Failure error={state.failure} member={member} />;
   return (
     <RoomContext.Provider value={room}>
@@ -121,7 +128,7 @@ function useSurface(): { surface: Surface; choose: (s: Surface) => void; focus: 
   const room = useRoom();
   const notify = useNotify();
   const { step } = useCurrentStep();
-  const agenda = useRoomState((s) => s.workshop?.agenda ?? []);
+  const agenda = useRoomState((s) => s.workshop?.agenda ?? NONE);
   const summoned = useRoomState((s) => s.summoned);
   const summonAt = useRoomState((s) => s.workshop?.summon?.at ?? null);
   const summon = useRoomState((s) => s.workshop?.summon ?? null);
@@ -153,7 +160,7 @@ function useSurface(): { surface: Surface; choose: (s: Surface) => void; focus: 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [summonAt]);
   useEffect(() => {
-    if (summoned) follow(summoned.view, summoned.by);
+    if (summoned && summoned.by !== room.getState().workshop?.me.name) follow(summoned.view, summoned.by);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [summoned?.seq]);
   return { surface, choose: setSurface, focus };

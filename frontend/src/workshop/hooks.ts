@@ -5,6 +5,9 @@ import type { AgendaStep, Person } from "./api";
 import { crossedZero, secondsLeft } from "./clock";
 import type { RoomState, WorkshopRoom } from "./room";
 
+/** One empty list for selectors (a new `[]` each read would redraw forever). */
+export const NONE: never[] = [];
+
 export const RoomContext = createContext<WorkshopRoom | null>(null);
 
 export function useRoom(): WorkshopRoom {
