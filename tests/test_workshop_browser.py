@@ -153,6 +153,7 @@ def test_everyone_is_in_and_the_facilitator_names_a_scribe(room: Room) -> None:
     assert len(workshop["people"]) == 8
     assert sum(p["guest"] for p in workshop["people"]) == 4
     f.get_by_label("Role of Sam Scribe").select_option("scribe")
+    f.get_by_role("button", name="Make Sam Scribe scribe").click()
     room.scribe.locator('[data-testid="workshop"][data-role="scribe"]').wait_for()
     # A guest's session reaches this workshop and nothing else of the workspace.
     guest = room.guests[0]

@@ -6,7 +6,7 @@ import { Dialog } from "../components/forms";
 import { MAP_STATUS_VALUES } from "../types";
 import { LABELS } from "../components/words";
 import { download } from "../pages/download";
-import type { AgendaStep, Role, Shows, View } from "./api";
+import type { AgendaStep, Person, Role, Shows, View } from "./api";
 import { agendaTotals } from "./clock";
 import { NONE, useMe, useRoom, useRoomState } from "./hooks";
 import { WorkshopRoom } from "./room";
@@ -182,8 +182,31 @@ export function FollowUps() {
   );
 }
 
-export function People() {
+/** A person's role, chosen then set with the button (arrow keys in the list change nothing yet). */
+function RoleChoice({ person }: { person: Person }) {
   const room = useRoom();
+  const [role, setRole] = useState<Role>(person.role);
+  useEffect(() => setRole(person.role), [person.role]);
+  return (
+    <span className="ws-row">
+      <label>
+        <span className="sr-only">Role of {person.name}</span>
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <option value="participant">Participant</option>
+          <option value="scribe">Scribe</option>
+          <option value="facilitator">Facilitator</option>
+        </select>
+      </label>
+      {role !== person.role && (
+        <button type="button" className="mini primary" aria-label={`Make ${person.name} ${role}`} onClick={() => void room.run(() => room.api.setRole(person.id, role), () => null, `${person.name} is now ${role}.`).then(() => room.refresh())}>
+          Set
+        </button>
+      )}
+    </span>
+  );
+}
+
+export function People() {
   const people = useRoomState((s) => s.workshop?.people ?? NONE);
   const me = useRoomState((s) => s.workshop?.me.id);
   const { facilitator } = useMe();
@@ -198,14 +221,7 @@ export function People() {
             {p.guest && <span className="ws-badge">Guest</span>}
           </span>
           {facilitator && p.id !== me ? (
-            <label>
-              <span className="sr-only">Role of {p.name}</span>
-              <select value={p.role} onChange={(e) => void room.run(() => room.api.setRole(p.id, e.target.value as Role), () => null, `${p.name} is now ${e.target.value}.`).then(() => room.refresh())}>
-                <option value="participant">Participant</option>
-                <option value="scribe">Scribe</option>
-                <option value="facilitator">Facilitator</option>
-              </select>
-            </label>
+            <RoleChoice person={p} />
           ) : (
             <span className="muted b-small">{p.role.charAt(0).toUpperCase() + p.role.slice(1)}</span>
           )}

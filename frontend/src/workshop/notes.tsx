@@ -151,6 +151,8 @@ function NoteActions({ note, onDone }: { note: Note; onDone: () => void }) {
   const mine = note.author === me?.id;
   const mayChange = canEdit && (mine || facilitator || scribe);
   const here = spotKeyOf(note);
+  const [dest, setDest] = useState(here);
+  const [groupChoice, setGroupChoice] = useState(note.group ?? "");
   const save = async () => {
     const changes: { text?: string; kind?: NoteKind } = {};
     if (text.trim() && text.trim() !== note.text) changes.text = text.trim();
@@ -193,28 +195,39 @@ function NoteActions({ note, onDone }: { note: Note; onDone: () => void }) {
       )}
       {mayChange && (
         <>
-          <label className="field">
-            <span className="field-label">Move to…</span>
-            <select value={here} onChange={(e) => void move(e.target.value)}>
-              {!spots.some((s) => s.key === here) && <option value={here}>(where it is now)</option>}
-              {spots.map((s) => (
-                <option key={s.key} value={s.key}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span className="field-label">Group</span>
-            <select value={note.group ?? ""} onChange={(e) => void setGroup(e.target.value)}>
-              <option value="">No group</option>
-              {groups.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <div className="ws-row">
+            <label className="field grow">
+              <span className="field-label">Move to…</span>
+              <select value={dest} onChange={(e) => setDest(e.target.value)}>
+                {!spots.some((s) => s.key === here) && <option value={here}>(where it is now)</option>}
+                {spots.map((s) => (
+                  <option key={s.key} value={s.key}>
+                    {s.label}
+                    {s.key === here ? " (now)" : ""}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" disabled={dest === here} onClick={() => void move(dest)}>
+              Move
+            </button>
+          </div>
+          <div className="ws-row">
+            <label className="field grow">
+              <span className="field-label">Group</span>
+              <select value={groupChoice} onChange={(e) => setGroupChoice(e.target.value)}>
+                <option value="">No group</option>
+                {groups.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" disabled={groupChoice === (note.group ?? "")} onClick={() => void setGroup(groupChoice)}>
+              {groupChoice ? "Put in group" : "Take out of group"}
+            </button>
+          </div>
         </>
       )}
       {(facilitator || scribe) && !note.hidden && (
