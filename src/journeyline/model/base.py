@@ -151,6 +151,7 @@ class EvidenceKind(StrEnum):
     usability_test = "usability_test"
     review = "review"
     document = "document"
+    workshop = "workshop"
     other = "other"
 
 

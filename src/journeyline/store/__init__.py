@@ -7,5 +7,6 @@ The functions here are the library the web API is a thin face over.
 
 from journeyline.store.access import Actor, Role
 from journeyline.store.database import Database, open_database, sqlite_url
+from journeyline.store.workshop_tables import WorkshopRecord  # registers workshop mode's tables
 
-__all__ = ["Actor", "Database", "Role", "open_database", "sqlite_url"]
+__all__ = ["Actor", "Database", "Role", "WorkshopRecord", "open_database", "sqlite_url"]

@@ -67,6 +67,8 @@ class Actor:
     name: str
     email: str = ""
     is_admin: bool = False
+    guest_of: str | None = None
+    """A workshop guest: the one workshop (and its map) this account may reach; None for people."""
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,18 @@ def workspace_not_found(workspace_id: str) -> NotFound:
     )
 
 
-def require(session: Session, actor: Actor, workspace_id: str, needed: Role) -> Access:
+def require(
+    session: Session, actor: Actor, workspace_id: str, needed: Role, *, map_id: str | None = None
+) -> Access:
     """The workspace and the actor's role, if the actor's role allows `needed`.
 
     NotFound when the workspace does not exist or the actor is not a member (the same
-    answer, on purpose); PermissionDenied when the actor's role is too low.
+    answer, on purpose); PermissionDenied when the actor's role is too low. A workshop's
+    guest is a member of nothing: it passes only where the caller names the workshop's
+    map (`map_id`), while the workshop runs (see `guest_access`).
     """
+    if actor.guest_of is not None:
+        return guest_access(session, actor, workspace_id, needed, map_id)
     row = session.execute(
         select(WorkspaceRecord, Member.role)
         .join(Member, Member.workspace_id == WorkspaceRecord.id)
@@ -111,5 +119,43 @@ def require(session: Session, actor: Actor, workspace_id: str, needed: Role) -> 
             f"your role in this workspace is {role.value}; to {WHAT_ROLE_ALLOWS[needed]} it "
             f"you need to be {'an' if needed.value[0] in 'aeiou' else 'a'} {needed.value} "
             "(ask an owner of the workspace)"
+        )
+    return Access(workspace=workspace, role=role, actor=actor)
+
+
+def guest_access(
+    session: Session, actor: Actor, workspace_id: str, needed: Role, map_id: str | None
+) -> Access:
+    """What a workshop guest may do with `map_id`: edit it (live) unless the facilitator locked
+    editing, else comment and vote. Anything else, another map, or a workshop that ended, is
+    answered as an outsider is: the workspace does not exist."""
+    from journeyline.store.tables import MapRecord
+    from journeyline.store.workshop_tables import WorkshopRecord
+
+    row = None
+    if map_id is not None:
+        row = session.execute(
+            select(WorkshopRecord.locked, WorkspaceRecord)
+            .join(MapRecord, MapRecord.pk == WorkshopRecord.map_pk)
+            .join(WorkspaceRecord, WorkspaceRecord.id == WorkshopRecord.workspace_id)
+            .where(
+                WorkshopRecord.id == actor.guest_of,
+                WorkshopRecord.workspace_id == workspace_id,
+                WorkshopRecord.status != "ended",
+                MapRecord.map_id == map_id,
+            )
+        ).first()
+    if row is None:
+        raise workspace_not_found(workspace_id)
+    locked, workspace = row
+    role = Role.commenter if locked else Role.editor
+    if not role.allows(needed):
+        raise PermissionDenied(
+            "as a guest of this workshop you can read, comment and vote on its map; "
+            + (
+                "the facilitator has locked editing"
+                if locked
+                else "ask a member to make this change"
+            )
         )
     return Access(workspace=workspace, role=role, actor=actor)

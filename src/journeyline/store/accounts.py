@@ -85,7 +85,11 @@ def check_password_rules(password: str) -> None:
 def actor_of(account: Account) -> Actor:
     """The Actor a signed-in account acts as."""
     return Actor(
-        account_id=account.id, name=account.name, email=account.email, is_admin=account.is_admin
+        account_id=account.id,
+        name=account.name,
+        email=account.email,
+        is_admin=account.is_admin,
+        guest_of=account.guest_of,
     )
 
 
@@ -223,6 +227,7 @@ _SESSION_LOOKUP = (
         Account.is_admin,
         BrowserSession.csrf_token,
         BrowserSession.expires_at,
+        Account.guest_of,
     )
     .join(BrowserSession, BrowserSession.account_id == Account.id)
     .where(BrowserSession.token_hash == bindparam("digest"))
@@ -236,7 +241,9 @@ def session_actor(db: Database, token: str) -> tuple[Actor, str]:
         row = connection.execute(_SESSION_LOOKUP, {"digest": hash_secret(token)}).first()
     if row is None or row[5] <= utcnow():
         raise NotSignedIn("your session has ended; sign in again")
-    actor = Actor(account_id=row[0], name=row[1], email=row[2], is_admin=bool(row[3]))
+    actor = Actor(
+        account_id=row[0], name=row[1], email=row[2], is_admin=bool(row[3]), guest_of=row[6]
+    )
     return actor, str(row[4])
 
 
@@ -364,6 +371,7 @@ _TOKEN_LOOKUP = (
         ApiToken.id,
         ApiToken.revoked_at,
         ApiToken.last_used_at,
+        Account.guest_of,
     )
     .join(ApiToken, ApiToken.account_id == Account.id)
     .where(ApiToken.token_hash == bindparam("digest"))
@@ -388,7 +396,9 @@ def look_up_token(db: Database, secret: str) -> TokenUse:
     last_used = row[6]
     # Use is recorded coarsely (every 5 minutes at most), so reads do not become writes.
     stale = last_used is None or utcnow() - last_used > dt.timedelta(minutes=5)
-    actor = Actor(account_id=row[0], name=row[1], email=row[2], is_admin=bool(row[3]))
+    actor = Actor(
+        account_id=row[0], name=row[1], email=row[2], is_admin=bool(row[3]), guest_of=row[7]
+    )
     return TokenUse(actor, row[4] if stale else None)
 
 

@@ -86,7 +86,7 @@ def list_comments(
 ) -> list[dict[str, Any]]:
     """The map's comments, oldest first; only those on `target` when given."""
     with db.reading() as session:
-        require(session, actor, workspace_id, Role.viewer)
+        require(session, actor, workspace_id, Role.viewer, map_id=map_id)
         record = map_record(session, workspace_id, map_id)
         query = (
             select(Comment, Account.name)
@@ -114,7 +114,7 @@ def add_comment(
     `mentioned` in the answer: who was notified."""
     text = _clean_body(body)
     with db.writing() as session:
-        access = require(session, actor, workspace_id, Role.commenter)
+        access = require(session, actor, workspace_id, Role.commenter, map_id=map_id)
         record = map_record(session, workspace_id, map_id)
         _check_target(db, record, target)
         now = utcnow()
@@ -163,7 +163,7 @@ def update_comment(
     New text notifies the members it mentions that the comment had not notified before."""
     notices: list[notifications.MentionNotice] = []
     with db.writing() as session:
-        access = require(session, actor, workspace_id, Role.commenter)
+        access = require(session, actor, workspace_id, Role.commenter, map_id=map_id)
         record = map_record(session, workspace_id, map_id)
         comment = _comment(session, record, comment_id)
         mine = comment.author_id == actor.account_id
@@ -197,7 +197,7 @@ def delete_comment(
 ) -> None:
     """Delete a comment (its author or an editor)."""
     with db.writing() as session:
-        access = require(session, actor, workspace_id, Role.commenter)
+        access = require(session, actor, workspace_id, Role.commenter, map_id=map_id)
         record = map_record(session, workspace_id, map_id)
         comment = _comment(session, record, comment_id)
         if comment.author_id != actor.account_id and not access.role.allows(Role.editor):
@@ -244,7 +244,7 @@ def list_votes(db: Database, actor: Actor, workspace_id: str, map_id: str) -> li
     votes written in the map; `total`: what every view shows (`assembled.shown_votes`).
     """
     with db.reading() as session:
-        require(session, actor, workspace_id, Role.viewer)
+        require(session, actor, workspace_id, Role.viewer, map_id=map_id)
         record = map_record(session, workspace_id, map_id)
         return _votes(db, session, record, actor.account_id)
 
@@ -254,7 +254,7 @@ def cast_vote(
 ) -> dict[str, Any]:
     """Put the actor's dot on an element (once; voting again changes nothing)."""
     with db.writing() as session:
-        require(session, actor, workspace_id, Role.commenter)
+        require(session, actor, workspace_id, Role.commenter, map_id=map_id)
         record = map_record(session, workspace_id, map_id)
         _check_target(db, record, target)
         exists = session.scalar(
@@ -280,7 +280,7 @@ def withdraw_vote(
 ) -> dict[str, Any]:
     """Take the actor's dot off an element."""
     with db.writing() as session:
-        require(session, actor, workspace_id, Role.commenter)
+        require(session, actor, workspace_id, Role.commenter, map_id=map_id)
         record = map_record(session, workspace_id, map_id)
         session.execute(
             delete(Vote).where(

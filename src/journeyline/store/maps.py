@@ -391,7 +391,12 @@ def _get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapS
             body = db.map_cache.body(key, document)
             return MapState(workspace_id, revision, journey, updated_at, data, body)
     with db.reading() as session:  # the access check's own errors when nothing was found
-        require(session, actor, workspace_id, Role.viewer)
+        require(session, actor, workspace_id, Role.viewer, map_id=map_id)
+        if actor.guest_of is not None:  # a workshop's guest, on the workshop's map
+            record = map_record(session, workspace_id, map_id)
+            return MapState(
+                workspace_id, record.revision, journey_of(db, record, copy=False), record.updated_at
+            )
     raise map_not_found(map_id)
 
 

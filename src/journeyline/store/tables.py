@@ -85,6 +85,8 @@ class Account(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    guest_of: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    """A workshop guest's account: the workshop (store.workshops) it may reach; None for people."""
 
 
 class BrowserSession(Base):

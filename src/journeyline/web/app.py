@@ -37,6 +37,7 @@ from journeyline.web.api import (
     session,
     shared,
     system,
+    workshops,
     workspaces,
 )
 from journeyline.web.auth import TokenUses
@@ -49,6 +50,7 @@ from journeyline.web.protocol import HttpProtocol
 from journeyline.web.server_secret import ServerSecret
 from journeyline.web.settings import Settings
 from journeyline.web.workers import Budget, WorkerPool
+from journeyline.workshop.channel import WorkshopHub
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -146,7 +148,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         threading.Thread(target=workers.warm_up, daemon=True, name="warm-up").start()
         await rooms.start()
         db.live_rooms = rooms
+        await workshop_hub.start()
         yield
+        await workshop_hub.stop()
         db.live_rooms = None
         await rooms.stop()
         workers.stop()
@@ -185,6 +189,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.db = db
     rooms = Rooms(db, live_settings(settings))
     app.state.live = rooms
+    workshop_hub = WorkshopHub(db, settings.public_url)
+    app.state.workshops = workshop_hub
     app.state.token_uses = TokenUses()
     mailer = Mailer(settings)
     server_secret = ServerSecret(settings)
@@ -225,6 +231,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     routers = (
         live.router,
         collect.router,
+        workshops.router,
+        workshops.guests,
         maps.router,
         collaboration.router,
         workspaces.router,

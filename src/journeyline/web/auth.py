@@ -21,6 +21,7 @@ from journeyline.store.access import Actor
 from journeyline.store.database import Database
 from journeyline.store.errors import NotSignedIn, PermissionDenied
 from journeyline.web.settings import Settings
+from journeyline.workshop.guests import GUEST_REFUSED, guest_may_use
 
 SESSION_COOKIE = "journeyline_session"
 CSRF_COOKIE = "journeyline_csrf"
@@ -68,6 +69,17 @@ class TokenUses:
 
 async def current_actor(request: Request, background: BackgroundTasks) -> Actor:
     """The signed-in actor; NotSignedIn without valid credentials (PermissionDenied on CSRF failure).
+
+    A workshop's guest is refused (PermissionDenied) outside the few routes a guest may use.
+    """
+    actor = await _signed_in(request, background)
+    if actor.guest_of is not None and not guest_may_use(request.method, request.url.path):
+        raise PermissionDenied(GUEST_REFUSED)
+    return actor
+
+
+async def _signed_in(request: Request, background: BackgroundTasks) -> Actor:
+    """The actor of the request's API token or session cookie.
 
     The look-up is one indexed read, run on the event loop to spare every request a hop
     to a worker thread; the rare write (a token's last use) runs after the response.

@@ -91,7 +91,7 @@ def admit(db: Database, websocket: WebSocket, workspace_id: str, map_id: str) ->
         return Admitted(None, "share", pk)
     actor = _actor(db, websocket)
     with db.reading() as session:
-        access = require(session, actor, workspace_id, Role.viewer)
+        access = require(session, actor, workspace_id, Role.viewer, map_id=map_id)
         pk = maps.map_record(session, workspace_id, map_id).pk
     return Admitted(actor.account_id, access.role.value, pk)
 
