@@ -7,7 +7,7 @@ export const EFFORT_VALUES = ["xs", "s", "m", "l", "xl"] as const;
 export type Effort = (typeof EFFORT_VALUES)[number];
 
 /** What a piece of evidence is. */
-export const EVIDENCE_KIND_VALUES = ["interview", "quote", "survey", "support_ticket", "analytics", "observation", "usability_test", "review", "document", "other"] as const;
+export const EVIDENCE_KIND_VALUES = ["interview", "quote", "survey", "support_ticket", "analytics", "observation", "usability_test", "review", "document", "workshop", "other"] as const;
 export type EvidenceKind = (typeof EVIDENCE_KIND_VALUES)[number];
 
 /** How badly a pain point hurts: ordered from mild to severe. */

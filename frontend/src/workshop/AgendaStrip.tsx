@@ -32,8 +32,12 @@ export function TimerDisplay({ big = false }: { big?: boolean }) {
   const state = timer?.state ?? "idle";
   const share = progress(step, left);
   const whole = left === null ? "" : String(Math.ceil(left - 1e-6));
+  // When time is up by this device's clock (the server's end less the measured offset): the same
+  // instant on every screen whose clock estimate is right.
+  const room = useRoom();
+  const deadline = timer?.state === "running" && timer.ends_at ? String(Math.round(Date.parse(timer.ends_at) - room.clock.offset)) : "";
   return (
-    <div className={`ws-timer${big ? " big" : ""}${up ? " up" : ""} ${state}`} data-testid="workshop-timer" data-state={state} data-seconds={whole} data-step={timer?.step ?? ""}>
+    <div className={`ws-timer${big ? " big" : ""}${up ? " up" : ""} ${state}`} data-testid="workshop-timer" data-state={state} data-seconds={whole} data-deadline={deadline} data-step={timer?.step ?? ""}>
       <span className="ws-clock" role="timer" aria-label={`${step?.name ?? "Timer"}: ${spokenClock(left)}${state === "paused" ? ", paused" : ""}`}>
         {formatClock(left)}
       </span>

@@ -97,6 +97,13 @@ function AgendaEditor({ onDone }: { onDone: () => void }) {
   );
 }
 
+/** Time spent as the record shows it: "12 min", "0:42" under a minute, "—" when none. */
+export function spentText(seconds: number): string {
+  if (seconds <= 0) return "—";
+  if (seconds < 60) return `0:${String(Math.round(seconds)).padStart(2, "0")}`;
+  return `${Math.round(seconds / 60)} min`;
+}
+
 export function FollowUps() {
   const room = useRoom();
   const { facilitator } = useMe();
@@ -130,7 +137,7 @@ export function FollowUps() {
                 <tr key={s.id ?? i}>
                   <th scope="row">{s.name}</th>
                   <td>{s.minutes} min</td>
-                  <td>{Math.round((s.spent_seconds ?? 0) / 60)} min</td>
+                  <td>{spentText(s.spent_seconds ?? 0)}</td>
                 </tr>
               ))}
             </tbody>
@@ -216,7 +223,7 @@ export function People() {
         <li key={p.id}>
           <span className={p.present ? "ws-here on" : "ws-here"} aria-label={p.present ? "here" : "away"} title={p.present ? "Here now" : "Not connected"} />
           <span className="grow">
-            {p.name}
+            <span className="ws-person-name">{p.name}</span>
             {p.id === me ? " (you)" : ""}
             {p.guest && <span className="ws-badge">Guest</span>}
           </span>

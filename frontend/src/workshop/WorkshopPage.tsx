@@ -109,7 +109,12 @@ function Failure({ error, member }: { error: unknown; member: boolean }) {
 function Inside({ presenter, member }: { presenter: boolean; member: boolean }) {
   const { workspaceId = "", mapId = "", workshopId = "" } = useParams();
   const workshop = useRoomState((s) => s.workshop!);
-  const { me, canEdit } = useMe();
+  const { me, canEdit: mayEdit } = useMe();
+  const ended = useRoomState((s) => s.ended);
+  // The end does not reopen the map (a guest could not: their session ends with the workshop).
+  const kept = useRef(mayEdit);
+  if (!ended) kept.current = mayEdit;
+  const canEdit = kept.current;
   const who = useMemo(() => ({ id: me?.id ?? "guest", name: me?.name ?? "Guest", email: "" }), [me?.id, me?.name]);
   const access = { workspaceId, mapId: workshop.map || mapId, workshopId, who, member, canEdit };
   useEffect(() => {

@@ -642,7 +642,7 @@ def summary(
     )
     if format == "md":
         return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
-    content = workers.run(markdown_pdf, text, title)
+    content = workers.run(markdown_pdf, text, title, capped=False)
     return Response(content, media_type="application/pdf")
 
 
