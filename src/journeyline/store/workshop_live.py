@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from journeyline.store.database import Database
-from journeyline.store.tables import MapRecord
+from journeyline.store.tables import MapRecord, utcnow
 from journeyline.store.workshop_notes import all_groups, all_notes, names_of, note_dict
 from journeyline.store.workshop_tables import WorkshopNote, WorkshopRecord, WorkshopRound
 from journeyline.store.workshop_votes import round_dict, votes_by_person
@@ -66,6 +66,27 @@ class Change:
             summon=bool(data.get("summon")),
             ended=bool(data.get("ended")),
         )
+
+    def merged(self, later: Change) -> Change:
+        """This change and a later one as one (what the later one deleted stays deleted)."""
+
+        def union(a: list[str], b: list[str], gone: list[str]) -> list[str]:
+            return [i for i in dict.fromkeys([*a, *b]) if i not in gone]
+
+        deleted_notes = list(dict.fromkeys([*self.deleted_notes, *later.deleted_notes]))
+        deleted_groups = list(dict.fromkeys([*self.deleted_groups, *later.deleted_groups]))
+        return Change(
+            self.workshop,
+            notes=union(self.notes, later.notes, later.deleted_notes),
+            deleted_notes=deleted_notes,
+            groups=union(self.groups, later.groups, later.deleted_groups),
+            deleted_groups=deleted_groups,
+            rounds=list(dict.fromkeys([*self.rounds, *later.rounds])),
+            itself=self.itself or later.itself,
+            full=self.full or later.full,
+            summon=self.summon or later.summon,
+            ended=self.ended or later.ended,
+        ).sized()
 
     def sized(self) -> Change:
         """This change, or the whole state when it names too many things."""
@@ -149,12 +170,18 @@ def read_snapshot(db: Database, change: Change, base_url: str, present: frozense
         if row is None:
             return Snapshot(Change(change.workshop, ended=True), None, {}, [], [], [], [], "")
         record, map_id = row
-        everyone = people_of(session, record.id)
-        people = {p.id: person_dict(p, present) for p in everyone}
-        accounts = {p.account_id: p.id for p in everyone if p.account_id}
-        workshop = workshop_dict(session, record, map_id, base_url, present=present)
-        workshop.pop("me", None)
-        names = {pid: p["name"] for pid, p in people.items()}
+        people: dict[str, Any] = {}
+        accounts: dict[str, str] = {}
+        workshop: dict[str, Any] | None = None
+        if change.full or change.itself or change.summon:
+            everyone = people_of(session, record.id)
+            people = {p.id: person_dict(p, present) for p in everyone}
+            accounts = {p.account_id: p.id for p in everyone if p.account_id}
+            workshop = workshop_dict(session, record, map_id, base_url, present=present)
+            workshop.pop("me", None)
+            names = {pid: p["name"] for pid, p in people.items()}
+        else:
+            names = names_of(session, record.id) if (change.full or change.notes) else {}
         if change.full:
             stored_notes = all_notes(session, record.id)
         elif change.notes:
@@ -164,14 +191,19 @@ def read_snapshot(db: Database, change: Change, base_url: str, present: frozense
         else:
             stored_notes = []
         notes = [note_dict(n, names) for n in stored_notes if n.workshop_id == record.id]
-        hidden = [
-            {"author": a, "authors": list(authors), "hidden": True}
-            for a, authors in session.execute(
-                select(WorkshopNote.author_id, WorkshopNote.authors).where(
-                    WorkshopNote.workshop_id == record.id, WorkshopNote.hidden.is_(True)
+        # Notes are hidden only while the workshop hides them (the reveal clears them all).
+        hidden = (
+            [
+                {"author": a, "authors": list(authors), "hidden": True}
+                for a, authors in session.execute(
+                    select(WorkshopNote.author_id, WorkshopNote.authors).where(
+                        WorkshopNote.workshop_id == record.id, WorkshopNote.hidden.is_(True)
+                    )
                 )
-            )
-        ]
+            ]
+            if record.hidden
+            else []
+        )
         groups: list[tuple[Any, list[dict[str, Any]]]] = []
         if change.full or change.groups:
             wanted = set(change.groups)
@@ -211,7 +243,7 @@ def read_snapshot(db: Database, change: Change, base_url: str, present: frozense
             hidden,
             groups,
             rounds,
-            workshop["server_time"],
+            iso(utcnow()) or "",
             accounts,
         )
 

@@ -101,6 +101,12 @@ def seat(session: Session, actor: Actor, workspace_id: str, workshop_id: str) ->
     return Seat(workshop, map_id, person, role, actor)
 
 
+def check_seat(db: Database, actor: Actor, workspace_id: str, workshop_id: str) -> None:
+    """NotFound unless the actor may reach the workshop (checked before reading a request)."""
+    with db.reading() as session:
+        seat(session, actor, workspace_id, workshop_id)
+
+
 def require_facilitator(found: Seat, what: str) -> None:
     """PermissionDenied unless the seat is the facilitator's."""
     if not found.is_facilitator:

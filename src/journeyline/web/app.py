@@ -231,6 +231,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     routers = (
         live.router,
         collect.router,
+        workshops.channel,
         workshops.router,
         workshops.guests,
         maps.router,

@@ -55,7 +55,8 @@ class WorkshopHub:
         self.open: dict[str, set[Recipient]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.process = secrets.token_hex(6)
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._pending: dict[str, Change] = {}
+        self._draining: set[str] = set()
         self._listener: _Listener | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -94,7 +95,6 @@ class WorkshopHub:
             recipients.discard(recipient)
             if not recipients:
                 del self.open[workshop_id]
-                self._locks.pop(workshop_id, None)
 
     def publish(self, change: Change) -> None:
         """Announce a committed change (callable from any thread)."""
@@ -121,27 +121,39 @@ class WorkshopHub:
             log.exception("could not announce a workshop change to other server processes")
 
     def _schedule(self, change: Change) -> None:
-        if change.workshop not in self.open:
+        workshop = change.workshop
+        if workshop not in self.open:
             return
-        task = asyncio.get_running_loop().create_task(self.fan_out(change))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        pending = self._pending.get(workshop)
+        self._pending[workshop] = change if pending is None else pending.merged(change)
+        if workshop not in self._draining:
+            self._draining.add(workshop)
+            task = asyncio.get_running_loop().create_task(self._drain(workshop))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _drain(self, workshop: str) -> None:
+        """Send the workshop's changes in order; changes that arrive while one is being sent
+        are merged into one (a busy workshop costs one read per batch, not per change)."""
+        try:
+            while workshop in self._pending:
+                await self.fan_out(self._pending.pop(workshop))
+        finally:
+            self._draining.discard(workshop)
 
     async def fan_out(self, change: Change) -> None:
-        """Send each connection of the workshop its message for `change`, in publish order."""
-        lock = self._locks.setdefault(change.workshop, asyncio.Lock())
-        async with lock:
-            if not self.open.get(change.workshop):
-                return
-            present = self.present(change.workshop)
-            try:
-                snapshot = await to_thread.run_sync(
-                    read_snapshot, self.db, change, self.base_url(), present
-                )
-            except Exception:
-                log.exception("could not read workshop %s for its live channel", change.workshop)
-                return
-            self.deliver(snapshot)
+        """Send each connection of the workshop its message for `change`."""
+        if not self.open.get(change.workshop):
+            return
+        present = self.present(change.workshop)
+        try:
+            snapshot = await to_thread.run_sync(
+                read_snapshot, self.db, change, self.base_url(), present
+            )
+        except Exception:
+            log.exception("could not read workshop %s for its live channel", change.workshop)
+            return
+        self.deliver(snapshot)
 
     def deliver(self, snapshot: Snapshot) -> None:
         """Cut and send every connection's message from one read."""

@@ -13,7 +13,7 @@ import logging
 from typing import Annotated, Any, Literal
 
 from anyio import to_thread
-from fastapi import APIRouter, Body, Query, Request, WebSocket
+from fastapi import APIRouter, Body, Depends, Query, Request, WebSocket
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
@@ -49,12 +49,24 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
     }
 }
 
+
+def seated(request: Request, actor: CurrentActor, db: Db) -> None:
+    """Who may reach the workshop in the address is checked before anything the request
+    carries: outsiders and other workshops' guests are told it does not exist."""
+    workspace_id = request.path_params.get("workspace_id")
+    workshop_id = request.path_params.get("workshop_id")
+    if workspace_id is not None and workshop_id is not None:
+        store.check_seat(db, actor, workspace_id, workshop_id)
+
+
 router = APIRouter(
     prefix="/api/workspaces/{workspace_id}/workshops",
     tags=["workshops"],
     route_class=ApiRoute,
     responses=CONFLICT,
+    dependencies=[Depends(seated)],
 )
+channel = APIRouter()
 guests = APIRouter(prefix="/api/workshops", tags=["workshops"], route_class=ApiRoute)
 
 JsonObject = Annotated[dict[str, Any], Body()]
@@ -642,7 +654,7 @@ def summary(
     )
     if format == "md":
         return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
-    content = workers.run(markdown_pdf, text, title, capped=False)
+    content = workers.run(markdown_pdf, text, title, capped=False)  # Chromium: see insight.render
     return Response(content, media_type="application/pdf")
 
 
@@ -670,8 +682,23 @@ class Listener:
         self.person = person
         self.queue: asyncio.Queue[str | tuple[int, str]] = asyncio.Queue()
         self.closing = False
+        self.held: list[dict[str, Any]] | None = []
+        """Changes heard before the first state was sent: sent after it (upserts repeat safely)."""
 
     def send_json(self, message: dict[str, Any]) -> None:
+        if self.held is not None:
+            self.held.append(message)
+            return
+        self._send(message)
+
+    def send_first(self, message: dict[str, Any]) -> None:
+        """The whole state, then whatever was held back meanwhile."""
+        held, self.held = self.held or [], None
+        self._send(message)
+        for later in held:
+            self._send(later)
+
+    def _send(self, message: dict[str, Any]) -> None:
         if self.closing:
             return
         if self.queue.qsize() >= OUTGOING_LIMIT:
@@ -740,7 +767,7 @@ def _close_code(error: JourneylineError) -> int:
     return 4400
 
 
-@router.websocket("/{workshop_id}/live")
+@channel.websocket("/api/workspaces/{workspace_id}/workshops/{workshop_id}/live")
 async def live(websocket: WebSocket, workspace_id: str, workshop_id: str) -> None:
     """The workshop's live channel (JSON text messages; see docs/api.md, "Workshops")."""
     db: Database = websocket.app.state.db
@@ -767,7 +794,7 @@ async def live(websocket: WebSocket, workspace_id: str, workshop_id: str) -> Non
         )
         if listener.person is None:
             listener.person = snapshot.accounts.get(actor.account_id)
-        listener.send_json(snapshot.message_for(listener.person))
+        listener.send_first(snapshot.message_for(listener.person))
         hub.publish_local(Change(workshop_id, itself=True))
         while not listener.closing:
             message = await websocket.receive()
@@ -794,4 +821,4 @@ async def live(websocket: WebSocket, workspace_id: str, workshop_id: str) -> Non
             pump.cancel()
 
 
-__all__ = ["guests", "person_of_account", "router"]
+__all__ = ["channel", "guests", "person_of_account", "router"]
