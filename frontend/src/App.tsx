@@ -19,6 +19,11 @@ import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 import { BoardPage } from "./board/BoardPage";
 import { NotificationBell } from "./pages/NotificationBell";
 import { SkipLink } from "./components/SkipLink";
+import { lazy, Suspense } from "react";
+
+// Workshop mode is loaded when a workshop is opened (its own chunk: the board stays as light).
+const JoinPage = lazy(() => import("./workshop/JoinPage").then((m) => ({ default: m.JoinPage })));
+const WorkshopPage = lazy(() => import("./workshop/WorkshopPage").then((m) => ({ default: m.WorkshopPage })));
 
 export function App() {
   return (
@@ -26,6 +31,10 @@ export function App() {
       <Routes>
         {/* A share link works signed out and shows one map and nothing else. */}
         <Route path="/s/:token" element={<SharedMapPage />} />
+        {/* A workshop is open to its guests (no account) as well as to members. */}
+        <Route path="/join/:token" element={<Suspense fallback={<Loading />}><JoinPage /></Suspense>} />
+        <Route path="/w/:workspaceId/maps/:mapId/workshop/:workshopId" element={<Suspense fallback={<Loading label="Opening the workshop…" />}><WorkshopPage /></Suspense>} />
+        <Route path="/w/:workspaceId/maps/:mapId/workshop/:workshopId/present" element={<Suspense fallback={<Loading label="Opening the workshop…" />}><WorkshopPage presenter /></Suspense>} />
         <Route path="*" element={<SignedIn />} />
       </Routes>
     </NoticeProvider>

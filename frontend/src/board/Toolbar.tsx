@@ -11,6 +11,7 @@ import { useMeta } from "./context";
 import { safeImageUrl } from "./appearance";
 import { seriesOf } from "./Sentiment";
 import { useBoard, useStore } from "./store";
+import { WorkshopButton } from "../workshop/WorkshopButton";
 
 function isMac(): boolean {
   return /Mac|iPhone|iPad/.test(navigator.platform);
@@ -54,6 +55,7 @@ export function Toolbar({ workspaceId, onShare, onShortcuts }: { workspaceId: st
           <button type="button" className="quiet" onClick={() => navigate(`${base}/present`)} title="Presentation mode for stakeholders">
             Present
           </button>
+          <WorkshopButton workspaceId={workspaceId} mapId={map.id} mapName={map.name} canEdit={canEdit} />
         </nav>
         <ExportMenu workspaceId={workspaceId} mapId={map.id} mapName={map.name} />
         <button type="button" className="primary" onClick={onShare}>
