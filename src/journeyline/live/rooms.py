@@ -404,6 +404,14 @@ class Room:
         self.rooms.forget(self)
 
 
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether this thread is running `loop` (so it must not block waiting on it)."""
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
 def _short(reason: str) -> str:
     """A close reason within the WebSocket limit of 123 bytes."""
     data = reason.encode("utf-8")
@@ -605,6 +613,35 @@ class Rooms:
     def is_open(self, map_pk: int) -> bool:
         return map_pk in self.open
 
+    def behind(self, map_pk: int) -> bool:
+        """Whether the map is open here and its head (what REST reads) lags its document:
+        edits applied that the head was not written from yet."""
+        room = self.open.get(map_pk)
+        return room is not None and (
+            room.head_due or bool(room.pending) or room.committed != room.taken
+        )
+
+    async def settle(self, map_pk: int) -> bool:
+        """Write the head of an open map from its document now, if it lags (a REST read
+        right after "Saved" sees the edit); whether anything was written."""
+        room = self.open.get(map_pk)
+        if room is None or not self.behind(map_pk):
+            return False
+        await room.flush()
+        return True
+
+    def settle_from_thread(self, map_pk: int) -> bool:
+        """`settle`, from a worker thread (a REST read); never waits on the event loop's
+        own thread (there it answers False: nothing was written)."""
+        loop = self.loop
+        if loop is None or not self.behind(map_pk) or _on_loop(loop):
+            return False
+        future = asyncio.run_coroutine_threadsafe(self.settle(map_pk), loop)
+        try:
+            return future.result(timeout=30)
+        except Refused:  # the map was deleted meanwhile: the read says so
+            return False
+
     def schedule_close(self, room: Room) -> None:
         """Close a room with no connections after the grace period (if nobody joins)."""
         loop = asyncio.get_running_loop()
@@ -666,18 +703,18 @@ class Rooms:
         map_pk: int,
         start: Callable[[], JourneyMap],
         author: str | None,
-        based_on: int,
+        based_on: int | None,
         change: Callable[[JourneyMap], tuple[JourneyMap, Any]],
     ) -> tuple[int, JourneyMap, Any]:
         """Apply a whole-map change to the map's document as one transaction every open board
         sees, once committed: (the head's new revision, the new map, the change's result).
         `change(current)` returns the new map and a result. StaleRevision when the head is no
-        longer at `based_on` (the REST writer's If-Match)."""
+        longer at `based_on` (the REST writer's If-Match; None: not checked, an import)."""
         room = await self.room(map_pk, start)
         current_revision = await room.flush()
         if current_revision is None:
             current_revision = await to_thread.run_sync(stored.head_revision, self.db, map_pk)
-        if current_revision != based_on:
+        if based_on is not None and current_revision != based_on:
             raise stale_map(
                 await to_thread.run_sync(stored.map_name, self.db, map_pk),
                 based_on,
@@ -695,7 +732,7 @@ class Rooms:
         map_pk: int,
         start: Callable[[], JourneyMap],
         author: str | None,
-        based_on: int,
+        based_on: int | None,
         change: Callable[[JourneyMap], tuple[JourneyMap, Any]],
     ) -> tuple[int, JourneyMap, Any]:
         """`edit`, called from a worker thread (a REST route)."""
@@ -729,7 +766,7 @@ def edit_stored(
     db: Database,
     map_pk: int,
     author: str | None,
-    based_on: int,
+    based_on: int | None,
     change: Callable[[JourneyMap], tuple[JourneyMap, Any]],
 ) -> tuple[int, JourneyMap, Any]:
     """`Rooms.edit` without a server (no room can be open): the stored document is loaded,
