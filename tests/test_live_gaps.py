@@ -234,3 +234,37 @@ def test_every_revision_number_of_a_live_map_can_be_read_compared_and_restored(
     missing = rest.get(f"{map_path(world)}/revisions/999")
     assert missing.status_code == 404
     ann.close()
+
+
+def test_a_head_holds_what_another_process_committed_so_reads_never_go_back(
+    live: tuple[World, str],
+) -> None:
+    world, base = live
+    ann = editor(world, base)
+    type_into(ann.doc, "form-a", " here")
+    ann.wait_saved()
+    # Another writer (a second server process, a CLI edit) commits to the map's log; this
+    # server hears nothing of it (no NOTIFY on SQLite; missed on PostgreSQL).
+    pk = live_store.map_key(world.db, world.workspace, "trial-a")
+    assert pk is not None
+    stored = live_store.load(world.db, pk)
+    assert stored is not None
+    elsewhere = pycrdt.Doc()
+    elsewhere.apply_update(stored.snapshot)
+    for _, data in stored.updates:
+        elsewhere.apply_update(data)
+    changes: list[bytes] = []
+    subscription = elsewhere.observe(lambda event: changes.append(event.update))
+    type_into(elsewhere, "verify-a", " elsewhere")
+    elsewhere.unobserve(subscription)
+    live_store.commit(world.db, [live_store.MapBatch(pk, [(u, None) for u in changes])])
+    # The next head this server writes holds it: REST never reads a map without it again,
+    # and the open board is brought up to date.
+    type_into(ann.doc, "form-a", "!")
+    ann.wait_saved()
+    reply = world.client("viewer").get(map_path(world))
+    assert reply.status_code == 200, reply.text
+    body = reply.json()["map"]
+    assert "Fill the form here!" in names(body) and "Verify e-mail elsewhere" in names(body)
+    assert ann.pump(lambda: step_name(ann.doc, "verify-a") == "Verify e-mail elsewhere")
+    ann.close()

@@ -342,6 +342,7 @@ class Room:
         state = None
         if head:
             state = self.doc.get_update()
+            batch.known = frozenset(self.applied)
             self.head_due = False
             self.head_forced = False
             self.head_at = now
@@ -357,6 +358,10 @@ class Room:
 
     def done(self, batch: stored.MapBatch, state_vector: bytes, taken: int) -> None:
         """The batch is committed: tell everyone what is saved; wake who waits for it."""
+        if batch.foreign:  # committed elsewhere and merged into the head: bring them in
+            due = self.head_due
+            self.apply_remote(batch.foreign, None)
+            self.head_due = due  # the head written holds them already
         if batch.snapshot is not None:
             self.applied = []
             self.size_estimate = len(batch.snapshot)
@@ -491,6 +496,8 @@ class LiveWriter:
         for batch, state, outside in work:
             if state is not None:
                 batch.head = head_of(state, outside)
+                batch.state = state
+                batch.read_head = lambda merged, outside=outside: head_of(merged, outside)
         try:
             stored.commit(
                 self.rooms.db, [batch for batch, _, _ in work], process=self.rooms.process
@@ -551,6 +558,9 @@ class Rooms:
             self._cutter.cancel()
         if self._listener is not None:
             self._listener.stop()
+            # It notices within a second (its wait for notices); then its connection is closed.
+            await to_thread.run_sync(self._listener.join, 5.0)
+            self._listener = None
         await self.writer.stop()
         for room in list(self.open.values()):
             if room.burst_started is not None:
@@ -829,8 +839,13 @@ class _Listener(threading.Thread):
         if process == self.rooms.process or not key.isdigit():
             return
         loop = self.rooms.loop
-        if loop is not None:
-            asyncio.run_coroutine_threadsafe(self.rooms.catch_up(int(key), compacted == "1"), loop)
+        if loop is None or loop.is_closed() or self._stopped.is_set():
+            return  # the server is stopping: nothing is open to bring updates into
+        catching_up = self.rooms.catch_up(int(key), compacted == "1")
+        try:
+            asyncio.run_coroutine_threadsafe(catching_up, loop)
+        except RuntimeError:  # the loop closed meanwhile
+            catching_up.close()
 
     def stop(self) -> None:
         self._stopped.set()
