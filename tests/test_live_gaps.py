@@ -268,3 +268,50 @@ def test_a_head_holds_what_another_process_committed_so_reads_never_go_back(
     assert "Fill the form here!" in names(body) and "Verify e-mail elsewhere" in names(body)
     assert ann.pump(lambda: step_name(ann.doc, "verify-a") == "Verify e-mail elsewhere")
     ann.close()
+
+
+# --- the per-update check, kept cheap for typing ---------------------------------------------------
+
+
+def test_the_room_check_still_refuses_a_wrong_type_hidden_beside_typing() -> None:
+    from journeyline.live import document as layout
+    from journeyline.model import JourneyMap
+
+    journey = JourneyMap.model_validate(
+        {
+            "id": "m",
+            "name": "M",
+            "stages": [{"id": "a", "name": "A", "steps": [{"id": "s", "name": "S"}]}],
+        }
+    )
+    doc = layout.new_doc(journey)
+    checker = layout.UpdateChecker(doc)
+
+    def change(edit: Any) -> bytes:
+        client = pycrdt.Doc()
+        client.apply_update(doc.get_update())
+        made: list[bytes] = []
+        subscription = client.observe(lambda event: made.append(event.update))
+        with client.transaction():
+            edit(client)
+        client.unobserve(subscription)
+        return made[0]
+
+    typing = change(lambda c: type_into(c, "s", "ome text"))
+    checker.check(typing)  # typing into a text field passes
+    doc.apply_update(typing)
+
+    def type_and_break(c: pycrdt.Doc) -> None:
+        type_into(c, "s", "!")
+        c.get("steps", type=pycrdt.Map)["s"]["emotion"] = pycrdt.Text("not a number")
+
+    with pytest.raises(layout.RefusedUpdate, match="emotion"):
+        checker.check(change(type_and_break))
+    # A new text field (not typing into one the step had) is checked for its type too.
+    with pytest.raises(layout.RefusedUpdate, match="unknown field"):
+        checker.check(
+            change(
+                lambda c: c.get("steps", type=pycrdt.Map)["s"].__setitem__("nope", pycrdt.Text("x"))
+            )
+        )
+    assert step_name(doc, "s") == "Some text"

@@ -110,7 +110,11 @@ def _check_values(
             )
 
 
-def _check_element(name: str, element_id: str, entry: Any, problems: list[str]) -> None:
+def _check_element(
+    name: str, element_id: str, entry: Any, problems: list[str], *, shapes: bool = True
+) -> None:
+    """Check one element; `shapes=False` when only its existing text fields were typed into
+    (every field keeps its type: only the values are checked)."""
     where = f"{name}/{element_id}"
     if not ID_RE.match(element_id):
         problems.append(
@@ -121,7 +125,8 @@ def _check_element(name: str, element_id: str, entry: Any, problems: list[str]) 
         return
     kind = KINDS[name]
     before = len(problems)
-    _check_shapes(kind, entry, where, problems)
+    if shapes:
+        _check_shapes(kind, entry, where, problems)
     if len(problems) > before:
         return
     fields = read_fields(kind, plain(entry), where, [])
@@ -205,12 +210,16 @@ class _Touches:
         self.roots = roots_of(doc)
         self.touched_roots: set[str] = set()
         self.touched: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+        self.reshaped: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+        """Elements whose fields may have changed type: anything but typing into a text
+        field the element already had (those cannot change any field's type)."""
         self._subscriptions = [
             (root, root.observe_deep(self._watcher(name))) for name, root in self.roots.items()
         ]
 
     def _watcher(self, name: str) -> Callable[[list[Any]], None]:
-        touched = self.touched
+        touched, reshaped = self.touched, self.reshaped
+        shapes = SHAPES.get(name, {})
 
         def collect(events: list[Any]) -> None:
             for event in events:
@@ -218,15 +227,29 @@ class _Touches:
                 if name not in touched:
                     self.touched_roots.add(name)
                 elif path:
-                    touched[name].add(str(path[0]))
+                    element = str(path[0])
+                    touched[name].add(element)
+                    typed = (
+                        isinstance(event.target, Text)
+                        and len(path) == 2
+                        and shapes.get(str(path[1])) == "text"
+                    ) or (
+                        isinstance(event.target, Text)
+                        and len(path) == 3
+                        and shapes.get(str(path[1])) == "text_map"
+                    )
+                    if not typed:
+                        reshaped[name].add(element)
                 else:
-                    touched[name].update(str(key) for key in getattr(event, "keys", {}))
+                    keys = [str(key) for key in getattr(event, "keys", {})]
+                    touched[name].update(keys)
+                    reshaped[name].update(keys)
 
         return collect
 
     def clear(self) -> None:
         self.touched_roots.clear()
-        for ids in self.touched.values():
+        for ids in (*self.touched.values(), *self.reshaped.values()):
             ids.clear()
 
     def stop(self) -> None:
@@ -261,6 +284,7 @@ def _check_on(copy: Doc[Any], update: bytes, touches: _Touches | None = None) ->
         if touches is None:
             watch.stop()
     roots, touched_roots, touched = watch.roots, watch.touched_roots, watch.touched
+    reshaped = watch.reshaped
     problems: list[str] = []
     for name in copy.keys():  # noqa: SIM118
         if name not in ROOTS:
@@ -276,7 +300,7 @@ def _check_on(copy: Doc[Any], update: bytes, touches: _Touches | None = None) ->
             entry = root.get(element_id, _MISSING)
             if entry is _MISSING:
                 continue
-            _check_element(name, element_id, entry, problems)
+            _check_element(name, element_id, entry, problems, shapes=element_id in reshaped[name])
             for other in COLLECTIONS:
                 if other != name and roots[other].get(element_id, _MISSING) is not _MISSING:
                     problems.append(
