@@ -170,9 +170,10 @@ class Settings:
         minimum=1,
     )
     live_head_seconds: float = setting(
-        1.0,
+        5.0,
         "How often (at most) a live map's JSON (what REST reads, lists and exports) is "
-        "rewritten from its shared document while it is being edited.",
+        "rewritten from its shared document while it is being edited; a read of the map "
+        "through the server process that has it open rewrites it first, at once.",
         minimum=0,
     )
     live_close_seconds: float = setting(
