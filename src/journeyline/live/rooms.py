@@ -49,7 +49,7 @@ class LiveSettings:
     quiet_seconds: float = 30.0
     burst_seconds: float = 300.0
     compact_every: int = 500
-    head_seconds: float = 5.0
+    head_seconds: float = 1.0
     close_seconds: float = 10.0
 
 

@@ -170,10 +170,9 @@ class Settings:
         minimum=1,
     )
     live_head_seconds: float = setting(
-        5.0,
+        1.0,
         "How often (at most) a live map's JSON (what REST reads, lists and exports) is "
-        "rewritten from its shared document while it is being edited; a read of the map "
-        "through the server process that has it open rewrites it first, at once.",
+        "rewritten from its shared document while it is being edited.",
         minimum=0,
     )
     live_close_seconds: float = setting(
