@@ -46,8 +46,10 @@ export function HistoryPage() {
   const revisions = all.filter((r) => (!person || authorName(r.author) === person) && (!namedOnly || r.label));
   const newest = all[0]?.revision ?? current.data?.revision ?? 1;
   const chosen = selected ?? newest;
-  // By default a revision is compared with the one before it.
-  const from = base ?? Math.max(1, chosen - 1);
+  // By default a revision is compared with the one before it in the log (a live map's log
+  // skips numbers: its head is renumbered as people type, an entry is cut per burst).
+  const before = all.find((r) => r.revision < chosen)?.revision;
+  const from = base ?? before ?? Math.max(1, chosen - 1);
 
   useEffect(() => {
     if (current.data) document.title = `History · ${current.data.map.name} · Journeyline`;

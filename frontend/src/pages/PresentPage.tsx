@@ -8,6 +8,7 @@ import { Loading, useAsync } from "../components/loading";
 import { label, plural } from "../components/words";
 import { customerPoints, metricText } from "../board/customerLine";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
+import { useLiveWatch, withShownVotes } from "../board/live/watch";
 import { shownMap, type Finding, type JourneyMap, type LaneDefinition, type MapState, type Persona, type Stage } from "../types";
 import { useWorkspace } from "../workspace";
 import { longDate } from "../components/words";
@@ -40,10 +41,14 @@ export function PresentPage() {
     ]);
     return { map: shownMap(map.data), summary, priorities, findings: analysis };
   }, [ws, mapId]);
+  // The slides follow the board as the team edits the map (its live document, read-only).
+  const live = useLiveWatch(loaded.data ? { path: `/api/workspaces/${encodeURIComponent(ws)}/maps/${encodeURIComponent(mapId)}` } : null, loaded.reload);
+  const map = useMemo(() => (loaded.data && live ? withShownVotes(live, loaded.data.map) : loaded.data?.map), [live, loaded.data]);
 
   if (loaded.error) return <div className="present-shell"><div className="present-center"><ErrorMessage error={loaded.error} onRetry={loaded.reload} /></div></div>;
   if (!loaded.data) return <div className="present-shell"><Loading label="Preparing the presentation…" /></div>;
-  return <Deck {...loaded.data} personas={state.workspace.personas.filter((p) => loaded.data!.map.personas.includes(p.id))} workspaceId={ws} lanes={state.workspace.lanes} />;
+  const shown = map ?? loaded.data.map;
+  return <Deck {...loaded.data} map={shown} personas={state.workspace.personas.filter((p) => shown.personas.includes(p.id))} workspaceId={ws} lanes={state.workspace.lanes} />;
 }
 
 function Deck({ map, personas, summary, priorities, findings, workspaceId, lanes }: { map: JourneyMap; personas: Persona[]; lanes: LaneDefinition[]; summary: Summary | null; priorities: RankedOpportunity[] | null; findings: Finding[] | undefined; workspaceId: string }) {

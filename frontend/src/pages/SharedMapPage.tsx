@@ -6,6 +6,7 @@ import { ErrorMessage } from "../components/errors";
 import { Loading } from "../components/loading";
 import { label } from "../components/words";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
+import { useLiveWatch, withShownVotes } from "../board/live/watch";
 import type { JourneyMap, LaneDefinition, Persona, Segment } from "../types";
 import { longDate } from "../components/words";
 import { PersonaCard } from "./avatars";
@@ -23,9 +24,13 @@ export function SharedMapPage() {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
 
+  // The password that opened it: the live watch and its reads send it again.
+  const [unlocked, setUnlocked] = useState<string | undefined>(undefined);
+
   const open = async (pw?: string) => {
     try {
       const reply = pw === undefined ? await api.get<Shared>(paths.shared(token)) : await api.post<Shared>(paths.shared(token), { password: pw });
+      setUnlocked(pw);
       setView({ kind: "shown", data: reply.data });
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setView({ kind: "locked", wrong: pw !== undefined });
@@ -37,6 +42,9 @@ export function SharedMapPage() {
     void open();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token]);
+  // The map updates as the team edits it (the link's live document, read-only).
+  const shown = view.kind === "shown";
+  const live = useLiveWatch(shown ? { path: paths.shared(token), params: unlocked ? { password: unlocked } : {} } : null, () => void open(unlocked));
   useEffect(() => {
     document.title = view.kind === "shown" ? `${view.data.map.name} · Journeyline` : "Shared journey map · Journeyline";
   }, [view]);
@@ -80,7 +88,7 @@ export function SharedMapPage() {
         <button type="submit" className="primary" disabled={busy || !password}>{busy ? "Opening…" : "Open map"}</button>
       </form>
     );
-  else body = <SharedMap data={view.data} />;
+  else body = <SharedMap data={live ? { ...view.data, map: withShownVotes(live, view.data.map) } : view.data} />;
 
   if (embedded)
     return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from asyncio import CancelledError
 from collections.abc import Callable
 from typing import Any
@@ -109,7 +110,11 @@ def _check_values(
             )
 
 
-def _check_element(name: str, element_id: str, entry: Any, problems: list[str]) -> None:
+def _check_element(
+    name: str, element_id: str, entry: Any, problems: list[str], *, shapes: bool = True
+) -> None:
+    """Check one element; `shapes=False` when only its existing text fields were typed into
+    (every field keeps its type: only the values are checked)."""
     where = f"{name}/{element_id}"
     if not ID_RE.match(element_id):
         problems.append(
@@ -120,7 +125,8 @@ def _check_element(name: str, element_id: str, entry: Any, problems: list[str]) 
         return
     kind = KINDS[name]
     before = len(problems)
-    _check_shapes(kind, entry, where, problems)
+    if shapes:
+        _check_shapes(kind, entry, where, problems)
     if len(problems) > before:
         return
     fields = read_fields(kind, plain(entry), where, [])
@@ -169,22 +175,88 @@ class UpdateChecker:
     def __init__(self, doc: Doc[Any]) -> None:
         self.doc = doc
         self._copy: Doc[Any] | None = None
+        self._touches: _Touches | None = None
 
     def check(self, update: bytes) -> None:
         """As :func:`check_update`; raises RefusedUpdate."""
-        if self._copy is None:
+        if self._copy is None or self._touches is None:
             self._copy = _copy_of(self.doc)
+            # Watched once for the copy's life: subscribing per update costs more than the check.
+            self._touches = _Touches(self._copy)
         else:
             self._copy.apply_update(self.doc.get_update(self._copy.get_state()))
         try:
-            _check_on(self._copy, update)
+            _check_on(self._copy, update, self._touches)
         except RefusedUpdate:
-            self._copy = None
+            self.reset()
             raise
 
     def reset(self) -> None:
         """Forget the copy (it may hold an update the document never got)."""
+        if self._touches is not None:
+            self._touches.stop()
         self._copy = None
+        self._touches = None
+
+
+_MISSING = object()
+"""What `Map.get` gives for a key that is not there (a value may be null)."""
+
+
+class _Touches:
+    """What changes to a document touch: the plain roots, and each collection's element ids."""
+
+    def __init__(self, doc: Doc[Any]) -> None:
+        self.roots = roots_of(doc)
+        self.touched_roots: set[str] = set()
+        self.touched: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+        self.reshaped: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+        """Elements whose fields may have changed type: anything but typing into a text
+        field the element already had (those cannot change any field's type)."""
+        self._subscriptions = [
+            (root, root.observe_deep(self._watcher(name))) for name, root in self.roots.items()
+        ]
+
+    def _watcher(self, name: str) -> Callable[[list[Any]], None]:
+        touched, reshaped = self.touched, self.reshaped
+        shapes = SHAPES.get(name, {})
+
+        def collect(events: list[Any]) -> None:
+            for event in events:
+                path = list(event.path)
+                if name not in touched:
+                    self.touched_roots.add(name)
+                elif path:
+                    element = str(path[0])
+                    touched[name].add(element)
+                    typed = (
+                        isinstance(event.target, Text)
+                        and len(path) == 2
+                        and shapes.get(str(path[1])) == "text"
+                    ) or (
+                        isinstance(event.target, Text)
+                        and len(path) == 3
+                        and shapes.get(str(path[1])) == "text_map"
+                    )
+                    if not typed:
+                        reshaped[name].add(element)
+                else:
+                    keys = [str(key) for key in getattr(event, "keys", {})]
+                    touched[name].update(keys)
+                    reshaped[name].update(keys)
+
+        return collect
+
+    def clear(self) -> None:
+        self.touched_roots.clear()
+        for ids in (*self.touched.values(), *self.reshaped.values()):
+            ids.clear()
+
+    def stop(self) -> None:
+        for root, subscription in self._subscriptions:
+            with contextlib.suppress(Exception):
+                root.unobserve(subscription)
+        self._subscriptions = []
 
 
 def _copy_of(doc: Doc[Any]) -> Doc[Any]:
@@ -193,28 +265,11 @@ def _copy_of(doc: Doc[Any]) -> Doc[Any]:
     return copy
 
 
-def _check_on(copy: Doc[Any], update: bytes) -> None:
-    """Apply the update to `copy` and check what it touched."""
-    roots = roots_of(copy)
-    touched_roots: set[str] = set()
-    touched: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
-    subscriptions = []
-
-    def watcher(name: str) -> Callable[[list[Any]], None]:
-        def collect(events: list[Any]) -> None:
-            for event in events:
-                path = list(event.path)
-                if name not in touched:
-                    touched_roots.add(name)
-                elif path:
-                    touched[name].add(str(path[0]))
-                else:
-                    touched[name].update(str(key) for key in getattr(event, "keys", {}))
-
-        return collect
-
-    for name, root in roots.items():
-        subscriptions.append((root, root.observe_deep(watcher(name))))
+def _check_on(copy: Doc[Any], update: bytes, touches: _Touches | None = None) -> None:
+    """Apply the update to `copy` and check what it touched (`touches`: the copy's watch,
+    kept by an UpdateChecker; made and dropped here otherwise)."""
+    watch = touches if touches is not None else _Touches(copy)
+    watch.clear()
     try:
         copy.apply_update(update)
     except (KeyboardInterrupt, SystemExit, GeneratorExit, CancelledError):
@@ -226,8 +281,10 @@ def _check_on(copy: Doc[Any], update: bytes) -> None:
             [Diagnostic(f"the update could not be decoded: {str(error)[:200]}")],
         ) from None
     finally:
-        for root, subscription in subscriptions:
-            root.unobserve(subscription)
+        if touches is None:
+            watch.stop()
+    roots, touched_roots, touched = watch.roots, watch.touched_roots, watch.touched
+    reshaped = watch.reshaped
     problems: list[str] = []
     for name in copy.keys():  # noqa: SIM118
         if name not in ROOTS:
@@ -237,15 +294,15 @@ def _check_on(copy: Doc[Any], update: bytes) -> None:
     for name in ("meta", "map", "backstory"):
         if name in touched_roots:
             _check_root(copy, name, problems)
-    others: dict[str, set[str]] = {name: set(roots[name].keys()) for name in COLLECTIONS}
     for name in COLLECTIONS:
         root = roots[name]
         for element_id in sorted(touched[name]):
-            if element_id not in root:
+            entry = root.get(element_id, _MISSING)
+            if entry is _MISSING:
                 continue
-            _check_element(name, element_id, root[element_id], problems)
+            _check_element(name, element_id, entry, problems, shapes=element_id in reshaped[name])
             for other in COLLECTIONS:
-                if other != name and element_id in others[other]:
+                if other != name and roots[other].get(element_id, _MISSING) is not _MISSING:
                     problems.append(
                         f"{name}/{element_id}: the id is taken by an element in {other}"
                     )

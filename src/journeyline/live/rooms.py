@@ -342,6 +342,7 @@ class Room:
         state = None
         if head:
             state = self.doc.get_update()
+            batch.known = frozenset(self.applied)
             self.head_due = False
             self.head_forced = False
             self.head_at = now
@@ -357,6 +358,10 @@ class Room:
 
     def done(self, batch: stored.MapBatch, state_vector: bytes, taken: int) -> None:
         """The batch is committed: tell everyone what is saved; wake who waits for it."""
+        if batch.foreign:  # committed elsewhere and merged into the head: bring them in
+            due = self.head_due
+            self.apply_remote(batch.foreign, None)
+            self.head_due = due  # the head written holds them already
         if batch.snapshot is not None:
             self.applied = []
             self.size_estimate = len(batch.snapshot)
@@ -402,6 +407,14 @@ class Room:
                 future.set_exception(Refused(code, reason))
         self.waiters = []
         self.rooms.forget(self)
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether this thread is running `loop` (so it must not block waiting on it)."""
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 def _short(reason: str) -> str:
@@ -483,6 +496,8 @@ class LiveWriter:
         for batch, state, outside in work:
             if state is not None:
                 batch.head = head_of(state, outside)
+                batch.state = state
+                batch.read_head = lambda merged, outside=outside: head_of(merged, outside)
         try:
             stored.commit(
                 self.rooms.db, [batch for batch, _, _ in work], process=self.rooms.process
@@ -543,6 +558,9 @@ class Rooms:
             self._cutter.cancel()
         if self._listener is not None:
             self._listener.stop()
+            # It notices within a second (its wait for notices); then its connection is closed.
+            await to_thread.run_sync(self._listener.join, 5.0)
+            self._listener = None
         await self.writer.stop()
         for room in list(self.open.values()):
             if room.burst_started is not None:
@@ -605,6 +623,35 @@ class Rooms:
     def is_open(self, map_pk: int) -> bool:
         return map_pk in self.open
 
+    def behind(self, map_pk: int) -> bool:
+        """Whether the map is open here and its head (what REST reads) lags its document:
+        edits applied that the head was not written from yet."""
+        room = self.open.get(map_pk)
+        return room is not None and (
+            room.head_due or bool(room.pending) or room.committed != room.taken
+        )
+
+    async def settle(self, map_pk: int) -> bool:
+        """Write the head of an open map from its document now, if it lags (a REST read
+        right after "Saved" sees the edit); whether anything was written."""
+        room = self.open.get(map_pk)
+        if room is None or not self.behind(map_pk):
+            return False
+        await room.flush()
+        return True
+
+    def settle_from_thread(self, map_pk: int) -> bool:
+        """`settle`, from a worker thread (a REST read); never waits on the event loop's
+        own thread (there it answers False: nothing was written)."""
+        loop = self.loop
+        if loop is None or not self.behind(map_pk) or _on_loop(loop):
+            return False
+        future = asyncio.run_coroutine_threadsafe(self.settle(map_pk), loop)
+        try:
+            return future.result(timeout=30)
+        except Refused:  # the map was deleted meanwhile: the read says so
+            return False
+
     def schedule_close(self, room: Room) -> None:
         """Close a room with no connections after the grace period (if nobody joins)."""
         loop = asyncio.get_running_loop()
@@ -666,18 +713,18 @@ class Rooms:
         map_pk: int,
         start: Callable[[], JourneyMap],
         author: str | None,
-        based_on: int,
+        based_on: int | None,
         change: Callable[[JourneyMap], tuple[JourneyMap, Any]],
     ) -> tuple[int, JourneyMap, Any]:
         """Apply a whole-map change to the map's document as one transaction every open board
         sees, once committed: (the head's new revision, the new map, the change's result).
         `change(current)` returns the new map and a result. StaleRevision when the head is no
-        longer at `based_on` (the REST writer's If-Match)."""
+        longer at `based_on` (the REST writer's If-Match; None: not checked, an import)."""
         room = await self.room(map_pk, start)
         current_revision = await room.flush()
         if current_revision is None:
             current_revision = await to_thread.run_sync(stored.head_revision, self.db, map_pk)
-        if current_revision != based_on:
+        if based_on is not None and current_revision != based_on:
             raise stale_map(
                 await to_thread.run_sync(stored.map_name, self.db, map_pk),
                 based_on,
@@ -695,7 +742,7 @@ class Rooms:
         map_pk: int,
         start: Callable[[], JourneyMap],
         author: str | None,
-        based_on: int,
+        based_on: int | None,
         change: Callable[[JourneyMap], tuple[JourneyMap, Any]],
     ) -> tuple[int, JourneyMap, Any]:
         """`edit`, called from a worker thread (a REST route)."""
@@ -729,7 +776,7 @@ def edit_stored(
     db: Database,
     map_pk: int,
     author: str | None,
-    based_on: int,
+    based_on: int | None,
     change: Callable[[JourneyMap], tuple[JourneyMap, Any]],
 ) -> tuple[int, JourneyMap, Any]:
     """`Rooms.edit` without a server (no room can be open): the stored document is loaded,
@@ -792,8 +839,13 @@ class _Listener(threading.Thread):
         if process == self.rooms.process or not key.isdigit():
             return
         loop = self.rooms.loop
-        if loop is not None:
-            asyncio.run_coroutine_threadsafe(self.rooms.catch_up(int(key), compacted == "1"), loop)
+        if loop is None or loop.is_closed() or self._stopped.is_set():
+            return  # the server is stopping: nothing is open to bring updates into
+        catching_up = self.rooms.catch_up(int(key), compacted == "1")
+        try:
+            asyncio.run_coroutine_threadsafe(catching_up, loop)
+        except RuntimeError:  # the loop closed meanwhile
+            catching_up.close()
 
     def stop(self) -> None:
         self._stopped.set()

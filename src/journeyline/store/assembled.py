@@ -27,6 +27,7 @@ from journeyline.store.maps import (
     get_map,
     journey_of,
     map_record,
+    settle_live_map,
     workspace_with_maps,
 )
 from journeyline.store.tables import Comment, MapRecord, Vote
@@ -136,7 +137,9 @@ def assemble(journey: JourneyMap, tallies: Tallies) -> JourneyMap:
 
 
 def assembled_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> JourneyMap:
-    """The stored map as every view shows it (viewers and above)."""
+    """The stored map as every view shows it (viewers and above); a map open live here is
+    read with every edit applied so far."""
+    settle_live_map(db, workspace_id, map_id)
     with db.reading() as session:
         require(session, actor, workspace_id, Role.viewer)
         journey = journey_of(db, map_record(session, workspace_id, map_id), copy=False)

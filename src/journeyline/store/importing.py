@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.model import Element, JourneyMap, Workspace, did_you_mean
 from journeyline.store import elements, maps
+from journeyline.store import live as live_store
 from journeyline.store.access import Actor, Role, require
 from journeyline.store.database import Database
 from journeyline.store.documents import workspace_of
@@ -39,6 +40,7 @@ def import_into(
         "workspace_elements": [],
         "map_names": {m.id: m.name for m in incoming.maps},
     }
+    live_maps: list[tuple[str, int, JourneyMap]] = []
     with db.writing() as session:
         access = require(session, actor, workspace_id, Role.editor)
         record = access.workspace
@@ -76,17 +78,28 @@ def import_into(
             store_workspace_document(session, record, workspace, actor, "imported a file")
         for journey in incoming.maps:
             if journey.id in existing:
-                maps.write_revision(
-                    db, session, access, existing[journey.id], journey, "imported from a file"
-                )
+                target = existing[journey.id]
+                if live_store.has_document(session, target.pk):
+                    # Its shared document is its truth: replaced by a transaction on it, below.
+                    live_maps.append((target.map_id, target.pk, journey))
+                else:
+                    maps.write_revision(db, session, access, target, journey, IMPORTED)
                 # The file's votes are the map's now: an export carries each total (written +
                 # dots), so dots left standing would be counted twice.
                 session.execute(delete(Vote).where(Vote.map_pk == existing[journey.id].pk))
                 report["replaced_maps"].append(journey.id)
             else:
-                maps.add_map_record(session, access, journey, "imported from a file")
+                maps.add_map_record(session, access, journey, IMPORTED)
                 report["added_maps"].append(journey.id)
+    # A map opened live is replaced on its shared document once the rest is committed: every
+    # open board sees the file's map at once, and its head and log follow as for any edit.
+    for map_id, pk, journey in live_maps:
+        maps.replace_live_map(db, access, map_id, pk, journey, IMPORTED)
     return report
+
+
+IMPORTED = "imported from a file"
+"""The revision log's summary for a map a file replaced or added."""
 
 
 # --- a new map from a template --------------------------------------------------------------------

@@ -10,7 +10,7 @@ rows another process committed meanwhile are never lost.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +124,15 @@ class MapBatch:
     """Write the head only if it is at this revision (a REST edit's If-Match)."""
     revision: Written | None = None
     """Filled in: the head's new revision, when `head` was written."""
+    known: frozenset[int] | None = None
+    """With `head`: the log rows the head's document holds (None: do not check). Rows of the
+    map's log beyond these (another process's, a CLI's) are merged into the head first."""
+    state: bytes | None = None
+    """With `known`: the document state `head` was read from."""
+    read_head: Callable[[bytes], Head] | None = None
+    """With `known`: reads a head from a document state (when rows had to be merged in)."""
+    foreign: list[tuple[int, bytes]] = field(default_factory=list)
+    """Filled in: the rows merged into the head that the document did not hold."""
 
 
 CHANNEL = "journeyline_live"
@@ -179,6 +188,8 @@ def _write(session: Session, batch: MapBatch, now: dt.datetime) -> None:
                     update(LiveDocument).where(LiveDocument.map_pk == batch.map_pk).values(values)
                 )
     batch.written = keys
+    if batch.head is not None and batch.known is not None:
+        _merge_foreign(session, batch, keys)
     if batch.head is not None:
         batch.revision = revisions.materialise_map(
             session,
@@ -208,6 +219,30 @@ def _write(session: Session, batch: MapBatch, now: dt.datetime) -> None:
                     LiveUpdate.map_pk == batch.map_pk, LiveUpdate.pk.in_(folded[at : at + 500])
                 )
             )
+
+
+def _merge_foreign(session: Session, batch: MapBatch, keys: list[int]) -> None:
+    """Make the head hold every update committed to the map's log before it is written, so a
+    read never goes backwards: rows the writing process's document lacks (another server
+    process committed them, or a CLI edit) are merged into the head's state first. The map's
+    row is locked first (PostgreSQL), so two processes' heads are written one after the other,
+    each holding what the other committed."""
+    if not db_is_sqlite(session):
+        session.execute(select(MapRecord.pk).where(MapRecord.pk == batch.map_pk).with_for_update())
+    known = batch.known or frozenset()
+    ours = set(keys)
+    logged = session.scalars(select(LiveUpdate.pk).where(LiveUpdate.map_pk == batch.map_pk))
+    foreign = [pk for pk in logged if pk not in known and pk not in ours]
+    if not foreign or batch.state is None or batch.read_head is None:
+        return
+    rows = session.execute(
+        select(LiveUpdate.pk, LiveUpdate.data)
+        .where(LiveUpdate.map_pk == batch.map_pk, LiveUpdate.pk.in_(foreign))
+        .order_by(LiveUpdate.pk)
+    ).all()
+    batch.foreign = [(pk, bytes(data)) for pk, data in rows]
+    merged = pycrdt.merge_updates(batch.state, *[data for _, data in batch.foreign])
+    batch.head = batch.read_head(merged)
 
 
 def cut_revision(db: Database, map_pk: int) -> Written | None:

@@ -186,7 +186,7 @@ def edit_map(
         record = map_record(session, workspace_id, map_id)
         revisions.check_map(db, session, record, based_on)
         if live_store.has_document(session, record.pk):
-            return _edit_live(db, access, record, based_on, change)
+            return _edit_live(db, access, record.map_id, record.pk, based_on, change)
         before = record.document
         journey, result, summary = change(journey_of(db, record))
         assign_map_ids(journey)
@@ -224,18 +224,34 @@ def edit_map(
     return MapState(workspace_id, written.number, journey, written.at), result
 
 
+def replace_live_map(
+    db: Database, access: Access, map_id: str, pk: int, journey: JourneyMap, summary: str
+) -> MapState:
+    """Make `journey` the map with a shared document (an import over it): one transaction on
+    the document, as a REST edit is, so every open board sees it and nothing typed is lost
+    (edits made meanwhile stay where the new map keeps their elements). No If-Match: the
+    file replaces whatever the map holds, as an import does."""
+
+    def change(_: JourneyMap) -> tuple[JourneyMap, None, str]:
+        return journey, None, summary
+
+    return _edit_live(db, access, map_id, pk, None, change)[0]
+
+
 def _edit_live(
     db: Database,
     access: Access,
-    record: MapRecord,
-    based_on: int,
+    map_id: str,
+    pk: int,
+    based_on: int | None,
     change: Callable[[JourneyMap], tuple[JourneyMap, T, str]],
 ) -> tuple[MapState, T]:
     """A REST edit of a map with a shared document: `change` runs on the document as it is
-    now, and the result becomes one transaction on it (every open board sees it)."""
+    now, and the result becomes one transaction on it (every open board sees it). With
+    `based_on` None the head's revision is not checked."""
     from journeyline.live import rooms as live_rooms
 
-    workspace_id, map_id, pk = access.workspace.id, record.map_id, record.pk
+    workspace_id = access.workspace.id
 
     def on_document(current: JourneyMap) -> tuple[JourneyMap, T]:
         journey, result, summary = change(current)
@@ -349,17 +365,51 @@ class _MovedOn(Exception):
     """The head moved on between reading its revision and its document (live edits)."""
 
 
+class _Behind(Exception):
+    """The map is open live in this process and its head lags its document."""
+
+    def __init__(self, pk: int) -> None:
+        super().__init__(pk)
+        self.pk = pk
+
+
+def live_behind(db: Database, pk: int) -> bool:
+    """Whether the map is open live in this server process with edits its head (what REST
+    reads) was not yet written from."""
+    return db.live_rooms is not None and bool(db.live_rooms.behind(pk))
+
+
+def settle_live(db: Database, pk: int) -> bool:
+    """Write an open live map's head from its document now if it lags, so a read right after
+    "Saved" sees every saved edit (call outside any transaction); whether it wrote."""
+    return db.live_rooms is not None and bool(db.live_rooms.settle_from_thread(pk))
+
+
+def settle_live_map(db: Database, workspace_id: str, map_id: str) -> None:
+    """`settle_live` by the map's ids (a no-op unless some map is open live here)."""
+    if db.live_rooms is None or not db.live_rooms.open:
+        return
+    pk = live_store.map_key(db, workspace_id, map_id)
+    if pk is not None:
+        settle_live(db, pk)
+
+
 def get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
-    """The map as it is now (shared and read-only: copy it before changing it)."""
+    """The map as it is now (shared and read-only: copy it before changing it). A map open
+    live in this process is read with every edit applied so far (its head written first)."""
     for _ in range(5):
         try:
             return _get_map(db, actor, workspace_id, map_id)
         except _MovedOn:
             continue
-    return _get_map(db, actor, workspace_id, map_id)
+        except _Behind as behind:
+            settle_live(db, behind.pk)
+    return _get_map(db, actor, workspace_id, map_id, settled=True)
 
 
-def _get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapState:
+def _get_map(
+    db: Database, actor: Actor, workspace_id: str, map_id: str, *, settled: bool = False
+) -> MapState:
     """The map as it is now (shared and read-only: copy it before changing it).
 
     On the hot path this is one statement (membership and revision together); the
@@ -372,6 +422,8 @@ def _get_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> MapS
         ).first()
         if row is not None:
             pk, revision, updated_at = row
+            if not settled and live_behind(db, pk):
+                raise _Behind(pk)
 
             def document() -> dict[str, Any]:
                 found = connection.execute(
@@ -414,6 +466,8 @@ def cached_map(db: Database, actor: Actor, workspace_id: str, map_id: str) -> Ma
     if row is None:
         return None
     pk, revision, updated_at = row
+    if live_behind(db, pk):
+        return None  # its head must be written first (get_map, in a worker thread)
     entry = db.map_cache.cached((pk, revision))
     if entry is None:
         return None
@@ -713,14 +767,34 @@ def label_revision(
     )
 
 
-def _revision(session: Session, record: MapRecord, number: int) -> Revision:
-    row = session.scalar(
-        select(Revision).where(Revision.map_pk == record.pk, Revision.number == number)
+@dataclass(frozen=True)
+class _Entry:
+    """A revision as read: its number (the log entry's), the document, when."""
+
+    number: int
+    document: dict[str, Any]
+    created_at: dt.datetime
+
+
+def _revision(session: Session, record: MapRecord, number: int) -> _Entry:
+    """The revision `number` of the map. A live map's head gets a new number each time it
+    is written from the shared document, and the log gets an entry only when a burst of
+    editing settles: a number between entries reads as the entry that holds it (the burst's
+    outcome, the next entry), or as the head while that burst is still going."""
+    row = session.execute(
+        select(Revision.number, Revision.document, Revision.created_at)
+        .where(Revision.map_pk == record.pk, Revision.number >= number)
+        .order_by(Revision.number)
+        .limit(1)
+    ).first()
+    if 1 <= number <= record.revision:
+        if row is not None:
+            return _Entry(int(row[0]), row[1], row[2])
+        return _Entry(record.revision, record.document, record.updated_at)
+    last = session.scalar(select(func.max(Revision.number)).where(Revision.map_pk == record.pk))
+    raise NotFound(
+        f"map '{record.map_id}' has no revision {number} (revisions 1 … {max(last or 0, record.revision)})"
     )
-    if row is None:
-        last = session.scalar(select(func.max(Revision.number)).where(Revision.map_pk == record.pk))
-        raise NotFound(f"map '{record.map_id}' has no revision {number} (revisions 1 … {last})")
-    return row
 
 
 def get_revision(
@@ -731,7 +805,7 @@ def get_revision(
         require(session, actor, workspace_id, Role.viewer)
         record = map_record(session, workspace_id, map_id)
         row = _revision(session, record, number)
-        return MapState(workspace_id, number, map_from_document(row.document), row.created_at)
+        return MapState(workspace_id, row.number, map_from_document(row.document), row.created_at)
 
 
 def worded_diff(

@@ -32,7 +32,7 @@ from journeyline.store.assembled import assemble, read_tallies
 from journeyline.store.database import Database
 from journeyline.store.documents import map_workspace, workspace_of
 from journeyline.store.errors import ShareLinkLocked
-from journeyline.store.maps import journey_of, map_record
+from journeyline.store.maps import journey_of, live_behind, map_record, settle_live
 from journeyline.store.revisions import iso
 from journeyline.store.tables import MapRecord, ShareLink, WorkspaceRecord, new_id, utcnow
 
@@ -310,11 +310,13 @@ def _valid_link(
     return link, record, workspace_record
 
 
-def share_link_map(db: Database, token: str, password: str | None = None) -> tuple[str, str]:
+def share_link_map(
+    db: Database, token: str, password: str | None = None, *, password_is: str = "share_password"
+) -> tuple[str, str]:
     """The (workspace id, map id) a share link shows, for watching it live; errors as
-    `open_share_link`."""
+    `open_share_link` (`password_is`: how the live connection sends the password)."""
     with db.reading() as session:
-        _, record, _ = _valid_link(session, token, password, password_is="share_password")
+        _, record, _ = _valid_link(session, token, password, password_is=password_is)
         return record.workspace_id, record.map_id
 
 
@@ -322,14 +324,31 @@ def open_share_link(
     db: Database, token: str, password: str | None = None, *, unlocked: bool = False
 ) -> SharedMap:
     """The map behind a share link; NotFound when it is unknown, revoked or expired
-    (`unlocked`: as `_valid_link`)."""
-    with db.reading() as session:
-        link, record, workspace_record = _valid_link(
-            session, token, password, password_is="X-Share-Password", unlocked=unlocked
-        )
-        tallies = read_tallies(session, record.workspace_id, record.map_id, None)
-        journey = assemble(journey_of(db, record, copy=False), tallies)
-        # Only what the map names: its personas, its segment and its custom lanes.
-        scoped = map_workspace(workspace_of(workspace_record, [], editable=False), journey)
-        scoped.id, scoped.name, scoped.analysis = "", "", {}
-        return SharedMap(journey, scoped, record.revision, link.label, record.workspace_id)
+    (`unlocked`: as `_valid_link`). A map open live in this process is read with every
+    edit applied so far."""
+    for attempt in range(2):
+        with db.reading() as session:
+            link, record, workspace_record = _valid_link(
+                session, token, password, password_is="X-Share-Password", unlocked=unlocked
+            )
+            if attempt == 0 and live_behind(db, record.pk):
+                pk = record.pk
+            else:
+                return _shown(db, session, link, record, workspace_record)
+        settle_live(db, pk)  # outside the read: then read again
+    raise AssertionError("unreachable: the second attempt always returns")
+
+
+def _shown(
+    db: Database,
+    session: Session,
+    link: ShareLink,
+    record: MapRecord,
+    workspace_record: WorkspaceRecord,
+) -> SharedMap:
+    tallies = read_tallies(session, record.workspace_id, record.map_id, None)
+    journey = assemble(journey_of(db, record, copy=False), tallies)
+    # Only what the map names: its personas, its segment and its custom lanes.
+    scoped = map_workspace(workspace_of(workspace_record, [], editable=False), journey)
+    scoped.id, scoped.name, scoped.analysis = "", "", {}
+    return SharedMap(journey, scoped, record.revision, link.label, record.workspace_id)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from anyio import to_thread
@@ -38,8 +39,15 @@ from journeyline.live.rooms import (
 from journeyline.model import JourneyMap
 from journeyline.store import accounts, maps, sharing
 from journeyline.store.access import Actor, Role, require
+from journeyline.store.accounts import hash_secret
 from journeyline.store.database import Database
-from journeyline.store.errors import NotSignedIn, PermissionDenied, ShareLinkLocked
+from journeyline.store.errors import (
+    NotSignedIn,
+    PermissionDenied,
+    ShareLinkLocked,
+    TooManyAttempts,
+)
+from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.auth import SESSION_COOKIE, is_cross_site
 
 log = logging.getLogger("journeyline.live")
@@ -83,17 +91,45 @@ def admit(db: Database, websocket: WebSocket, workspace_id: str, map_id: str) ->
     share = websocket.query_params.get("share")
     if share:
         password = websocket.query_params.get("share_password")
-        shown = sharing.share_link_map(db, share, password)
+        shown = _share_link_map(db, websocket, share, password, "share_password")
         if shown != (workspace_id, map_id):
             raise NotFound("this share link shows another map")
-        with db.reading() as session:
-            pk = maps.map_record(session, workspace_id, map_id).pk
-        return Admitted(None, "share", pk)
+        return Admitted(None, "share", _map_pk(db, workspace_id, map_id))
     actor = _actor(db, websocket)
     with db.reading() as session:
         access = require(session, actor, workspace_id, Role.viewer, map_id=map_id)
         pk = maps.map_record(session, workspace_id, map_id).pk
     return Admitted(actor.account_id, access.role.value, pk)
+
+
+def admit_share(db: Database, websocket: WebSocket, token: str) -> tuple[Admitted, str, str]:
+    """A share link watching its map (read-only): who it is, and the workspace and map it
+    shows (never told to the client); the domain's errors when the link is not valid."""
+    password = websocket.query_params.get("password")
+    workspace_id, map_id = _share_link_map(db, websocket, token, password, "password")
+    return Admitted(None, "share", _map_pk(db, workspace_id, map_id)), workspace_id, map_id
+
+
+def _share_link_map(
+    db: Database, websocket: WebSocket, token: str, password: str | None, sent_as: str
+) -> tuple[str, str]:
+    """The map a share link shows; wrong passwords are counted as the share page's are."""
+    if not password:
+        return sharing.share_link_map(db, token, None, password_is=sent_as)
+    throttle: PasswordThrottle = websocket.app.state.password_throttle
+    link = hash_secret(token)
+    address = websocket.client.host if websocket.client else None
+    throttle.check_share_link(link, address)
+    try:
+        return sharing.share_link_map(db, token, password, password_is=sent_as)
+    except ShareLinkLocked:
+        throttle.share_link_failed(link, address)
+        raise
+
+
+def _map_pk(db: Database, workspace_id: str, map_id: str) -> int:
+    with db.reading() as session:
+        return maps.map_record(session, workspace_id, map_id).pk
 
 
 def _close_code(error: JourneylineError) -> int:
@@ -103,6 +139,8 @@ def _close_code(error: JourneylineError) -> int:
         return NOT_ALLOWED
     if isinstance(error, NotFound):
         return NOT_FOUND
+    if isinstance(error, TooManyAttempts):
+        return TOO_MANY
     return MALFORMED
 
 
@@ -189,11 +227,30 @@ def handle(room: Room, connection: Connection, frame: bytes) -> None:
 async def live(websocket: WebSocket, workspace_id: str, map_id: str) -> None:
     """The live document of one map (y-websocket protocol; see docs/api.md)."""
     db: Database = websocket.app.state.db
+
+    def admitted() -> tuple[Admitted, str, str]:
+        return admit(db, websocket, workspace_id, map_id), workspace_id, map_id
+
+    await serve(websocket, admitted)
+
+
+@router.websocket("/api/shared/{token}/live")
+async def shared_live(websocket: WebSocket, token: str) -> None:
+    """The live document of the map a share link shows, read-only (`?password=` for a link
+    with one): the share page and embeds watch it, without learning the workspace's id."""
+    db: Database = websocket.app.state.db
+    await serve(websocket, lambda: admit_share(db, websocket, token))
+
+
+async def serve(websocket: WebSocket, admitted_by: Callable[[], tuple[Admitted, str, str]]) -> None:
+    """One live connection: admitted (in a worker thread) by `admitted_by`, which gives who it
+    is and the map's workspace and id; then frames in and out until either side closes."""
+    db: Database = websocket.app.state.db
     rooms: Rooms = websocket.app.state.live
     limit = rooms.settings.max_message_bytes
     await websocket.accept()
     try:
-        admitted = await to_thread.run_sync(admit, db, websocket, workspace_id, map_id)
+        admitted, workspace_id, map_id = await to_thread.run_sync(admitted_by)
         room = await rooms.room(admitted.map_pk, lambda: head_journey(db, workspace_id, map_id))
     except JourneylineError as error:
         await websocket.close(_close_code(error), _short(error.message))

@@ -1,0 +1,317 @@
+"""Live co-editing where it meets the rest of the app: a share link watching by its token
+(the share page and embeds), REST reads right after "Saved", a file imported over a live map,
+and every revision number a live map hands out read, compared and restored."""
+
+# ruff: noqa: F811 - pytest fixtures are imported from tests.api_support by name
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pycrdt
+import pytest
+
+from journeyline.store import live as live_store
+from journeyline.web import Settings
+from tests.api_support import World, build_world, database  # noqa: F401
+from tests.live_client import YClient, serving
+
+SLOW_HEAD = {
+    # The head would be rewritten only once a minute by the timer: what REST reads right after
+    # "Saved" must come from the open room, not from waiting for it.
+    "live_head_seconds": 60.0,
+    "live_close_seconds": 0.2,
+    "live_quiet_seconds": 60.0,
+}
+
+
+@pytest.fixture
+def live(database: Any, request: pytest.FixtureRequest) -> Iterator[tuple[World, str]]:
+    """A world of roles behind a real server; yields it and the server's ws:// base."""
+    marker = request.node.get_closest_marker("settings")
+    overrides = dict(SLOW_HEAD, **(marker.kwargs if marker else {}))
+    world = build_world(database, Settings(**overrides))
+    with serving(world.app) as base:
+        yield world, base
+    for client in world.clients.values():
+        client.close()
+
+
+def map_path(world: World, map_id: str = "trial-a") -> str:
+    return f"/api/workspaces/{world.workspace}/maps/{map_id}"
+
+
+def editor(world: World, base: str, who: str = "editor") -> YClient:
+    headers = {"Authorization": f"Bearer {world.tokens[who]}"}
+    yc = YClient(f"{base}{map_path(world)}/live", headers)
+    yc.sync()
+    return yc
+
+
+def step_name(doc: pycrdt.Doc, step_id: str) -> str:
+    return str(doc.get("steps", type=pycrdt.Map)[step_id]["name"])
+
+
+def type_into(doc: pycrdt.Doc, step_id: str, suffix: str) -> None:
+    text = doc.get("steps", type=pycrdt.Map)[step_id]["name"]
+    text.insert(len(str(text)), suffix)
+
+
+def names(body: dict[str, Any]) -> list[str]:
+    return [step["name"] for stage in body["stages"] for step in stage["steps"]]
+
+
+def share_link(world: World, **options: Any) -> str:
+    made = world.client("editor").post(f"{map_path(world)}/share-links", json=options)
+    assert made.status_code == 201, made.text
+    return str(made.json()["token"])
+
+
+# --- a share link watches by its token -------------------------------------------------------------
+
+
+def test_a_share_link_watches_by_its_token_read_only(live: tuple[World, str]) -> None:
+    world, base = live
+    token = share_link(world, label="wall screen")
+    watcher = YClient(f"{base}/api/shared/{token}/live")
+    watcher.sync()
+    assert watcher.role == "share"
+    assert step_name(watcher.doc, "form-a") == "Fill the form"
+    ann = editor(world, base)
+    type_into(ann.doc, "form-a", " online")
+    assert watcher.pump(lambda: step_name(watcher.doc, "form-a") == "Fill the form online")
+    # The share page's JSON, read right after "Saved", shows it too.
+    ann.wait_saved()
+    shared = world.client("anonymous").get(f"/api/shared/{token}").json()
+    assert "Fill the form online" in names(shared["map"])
+    # A share link only watches: its update is refused and nothing changes.
+    type_into(watcher.doc, "form-a", " (theirs)")
+    closed = watcher.wait_closed()
+    assert closed.code == 4403 and "read-only" in closed.reason
+    type_into(ann.doc, "form-a", "!")
+    ann.wait_saved()
+    assert step_name(ann.doc, "form-a") == "Fill the form online!"
+    ann.close()
+
+
+def test_a_share_link_that_is_not_valid_cannot_watch(live: tuple[World, str]) -> None:
+    world, base = live
+    made_up = YClient(f"{base}/api/shared/s_nothing/live")
+    closed = made_up.wait_closed()
+    assert closed.code == 4404 and "not valid" in closed.reason
+    token = share_link(world, label="locked", password="open sesame")
+    locked = YClient(f"{base}/api/shared/{token}/live")
+    closed = locked.wait_closed()
+    assert closed.code == 4401 and "password" in closed.reason
+    wrong = YClient(f"{base}/api/shared/{token}/live?password=nope")
+    assert wrong.wait_closed().code == 4401
+    right = YClient(f"{base}/api/shared/{token}/live?password=open%20sesame")
+    right.sync()
+    assert right.role == "share" and step_name(right.doc, "form-a") == "Fill the form"
+    right.close()
+    revoked = share_link(world, label="soon gone")
+    links = world.client("editor").get(f"{map_path(world)}/share-links").json()
+    link_id = next(link["id"] for link in links if link["label"] == "soon gone")
+    gone = world.client("editor").delete(f"{map_path(world)}/share-links/{link_id}")
+    assert gone.status_code in (200, 204), gone.text
+    assert YClient(f"{base}/api/shared/{revoked}/live").wait_closed().code == 4404
+
+
+# --- REST reads right after "Saved" ----------------------------------------------------------------
+
+
+def test_rest_reads_right_after_saved_show_the_edit(live: tuple[World, str]) -> None:
+    world, base = live
+    ann = editor(world, base)
+    viewer = world.client("viewer")
+    first = viewer.get(map_path(world))
+    type_into(ann.doc, "form-a", " now")
+    ann.wait_saved()
+    # No waiting: the head is written from the open room's document for this read.
+    reply = viewer.get(map_path(world))
+    assert "Fill the form now" in names(reply.json()["map"])
+    assert int(reply.headers["ETag"].strip('W/"')) > int(first.headers["ETag"].strip('W/"'))
+    # The views that read the map see it too (the summary behind the presentation).
+    summary = viewer.get(f"{map_path(world)}/summary")
+    assert summary.status_code == 200, summary.text
+    assert "Fill the form now" in json.dumps(summary.json())
+    # A write based on what was just read is not stale.
+    etag = viewer.get(map_path(world)).headers["ETag"]
+    renamed = world.client("editor").patch(
+        map_path(world), json={"name": "Trial, live"}, headers={"If-Match": etag}
+    )
+    assert renamed.status_code == 200, renamed.text
+    ann.close()
+
+
+# --- a file imported over a live map ---------------------------------------------------------------
+
+
+def test_importing_a_file_over_a_live_map_is_one_transaction_on_its_document(
+    live: tuple[World, str],
+) -> None:
+    world, base = live
+    ann = editor(world, base)
+    type_into(ann.doc, "form-a", " typed live")
+    ann.wait_saved()
+    exported = world.client("editor").get(map_path(world)).json()["map"]
+    exported["stages"][0]["steps"][1]["name"] = "Verify by text message"
+    exported["name"] = "Trial (imported)"
+    exported["personas"], exported["segment"] = [], None  # the file holds the map alone
+    upload = json.dumps({"journeyline": 1, "maps": [exported]}).encode()
+    imported = world.client("editor").post(
+        f"/api/workspaces/{world.workspace}/import",
+        params={"replace": "true"},
+        files={"file": ("trial.json", io.BytesIO(upload), "application/json")},
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["replaced_maps"] == ["trial-a"]
+    # The open board sees the import at once, and keeps what was typed live.
+    assert ann.pump(lambda: step_name(ann.doc, "verify-a") == "Verify by text message")
+    assert step_name(ann.doc, "form-a") == "Fill the form typed live"
+    # Typing on goes on from the imported map: nothing is lost or reverted.
+    type_into(ann.doc, "verify-a", "!")
+    ann.wait_saved()
+    body = world.client("viewer").get(map_path(world)).json()["map"]
+    assert body["name"] == "Trial (imported)"
+    assert "Verify by text message!" in names(body) and "Fill the form typed live" in names(body)
+    ann.close()
+
+
+# --- every revision number a live map hands out ----------------------------------------------------
+
+
+def test_every_revision_number_of_a_live_map_can_be_read_compared_and_restored(
+    live: tuple[World, str],
+) -> None:
+    world, base = live
+    rest = world.client("editor")
+    ann = editor(world, base)
+    numbers = []
+    for n in range(3):
+        type_into(ann.doc, "form-a", str(n))
+        ann.wait_saved()
+        reply = rest.get(map_path(world))  # each read writes the head: a new revision number
+        numbers.append(reply.json()["revision"])
+    assert numbers == sorted(numbers) and len(set(numbers)) == 3
+    logged = {entry["revision"] for entry in rest.get(f"{map_path(world)}/revisions").json()}
+    between = [n for n in numbers if n not in logged]
+    assert between, "the test needs head revisions that have no log entry of their own"
+    for number in numbers:
+        shown = rest.get(f"{map_path(world)}/revisions/{number}")
+        assert shown.status_code == 200, shown.text
+        diff = rest.get(f"{map_path(world)}/diff", params={"from": number})
+        assert diff.status_code == 200, diff.text
+    # The head's own number reads exactly as the head; an earlier number between log entries
+    # reads as the entry that holds it (its burst of editing; here the head, still going).
+    for number in numbers:
+        shown = rest.get(f"{map_path(world)}/revisions/{number}").json()
+        assert shown["revision"] == numbers[-1]
+        assert "Fill the form012" in names(shown["map"])
+    # Restoring a listed revision is a transaction every open board sees.
+    etag = rest.get(map_path(world)).headers["ETag"]
+    restored = rest.post(f"{map_path(world)}/revisions/1/restore", headers={"If-Match": etag})
+    assert restored.status_code == 200, restored.text
+    assert ann.pump(lambda: step_name(ann.doc, "form-a") == "Fill the form")
+    # Once the burst is cut into the log, its numbers read as that entry.
+    pk = live_store.map_key(world.db, world.workspace, "trial-a")
+    assert pk is not None
+    cut = live_store.cut_revision(world.db, pk)
+    assert cut is not None
+    for number in numbers:
+        shown = rest.get(f"{map_path(world)}/revisions/{number}").json()
+        assert shown["revision"] == cut.number
+        assert "Fill the form" in names(shown["map"])
+        restored = rest.post(
+            f"{map_path(world)}/revisions/{number}/restore",
+            headers={"If-Match": rest.get(map_path(world)).headers["ETag"]},
+        )
+        assert restored.status_code == 200, restored.text
+    # A number the map never had is still a 404 that says which exist.
+    missing = rest.get(f"{map_path(world)}/revisions/999")
+    assert missing.status_code == 404
+    ann.close()
+
+
+def test_a_head_holds_what_another_process_committed_so_reads_never_go_back(
+    live: tuple[World, str],
+) -> None:
+    world, base = live
+    ann = editor(world, base)
+    type_into(ann.doc, "form-a", " here")
+    ann.wait_saved()
+    # Another writer (a second server process, a CLI edit) commits to the map's log; this
+    # server hears nothing of it (no NOTIFY on SQLite; missed on PostgreSQL).
+    pk = live_store.map_key(world.db, world.workspace, "trial-a")
+    assert pk is not None
+    stored = live_store.load(world.db, pk)
+    assert stored is not None
+    elsewhere = pycrdt.Doc()
+    elsewhere.apply_update(stored.snapshot)
+    for _, data in stored.updates:
+        elsewhere.apply_update(data)
+    changes: list[bytes] = []
+    subscription = elsewhere.observe(lambda event: changes.append(event.update))
+    type_into(elsewhere, "verify-a", " elsewhere")
+    elsewhere.unobserve(subscription)
+    live_store.commit(world.db, [live_store.MapBatch(pk, [(u, None) for u in changes])])
+    # The next head this server writes holds it: REST never reads a map without it again,
+    # and the open board is brought up to date.
+    type_into(ann.doc, "form-a", "!")
+    ann.wait_saved()
+    reply = world.client("viewer").get(map_path(world))
+    assert reply.status_code == 200, reply.text
+    body = reply.json()["map"]
+    assert "Fill the form here!" in names(body) and "Verify e-mail elsewhere" in names(body)
+    assert ann.pump(lambda: step_name(ann.doc, "verify-a") == "Verify e-mail elsewhere")
+    ann.close()
+
+
+# --- the per-update check, kept cheap for typing ---------------------------------------------------
+
+
+def test_the_room_check_still_refuses_a_wrong_type_hidden_beside_typing() -> None:
+    from journeyline.live import document as layout
+    from journeyline.model import JourneyMap
+
+    journey = JourneyMap.model_validate(
+        {
+            "id": "m",
+            "name": "M",
+            "stages": [{"id": "a", "name": "A", "steps": [{"id": "s", "name": "S"}]}],
+        }
+    )
+    doc = layout.new_doc(journey)
+    checker = layout.UpdateChecker(doc)
+
+    def change(edit: Any) -> bytes:
+        client = pycrdt.Doc()
+        client.apply_update(doc.get_update())
+        made: list[bytes] = []
+        subscription = client.observe(lambda event: made.append(event.update))
+        with client.transaction():
+            edit(client)
+        client.unobserve(subscription)
+        return made[0]
+
+    typing = change(lambda c: type_into(c, "s", "ome text"))
+    checker.check(typing)  # typing into a text field passes
+    doc.apply_update(typing)
+
+    def type_and_break(c: pycrdt.Doc) -> None:
+        type_into(c, "s", "!")
+        c.get("steps", type=pycrdt.Map)["s"]["emotion"] = pycrdt.Text("not a number")
+
+    with pytest.raises(layout.RefusedUpdate, match="emotion"):
+        checker.check(change(type_and_break))
+    # A new text field (not typing into one the step had) is checked for its type too.
+    with pytest.raises(layout.RefusedUpdate, match="unknown field"):
+        checker.check(
+            change(
+                lambda c: c.get("steps", type=pycrdt.Map)["s"].__setitem__("nope", pycrdt.Text("x"))
+            )
+        )
+    assert step_name(doc, "s") == "Some text"
