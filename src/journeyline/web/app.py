@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from journeyline import __version__
 from journeyline.errors import InvalidInput, UsageError
 from journeyline.events.collector import Collectors
+from journeyline.events.lanes import MeasuredLanes
 from journeyline.events.sources import EventSources, SourceLimits
 from journeyline.formats.limits import ImportLimits
 from journeyline.live.rooms import LiveSettings, Rooms
@@ -33,6 +34,7 @@ from journeyline.web.api import (
     insight,
     live,
     maps,
+    measured,
     notifications,
     session,
     shared,
@@ -214,6 +216,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         compact_seconds=settings.collector_compact_seconds,
     )
     app.state.event_sources.collectors = collectors
+    app.state.measured_lanes = MeasuredLanes(
+        app.state.event_sources, Path(settings.data_dir) / "measured"
+    )
     app.state.event_source_lookup = events.stored_sources(app.state.event_sources)
     app.state.password_throttle = PasswordThrottle(
         db,
@@ -231,6 +236,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         insight.router,
         event_sources.router,
         events.router,
+        measured.router,
         shared.router,
         notifications.router,
         session.router,

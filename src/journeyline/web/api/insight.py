@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from journeyline.errors import UsageError
@@ -91,6 +91,7 @@ def render(
     workspace_id: str,
     map_id: str,
     fmt: str,
+    request: Request,
     actor: CurrentActor,
     db: Db,
     workers: Workers,
@@ -106,6 +107,7 @@ def render(
     if fmt not in ("svg", "png", "pdf"):
         raise UsageError(f"cannot render as '{fmt}' (svg, png or pdf)")
     workspace, journey = insight.render_source(db, actor, workspace_id, map_id, fmt)
+    journey = request.app.state.measured_lanes.with_snapshot(workspace_id, journey)
     # Drawn in a worker under the budget; PNG and PDF start Chromium, which reserves far
     # more address space than it uses, so only their deadline holds.
     content, media_type = workers.run(

@@ -34,7 +34,7 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
     sign-ins (429 with Retry-After past the limit), so guessing one link's password locks
     neither the other links nor other visitors out."""
     if not password:
-        return sharing.open_share_link(db, token, password).to_dict()
+        return _measured(request, sharing.open_share_link(db, token, password)).to_dict()
     throttle: PasswordThrottle = request.app.state.password_throttle
     link, address = hash_secret(token), client_address(request)
     throttle.check_share_link(link, address)
@@ -43,7 +43,14 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
     except ShareLinkLocked:
         throttle.share_link_failed(link, address)
         raise
-    return shared.to_dict()
+    return _measured(request, shared).to_dict()
+
+
+def _measured(request: Request, shared: sharing.SharedMap) -> sharing.SharedMap:
+    """The shared map with its Measured lane's last figures on its steps."""
+    lanes = request.app.state.measured_lanes
+    shared.journey = lanes.with_snapshot(shared.workspace.id, shared.journey)
+    return shared
 
 
 LIMITED: dict[int | str, dict[str, Any]] = {
