@@ -170,7 +170,8 @@ class Measured(Model):
         description="Share of the previous measured step's units who go on to this step, 0–1.",
     )
     median_to_next_seconds: float | None = Field(
-        default=None, description="Median time from this step to the next measured step, in seconds."
+        default=None,
+        description="Median time from this step to the next measured step, in seconds.",
     )
     next_events: dict[str, int] = Field(
         default_factory=dict,

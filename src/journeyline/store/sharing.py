@@ -266,6 +266,8 @@ class SharedMap:
     workspace: Workspace
     revision: int
     label: str
+    workspace_id: str = ""
+    """The stored workspace's id (not shown: the Measured lane's snapshot is found by it)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (nothing of the workspace beyond what the map names)."""
@@ -326,4 +328,4 @@ def open_share_link(db: Database, token: str, password: str | None = None) -> Sh
         # Only what the map names: its personas, its segment and its custom lanes.
         scoped = map_workspace(workspace_of(workspace_record, [], editable=False), journey)
         scoped.id, scoped.name, scoped.analysis = "", "", {}
-        return SharedMap(journey, scoped, record.revision, link.label)
+        return SharedMap(journey, scoped, record.revision, link.label, record.workspace_id)

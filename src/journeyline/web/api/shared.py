@@ -49,7 +49,7 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
 def _measured(request: Request, shared: sharing.SharedMap) -> sharing.SharedMap:
     """The shared map with its Measured lane's last figures on its steps."""
     lanes = request.app.state.measured_lanes
-    shared.journey = lanes.with_snapshot(shared.workspace.id, shared.journey)
+    shared.journey = lanes.with_snapshot(shared.workspace_id, shared.journey)
     return shared
 
 
