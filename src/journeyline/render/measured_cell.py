@@ -75,12 +75,12 @@ def measured_cell(ctx: MapContext, slot: CellSlot) -> Cell:
         y += h + 2
     d = sparkline(m.weekly, x + 20, y + 2, w - 24, SPARK_HEIGHT)
     if d:
-        shapes.append(Path(d, "sparkline"))
+        shapes.append(Path(d, "visibility-legend sparkline"))
         y += SPARK_HEIGHT + 6
     note = provenance(m)
     if note:
         body, h, _ = text_block(
-            x + 20, y, note, w - 20, 9.5, "stale" if m.stale else "muted", max_lines=2
+            x + 20, y, note, w - 20, 9.5, "pain-heading" if m.stale else "muted", max_lines=2
         )
         shapes += body
         y += h

@@ -53,7 +53,6 @@ def _css() -> str:
         f".goal-heading{{fill:{p.OPPORTUNITY[2]}}}.pain-heading{{fill:{p.IMPACT['abandon'][0]}}}",
         f".card-text,.body,.metric,.pain-text,.opp-text,.backstage-text,.branch,.legend-text{{fill:{p.INK}}}",
         f".card-label{{fill:{p.MUTED};font-weight:700}}",
-        f".sparkline{{fill:none;stroke:{p.INK};stroke-width:1.4}}.stale{{fill:{p.IMPACT['abandon'][0]};font-weight:700}}",
         f".avatar{{fill:{p.KIND['action'][1]}}}.avatar-initials{{fill:#fff;font-weight:700}}",
         f".avatar-emoji{{fill:{p.LABEL_BG};stroke:{p.RULE}}}.avatar-ring{{fill:{p.LABEL_BG}}}",
         f".label-bg{{fill:{p.LABEL_BG}}}.lane-title{{fill:{p.LABEL_INK};font-weight:700}}",
