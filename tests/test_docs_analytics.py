@@ -12,12 +12,22 @@ from typing import Any
 import pytest
 
 from journeyline.events.conformance import KINDS, ConformanceResult, conformance, ordered_steps
+from journeyline.events.coverage import coverage, similarity, suggest
+from journeyline.events.measured import measure_lane
 from journeyline.events.paths import paths
 from tests.conftest import REPO_ROOT
 
 DOCS = (REPO_ROOT / "docs" / "analytics.md").read_text(encoding="utf-8")
 CLI_DOCS = (REPO_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-DOCUMENTED: list[Callable[..., Any]] = [conformance, ordered_steps, paths]
+DOCUMENTED: list[Callable[..., Any]] = [
+    conformance,
+    ordered_steps,
+    paths,
+    measure_lane,
+    suggest,
+    similarity,
+    coverage,
+]
 
 
 def _blockquote(function: Callable[..., Any]) -> str:

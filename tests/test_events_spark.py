@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from journeyline import events as an
+from journeyline.events.coverage import catalogue, coverage
 from journeyline.events.engine import DuckDBEngine
+from journeyline.events.measured import measure_lane
 from journeyline.model import EventMatcher, JourneyMap, Stage, Step
 from tests.events_support import journeys
 
@@ -56,6 +58,12 @@ def analyse(engine: an.Engine, path: Path) -> dict[str, object]:
         "conformance": an.conformance(log, conformance_map()).to_dict(),
         "paths": an.paths(log, an.parse_anchor("product|search"), depth=2, top=2).to_dict(),
         "paths_collapsed": an.paths(log, an.parse_anchor("cart"), depth=3, collapse=True).to_dict(),
+        "measured": measure_lane(log, conformance_map(), breakdown="channel").to_dict(),
+        "measured_top": measure_lane(
+            log, conformance_map(), breakdown="channel", breakdown_limit=1
+        ).to_dict()["steps"],
+        "catalogue": catalogue(log, ["channel"]).to_dict(),
+        "coverage": coverage(log, conformance_map()).to_dict(),
     }
 
 

@@ -15,7 +15,7 @@ export const IMPACT_VALUES = ["trivial", "workaround", "abandon"] as const;
 export type Impact = (typeof IMPACT_VALUES)[number];
 
 /** The built-in rows of the map grid, in their default order. */
-export const LANE_VALUES = ["actions", "touchpoints", "channels", "thinks", "feels", "sentiment", "pain_points", "opportunities", "backstage", "metrics", "images", "notes"] as const;
+export const LANE_VALUES = ["actions", "touchpoints", "channels", "thinks", "feels", "sentiment", "pain_points", "opportunities", "backstage", "metrics", "measured", "images", "notes"] as const;
 export type Lane = (typeof LANE_VALUES)[number];
 
 /** A three-step scale for expected impact and tech-savviness. */
@@ -176,6 +176,8 @@ export interface JourneyMap {
   scale: SentimentScale;
   /** Rows shown, in order: built-in lane names or ids of custom lanes. */
   lanes: (Lane | string)[];
+  /** Id of the workspace event source that measures this map (its Measured lane). */
+  measured_source: string | null;
   /** The persona's situation and goals. */
   backstory: Backstory;
   /** The stages, in order. */
@@ -207,6 +209,7 @@ export function defaultJourneyMap(): JourneyMap {
     tags: [],
     scale: {"min":-5,"max":5},
     lanes: ["actions","touchpoints","channels","thinks","feels","sentiment","pain_points","opportunities","backstage","metrics","notes"],
+    measured_source: null,
     backstory: {"pain_points":[],"requirements":[],"outcomes":[],"highest_goal":null,"story":null},
     stages: [],
     pain_points: [],
@@ -262,6 +265,16 @@ export interface Measured {
   period_end: string | null;
   /** The event log these figures come from. */
   source: string | null;
+  /** Share of the previous measured step's units who go on to this step, 0–1. */
+  from_previous: number | null;
+  /** Median time from this step to the next measured step, in seconds. */
+  median_to_next_seconds: number | null;
+  /** Where units that drop off go next: units per next event. */
+  next_events: Record<string, number>;
+  /** Units reaching it per week, oldest first. */
+  weekly: number[];
+  /** The source has changed since these figures were measured. */
+  stale: boolean;
 }
 
 /** A new Measured with every field as the file format fills it in when it is left out. */
@@ -280,6 +293,11 @@ export function defaultMeasured(): Measured {
     period_start: null,
     period_end: null,
     source: null,
+    from_previous: null,
+    median_to_next_seconds: null,
+    next_events: {},
+    weekly: [],
+    stale: false,
   };
 }
 

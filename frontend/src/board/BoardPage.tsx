@@ -2,6 +2,7 @@
 // editors and owners, commented on and voted on by commenters, read by viewers. Every change
 // is saved at once; the toolbar says whether it was.
 import { useEffect, useMemo, useRef, useState } from "react";
+import { MeasuredProvider } from "./measured";
 import { useParams, useSearchParams } from "react-router-dom";
 import { api, paths } from "../api";
 import { ErrorMessage } from "../components/errors";
@@ -104,7 +105,9 @@ export function BoardPage() {
   return (
     <BoardContext.Provider value={store}>
       <MetaContext.Provider value={meta}>
-        <Board workspaceId={workspaceId} canManage={canEdit} />
+        <MeasuredProvider>
+          <Board workspaceId={workspaceId} canManage={canEdit} />
+        </MeasuredProvider>
       </MetaContext.Provider>
     </BoardContext.Provider>
   );

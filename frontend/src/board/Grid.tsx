@@ -4,6 +4,7 @@
 // Steps are dragged within and between stages, stages reordered (dnd-kit, with its keyboard
 // sensor); Alt+←/→ moves a focused step or stage too.
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from "react";
+import { MeasuredControls } from "./measured";
 import {
   closestCenter, DndContext, DragOverlay, KeyboardSensor, PointerSensor, pointerWithin, useDroppable, useSensor, useSensors,
   type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter, type UniqueIdentifier,
@@ -494,6 +495,7 @@ export const Grid = memo(function Grid({ interactive = true }: { interactive?: b
       {lanes.map((lane, i) => (
         <LaneLabel key={lane} lane={lane} row={i + 3} title={laneTitle(lane, meta.laneNames)}>
           {lane === "sentiment" && <SentimentAxis scale={map.scale} series={series} />}
+          {lane === "measured" && <MeasuredControls canEdit={canEdit} />}
         </LaneLabel>
       ))}
       {canEdit ? (

@@ -1,6 +1,7 @@
 // The side panel: every field of the selected stage, step, pain point or opportunity (saved
 // as you go), its comment thread; or all comments; or the analysis findings.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { MatcherEditor } from "./measured";
 import { defaultMetric, type Comment, type Finding, type JourneyMap, type Metric, type Opportunity, type PainPoint, type Stage, type Step } from "../types";
 import { ago, LABELS, plural } from "../components/words";
 import { addOpportunity, addPainPoint, deleteElement, focusStage, focusStep, updateElement } from "./actions";
@@ -188,6 +189,7 @@ function StepFields({ step, map, set, ro, focusName, store }: { step: Step; map:
         />
         <MetricsField metrics={step.metrics} set={set} ro={ro} />
       </Section>
+      <MatcherEditor step={step} map={map} ro={ro} save={(events) => set({ events }, "matched events")} />
       <Section title="Notes and more">
         <TextField label="Notes" value={step.notes} multiline readOnly={ro} onCommit={(v) => set({ notes: v }, "notes")} />
         <StepPicture step={step} set={set} ro={ro} />

@@ -7,7 +7,7 @@ import { FILLED_ICONS, ICONS, KNOWN_CHANNELS } from "./iconData";
 export const LANE_TITLES: Record<string, string> = {
   actions: "Actions", touchpoints: "Touchpoints", channels: "Channels", thinks: "Thinks", feels: "Feels",
   sentiment: "Sentiment", pain_points: "Pain points", opportunities: "Opportunities", backstage: "Backstage",
-  metrics: "Metrics", images: "Images", notes: "Notes",
+  metrics: "Metrics", measured: "Measured", images: "Images", notes: "Notes",
 };
 export const KIND_LABEL: Record<string, string> = { action: "Action", question: "Question", decision: "Decision" };
 export const IMPACT_LABEL: Record<Impact, string> = { trivial: "Trivial", workaround: "Workaround", abandon: "Abandon" };

@@ -1,6 +1,7 @@
 // One step's column of the grid: the step card, then one cell per lane. Each piece is
 // memoised on the objects it shows, so an edit redraws only the column it touches.
 import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent, type PointerEvent, type Ref } from "react";
+import { MeasuredCell } from "./measured";
 import type { Opportunity, PainPoint, Step } from "../types";
 import { label as labelOf } from "../components/words";
 import {
@@ -563,6 +564,8 @@ export const ColumnCells = memo(function ColumnCells({ step, number, lanes, lane
             return <BackstageLane key={lane} step={step} canEdit={canEdit} />;
           case "metrics":
             return <MetricsLane key={lane} step={step} />;
+          case "measured":
+            return <MeasuredCell key={lane} step={step} />;
           default:
             return <TextLane key={lane} step={step} lane={lane} title={laneTitle(lane, laneNames)} canEdit={canEdit} />;
         }

@@ -189,6 +189,10 @@ function columnHeights(step: Step, lanes: string[], pains: PainPoint[] | undefin
       case "images":
         h = step.image ? 120 + CELL : 0;
         break;
+      case "measured":
+        // Up to six lines of figures, a sparkline and a note (the figures arrive later).
+        h = 6 * LH13 + 30 + CELL;
+        break;
       default: {
         const n = lineCount(step.lanes[lane], "13px", INNER - 16, 6);
         h = n ? n * LH13 + 10 + CELL : 0;

@@ -266,6 +266,16 @@ def _stage(
     for step in steps:
         if step.metrics:
             out += [f"Metrics for {heading(step.name)}:", "", *_metrics(step.metrics)[2:]]
+    from journeyline.render.measured_cell import measured_lines, provenance  # the lane's words
+
+    for step in steps:
+        lines = measured_lines(step) if step.measured else []
+        if lines and step.measured is not None:
+            out += [f"Measured for {heading(step.name)}:", ""]
+            out += [f"- {cell(line)}" for line in lines]
+            if step.measured.weekly:
+                out.append(f"- Weekly: {', '.join(f'{n:,}' for n in step.measured.weekly)}")
+            out += [f"- Source: {cell(provenance(step.measured))}", ""]
     return out
 
 
@@ -436,7 +446,6 @@ def _left_out(journey: JourneyMap) -> list[str]:
     out = []
     for attr, label in (
         ("events", "event matchers"),
-        ("measured", "measured figures"),
         ("image", "images"),
         ("description", "descriptions"),
     ):

@@ -114,7 +114,17 @@ MAP = Kind(
     text=("name", "scenario", "goal", "timeframe", "owner"),
     id_lists=("personas", "lanes"),
     lists=("tags",),
-    plain=("id", "segment", "type", "depth", "status", "review_date", "based_on", "scale"),
+    plain=(
+        "id",
+        "segment",
+        "type",
+        "depth",
+        "status",
+        "review_date",
+        "based_on",
+        "scale",
+        "measured_source",
+    ),
     skipped=("backstory", "stages", "pain_points", "opportunities", "evidence"),
 )
 BACKSTORY = Kind(

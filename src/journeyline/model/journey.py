@@ -37,6 +37,7 @@ class Lane(StrEnum):
     opportunities = "opportunities"
     backstage = "backstage"
     metrics = "metrics"
+    measured = "measured"
     images = "images"
     notes = "notes"
 
@@ -164,6 +165,24 @@ class Measured(Model):
     period_start: dt.datetime | None = Field(default=None, description="First event in the data.")
     period_end: dt.datetime | None = Field(default=None, description="Last event in the data.")
     source: str | None = Field(default=None, description="The event log these figures come from.")
+    from_previous: float | None = Field(
+        default=None,
+        description="Share of the previous measured step's units who go on to this step, 0–1.",
+    )
+    median_to_next_seconds: float | None = Field(
+        default=None,
+        description="Median time from this step to the next measured step, in seconds.",
+    )
+    next_events: dict[str, int] = Field(
+        default_factory=dict,
+        description="Where units that drop off go next: units per next event.",
+    )
+    weekly: list[int] = Field(
+        default_factory=list, description="Units reaching it per week, oldest first."
+    )
+    stale: bool = Field(
+        default=False, description="The source has changed since these figures were measured."
+    )
 
 
 class Branch(Model):
@@ -364,6 +383,10 @@ class JourneyMap(Element):
     lanes: list[str] = Field(
         default_factory=lambda: list(DEFAULT_LANES),
         description="Rows shown, in order: built-in lane names or ids of custom lanes.",
+    )
+    measured_source: str | None = Field(
+        default=None,
+        description="Id of the workspace event source that measures this map (its Measured lane).",
     )
     backstory: Backstory = Field(
         default_factory=Backstory, description="The persona's situation and goals."

@@ -8,6 +8,7 @@ from journeyline.render.cells import PAD, badge_flow, text_block, text_cell
 from journeyline.render.context import MapContext
 from journeyline.render.icons import channel_icon, channel_label
 from journeyline.render.lanes import Cell, CellSlot, LaneCell, register_lane
+from journeyline.render.measured_cell import measured_cell
 from journeyline.render.safety import safe_url
 from journeyline.render.shapes import Box, Icon, Image, Shape
 from journeyline.render.textversion import metric_lines
@@ -238,6 +239,7 @@ BUILT_IN_CELLS: dict[str, LaneCell] = {
     "opportunities": opportunities_cell,
     "backstage": backstage_cell,
     "metrics": metrics_cell,
+    "measured": measured_cell,
     "images": images_cell,
     "notes": notes_cell,
 }
@@ -253,6 +255,7 @@ BUILT_IN_TITLES = {
     "opportunities": "Opportunities",
     "backstage": "Backstage",
     "metrics": "Metrics",
+    "measured": "Measured",
     "images": "Images",
     "notes": "Notes",
 }
@@ -261,4 +264,6 @@ BUILT_IN_TITLES = {
 def register_builtin_lanes() -> None:
     """Register the built-in lanes (each with the icon of its own name)."""
     for name, cell in BUILT_IN_CELLS.items():
-        register_lane(name, cell, title=BUILT_IN_TITLES[name], icon=name)
+        register_lane(
+            name, cell, title=BUILT_IN_TITLES[name], icon="metrics" if name == "measured" else name
+        )

@@ -267,7 +267,8 @@ class SharedMap:
     revision: int
     label: str
     workspace_id: str = ""
-    """The map's workspace (not shown: the files its map names are read from it)."""
+    """The map's workspace id (not shown: the files its map names and the Measured lane's
+    snapshot are found by it)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (nothing of the workspace beyond what the map names)."""

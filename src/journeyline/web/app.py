@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from journeyline import __version__
 from journeyline.errors import InvalidInput, UsageError
 from journeyline.events.collector import Collectors
+from journeyline.events.lanes import MeasuredLanes
 from journeyline.events.sources import EventSources, SourceLimits
 from journeyline.formats.limits import ImportLimits
 from journeyline.live.rooms import LiveSettings, Rooms
@@ -35,6 +36,7 @@ from journeyline.web.api import (
     insight,
     live,
     maps,
+    measured,
     notifications,
     session,
     shared,
@@ -231,6 +233,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             settings.image_max_pixels,
         ),
     )
+    app.state.measured_lanes = MeasuredLanes(
+        app.state.event_sources, Path(settings.data_dir) / "measured"
+    )
     app.state.event_source_lookup = events.stored_sources(app.state.event_sources)
     app.state.password_throttle = PasswordThrottle(
         db,
@@ -252,6 +257,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         event_sources.router,
         events.router,
         files.router,
+        measured.router,
         shared.router,
         notifications.router,
         session.router,

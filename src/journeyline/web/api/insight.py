@@ -111,6 +111,7 @@ def render(
     # Uploaded pictures go in as data URIs: the drawing reaches no network.
     workspace = files_of(request).embed_images(workspace, workspace_id)
     journey = workspace.journey(journey.id or "") or workspace.maps[0]
+    journey = request.app.state.measured_lanes.with_snapshot(workspace_id, journey)
     # Drawn in a worker under the budget; PNG and PDF start Chromium, which reserves far
     # more address space than it uses, so only their deadline holds.
     content, media_type = workers.run(

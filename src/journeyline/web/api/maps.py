@@ -6,7 +6,7 @@ import inspect
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -148,6 +148,7 @@ def delete_map(
 def export_map(
     workspace_id: str,
     map_id: str,
+    request: Request,
     actor: CurrentActor,
     db: Db,
     format: Annotated[
@@ -157,6 +158,8 @@ def export_map(
     """Any format the core writes, of the assembled map (an opportunity's `votes` in the file
     is its shown total: written votes plus dot votes cast in the app)."""
     workspace = assembled.assembled_context(db, actor, workspace_id, map_id)
+    lanes = request.app.state.measured_lanes
+    workspace.maps[0] = lanes.with_snapshot(workspace_id, workspace.maps[0])
     exported = transfer.write_export(workspace, format, map_id)
     return Response(
         exported.content,

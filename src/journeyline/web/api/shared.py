@@ -35,7 +35,8 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
     sign-ins (429 with Retry-After past the limit), so guessing one link's password locks
     neither the other links nor other visitors out."""
     if not password:
-        return shared_file_urls(token, sharing.open_share_link(db, token, password).to_dict())
+        shared = _measured(request, sharing.open_share_link(db, token, password))
+        return shared_file_urls(token, shared.to_dict())
     throttle: PasswordThrottle = request.app.state.password_throttle
     link, address = hash_secret(token), client_address(request)
     throttle.check_share_link(link, address)
@@ -46,7 +47,14 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
         raise
     # The visitor gave the password: the pictures' addresses are signed to load without it.
     secret = request.app.state.server_secret.key()
-    return shared_file_urls(token, shared.to_dict(), secret=secret)
+    return shared_file_urls(token, _measured(request, shared).to_dict(), secret=secret)
+
+
+def _measured(request: Request, shared: sharing.SharedMap) -> sharing.SharedMap:
+    """The shared map with its Measured lane's last figures on its steps."""
+    lanes = request.app.state.measured_lanes
+    shared.journey = lanes.with_snapshot(shared.workspace_id, shared.journey)
+    return shared
 
 
 LIMITED: dict[int | str, dict[str, Any]] = {
