@@ -34,6 +34,8 @@ from journeyline.web.api import (
     live,
     maps,
     notifications,
+    research,
+    research_surveys,
     session,
     shared,
     system,
@@ -46,6 +48,7 @@ from journeyline.web.limits import BodyLimit
 from journeyline.web.mail import Mailer
 from journeyline.web.pages import install_app, install_docs
 from journeyline.web.protocol import HttpProtocol
+from journeyline.web.research_jobs import FeedbackJobs
 from journeyline.web.server_secret import ServerSecret
 from journeyline.web.settings import Settings
 from journeyline.web.workers import Budget, WorkerPool
@@ -152,6 +155,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         workers.stop()
         mailer.stop()
         jobs.stop()
+        app.state.feedback_jobs.stop()
         collectors.close()
         if owns_database:
             db.close()
@@ -182,6 +186,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ),
     )
     app.state.event_jobs = jobs
+    app.state.feedback_jobs = FeedbackJobs(Path(settings.data_dir) / "feedback-jobs", jobs.limits)
     app.state.db = db
     rooms = Rooms(db, live_settings(settings))
     app.state.live = rooms
@@ -215,6 +220,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     app.state.event_sources.collectors = collectors
     app.state.event_source_lookup = events.stored_sources(app.state.event_sources)
+    from journeyline.research.repository import ResearchFiles
+
+    app.state.research_files = ResearchFiles(
+        db, Path(settings.data_dir) / "research", settings.max_upload_bytes
+    )
     app.state.password_throttle = PasswordThrottle(
         db,
         attempts=settings.sign_in_attempts,
@@ -233,6 +243,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         events.router,
         shared.router,
         notifications.router,
+        research.gate,
+        research_surveys.router,
+        research.router,
         session.router,
         system.router,
     )
