@@ -99,7 +99,7 @@ def test_bad_mappings_and_surveys_are_refused(world: World) -> None:
         f"{survey}/mapping", json={"map": "trial-a", "questions": {"csat": "nowhere"}}
     )
     assert element.status_code in (400, 404) and "nowhere" in envelope_of(element)["message"]
-    off_scale = "id,How satisfied are you? (1-5)\n1,4\n2,9\n3,5\n".encode()
+    off_scale = b"id,How satisfied are you? (1-5)\n1,4\n2,9\n3,5\n"
     refused = client.post(f"{research(world)}/import", files={"file": ("scale.csv", off_scale)})
     assert refused.status_code == 422, refused.text
     assert "scale.csv:3" in envelope_of(refused)["message"]
