@@ -18,6 +18,8 @@ import { SharedMapPage } from "./pages/SharedMapPage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 import { BoardPage } from "./board/BoardPage";
 import { NotificationBell } from "./pages/NotificationBell";
+import { ResearchPage } from "./research/ResearchPage";
+import { SourcePage } from "./research/SourcePage";
 
 export function App() {
   return (
@@ -51,6 +53,8 @@ function Gate() {
         <Route path="personas" element={<PersonasPage />} />
         <Route path="personas/:personaId" element={<PersonasPage />} />
         <Route path="segments" element={<SegmentsPage />} />
+        <Route path="research" element={<ResearchPage />} />
+        <Route path="research/sources/:sourceId" element={<SourcePage />} />
         <Route path="settings" element={<WorkspaceSettingsPage />} />
         <Route path="maps/:mapId" element={<BoardPage />} />
         <Route path="maps/:mapId/settings" element={<MapSettingsPage />} />
@@ -128,6 +132,7 @@ function TopBar() {
         <NavLink to={base} end>Maps</NavLink>
         <NavLink to={`${base}/personas`}>Personas</NavLink>
         <NavLink to={`${base}/segments`}>Segments</NavLink>
+        <NavLink to={`${base}/research`}>Research</NavLink>
         <NavLink to={`${base}/settings`}>Settings</NavLink>
       </nav>
       <span className="spacer" />
