@@ -178,7 +178,8 @@ export function SurveyView({ workspaceId, source, canEdit, onChanged }: { worksp
       {canEdit && (
         <div className="r-actions">
           <button type="button" className="primary" disabled={busy} onClick={() => run(async () => {
-            const reply = await api.put<ScoresResult>(`${base}/mapping`, mapping);
+            const { confirmed: _, ...choices } = mapping;
+            const reply = await api.put<ScoresResult>(`${base}/mapping`, choices);
             setScores(reply.data);
             notify("Mapping confirmed.", "success");
             onChanged();
