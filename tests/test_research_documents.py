@@ -71,3 +71,17 @@ def test_renders_count_the_evidence_an_element_rests_on() -> None:
     svg = render_svg(layout_map(journey, workspace))  # type: ignore[arg-type]
     assert "✓ 1 evidence" in svg  # the moment of truth quoted by the map's evidence
     assert svg.count(">Assumption<") >= 1
+
+
+def test_docs_quote_the_gate_and_the_search_verbatim() -> None:
+    import inspect
+
+    from journeyline.research import search
+    from tests.conftest import REPO_ROOT
+
+    docs = (REPO_ROOT / "docs" / "feedback.md").read_text(encoding="utf-8")
+    for doc in (key_claims.__doc__, search.__doc__):
+        quoted = "\n".join(
+            f"> {line}" if line else ">" for line in inspect.cleandoc(doc or "").splitlines()
+        )
+        assert quoted in docs
