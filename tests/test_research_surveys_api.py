@@ -56,6 +56,9 @@ def test_upload_confirm_score_and_apply(world: World) -> None:
     }
     survey = f"{research(world)}/surveys/{source['id']}"
     client = world.client("editor")
+    view = world.client("viewer").get(survey)
+    assert view.status_code == 200, view.text
+    assert view.json()["survey"]["responses"] == 12 and view.json()["text"] is None
     # confirm, correcting: csat is about the form step, the touchpoint column names stages
     confirmed = client.put(
         f"{survey}/mapping",

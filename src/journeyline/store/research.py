@@ -233,7 +233,7 @@ def survey_record(
                 f"research source '{source_id}' is a {record.kind}, not a survey export",
                 [Diagnostic("not a survey", source_id, hint="upload a CSV or XLSX survey export")],
             )
-        _ = record.survey
+        _ = (record.survey, record.text, record.cues)  # deferred: loaded before detaching
         session.expunge(record)
         return record
 

@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from journeyline.errors import Diagnostic, UsageError
+from journeyline.store import research as store
 from journeyline.store import research_surveys as flow
+from journeyline.store.access import Role
 from journeyline.web.api.common import CurrentActor, Db, Limits
 from journeyline.web.api.research import Files
 from journeyline.web.requests import ApiRoute
@@ -178,6 +180,7 @@ def decide(
     db: Db,
     jobs: Jobs,
 ) -> dict[str, Any]:
+    store.survey_record(db, actor, workspace_id, source_id, Role.editor)  # editors decide
     record = _job(db, jobs, actor, workspace_id, source_id)
     if record["state"] != "done":
         raise UsageError(
