@@ -68,6 +68,52 @@ def element_id(path: str, tag: str) -> str:
     return f"{ELEMENT_IDS[kind]}-{tag}"
 
 
+def _research(client: Any, base: str, tag: str) -> dict[str, Any]:
+    """A research repository to walk: a source with two quotes (one linked), a source to
+    delete, and a survey."""
+    notes = b"We could not find the export button. Support took two days."
+    ids: dict[str, Any] = {}
+    for key, name in (("research_source", "notes.md"), ("doomed_source", "doomed.md")):
+        made = client.post(f"{base}/research/import", files={"file": (name, notes)})
+        assert made.status_code == 201, made.text
+        ids[key] = made.json()["id"]
+    for key, (start, stop) in (("quote", (0, 34)), ("doomed_quote", (35, 59))):
+        quote = client.post(
+            f"{base}/research/quotes",
+            json={"source": ids["research_source"], "start": start, "stop": stop},
+        )
+        assert quote.status_code == 201, quote.text
+        ids[key] = quote.json()["id"]
+    linked = client.post(
+        f"{base}/research/quotes/{ids['quote']}/links",
+        json={"map": f"trial-{tag}", "element": f"slow-{tag}"},
+    )
+    assert linked.status_code == 201, linked.text
+    ids["quote_link"] = str(linked.json()["links"][0]["id"])
+    survey = b"id,touchpoint,csat,comment\n1,Sign up,4,Fine\n2,Sign up,5,Great\n"
+    made = client.post(f"{base}/research/import", files={"file": ("survey.csv", survey)})
+    assert made.status_code == 201, made.text
+    ids["survey"] = made.json()["id"]
+    return ids
+
+
+def _research_body(method: str, path: str) -> dict[str, Any]:
+    """A valid body for a research route (the walk checks access, not the work)."""
+    if path.endswith("/validation"):
+        return {"status": "hypothesis"}
+    if path.endswith("/research/quotes"):
+        return {"text": "Walked", "source_name": "walk"}
+    if path.endswith("/links"):
+        return {"map": "trial-a", "element": "form-a"}
+    if path.endswith("/quotes/{quote_id}"):
+        return {"tags": ["walked"]}
+    if path.endswith("/apply"):
+        return {"map": "trial-a"}
+    if path.endswith("/themes"):
+        return {"text_col": "no such column"}
+    return {}
+
+
 class Walk:
     """Fills in an operation's path and body for workspace A (or for B's ids)."""
 
@@ -118,8 +164,9 @@ class Walk:
             picture = client.post(f"{base}/files", files={"file": ("walk.png", png(), "image/png")})
             assert picture.status_code == 201, picture.text
             self.ids[tag]["file"] = picture.json()["id"]
+            self.ids[tag] |= _research(client, base, tag)
 
-    def url(self, path: str, *, workspace: str, tag: str) -> str:
+    def url(self, path: str, *, workspace: str, tag: str, method: str = "GET") -> str:
         values = {
             "workspace_id": workspace,
             "map_id": f"trial-{tag}",
@@ -137,6 +184,14 @@ class Walk:
         }
         if "{element_id}" in path:
             values["element_id"] = element_id(path, tag)
+        if "/research/" in path:
+            ids = self.ids[tag]
+            values["source_id"] = ids["survey"] if "/surveys/" in path else ids["doomed_source"]
+            doomed = method == "DELETE" and path.endswith("/quotes/{quote_id}")
+            values["quote_id"] = ids["doomed_quote"] if doomed else ids["quote"]
+            values["link_id"] = ids["quote_link"]
+            values["suggestion_id"] = "walked"
+            values["verdict"] = "reject"
         url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
         if path.endswith("/steps") or path.endswith("/steps/{element_id}"):
             url += f"?stage=signup-{tag}"
@@ -181,6 +236,8 @@ class Walk:
             body = {"analysis": "reach", "source": self.ids["a"]["source"]}
         elif "/share-links" in path or path.endswith("/label"):
             body = {"label": "walk"}
+        elif "/research/" in path or path.endswith("/validation"):
+            body = _research_body(method, path)
         elif path.endswith("/from-template"):
             body = {"template": "saas-trial"}
         elif path.endswith("/evidence") or path.endswith("/evidence/{element_id}"):
@@ -203,7 +260,7 @@ def test_every_operation_with_every_role(world: World) -> None:
     ]
     assert len(scoped) > 60, "the walk should cover the whole workspace API"
     for method, path in scoped:
-        url = walk.url(path, workspace=world.workspace, tag="a")
+        url = walk.url(path, workspace=world.workspace, tag="a", method=method)
         kwargs = walk.request_kwargs(method, path)
         need = needed_role(method, path)
         anonymous = world.client("anonymous").request(method, url, **kwargs)
@@ -220,7 +277,7 @@ def test_every_operation_with_every_role(world: World) -> None:
         key=lambda op: (op == ("DELETE", "/api/workspaces/{workspace_id}"), op[0] == "DELETE"),
     )
     for method, path in ordered:
-        url = walk.url(path, workspace=world.workspace, tag="a")
+        url = walk.url(path, workspace=world.workspace, tag="a", method=method)
         kwargs = walk.request_kwargs(method, path)
         response = world.client(needed_role(method, path)).request(method, url, **kwargs)
         assert response.status_code not in (401, 403, 404) and response.status_code < 500, (

@@ -24,6 +24,8 @@ import { lazy, Suspense } from "react";
 // Workshop mode is loaded when a workshop is opened (its own chunk: the board stays as light).
 const JoinPage = lazy(() => import("./workshop/JoinPage").then((m) => ({ default: m.JoinPage })));
 const WorkshopPage = lazy(() => import("./workshop/WorkshopPage").then((m) => ({ default: m.WorkshopPage })));
+import { ResearchPage } from "./research/ResearchPage";
+import { SourcePage } from "./research/SourcePage";
 
 export function App() {
   return (
@@ -61,6 +63,8 @@ function Gate() {
         <Route path="personas" element={<PersonasPage />} />
         <Route path="personas/:personaId" element={<PersonasPage />} />
         <Route path="segments" element={<SegmentsPage />} />
+        <Route path="research" element={<ResearchPage />} />
+        <Route path="research/sources/:sourceId" element={<SourcePage />} />
         <Route path="settings" element={<WorkspaceSettingsPage />} />
         <Route path="maps/:mapId" element={<BoardPage />} />
         <Route path="maps/:mapId/settings" element={<MapSettingsPage />} />
@@ -139,6 +143,7 @@ function TopBar() {
         <NavLink to={base} end>Maps</NavLink>
         <NavLink to={`${base}/personas`}>Personas</NavLink>
         <NavLink to={`${base}/segments`}>Segments</NavLink>
+        <NavLink to={`${base}/research`}>Research</NavLink>
         <NavLink to={`${base}/settings`}>Settings</NavLink>
       </nav>
       <span className="spacer" />

@@ -16,6 +16,7 @@ import { useWorkspace } from "../workspace";
 import { MetaContext, type BoardMeta } from "./context";
 import { Grid } from "./Grid";
 import { SidePanel } from "./Panel";
+import { EvidenceDialog } from "./EvidenceDialog";
 import { BoardContext, BoardStore, useBoard, useStore } from "./store";
 import { Toolbar } from "./Toolbar";
 import { openLinkedElement } from "./deepLink";
@@ -221,6 +222,7 @@ function Board({ workspaceId, canManage }: { workspaceId: string; canManage: boo
         <SidePanel />
       </div>
       <Announcer />
+      <EvidenceDialog />
       <ShareDialog workspaceId={workspaceId} mapId={mapId} mapName={name} open={sharing} onClose={() => setSharing(false)} canManage={canManage} />
       <Dialog open={shortcuts} title="Keyboard shortcuts" onClose={() => setShortcuts(false)}>
         <dl className="b-shortcuts">

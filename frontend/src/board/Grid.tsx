@@ -3,6 +3,7 @@
 // every row (CSS subgrid), so a column is one memoised component and rows still line up.
 // Steps are dragged within and between stages, stages reordered (dnd-kit, with its keyboard
 // sensor); Alt+←/→ moves a focused step or stage too.
+import { EvidenceBadge } from "./EvidenceBadge";
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import { MeasuredControls } from "./measured";
 import {
@@ -178,7 +179,7 @@ function StageHeadView({ span, assumption, canEdit, nodeRef, handle, dragging, d
         </div>
       )}
       {stage.expectations.length > 0 && <div className="stage-meta">Expects: {stage.expectations.join("; ")}</div>}
-      {assumption && <span className="b-tag b-tag-assumption">Assumption</span>}
+      <div className="b-badges"><EvidenceBadge kind="stages" id={stage.id} name={`stage ${stage.name}`} /></div>
       {canEdit && (
         <div className="stage-actions">
           <button type="button" className="mini" aria-label={`Add step to stage ${name}`} onClick={() => addStep(store, stage.id)}>

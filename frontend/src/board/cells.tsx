@@ -12,6 +12,7 @@ import {
   channelIcon, channelLabel, CHANNEL_CHOICES, Icon, IMPACT_LABEL, IMPACT_MARKS, KIND_LABEL, laneTitle, percent, quoteName, safeImageUrl,
 } from "./appearance";
 import { EMPTY_FINDINGS, useBoard, useStore } from "./store";
+import { EvidenceBadge } from "./EvidenceBadge";
 
 /** What dnd-kit hands the card: its handle for the keyboard, and pointer-down for the mouse. */
 export interface DragHandle {
@@ -197,15 +198,11 @@ export const StepCard = memo(function StepCard({ step, number, assumption, handl
           {step.branches.length > 4 && <li className="muted">+{step.branches.length - 4} more paths</li>}
         </ul>
       )}
-      {(step.moment_of_truth || step.zone === "backstage" || assumption) && (
+      {(step.moment_of_truth || step.zone === "backstage" || !overlay) && (
         <div className="b-badges">
           {step.moment_of_truth && <span className="b-tag b-tag-moment">★ Moment of truth</span>}
           {step.zone === "backstage" && <span className="b-tag b-tag-backstage">Backstage</span>}
-          {assumption && (
-            <span className="b-tag b-tag-assumption" title="No evidence supports this step yet">
-              Assumption
-            </span>
-          )}
+          {!overlay && <EvidenceBadge kind="steps" id={step.id} name={`step ${name}`} />}
         </div>
       )}
       {!overlay && (
@@ -364,7 +361,7 @@ const PainCard = memo(function PainCard({ pain, assumption }: { pain: PainPoint;
           <span aria-hidden="true">{IMPACT_MARKS[pain.impact]}</span> {IMPACT_LABEL[pain.impact]}
         </span>
         {reach && <span className="b-tag b-tag-plain">{reach} reach</span>}
-        {assumption && <span className="b-tag b-tag-assumption">Assumption</span>}
+        <EvidenceBadge kind="pain_points" id={pain.id} name={`pain point ${quoteName(pain.name)}`} />
       </div>
       <CommentButton kind="pain_points" id={pain.id} name={`pain point ${quoteName(pain.name)}`} />
       <div className="pain-text">{pain.name}</div>

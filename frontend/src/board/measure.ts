@@ -83,7 +83,7 @@ function painHeight(pains: PainPoint[] | undefined, evidenced: Set<string>): num
   for (const p of pains) {
     const badges = [measure(IMPACT_WORDS[p.impact] ?? p.impact, "700 10.5px") + 16];
     if (p.reach !== null) badges.push(measure("100% reach", "600 10.5px") + 16);
-    if (!evidenced.has(p.id)) badges.push(measure("Assumption", "600 10.5px") + 16);
+    if (!evidenced.has(p.id)) badges.push(measure("+ Add evidence", "600 10.5px") + 16);
     const rows = flowRows(badges, INNER - 35, 4);
     h += 17 + rows * 19.75 + (rows - 1) * 4 + lineCount(p.name, "12px", INNER - 17, 20) * LH12 + 6;
   }
@@ -106,7 +106,7 @@ function oppHeight(opps: Opportunity[] | undefined): number {
 function cardHeight(step: Step, assumption: boolean): number {
   let h = 16 + 3 + 6 + 26 + 20 + 5 + Math.max(1, lineCount(step.name, "700 13px", INNER - 10, 3)) * 16.9;
   if (step.kind === "decision" && step.branches.length) h += Math.min(5, step.branches.length) * LH11 + 4;
-  const badges = [step.moment_of_truth ? 118 : 0, step.zone === "backstage" ? 78 : 0, assumption ? 86 : 0].filter(Boolean);
+  const badges = [step.moment_of_truth ? 118 : 0, step.zone === "backstage" ? 78 : 0, assumption ? 96 : 84].filter(Boolean);
   if (badges.length) {
     let rows = 1;
     let line = 0;

@@ -18,13 +18,15 @@ export interface SessionState {
   editRequest: { id: string; field: string; seq: number } | null;
   /** Ask the grid to scroll an element into the drawn part of a big map (before focusing it). */
   revealRequest: { id: string; seq: number } | null;
+  /** The element whose "Add evidence" dialog is open (the research repository's quotes). */
+  evidenceFor: { kind: ElementKind; id: string } | null;
 }
 
 export class BoardSession extends Scope<SessionState> {
   private seq = 1;
 
   constructor() {
-    super({ selection: null, panel: null, persona: null, editRequest: null, revealRequest: null });
+    super({ selection: null, panel: null, persona: null, editRequest: null, revealRequest: null, evidenceFor: null });
   }
 
   select(kind: ElementKind, id: string): void {
@@ -54,6 +56,11 @@ export class BoardSession extends Scope<SessionState> {
 
   reveal(id: string): void {
     this.set({ revealRequest: { id, seq: this.seq++ } });
+  }
+
+  /** Open the "Add evidence" dialog for an element, or close it with null. */
+  showEvidence(target: { kind: ElementKind; id: string } | null): void {
+    this.set({ evidenceFor: target });
   }
 
   setPersona(persona: string | null): void {

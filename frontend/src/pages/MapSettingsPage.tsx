@@ -14,7 +14,8 @@ import { longDate } from "../components/words";
 import { Avatar } from "./avatars";
 import { AutoText, ListEditor, swap, FieldBox } from "./fields";
 import { MapTabs, PageHeader } from "./layout";
-import { MAP_STATUSES, MAP_TYPES } from "./mapBadges";
+import { MAP_TYPES } from "./mapBadges";
+import { ValidationPanel } from "../research/ValidationPanel";
 import { SaveIndicator } from "./saving";
 import { rescale, rescaleOp } from "../board/scale";
 
@@ -141,7 +142,11 @@ function MapSettings({ doc }: { doc: MapDocument }) {
         <h2 id="sec-meta">Type, status and review</h2>
         <div className="grid-2">
           <ChoiceField label="Type" value={map.type} readOnly={ro} options={MAP_TYPES} onChange={(v) => void change({ type: v })} />
-          <ChoiceField label="Status" value={map.status} readOnly={ro} options={MAP_STATUSES} onChange={(v) => void change({ status: v })} hint="Hypothesis until research validates it." />
+          <div className="field">
+            <span className="field-label">Status</span>
+            <ValidationPanel mapId={map.id} onChanged={() => void doc.refresh()} />
+            <span className="field-hint">Hypothesis until research validates it: every key claim needs evidence.</span>
+          </div>
           <AutoText label="Timeframe" value={map.timeframe} readOnly={ro} onSave={save("timeframe")} placeholder="e.g. 14 days, a day, a year" />
           <ChoiceField
             label="Depth"

@@ -92,12 +92,39 @@ class StakeholderSummary:
     findings: list[Finding] = field(default_factory=list)
     scale: str = ""
 
+    def evidence_of(self, element_id: str) -> dict[str, int]:
+        """How many pieces of the map's evidence of each kind link to an element."""
+        kinds: dict[str, int] = {}
+        for item in self.journey.evidence:
+            if element_id in item.links:
+                kinds[item.kind.value] = kinds.get(item.kind.value, 0) + 1
+        return kinds
+
+    def evidence(self) -> dict[str, Any]:
+        """The map's **key claims** (`research.validation.key_claims`) and how many rest on
+        evidence, with the evidence counted by kind and the claims that have none."""
+        from journeyline.research.validation import key_claims
+
+        claims = key_claims(self.journey)
+        kinds: dict[str, int] = {}
+        for item in self.journey.evidence:
+            kinds[item.kind.value] = kinds.get(item.kind.value, 0) + 1
+        return {
+            "claims": len(claims),
+            "evidenced": sum(1 for c in claims if c.evidenced),
+            "by_kind": dict(sorted(kinds.items())),
+            "missing": [c.to_dict() for c in claims if not c.evidenced],
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form used by `journeyline summary --format json`."""
         return {
             "map": {"id": self.journey.id, "name": self.journey.name},
             "scope": self.scope,
-            "pain_points": [p.to_dict() for p in self.pain_points],
+            "pain_points": [
+                p.to_dict() | {"evidence": self.evidence_of(p.pain.id)} for p in self.pain_points
+            ],
+            "evidence": self.evidence(),
             "low_points": [p.to_dict() for p in self.low_points],
             "opportunities": [o.to_dict() for o in self.opportunities],
             "teams": [{"team": t, "because": r} for t, r in self.teams.items()],
@@ -236,6 +263,15 @@ def build_summary(
     )
 
 
+def _kinds_text(kinds: dict[str, int]) -> str:
+    """'2 quotes, 1 survey': pieces of evidence counted by kind."""
+    parts = []
+    for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
+        noun = kind.replace("_", " ")
+        parts.append(f"{n} {noun}{'s' if n != 1 and not noun.endswith('s') else ''}")
+    return ", ".join(parts)
+
+
 def _opportunity_line(item: RankedOpportunity) -> str:
     o = item.opportunity
     parts = [
@@ -268,9 +304,28 @@ def render_summary_markdown(summary: StakeholderSummary) -> str:
     for n, entry in enumerate(summary.pain_points, start=1):
         reach = f", reaches {entry.pain.reach:.0%}" if entry.pain.reach is not None else ""
         where = f" — at *{e(entry.step)}* ({e(entry.stage)})" if entry.step else ""
+        kinds = summary.evidence_of(entry.pain.id)
+        backing = (
+            f" — rests on {_kinds_text(kinds)}" if kinds else " — *an assumption: no evidence*"
+        )
         out.append(
             f"{n}. **{e(entry.pain.name)}** (impact: {entry.pain.impact.value}{reach}){where}"
+            f"{backing}"
         )
+    evidence = summary.evidence()
+    out += ["", "## Evidence", ""]
+    if not evidence["claims"]:
+        out.append("The map makes no key claims yet (pain points, moments of truth, scores).")
+    else:
+        held = _kinds_text(evidence["by_kind"]) if evidence["by_kind"] else "no evidence"
+        out.append(
+            f"{evidence['evidenced']} of {evidence['claims']} key claims rest on evidence "
+            f"(the map holds {held})."
+        )
+        words = {"pain_point": "pain point", "moment_of_truth": "moment of truth"}
+        for claim in evidence["missing"]:
+            what = words.get(claim["kind"], "sentiment at")
+            out.append(f"- No evidence: {what} *{e(claim['name'])}*")
     out += ["", "## Low points of the sentiment line", ""]
     if not summary.low_points:
         out.append("The sentiment line stays at or above neutral (or has no scores).")

@@ -4,7 +4,8 @@ what evidence covers, custom lanes' names)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from journeyline.model import JourneyMap, Workspace
 from journeyline.render.columns import StepColumn
@@ -27,6 +28,13 @@ class MapContext:
     """Step id → indexes into `journey.opportunities` of the ideas drawn under that step."""
     lane_names: dict[str, str]
     """Custom lane id → its title, from the workspace."""
+    evidence_counts: dict[str, int] = field(default_factory=dict)
+    """Element id → how many pieces of evidence (the map's and the workspace's) link to it."""
+
+    def evidence_badge(self, element_id: str) -> tuple[str, str] | None:
+        """The badge of an element that rests on evidence: how many pieces ("✓ 2 evidence")."""
+        count = self.evidence_counts.get(element_id, 0)
+        return (f"✓ {count} evidence", "b-evidence") if count else None
 
     def assumption(self, element_id: str) -> bool:
         """Whether an element rests on no evidence (drawn dashed, with an Assumption badge)."""
@@ -55,7 +63,15 @@ def map_context(
         pains,
         opportunities,
         {lane.id: lane.name for lane in workspace.lanes},
+        _counts(journey, workspace),
     )
+
+
+def _counts(journey: JourneyMap, workspace: Workspace) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for evidence in [*journey.evidence, *workspace.evidence]:
+        counts.update(set(evidence.links))
+    return dict(counts)
 
 
 def _evidenced(journey: JourneyMap, workspace: Workspace, compare: JourneyMap | None) -> set[str]:

@@ -115,6 +115,8 @@ def _pain_cards(
             flow.append((f"{round(pain.reach * 100)}% reach", "b-plain"))
         if ctx.assumption(pain.id):
             flow.append(("Assumption", "b-assumption"))
+        elif evidence := ctx.evidence_badge(pain.id):
+            flow.append(evidence)
         placed, h = badge_flow(x + 8, y + 7, w - 16, flow)
         y += 7 + h + 4
         body, th, _ = text_block(x + 8, y, pain.name, w - 16, 12, "pain-text", max_lines=4)

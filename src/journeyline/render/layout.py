@@ -150,6 +150,8 @@ def _step_card(ctx: MapContext, index: int, x: float) -> tuple[Group, float]:
         badges.append(("★ Moment of truth", "b-moment"))
     if ctx.assumption(step.id):
         badges.append(("Assumption", "b-assumption"))
+    elif evidence := ctx.evidence_badge(step.id):
+        badges.append(evidence)
     if step.zone == Zone.backstage:
         badges.append(("Backstage", "b-backstage"))
     if col.status == "added":

@@ -41,6 +41,8 @@ SEVERITY = {
 }
 MOMENT = ("#fef3c7", "#92400e")
 ASSUMPTION = ("#fff7ed", "#9a3412")
+EVIDENCE = ("#ecfdf5", "#065f46")
+"""An element that rests on evidence: its badge says how many pieces."""
 ADDED = ("#dcfce7", "#14532d")
 REMOVED = ("#f1f5f9", "#475569")
 POSITIVE_BAND = "#f0fdf4"

@@ -95,6 +95,7 @@ def _css() -> str:
     badges = {
         "b-moment": (p.MOMENT[0], p.MOMENT[1]),
         "b-assumption": (p.ASSUMPTION[0], p.ASSUMPTION[1]),
+        "b-evidence": (p.EVIDENCE[0], p.EVIDENCE[1]),
         "b-backstage": (p.BACKSTAGE[0], p.INK),
         "b-added": (p.ADDED[0], p.ADDED[1]),
         "b-removed": (p.REMOVED[0], p.REMOVED[1]),

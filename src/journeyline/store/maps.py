@@ -563,8 +563,12 @@ def patch_map(
 ) -> MapState:
     """Change the map's own fields (name, scenario, goal, lanes, backstory …)."""
 
+    from journeyline.store.validation import check_gate
+
     def change(journey: JourneyMap) -> tuple[JourneyMap, None, str]:
+        before = journey.model_copy()
         updated = elements.patch_map_fields(journey, changes)
+        check_gate(before, updated)  # validated only with evidence (or the owner's override)
         return updated, None, "changed " + ", ".join(sorted(changes)) if changes else "no change"
 
     return edit_map(db, actor, workspace_id, map_id, if_match, change)[0]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -378,6 +379,128 @@ class StoredFileRecord(Base):
     width: Mapped[int | None] = mapped_column(Integer, nullable=True)
     height: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_by: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- the research repository ------------------------------------------------------------------
+
+
+class ResearchSource(Base):
+    """A file in a workspace's research repository: an interview, notes, a transcript
+    (its text, and for a transcript its cues), or a survey export (`survey`: what was
+    detected and the mapping a person confirmed; the file itself is kept on disk)."""
+
+    __tablename__ = "research_sources"
+    __table_args__ = (
+        Index("ix_research_sources_workspace_id_created_at", "workspace_id", "created_at"),
+    )
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    cues: Mapped[dict[str, Any] | None] = mapped_column(Document, nullable=True, deferred=True)
+    survey: Mapped[dict[str, Any] | None] = mapped_column(Document, nullable=True, deferred=True)
+    collected_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    created_by: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ResearchQuote(Base):
+    """A passage of a research source highlighted as a quote: characters `start`…`stop` of
+    its text, and (in a transcript) who said it and when."""
+
+    __tablename__ = "research_quotes"
+    __table_args__ = (
+        Index("ix_research_quotes_workspace_id_created_at", "workspace_id", "created_at"),
+    )
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    source_id: Mapped[str] = mapped_column(
+        ForeignKey("research_sources.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    stop: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    speaker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    at: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ResearchTag(Base):
+    """One tag on one quote."""
+
+    __tablename__ = "research_tags"
+    __table_args__ = (Index("ix_research_tags_workspace_id_tag", "workspace_id", "tag"),)
+    quote_id: Mapped[str] = mapped_column(
+        ForeignKey("research_quotes.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+
+
+class ResearchLink(Base):
+    """A quote given as evidence for an element: of a map (`map_pk`), or a persona of the
+    workspace (`map_pk` None). `evidence_id` names the Evidence record it wrote."""
+
+    __tablename__ = "research_links"
+    __table_args__ = (Index("ix_research_links_map_pk", "map_pk"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    quote_id: Mapped[str] = mapped_column(
+        ForeignKey("research_quotes.id", ondelete="CASCADE"), index=True
+    )
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    map_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("maps.pk", ondelete="CASCADE"), nullable=True
+    )
+    element_id: Mapped[str] = mapped_column(String(200))
+    element_kind: Mapped[str] = mapped_column(String(32))
+    evidence_id: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ResearchTerm(Base):
+    """The search index: one row per distinct word of a quote or a source's text
+    (`journeyline.research.search.terms`), the same on SQLite and PostgreSQL."""
+
+    __tablename__ = "research_terms"
+    __table_args__ = (Index("ix_research_terms_workspace_id_term", "workspace_id", "term"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    term: Mapped[str] = mapped_column(String(40))
+    quote_id: Mapped[str | None] = mapped_column(
+        ForeignKey("research_quotes.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    source_id: Mapped[str | None] = mapped_column(
+        ForeignKey("research_sources.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+
+
+class MapValidation(Base):
+    """The record of a map's status set through the validation gate: who, when, and, when
+    the owner overrode the gate, why and which claims had no evidence."""
+
+    __tablename__ = "map_validations"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    map_pk: Mapped[int] = mapped_column(ForeignKey("maps.pk", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    missing: Mapped[dict[str, Any] | None] = mapped_column(Document, nullable=True)
+    account_id: Mapped[str | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -38,6 +38,8 @@ from journeyline.web.api import (
     maps,
     measured,
     notifications,
+    research,
+    research_surveys,
     session,
     shared,
     system,
@@ -51,6 +53,7 @@ from journeyline.web.limits import BodyLimit
 from journeyline.web.mail import Mailer
 from journeyline.web.pages import install_app, install_docs
 from journeyline.web.protocol import HttpProtocol
+from journeyline.web.research_jobs import FeedbackJobs
 from journeyline.web.server_secret import ServerSecret
 from journeyline.web.settings import Settings
 from journeyline.web.workers import Budget, WorkerPool
@@ -160,6 +163,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         workers.stop()
         mailer.stop()
         jobs.stop()
+        app.state.feedback_jobs.stop()
         collectors.close()
         if owns_database:
             db.close()
@@ -190,6 +194,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ),
     )
     app.state.event_jobs = jobs
+    app.state.feedback_jobs = FeedbackJobs(Path(settings.data_dir) / "feedback-jobs", jobs.limits)
     app.state.db = db
     rooms = Rooms(db, live_settings(settings))
     app.state.live = rooms
@@ -237,6 +242,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.state.event_sources, Path(settings.data_dir) / "measured"
     )
     app.state.event_source_lookup = events.stored_sources(app.state.event_sources)
+    from journeyline.research.repository import ResearchFiles
+
+    app.state.research_files = ResearchFiles(
+        db, Path(settings.data_dir) / "research", settings.max_upload_bytes
+    )
     app.state.password_throttle = PasswordThrottle(
         db,
         attempts=settings.sign_in_attempts,
@@ -260,6 +270,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         measured.router,
         shared.router,
         notifications.router,
+        research.gate,
+        research_surveys.router,
+        research.router,
         session.router,
         system.router,
     )

@@ -131,6 +131,9 @@ def _error_record(error: JourneylineError) -> dict[str, Any]:
 class EventJobs:
     """The queue, the running jobs, and their records on disk."""
 
+    runner: Callable[[Connection, Any, int], None] = staticmethod(_run_job)
+    """What a job's process runs (a subclass runs other long work the same way)."""
+
     def __init__(self, folder: Path, limits: JobLimits) -> None:
         self.folder = folder
         self.limits = limits
@@ -271,7 +274,7 @@ class EventJobs:
         self._write(record)
         parent, child = self._context.Pipe(duplex=False)
         process = self._context.Process(
-            target=_run_job,
+            target=self.runner,
             args=(child, request, self.limits.memory_bytes),
             daemon=True,
             name="journeyline-event-job",
