@@ -18,6 +18,7 @@ import { SharedMapPage } from "./pages/SharedMapPage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 import { BoardPage } from "./board/BoardPage";
 import { NotificationBell } from "./pages/NotificationBell";
+import { EventDataPage } from "./pages/events/EventDataPage";
 
 export function App() {
   return (
@@ -52,6 +53,7 @@ function Gate() {
         <Route path="personas/:personaId" element={<PersonasPage />} />
         <Route path="segments" element={<SegmentsPage />} />
         <Route path="settings" element={<WorkspaceSettingsPage />} />
+        <Route path="events/*" element={<EventDataPage />} />
         <Route path="maps/:mapId" element={<BoardPage />} />
         <Route path="maps/:mapId/settings" element={<MapSettingsPage />} />
         <Route path="maps/:mapId/history" element={<HistoryPage />} />
@@ -128,6 +130,7 @@ function TopBar() {
         <NavLink to={base} end>Maps</NavLink>
         <NavLink to={`${base}/personas`}>Personas</NavLink>
         <NavLink to={`${base}/segments`}>Segments</NavLink>
+        <NavLink to={`${base}/events`}>Event data</NavLink>
         <NavLink to={`${base}/settings`}>Settings</NavLink>
       </nav>
       <span className="spacer" />
