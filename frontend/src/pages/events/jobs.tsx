@@ -120,7 +120,7 @@ export function SourcePicker({ sources, value, onChange, base }: { sources: Even
   }
   return (
     <label className="field">
-      <span className="field-label">Event data</span>
+      <span className="field-label">Event source</span>
       <select value={value} onChange={(e) => onChange(e.target.value)}>
         {ready.map((s) => (
           <option key={s.id} value={s.id}>
