@@ -134,7 +134,7 @@ def test_a_large_upload_shows_its_progress_then_an_analysis_job_its_result(
         f"{live_app.url}/api/workspaces/{live_app.workspace}/event-sources"
     ).json()["sources"]
     website = next(s for s in listed if s["name"] == "website")
-    page.get_by_label("Event source").select_option(website["id"])
+    page.get_by_role("combobox", name="Event source").select_option(website["id"])
     reach = page.locator('[data-testid="analysis-result"][data-analysis="reach"]')
     reach.wait_for(timeout=60_000)
     assert "Signed Up" in reach.inner_text()

@@ -76,9 +76,9 @@ export function AnalysesView({ sources, base }: { sources: EventSource[]; base: 
       <SourcePicker sources={sources} value={sourceId} onChange={(id) => { setSourceId(id); run.reset(); }} base={base} />
       {source && (
         <>
-          <div className="segmented ev-analysis-tabs" role="tablist" aria-label="Analysis">
+          <div className="ev-switch" role="tablist" aria-label="Analysis">
             {PAGE_ANALYSES.map((name) => (
-              <button key={name} type="button" role="tab" aria-selected={analysis === name} className={analysis === name ? "active" : ""} onClick={() => { setAnalysis(name); run.reset(); }}>
+              <button key={name} type="button" role="tab" aria-selected={analysis === name} className={analysis === name ? "on" : ""} onClick={() => { setAnalysis(name); run.reset(); }}>
                 {TITLES[name]}
               </button>
             ))}

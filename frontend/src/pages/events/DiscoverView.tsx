@@ -33,7 +33,8 @@ export function DiscoverView({ sources, base }: { sources: EventSource[]; base: 
   const [saveError, setSaveError] = useState<unknown>(null);
   const run = useJob<Discovered>(ws);
   const result = run.job?.state === "done" ? run.job.result : null;
-  const total = sources.find((s) => s.id === sourceId)?.units ?? 0;
+  const source = sources.find((s) => s.id === sourceId);
+  const total = source?.units ?? 0;
 
   return (
     <section aria-labelledby="ev-discover-title">
@@ -49,7 +50,7 @@ export function DiscoverView({ sources, base }: { sources: EventSource[]; base: 
           onSubmit={async (e) => {
             e.preventDefault();
             setSaveError(null);
-            await run.run({ analysis: "discover", source: sourceId, options: { coverage: coverage / 100, min_share: minShare / 100, max_paths: maxPaths, ...(name.trim() ? { name: name.trim() } : {}) } });
+            await run.run({ analysis: "discover", source: sourceId, options: { coverage: coverage / 100, min_share: minShare / 100, max_paths: maxPaths, name: name.trim() || `Current state: ${source?.name ?? "observed"}` } });
           }}
         >
           <div className="row">
@@ -67,7 +68,7 @@ export function DiscoverView({ sources, base }: { sources: EventSource[]; base: 
             </label>
             <label className="field">
               <span className="field-label">Map name</span>
-              <input value={name} maxLength={300} onChange={(e) => setName(e.target.value)} placeholder="Current state: …" />
+              <input value={name} maxLength={300} onChange={(e) => setName(e.target.value)} placeholder={`Current state: ${source?.name ?? "…"}`} />
             </label>
           </div>
           <div className="dialog-actions">

@@ -47,9 +47,9 @@ export function PathsView({ sources, base }: { sources: EventSource[]; base: str
             if (around) await run.run({ analysis: "paths", source: sourceId, options: { around, depth, top, collapse } });
           }}
         >
-          <div className="segmented" role="radiogroup" aria-label="Around">
-            <button type="button" role="radio" aria-checked={by === "event"} className={by === "event" ? "active" : ""} onClick={() => setBy("event")}>Around an event</button>
-            <button type="button" role="radio" aria-checked={by === "step"} className={by === "step" ? "active" : ""} onClick={() => setBy("step")}>Around a map's step</button>
+          <div className="ev-switch" role="radiogroup" aria-label="Around">
+            <button type="button" role="radio" aria-checked={by === "event"} className={by === "event" ? "on" : ""} onClick={() => setBy("event")}>Around an event</button>
+            <button type="button" role="radio" aria-checked={by === "step"} className={by === "step" ? "on" : ""} onClick={() => setBy("step")}>Around a map's step</button>
           </div>
           {by === "event" ? (
             <label className="field">
