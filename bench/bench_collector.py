@@ -114,6 +114,12 @@ async def _run(
     return latencies, errors, time.perf_counter() - start
 
 
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0)
@@ -153,9 +159,12 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.2)
             asyncio.run(_run(port, key, 1.0, args.connections, args.batch))  # warm up
+            cpu_before, load_before = _cpu_seconds(server.pid), os.getloadavg()[0]
             latencies, errors, elapsed = asyncio.run(
                 _run(port, key, args.seconds, args.connections, args.batch)
             )
+            server_cpu = _cpu_seconds(server.pid) - cpu_before
+            load_after = os.getloadavg()[0]
         finally:
             server.terminate()
             try:
@@ -174,6 +183,11 @@ def main() -> None:
     print(
         f"  sustained: {rate:,.0f} events/s  (target >= {TARGET_EVENTS_PER_SECOND:,}: "
         f"{rate / TARGET_EVENTS_PER_SECOND:.2f}x)"
+    )
+    print(
+        f"  server CPU: {server_cpu:.1f} s over {elapsed:.1f} s "
+        f"({server_cpu / max(len(latencies), 1) * 1000:.2f} ms per batch); "
+        f"load average {load_before:.2f} before, {load_after:.2f} after"
     )
     print(
         f"  per batch: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms  "

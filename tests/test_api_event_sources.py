@@ -121,6 +121,27 @@ def test_the_vendors_real_exports_upload_and_keep_their_properties(
         assert value == with_prop
 
 
+@pytest.mark.parametrize(
+    ("fixture", "fields"),
+    [
+        ("mixpanel_import.json", ("distinct_id", None, "event", "time")),
+        ("segment_track.json", ("userId", "anonymousId", "event", "timestamp")),
+        ("amplitude_export_event.json", ("user_id", "device_id", "event_type", "event_time")),
+        ("ga4_screen_view.json", ("user_id", "user_pseudo_id", "event_name", "event_timestamp")),
+    ],
+)
+def test_a_source_says_which_fields_of_the_export_it_was_read_with(
+    world: World, fixture: str, fields: tuple[str, str | None, str, str]
+) -> None:
+    """What the upload page shows to confirm: who, what and when, in the export's own names."""
+    created = upload(world, fixture, (VENDORS / fixture).read_bytes())
+    assert created.status_code == 201, created.text
+    read = created.json()["fields"]
+    assert (read["unit"], read["unit_fallback"], read["event"], read["time"]) == fields
+    listed = world.client("viewer").get(base(world)).json()["sources"]
+    assert listed[0]["fields"] == read
+
+
 def test_a_segment_export_with_identify_stitches_the_anonymous_page_to_its_user(
     world: World,
 ) -> None:

@@ -128,6 +128,34 @@ def test_a_malformed_call_is_refused_and_its_batch_mates_are_kept(world: World) 
     assert "needs an 'event'" in envelope_of(single)["message"]
 
 
+def test_a_call_holding_a_nul_character_is_refused_alone(world: World) -> None:
+    """The fast path parses the body once; a NUL (which no store keeps alike) refuses only
+    the call that holds it, and the answer carries the API's headers."""
+    source_id, key = new_collector(world)
+    batch = [
+        {"type": "track", "userId": "a", "event": "Viewed", "timestamp": "2024-03-01T10:00:00Z"},
+        {"type": "track", "userId": "a", "event": "Bad", "properties": {"note": "x\u0000y"}},
+        {"type": "track", "userId": "a\u0000", "event": "Worse"},
+    ]
+    response = world.client("anonymous").post(
+        "/api/collect/v1/batch", json={"batch": batch}, headers=basic(key)
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["accepted"] == 1
+    assert [r["index"] for r in body["refused"]] == [1, 2]
+    assert "properties.note: contains the NUL character" in body["refused"][0]["error"]
+    assert "userId: contains the NUL character" in body["refused"][1]["error"]
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    target = world.app.state.event_sources.read_target(
+        world.actors["viewer"], world.workspace, source_id
+    )
+    assert target.source.events == 1
+    # Other methods go on to the app: the collector's addresses take POST only.
+    assert world.client("anonymous").get("/api/collect/v1/batch").status_code == 405
+
+
 def test_write_keys_bodies_sizes_and_rates(world: World) -> None:
     source_id, key = new_collector(world)
     client = world.client("anonymous")

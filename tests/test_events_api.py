@@ -260,3 +260,27 @@ def test_a_job_over_an_uploaded_source(database: Any, tmp_path: Path) -> None:
     assert job["result"] == with_source(expected, source_id)
     for client in world.clients.values():
         client.close()
+
+
+def test_a_drafted_map_is_added_to_the_workspace_and_compared_with_its_data(shop: Any) -> None:
+    """What "Draft a map from data" does: the discover job's `map` is created as it is (POST
+    …/maps), its steps keep their events, and conformance over the same source runs on it."""
+    world, *_ = shop
+    body = {"analysis": "discover", "source": "shop", "options": {"name": "Shop, observed"}}
+    location = world.client("editor").post(jobs_url(world), json=body).headers["Location"]
+    drafted = finished(world, "editor", location)
+    assert drafted["state"] == "done", drafted["error"]
+    created = world.client("editor").post(
+        f"/api/workspaces/{world.workspace}/maps", json=drafted["result"]["map"]
+    )
+    assert created.status_code == 201, created.text
+    stored = created.json()["map"]
+    assert stored["name"] == "Shop, observed"
+    steps = [st for s in stored["stages"] for st in s["steps"]]
+    assert steps and all(st["events"] for st in steps)
+    compare = {"analysis": "conformance", "source": "shop", "map_id": created.json()["id"]}
+    location = world.client("viewer").post(jobs_url(world), json=compare).headers["Location"]
+    job = finished(world, "viewer", location)
+    assert job["state"] == "done", job["error"]
+    assert job["result"]["map"] == "Shop, observed"
+    assert job["result"]["steps"] == [st["name"] for st in steps]

@@ -26,6 +26,7 @@ const JoinPage = lazy(() => import("./workshop/JoinPage").then((m) => ({ default
 const WorkshopPage = lazy(() => import("./workshop/WorkshopPage").then((m) => ({ default: m.WorkshopPage })));
 import { ResearchPage } from "./research/ResearchPage";
 import { SourcePage } from "./research/SourcePage";
+import { EventDataPage } from "./pages/events/EventDataPage";
 
 export function App() {
   return (
@@ -66,6 +67,7 @@ function Gate() {
         <Route path="research" element={<ResearchPage />} />
         <Route path="research/sources/:sourceId" element={<SourcePage />} />
         <Route path="settings" element={<WorkspaceSettingsPage />} />
+        <Route path="events/*" element={<EventDataPage />} />
         <Route path="maps/:mapId" element={<BoardPage />} />
         <Route path="maps/:mapId/settings" element={<MapSettingsPage />} />
         <Route path="maps/:mapId/history" element={<HistoryPage />} />
@@ -144,6 +146,7 @@ function TopBar() {
         <NavLink to={`${base}/personas`}>Personas</NavLink>
         <NavLink to={`${base}/segments`}>Segments</NavLink>
         <NavLink to={`${base}/research`}>Research</NavLink>
+        <NavLink to={`${base}/events`}>Event data</NavLink>
         <NavLink to={`${base}/settings`}>Settings</NavLink>
       </nav>
       <span className="spacer" />

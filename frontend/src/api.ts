@@ -20,6 +20,7 @@ export class ApiError extends Error {
   }
 }
 
+/** The CSRF token the server set as a cookie, sent on every write. */
 export function csrfToken(): string {
   const match = document.cookie.match(/(?:^|;\s*)journeyline_csrf=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";

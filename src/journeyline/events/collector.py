@@ -140,6 +140,16 @@ def normalise(call: dict[str, Any], kind: str | None, received_at: str, max_byte
     return line
 
 
+def _refuse_unstorable(call: Any) -> None:
+    """Refused when a text or key of the call holds a NUL character."""
+    from journeyline.formats.strict_json import json_path, unstorable_places
+
+    places = unstorable_places(call)
+    if places:
+        path, problem = places[0]
+        raise Refused(f"{json_path(path) or 'a text'}: {problem}")
+
+
 @dataclass
 class Accepted:
     """What a request's calls came to: the lines to store, and the refused calls."""
@@ -148,13 +158,21 @@ class Accepted:
     refused: list[dict[str, Any]] = field(default_factory=list)
 
 
-def read_calls(body: Any, kind: str | None, max_event_bytes: int, now: dt.datetime) -> Accepted:
-    """Validate a request body: a batch (`{"batch": [...]}`) or one call."""
+def read_calls(
+    body: Any, kind: str | None, max_event_bytes: int, now: dt.datetime, *, has_nul: bool = True
+) -> Accepted:
+    """Validate a request body: a batch (`{"batch": [...]}`) or one call.
+
+    `has_nul` says whether the raw body may hold a NUL character (the text `\\u0000`, the
+    only way JSON writes one): when it may, each call is searched, and a call holding one
+    is refused (no store keeps it alike); when the body has none, the search is skipped."""
     received = now.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     result = Accepted()
     calls = body.get("batch") if kind is None else [body]
     for index, call in enumerate(calls):
         try:
+            if has_nul:
+                _refuse_unstorable(call)
             result.lines.append(normalise(call, kind, received, max_event_bytes))
         except Refused as why:
             message_id = call.get("messageId") if isinstance(call, dict) else None

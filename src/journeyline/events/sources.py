@@ -34,7 +34,7 @@ from typing import Any, BinaryIO
 from journeyline.errors import Diagnostic, InvalidInput, LimitExceeded, NotFound, UsageError
 from journeyline.events.engine import DuckDBEngine, EngineName, open_engine
 from journeyline.events.readers import EventLog, format_of, from_us, load_events
-from journeyline.events.spec import PRESETS, LogSpec, TimeUnit
+from journeyline.events.spec import PRESETS, Columns, LogSpec, TimeUnit
 from journeyline.events.vendors import (
     flatten_log,
     needs_flattening,
@@ -143,6 +143,8 @@ class EventSource:
     location: str | None
     properties: list[str] = field(default_factory=list)
     """Columns besides unit, event and time: the property names analyses can ask for."""
+    fields: dict[str, str | None] | None = None
+    """The file's fields read as unit, event and time (`fields_used`); None before a read."""
 
     def to_dict(self) -> dict[str, Any]:
         """The source as the API answers it."""
@@ -165,6 +167,7 @@ class EventSource:
             "error": self.error,
             "location": self.location,
             "properties": self.properties,
+            "fields": self.fields,
         }
         if self.kind == "collector":
             out["collector"] = {"endpoint": "/api/collect/v1/batch"}
@@ -192,6 +195,7 @@ def _source_of(record: EventSourceRecord) -> EventSource:
         error=record.error,
         location=None if record.kind in {"upload", "collector"} else record.location,
         properties=list(summary.get("properties", [])),
+        fields=summary.get("fields"),
     )
 
 
@@ -241,6 +245,19 @@ def summarise(log: EventLog) -> dict[str, Any]:
     }
 
 
+def fields_used(columns: Columns, spec: LogSpec) -> dict[str, str | None]:
+    """The fields of the file a source was read with, as the page shows them to confirm:
+    who (unit, and the fallback where it is empty), what (event), when (time, its unit)."""
+    return {
+        "unit": columns.unit,
+        "unit_fallback": columns.unit_fallback,
+        "event": columns.event,
+        "time": columns.time,
+        "time_unit": columns.time_unit.value,
+        "session": spec.session_col,
+    }
+
+
 def _renamed(error: InvalidInput, path: Path, display: str) -> InvalidInput:
     """The same error naming the file as the user knows it, not the server's copy."""
     text = str(error).replace(str(path), display)
@@ -262,6 +279,7 @@ def convert(
     spec = spec_of(options)
     fmt = format_of(original)
     work = Path(tempfile.mkdtemp(prefix="convert-", dir=target.parent))
+    read_with: Columns | None = None
     try:
         try:
             if flatten is None:
@@ -270,7 +288,8 @@ def convert(
                 )
                 engine = DuckDBEngine()
                 try:
-                    load_events(original, spec, engine)  # the CLI's checks and messages
+                    first = load_events(original, spec, engine)  # the CLI's checks and messages
+                    read_with = first.columns
                 finally:
                     engine.close()
             staged = work / "events.parquet"
@@ -299,6 +318,7 @@ def convert(
         except InvalidInput as error:
             raise _renamed(error, original, display) from error
         read_spec = replace(read_spec, preset=str(summary["preset"]))
+        summary["fields"] = fields_used(read_with or log.columns, spec)
         used = {log.columns.unit, log.columns.event, log.columns.time, log.columns.unit_fallback}
         summary["properties"] = [c for c in columns if c not in used and not c.startswith("__")]
         os.replace(staged, target)

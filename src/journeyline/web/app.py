@@ -293,4 +293,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     every_route = [*(r for router in routers for r in router.routes), *app.router.routes]
     app.add_middleware(HttpProtocol, routes=every_route)
     app.add_middleware(SecurityHeaders)
+    # Outermost: the collector's POSTs are answered before the middleware above (speed).
+    app.add_middleware(collect.CollectorFastPath, state=app.state, headers=SECURITY_HEADERS)
     return app
