@@ -38,7 +38,7 @@ export const EvidenceBadge = memo(function EvidenceBadge({ kind, id, name }: { k
   }
   const words = count ? evidenceWords(kinds) : "evidence in the workspace";
   return (
-    <button type="button" className="b-tag b-tag-evidence" title={`Rests on ${words}`} aria-label={`Evidence for ${name}: ${words}`}
+    <button type="button" className="b-tag b-tag-evidence" title={`Rests on ${words}`} aria-label={count ? `${count} evidence for ${name}: ${words}` : `Evidence for ${name}: ${words}`}
       data-evidence-count={count} onClick={open} onKeyDown={(e) => e.stopPropagation()}>
       ✓ {count || ""} {count === 1 ? "evidence" : count ? "evidence" : "Evidence"}
     </button>
