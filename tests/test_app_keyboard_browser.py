@@ -281,7 +281,9 @@ def test_others_changes_are_announced_politely(browser: Any, live_app: LiveApp) 
     editor.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}")
     editor.locator('[data-testid="board"][data-live="true"][data-ready="true"]').wait_for()
     card = editor.locator(".board-grid [data-step-id]").first
-    card.click()
+    card.locator(
+        ".step-name"
+    ).click()  # the name: a click in the middle may land on the evidence badge
     name = editor.get_by_test_id("side-panel").get_by_label("Name", exact=True)
     name.fill("Renamed by a colleague")
     name.press("Enter")

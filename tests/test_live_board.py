@@ -88,7 +88,7 @@ def first_step(page: Any) -> str:
 
 
 def rename_in_panel(page: Any, step_id: str, name: str) -> None:
-    page.locator(f'[data-step-id="{step_id}"]').click()
+    page.locator(f'[data-step-id="{step_id}"] .step-name').click()
     field = page.get_by_test_id("side-panel").get_by_label("Name", exact=True)
     field.fill(name)
     field.press("Enter")
@@ -141,7 +141,7 @@ def test_two_people_typing_in_one_field_keep_both_texts(
     base = stored_step(a, live_app, "map-saas-onboarding", step_id)["name"]
     fields = []
     for page in (a, b):
-        page.locator(f'[data-step-id="{step_id}"]').click()
+        page.locator(f'[data-step-id="{step_id}"] .step-name').click()
         field = page.get_by_test_id("side-panel").get_by_label("Name", exact=True)
         field.click()
         field.press("End")
@@ -184,7 +184,7 @@ def test_presence_shows_both_follows_a_selection_and_forgets_a_closed_tab(
     b.locator('[data-testid="presence"] [data-presence-name]').first.wait_for()
     step_id = str(b.locator("[data-step-id]").nth(2).get_attribute("data-step-id"))
     # Bea selects a card: the owner's board outlines it in Bea's colour.
-    b.locator(f'[data-step-id="{step_id}"]').click()
+    b.locator(f'[data-step-id="{step_id}"] .step-name').click()
     a.wait_for_function(
         "id => document.querySelector('[data-testid=presence-outlines]').textContent"
         '.includes(`data-step-id="${id}"`)',
@@ -194,7 +194,7 @@ def test_presence_shows_both_follows_a_selection_and_forgets_a_closed_tab(
     a.locator('[data-presence-name="Bea Editor"]').click()
     assert a.locator('[data-presence-name="Bea Editor"]').get_attribute("aria-pressed") == "true"
     other = str(b.locator("[data-step-id]").nth(4).get_attribute("data-step-id"))
-    b.locator(f'[data-step-id="{other}"]').click()
+    b.locator(f'[data-step-id="{other}"] .step-name').click()
     a.locator(f'[data-step-id="{other}"].selected').wait_for()
     # Bea closes her tab: she is gone from the owner's board within seconds.
     b.context.close()
@@ -214,7 +214,7 @@ def test_an_edit_made_offline_merges_after_reconnecting(
     rename_in_panel(a, step_id, "Renamed without a network")
     a.locator(".save-status").get_by_text("1 change kept on this device").wait_for()
     # Meanwhile Bea, online, edits another field of the same step.
-    b.locator(f'[data-step-id="{step_id}"]').click()
+    b.locator(f'[data-step-id="{step_id}"] .step-name').click()
     notes = b.get_by_test_id("side-panel").get_by_label("Notes", exact=True)
     notes.fill("Bea was here")
     notes.press("Control+Enter")
@@ -243,7 +243,7 @@ def test_a_viewer_watches_live_and_cannot_change_anything(browser: Any, live_app
         step_id = first_step(viewer)
         before = stored_step(owner, live_app, "map-saas-trial", step_id)
         assert viewer.get_by_role("button", name="Undo", exact=True).count() == 0
-        viewer.locator(f'[data-step-id="{step_id}"]').click()
+        viewer.locator(f'[data-step-id="{step_id}"] .step-name').click()
         name = viewer.get_by_test_id("side-panel").get_by_label("Name", exact=True)
         assert name.get_attribute("readonly") is not None
         # Even a change pushed into the viewer's board never reaches the server.
