@@ -29,6 +29,7 @@ def axe_violations(
         # Evaluated through the DevTools protocol: the app's Content-Security-Policy
         # (script-src 'self') refuses an injected <script>, and rightly so.
         page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
+    settle_animations(page)
     context: dict[str, Any] = {"include": [include] if include else [["html"]]}
     if exclude:
         context["exclude"] = [[s] for s in exclude]
@@ -43,6 +44,27 @@ def axe_violations(
         context,
     )
     return list(result)
+
+
+def settle_animations(page: Any, timeout_ms: int = 5_000) -> None:
+    """Wait for the page's finite CSS animations and transitions to end.
+
+    axe reads colours as they are painted: run mid fade-in (a presentation slide enters at
+    opacity 0 over 0.25 s, far longer on a busy machine), it measures the text half
+    transparent and reports a contrast failure nobody ever sees. Endless animations (an
+    indeterminate progress bar) are left running; the wait is bounded either way.
+    """
+    page.evaluate(
+        """async (timeout) => {
+            const finite = document.getAnimations().filter((a) => {
+                const end = a.effect && a.effect.getComputedTiming().endTime;
+                return a.playState !== "finished" && Number.isFinite(end);
+            });
+            const bound = new Promise((resolve) => setTimeout(resolve, timeout));
+            await Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => null))), bound]);
+        }""",
+        timeout_ms,
+    )
 
 
 def describe(violations: list[dict[str, Any]]) -> str:

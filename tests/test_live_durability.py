@@ -13,12 +13,17 @@ from pathlib import Path
 
 import httpx
 import pycrdt
+from sqlalchemy import select
 
 from journeyline.live import wire
 from journeyline.store import accounts, workspaces
-from journeyline.store.database import open_database, sqlite_url
-from tests.api_support import sample_workspace
+from journeyline.store import live as stored
+from journeyline.store.database import Database, open_database, sqlite_url
+from journeyline.store.tables import LiveDocument, MapRecord
+from tests.api_support import database, sample_workspace
 from tests.live_client import Closed, YClient, free_port
+
+__all__ = ["database"]
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -29,23 +34,33 @@ def server(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`journeyline serve` in its own process, until it answers /api/health."""
     env = {**os.environ, "PYTHONPATH": str(SRC), "JOURNEYLINE_LIVE_HEAD_SECONDS": "0"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from journeyline.cli import main; main()",
-            "serve",
-            *(["--database-url", database_url] if database_url else ["--data-dir", str(data_dir)]),
-            "--port",
-            str(port),
-            "--setting",
-            "worker_processes",
-            "1",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log_path = data_dir / f"server-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from journeyline.cli import main; main()",
+                "serve",
+                *(
+                    ["--database-url", database_url]
+                    if database_url
+                    else ["--data-dir", str(data_dir)]
+                ),
+                "--port",
+                str(port),
+                "--setting",
+                "worker_processes",
+                "1",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+    def said() -> str:
+        return log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
+
     deadline = time.monotonic() + 180
     while True:
         try:
@@ -55,10 +70,14 @@ def server(
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError(f"the server did not start: {process.stderr.read()!r}")  # type: ignore[union-attr]
+            raise RuntimeError(f"the server did not start: {said()}")
         time.sleep(0.1)
     try:
         yield process
+    except BaseException as error:
+        # What the server said is what explains a failure seen from its clients.
+        error.add_note(f"server on port {port} (exit code {process.poll()}) said:\n{said()}")
+        raise
     finally:
         if process.poll() is None:
             process.kill()
@@ -110,3 +129,23 @@ def test_kill_9_loses_no_saved_update(tmp_path: Path) -> None:
         typed = "".join(str(n % 10) for n in range(300))
         assert text.startswith("Fill the form" + typed[:saved_clock]), text
         again.close()
+
+
+def test_two_processes_opening_a_map_at_once_share_one_document(database: Database) -> None:
+    """The race between two server processes giving a map its first snapshot: the loser's
+    insert meets the winner's row (its existence check ran before the winner committed)
+    and answers False, leaving its transaction usable, instead of failing the connection."""
+    with database.writing() as session:
+        actor = accounts.actor_of(accounts.create_account(session, "ann@example.org", "Ann"))
+    workspaces.create_workspace(database, actor, source=sample_workspace("a"))
+    with database.reading() as session:
+        map_pk = session.scalars(select(MapRecord.pk)).first()
+    assert map_pk is not None
+    with database.writing() as session:
+        assert stored.start(session, map_pk, b"winner")
+    with database.writing() as session:
+        real = session.scalar
+        session.scalar = lambda *a, **k: None  # type: ignore[method-assign]
+        assert stored.start(session, map_pk, b"loser") is False
+        session.scalar = real  # type: ignore[method-assign]
+        assert session.scalar(select(LiveDocument.snapshot)) == b"winner"

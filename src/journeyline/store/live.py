@@ -16,6 +16,7 @@ from typing import Any
 
 import pycrdt
 from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from journeyline.store import revisions
@@ -91,8 +92,15 @@ def start(session: Session, map_pk: int, snapshot: bytes) -> bool:
     exists = session.scalar(select(LiveDocument.map_pk).where(LiveDocument.map_pk == map_pk))
     if exists is not None:
         return False
-    session.add(LiveDocument(map_pk=map_pk, snapshot=snapshot, editors=[], snapshot_at=utcnow()))
-    session.flush()
+    # Another server process on the same database can open the map at the same moment:
+    # whoever inserts first gives it its document, the other loads that one.
+    try:
+        with session.begin_nested():
+            session.add(
+                LiveDocument(map_pk=map_pk, snapshot=snapshot, editors=[], snapshot_at=utcnow())
+            )
+    except IntegrityError:
+        return False
     return True
 
 
