@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,26 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI must run this test)")
     pytest.skip(reason)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker with `--dist loadgroup`, every test marked `xdist_group` must carry
+    its group in its node id (that is how xdist keeps a group on one worker). A pytest or xdist
+    upgrade once made the grouping silently stop (pytest-dev/pytest-xdist#1386): the browser
+    modules that share one server and one scenario were split across workers and failed in
+    ways that looked like app bugs. Say so at collection instead."""
+    if not hasattr(config, "workerinput") or not config.getvalue("loadgroup"):
+        return
+    lost = [i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid]
+    if lost:
+        message = (
+            f"--dist loadgroup is not grouping: {len(lost)} tests marked xdist_group have no "
+            f"group in their node id (first: {lost[0]}); pytest and pytest-xdist disagree "
+            "(see pytest-dev/pytest-xdist#1386; pyproject.toml pins pytest below 9.2)"
+        )
+        print(message, file=sys.stderr, flush=True)
+        raise pytest.UsageError(message)
 
 
 @pytest.fixture(scope="session")
