@@ -136,6 +136,49 @@ def step_of(saved: dict[str, Any], step_id: str) -> dict[str, Any]:
     raise AssertionError(f"no step {step_id!r} in the saved map")
 
 
+def test_an_edit_made_while_the_live_map_opens_is_kept(browser: Any, live_app: LiveApp) -> None:
+    """On a busy server the live doc can arrive seconds after the board is drawn: an edit made
+    meanwhile waits on the device and lands once the doc is there (it used to be refused)."""
+    page = signed_in_page(browser, live_app)
+    held: list[tuple[Any, str | bytes]] = []
+    hold = True
+
+    def relay(ws: Any) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if hold:
+                held.append((ws, message))
+            else:
+                ws.send(message)
+
+        server.on_message(from_server)
+
+    page.route_web_socket(re.compile(r"/live$"), relay)
+    open_board(page, live_app, "map-ecommerce-purchase")
+    card = page.locator("[data-step-id]").first
+    step_id = card.get_attribute("data-step-id")
+    assert step_id
+    card.locator(".step-name").click()
+    name = page.get_by_test_id("side-panel").get_by_label("Name", exact=True)
+    typed = "Typed before the live map opened"
+    name.fill(typed)
+    name.press("Enter")
+    page.locator('[data-save-status="saving"][title*="1 change waiting"]').wait_for()
+    # The server's first sync arrives now.
+    hold = False
+    for ws, message in held:
+        ws.send(message)
+    page.wait_for_function(
+        "([id, typed]) => document.querySelector(`[data-step-id='${id}']`).innerText.includes(typed)",
+        arg=[step_id, typed],
+    )
+    saved = settled_map(
+        page, live_app, "map-ecommerce-purchase", lambda m: step_of(m, step_id)["name"] == typed
+    )
+    assert step_of(saved, step_id)["name"] == typed
+
+
 def test_edit_a_step_and_undo_it(browser: Any, live_app: LiveApp) -> None:
     page = signed_in_page(browser, live_app)
     open_board(page, live_app, "map-saas-onboarding")

@@ -20,6 +20,7 @@ import { EvidenceDialog } from "./EvidenceDialog";
 import { BoardContext, BoardStore, useBoard, useStore } from "./store";
 import { Toolbar } from "./Toolbar";
 import { openLinkedElement } from "./deepLink";
+import { LiveMapDocument } from "./live/document";
 import { openLiveBoard } from "./live/open";
 import { PresenceCursors, PresenceOutlines, usePresenceTracking } from "./live/PresenceView";
 import { Announcer } from "./Announcer";
@@ -63,8 +64,12 @@ export function BoardPage() {
             openLiveBoard(init, me, {
               unavailable: () => {
                 if (!live) return;
+                // Edits made while the live map was opening go to the REST board instead.
+                const waiting = made?.document instanceof LiveMapDocument ? made.document.takeWaiting() : [];
                 made?.dispose();
-                show(rest());
+                const fallback = rest();
+                show(fallback);
+                for (const { op, label } of waiting) fallback.dispatch(op, label);
               },
               reset: () => live && setAttempt((n) => n + 1),
             }),

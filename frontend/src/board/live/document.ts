@@ -51,6 +51,8 @@ export class LiveMapDocument extends Scope<LiveState> implements MapDocument {
   private disposed = false;
   /** Whether the doc holds the map (from the server or this device); shown and edited from then on. */
   private ready = false;
+  /** Edits made while the doc was still opening, applied in order once it holds the map. */
+  private waiting: { op: Op; label: string; group: number }[] = [];
 
   constructor(init: LiveMapDocumentInit) {
     // canEdit is what the account may do from the start (so the board does not redraw as
@@ -72,16 +74,29 @@ export class LiveMapDocument extends Scope<LiveState> implements MapDocument {
   }
 
   get pending(): boolean {
-    return this.tracker.unsaved > 0;
+    return this.tracker.unsaved > 0 || this.waiting.length > 0;
   }
 
   apply(op: Op, label: string): Applied | null {
     if (!this.state.canEdit || this.disposed || changesNothing(this.state.map, op)) return null;
-    if (!this.ready) {
-      this.events.notify(`Couldn't ${label} yet: the live map is still opening. Try again in a moment.`, "info");
-      return null;
-    }
     const group = this.groupSeq++;
+    if (!this.ready) {
+      // The doc has not arrived yet (a slow first sync): keep the edit, in order, and make it
+      // a transaction as soon as the doc holds the map. Nothing typed in the first second is lost.
+      try {
+        const inverse = inverseOf(this.state.map, op);
+        this.waiting.push({ op, label, group });
+        this.updateStatus();
+        return { group, inverse };
+      } catch (e) {
+        this.events.notify(`Couldn't ${label}: ${e instanceof OpError || e instanceof Error ? e.message : String(e)}`, "error");
+        return null;
+      }
+    }
+    return this.transact(op, label, group);
+  }
+
+  private transact(op: Op, label: string, group: number): Applied | null {
     try {
       const inverse = inverseOf(this.state.map, op);
       this.editing = { label, group };
@@ -93,6 +108,13 @@ export class LiveMapDocument extends Scope<LiveState> implements MapDocument {
     } finally {
       this.editing = null;
     }
+  }
+
+  /** The edits made before the doc arrived, taken out (the board fell back to REST: it replays them). */
+  takeWaiting(): { op: Op; label: string }[] {
+    const taken = this.waiting.map(({ op, label }) => ({ op, label }));
+    this.waiting = [];
+    return taken;
   }
 
   retry(): void {
@@ -172,12 +194,42 @@ export class LiveMapDocument extends Scope<LiveState> implements MapDocument {
     const map = this.ready ? keepIdentity(this.state.map, this.reader.read()) : this.state.map;
     this.set({ map, canEdit });
     this.updateStatus();
+    // After the transaction that brought the map (a new transaction from inside its
+    // afterTransaction would be cleaned up later, outside this edit's undo label).
+    if (this.ready && this.waiting.length && !this.draining) {
+      this.draining = true;
+      queueMicrotask(() => this.drain());
+    }
+  }
+
+  private draining = false;
+
+  /** The doc holds the map now: the edits kept while it opened become transactions, in order. */
+  private drain(): void {
+    if (this.disposed) return;
+    try {
+      const waiting = this.waiting;
+      this.waiting = [];
+      const dropped = new Set<number>();
+      for (const { op, label, group } of waiting) {
+        if (!this.state.canEdit) {
+          dropped.add(group);
+          continue;
+        }
+        if (changesNothing(this.state.map, op)) continue;
+        if (!this.transact(op, label, group)) dropped.add(group);
+      }
+      if (dropped.size) this.events.dropped(dropped);
+    } finally {
+      this.draining = false;
+    }
   }
 
   private updateStatus(): void {
     if (this.state.status === "error" && this.refused) return;
     if (!this.ready && this.state.connected) {
-      this.set({ status: "saving", statusText: "Opening the live map…", unsaved: 0 });
+      const kept = this.waiting.length;
+      this.set({ status: "saving", statusText: kept ? `Opening the live map… (${kept} ${kept === 1 ? "change" : "changes"} waiting)` : "Opening the live map…", unsaved: kept });
       return;
     }
     const view = this.tracker.view(Y.decodeStateVector(Y.encodeStateVector(this.doc)));
