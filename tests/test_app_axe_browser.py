@@ -3,7 +3,9 @@
 One server and one browser for the module, one signed-in tab walking the pages a researcher
 and a stakeholder meet: the board (with a step's panel open and the shortcuts dialog), the map
 list, personas and the persona editor, segments, workspace and map settings, history, the
-presentation, the notifications, the share page and the sign-in page (both signed out).
+presentation, the notifications, the research repository, the event data pages, the workshop
+(facilitator, presenter view, a guest's join page and view), the share page and the sign-in
+page (both signed out).
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ def test_multi_persona_board(page: Any, live_app: LiveApp) -> None:
         ("/settings", "main h1", "the workspace settings"),
         (f"/maps/{MAP}/settings", "main h1", "the map settings"),
         (f"/maps/{MAP}/history", "main h1", "the map history"),
+        ("/research", "main h1", "the research repository"),
+        ("/events", "main h1", "the event data pages"),
     ],
 )
 def test_pages(page: Any, live_app: LiveApp, path: str, ready: str, where: str) -> None:
@@ -142,6 +146,35 @@ def test_sign_in_page(browser: Any, live_app: LiveApp) -> None:
         assert_no_serious_violations(view, where="the sign-in page")
     finally:
         stranger.close()
+
+
+def test_workshop_pages(page: Any, browser: Any, live_app: LiveApp) -> None:
+    """The facilitator's workshop view and its presenter view, and a guest's join page and
+    view (a map of its own: the workshop stays open on it)."""
+    visit(page, live_app, "/maps/map-restaurant-visit", '[data-testid="board"][data-ready="true"]')
+    page.get_by_test_id("workshop-button").click()
+    page.wait_for_url(re.compile(r"/workshop/[^/]+$"))
+    page.locator('[data-testid="workshop"][data-channel="open"]').wait_for()
+    page.wait_for_load_state("networkidle")
+    assert_no_serious_violations(page, where="the workshop (facilitator)")
+    join_url = page.get_by_test_id("join-url").input_value()
+    workshop_url = page.url
+    page.goto(f"{workshop_url}/present")
+    page.get_by_test_id("workshop-timer").wait_for()
+    assert_no_serious_violations(page, where="the workshop's presenter view")
+    guest = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        view = guest.new_page()
+        view.goto(join_url)
+        view.get_by_label(re.compile("^Your name")).wait_for()
+        assert_no_serious_violations(view, where="the workshop's join page")
+        view.get_by_label(re.compile("^Your name")).fill("Gus Guest")
+        view.get_by_role("button", name="Join the workshop").click()
+        view.locator('[data-testid="workshop"][data-channel="open"]').wait_for()
+        view.wait_for_load_state("networkidle")
+        assert_no_serious_violations(view, where="the workshop (a guest)")
+    finally:
+        guest.close()
 
 
 def test_axe_is_not_shipped_in_the_app() -> None:

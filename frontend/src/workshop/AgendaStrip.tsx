@@ -127,10 +127,10 @@ export function AgendaStrip() {
                 Start
               </button>
             )}
-            <button type="button" onClick={() => void timer({ action: "extend", minutes: 1 })} aria-label="Extend by 1 minute">
+            <button type="button" onClick={() => void timer({ action: "extend", minutes: 1 })} aria-label="+1 min: extend by 1 minute">
               +1 min
             </button>
-            <button type="button" onClick={() => void timer({ action: "extend", minutes: 5 })} aria-label="Extend by 5 minutes">
+            <button type="button" onClick={() => void timer({ action: "extend", minutes: 5 })} aria-label="+5: extend by 5 minutes">
               +5
             </button>
             <button type="button" disabled={index !== null && index >= last} onClick={() => void timer({ action: "next" })} aria-label="Next step">

@@ -221,7 +221,7 @@ export function People() {
     <ul className="ws-people" aria-label="People" data-testid="people">
       {people.map((p) => (
         <li key={p.id}>
-          <span className={p.present ? "ws-here on" : "ws-here"} aria-label={p.present ? "here" : "away"} title={p.present ? "Here now" : "Not connected"} />
+          <span className={p.present ? "ws-here on" : "ws-here"} role="img" aria-label={p.present ? "here" : "away"} title={p.present ? "Here now" : "Not connected"} />
           <span className="grow">
             <span className="ws-person-name">{p.name}</span>
             {p.id === me ? " (you)" : ""}
