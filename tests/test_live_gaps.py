@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -147,6 +148,44 @@ def test_rest_reads_right_after_saved_show_the_edit(live: tuple[World, str]) -> 
     ann.close()
 
 
+def test_saved_never_waits_for_the_head(
+    live: tuple[World, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map's JSON is read in a worker thread and written with a later commit: while a
+    head is being read, typing is still committed and acknowledged; the read that asked
+    for the head gets it once it is written."""
+    from journeyline.live import rooms
+
+    world, base = live
+    reading, go_on = threading.Event(), threading.Event()
+    real = rooms.head_of
+
+    def slow_head(state: bytes, outside: frozenset[str] = frozenset()) -> Any:
+        reading.set()
+        assert go_on.wait(30)
+        return real(state, outside)
+
+    monkeypatch.setattr(rooms, "head_of", slow_head)
+    ann = editor(world, base)
+    type_into(ann.doc, "form-a", " one")
+    ann.wait_saved()
+    replies: list[Any] = []
+    read = threading.Thread(
+        target=lambda: replies.append(world.client("viewer").get(map_path(world)))
+    )
+    read.start()
+    assert reading.wait(30)  # the read asked for a head: it is being read, held here
+    type_into(ann.doc, "form-a", " two")
+    ann.wait_saved()
+    assert not replies  # the read still waits for its head
+    go_on.set()
+    read.join(30)
+    assert names(replies[0].json()["map"])[0].startswith("Fill the form one")
+    later = world.client("viewer").get(map_path(world))
+    assert "Fill the form one two" in names(later.json()["map"])
+    ann.close()
+
+
 # --- a file imported over a live map ---------------------------------------------------------------
 
 
@@ -268,6 +307,65 @@ def test_a_head_holds_what_another_process_committed_so_reads_never_go_back(
     assert "Fill the form here!" in names(body) and "Verify e-mail elsewhere" in names(body)
     assert ann.pump(lambda: step_name(ann.doc, "verify-a") == "Verify e-mail elsewhere")
     ann.close()
+
+
+def test_a_head_leaves_out_its_writers_later_rows_only_while_no_other_head_came(
+    database: Any,
+) -> None:
+    """A head is read from the document as it was, and written later: the writing process's
+    own rows committed meanwhile are not in it (the head lags them, as heads do), unless
+    another head was written since, which may hold them; then they are merged in, so reads
+    never go backwards."""
+    from journeyline.live import new_doc
+    from journeyline.live.rooms import head_of
+    from journeyline.model import JourneyMap
+    from journeyline.store import accounts, workspaces
+    from tests.api_support import sample_workspace
+
+    with database.writing() as session:
+        ann = accounts.actor_of(accounts.create_account(session, "ann@example.org", "Ann"))
+    workspace = workspaces.create_workspace(database, ann, source=sample_workspace("a"))["id"]
+    pk = live_store.map_key(database, workspace, "trial-a")
+    assert pk is not None
+    journey = JourneyMap.model_validate(sample_workspace("a").maps[0].model_dump(mode="json"))
+    doc = new_doc(journey)
+    with database.writing() as session:
+        assert live_store.start(session, pk, doc.get_update())
+    state = doc.get_update()  # what a head job read
+    changes: list[bytes] = []
+    doc.observe(lambda event: changes.append(event.update))
+    type_into(doc, "form-a", " later")  # typed after the head was read
+    ours = live_store.MapBatch(pk, [(u, None) for u in changes])
+    live_store.commit(database, [ours])
+    revision = live_store.head_revision(database, pk)
+
+    def head_batch(expected: int) -> live_store.MapBatch:
+        return live_store.MapBatch(
+            pk,
+            [],
+            head=head_of(state),
+            known=frozenset(),
+            state=state,
+            read_head=head_of,
+            ours=frozenset(ours.written),
+            expected=expected,
+        )
+
+    def stored_names() -> list[str]:
+        with database.reading() as session:
+            from journeyline.store.tables import MapRecord
+
+            record = session.get(MapRecord, pk)
+            assert record is not None
+            return names(record.document["maps"][0])
+
+    quiet = head_batch(revision)
+    live_store.commit(database, [quiet])
+    assert quiet.foreign == [] and "Fill the form" in stored_names()
+    stale = head_batch(revision)  # another head (`quiet`) was written since `revision`
+    live_store.commit(database, [stale])
+    assert [pk for pk, _ in stale.foreign] == ours.written
+    assert "Fill the form later" in stored_names()
 
 
 # --- the per-update check, kept cheap for typing ---------------------------------------------------
