@@ -121,6 +121,95 @@ def test_a_share_link_that_is_not_valid_cannot_watch(live: tuple[World, str]) ->
     assert YClient(f"{base}/api/shared/{revoked}/live").wait_closed().code == 4404
 
 
+# --- what let a connection in is checked again -----------------------------------------------------
+
+
+def link_id_of(world: World, label: str) -> str:
+    links = world.client("editor").get(f"{map_path(world)}/share-links").json()
+    return str(next(link["id"] for link in links if link["label"] == label))
+
+
+def test_revoking_a_share_link_closes_the_live_connections_it_let_in(
+    live: tuple[World, str],
+) -> None:
+    world, base = live
+    token = share_link(world, label="wall screen")
+    kept = share_link(world, label="kept")
+    by_token = YClient(f"{base}/api/shared/{token}/live")
+    on_the_map = YClient(f"{base}{map_path(world)}/live?share={token}")
+    other = YClient(f"{base}/api/shared/{kept}/live")
+    for watcher in (by_token, on_the_map, other):
+        watcher.sync()
+    gone = world.client("editor").delete(
+        f"{map_path(world)}/share-links/{link_id_of(world, 'wall screen')}"
+    )
+    assert gone.status_code in (200, 204), gone.text
+    for watcher in (by_token, on_the_map):
+        closed = watcher.wait_closed()
+        assert closed.code == 4404 and "not valid" in closed.reason, closed
+    # Another link's watcher carries on.
+    ann = editor(world, base)
+    type_into(ann.doc, "form-a", " still")
+    assert other.pump(lambda: step_name(other.doc, "form-a") == "Fill the form still")
+    ann.close()
+    other.close()
+
+
+def test_a_share_link_revoked_by_another_process_closes_its_connections_too(
+    live: tuple[World, str],
+) -> None:
+    """Another server process on the same database revokes the link: this one hears nothing
+    of it, and finds out at its next check of the open connections (every few seconds)."""
+    from sqlalchemy import update
+
+    from journeyline.store.accounts import hash_secret
+    from journeyline.store.tables import ShareLink, utcnow
+
+    world, base = live
+    token = share_link(world, label="wall screen")
+    watcher = YClient(f"{base}/api/shared/{token}/live")
+    watcher.sync()
+    with world.db.writing() as session:  # as the other process does, without telling this one
+        session.execute(
+            update(ShareLink)
+            .where(ShareLink.token_hash == hash_secret(token))
+            .values(revoked_at=utcnow())
+        )
+    closed = watcher.wait_closed(timeout=15)
+    assert closed.code == 4404 and "not valid" in closed.reason, closed
+
+
+def test_a_changed_role_a_removed_member_and_a_revoked_token_reach_open_connections(
+    live: tuple[World, str],
+) -> None:
+    world, base = live
+    demoted, removed, revoked = (
+        editor(world, base, who) for who in ("editor", "commenter", "viewer")
+    )
+    members = f"/api/workspaces/{world.workspace}/members"
+    owner = world.client("owner")
+    # A role changed: the connection is told (ACCESS), and it applies to its next update.
+    changed = owner.patch(f"{members}/{world.actors['editor'].account_id}", json={"role": "viewer"})
+    assert changed.status_code == 200, changed.text
+    assert demoted.pump(lambda: demoted.role == "viewer")
+    type_into(demoted.doc, "form-a", " (not any more)")
+    closed = demoted.wait_closed()
+    assert closed.code == 4403 and "read-only" in closed.reason
+    # A member removed: as if they had never been one.
+    gone = owner.delete(f"{members}/{world.actors['commenter'].account_id}")
+    assert gone.status_code == 204, gone.text
+    assert removed.wait_closed().code == 4404
+    # An API token revoked: the connection it opened is no longer signed in.
+    viewer = world.client("viewer")
+    token_id = next(t["id"] for t in viewer.get("/api/me/tokens").json() if t["name"] == "tests")
+    assert viewer.delete(f"/api/me/tokens/{token_id}").status_code == 204
+    assert revoked.wait_closed().code == 4401
+    # Nothing they sent got in.
+    ann = editor(world, base, "owner")
+    assert step_name(ann.doc, "form-a") == "Fill the form"
+    ann.close()
+
+
 # --- REST reads right after "Saved" ----------------------------------------------------------------
 
 

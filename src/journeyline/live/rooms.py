@@ -646,6 +646,14 @@ class Rooms:
         self.process = secrets.token_hex(6)
         """This server process's name in NOTIFY payloads (its own are ignored)."""
         self._listener: _Listener | None = None
+        self.grant_listeners: list[Callable[[], None]] = []
+        """Called (from any thread) when a grant changed in this process: the web side
+        checks its live connections again at once."""
+
+    def grants_changed(self) -> None:
+        """A share link, membership, token or session changed here (any thread)."""
+        for listener in list(self.grant_listeners):
+            listener()
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
