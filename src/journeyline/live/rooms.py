@@ -183,8 +183,11 @@ class Room:
         self._remote = False
         self.size_estimate = size
         self.committed_state = doc.get_state()
-        self.revision: int | None = revision
-        """The revision the head is at, as far as this room knows (None: it does not)."""
+        self.revision: int | None = None
+        """The revision of the latest head this room wrote (None: none yet)."""
+        self.known_revision = revision
+        """The revision the head was at when this room last wrote or loaded it (None: not
+        known): a head job expects to find it there."""
         self.changes = 1 if head_stale or self.pending else 0
         """Changes to the document so far (a stored head that may lag the log counts as one)."""
         self.captured = 0
@@ -413,13 +416,15 @@ class Room:
         """Seconds until a head job is due (0: now), None when none is."""
         if self.head_job is not None or not self.head_due:
             return None
-        if self.head_forced or not self.peers:
+        if self.head_forced or self.waiters or not self.peers:
             return 0.0
         return max(0.0, self.head_at + self.rooms.settings.head_seconds - now)
 
     def start_head(self, now: float) -> HeadJob:
         """Take the document's state for a head job (the reading itself is the caller's)."""
-        job = HeadJob(self.doc.get_update(), frozenset(self.applied), self.changes, self.revision)
+        job = HeadJob(
+            self.doc.get_update(), frozenset(self.applied), self.changes, self.known_revision
+        )
         self.captured = self.changes
         self.head_forced = False
         self.head_at = now
@@ -452,7 +457,7 @@ class Room:
         if batch.head is not None and job is not None and job.attached:
             self.head_job = None
             if batch.revision is not None:
-                self.revision = batch.revision.number
+                self.revision = self.known_revision = batch.revision.number
             current = self.changes == job.changes
             # Rows committed elsewhere that the head was merged with: brought in here too.
             fresh = [(pk, data) for pk, data in batch.foreign if pk not in have]
@@ -460,14 +465,14 @@ class Room:
                 self.apply_remote(fresh, None)
             self.head_written = max(self.head_written, self.changes if current else job.changes)
             self.captured = max(self.captured, self.head_written)
-            still = []
-            for target, future in self.waiters:
-                if target <= self.head_written:
-                    if not future.done():
-                        future.set_result(self.revision)
-                else:
-                    still.append((target, future))
-            self.waiters = still
+        still = []
+        for target, future in self.waiters:
+            if target <= self.head_written:
+                if not future.done():
+                    future.set_result(self.revision)
+            else:
+                still.append((target, future))
+        self.waiters = still
 
     async def flush(self) -> int | None:
         """Wait until everything applied so far is committed and the head written from it;
