@@ -24,6 +24,7 @@ from journeyline.live import (
     read_map,
     repair,
 )
+from journeyline.live.document import RepairWatch, repair_touched
 from journeyline.live.layout import COLLECTIONS, KINDS, ROOTS
 from journeyline.model import Branch, Evidence, JourneyMap, Opportunity, PainPoint, Stage, Step
 from tests.live_support import PERSONAS, Client, integrity_errors
@@ -76,16 +77,22 @@ def base_map() -> JourneyMap:
 
 
 class Server:
-    """The server's side of a room: check, apply, repair."""
+    """The server's side of a room: check, apply, repair what the update touched (as a room
+    does: `RepairWatch` and `repair_touched`)."""
 
     def __init__(self, journey: JourneyMap) -> None:
         self.doc = new_doc(journey)
         self.checker = UpdateChecker(self.doc)
+        self.watch = RepairWatch(self.doc)
 
     def accept(self, update: bytes) -> None:
         self.checker.check(update)  # raises RefusedUpdate: a board-like edit never should
         self.doc.apply_update(update)
-        repair(self.doc, outside_ids=OUTSIDE)
+        touched, whole = self.watch.take()
+        repair_touched(self.doc, touched, whole=whole, outside_ids=OUTSIDE)
+        self.watch.take()
+        # Looking only at what changed leaves nothing for the whole plan to find.
+        assert pending_repairs(self.doc, outside_ids=OUTSIDE) == []
 
 
 def raw(doc: Doc[Any]) -> dict[str, Any]:
@@ -486,3 +493,32 @@ def test_rule_duplicate_id() -> None:
     assert_valid(journey)
     assert [s.id for s in journey.stages].count("twin") == 1
     assert all(p.id != "twin" for p in journey.pain_points)
+
+
+def test_the_repair_watch_sees_what_can_break_a_reference_and_nothing_else() -> None:
+    doc = new_doc(base_map())
+    watch = RepairWatch(doc)
+    steps = doc.get("steps", type=Map)
+    steps["search"]["name"].insert(0, "Web ")  # typing: no reference is held in text
+    steps["search"]["emotion"] = 1  # nor in a plain field that is not a link
+    assert not watch.due
+    doc.get("pain_points", type=Map)["long-form"]["step"] = "verify"
+    steps["compare"]["personas"].append("priya")
+    assert watch.take() == (
+        {
+            "stages": set(),
+            "steps": {"compare"},
+            "pain_points": {"long-form"},
+            "opportunities": set(),
+            "evidence": set(),
+        },
+        False,
+    )
+    assert not watch.due
+    del steps["invite"]  # its referrers can be anywhere: the whole plan looks
+    assert watch.take()[1] is True
+    doc.get("map", type=Map)["personas"].append("lee")
+    assert watch.take()[1] is True
+    doc.get("map", type=Map)["name"].insert(0, "The ")
+    assert not watch.due
+    watch.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -120,6 +121,95 @@ def test_a_share_link_that_is_not_valid_cannot_watch(live: tuple[World, str]) ->
     assert YClient(f"{base}/api/shared/{revoked}/live").wait_closed().code == 4404
 
 
+# --- what let a connection in is checked again -----------------------------------------------------
+
+
+def link_id_of(world: World, label: str) -> str:
+    links = world.client("editor").get(f"{map_path(world)}/share-links").json()
+    return str(next(link["id"] for link in links if link["label"] == label))
+
+
+def test_revoking_a_share_link_closes_the_live_connections_it_let_in(
+    live: tuple[World, str],
+) -> None:
+    world, base = live
+    token = share_link(world, label="wall screen")
+    kept = share_link(world, label="kept")
+    by_token = YClient(f"{base}/api/shared/{token}/live")
+    on_the_map = YClient(f"{base}{map_path(world)}/live?share={token}")
+    other = YClient(f"{base}/api/shared/{kept}/live")
+    for watcher in (by_token, on_the_map, other):
+        watcher.sync()
+    gone = world.client("editor").delete(
+        f"{map_path(world)}/share-links/{link_id_of(world, 'wall screen')}"
+    )
+    assert gone.status_code in (200, 204), gone.text
+    for watcher in (by_token, on_the_map):
+        closed = watcher.wait_closed()
+        assert closed.code == 4404 and "not valid" in closed.reason, closed
+    # Another link's watcher carries on.
+    ann = editor(world, base)
+    type_into(ann.doc, "form-a", " still")
+    assert other.pump(lambda: step_name(other.doc, "form-a") == "Fill the form still")
+    ann.close()
+    other.close()
+
+
+def test_a_share_link_revoked_by_another_process_closes_its_connections_too(
+    live: tuple[World, str],
+) -> None:
+    """Another server process on the same database revokes the link: this one hears nothing
+    of it, and finds out at its next check of the open connections (every few seconds)."""
+    from sqlalchemy import update
+
+    from journeyline.store.accounts import hash_secret
+    from journeyline.store.tables import ShareLink, utcnow
+
+    world, base = live
+    token = share_link(world, label="wall screen")
+    watcher = YClient(f"{base}/api/shared/{token}/live")
+    watcher.sync()
+    with world.db.writing() as session:  # as the other process does, without telling this one
+        session.execute(
+            update(ShareLink)
+            .where(ShareLink.token_hash == hash_secret(token))
+            .values(revoked_at=utcnow())
+        )
+    closed = watcher.wait_closed(timeout=15)
+    assert closed.code == 4404 and "not valid" in closed.reason, closed
+
+
+def test_a_changed_role_a_removed_member_and_a_revoked_token_reach_open_connections(
+    live: tuple[World, str],
+) -> None:
+    world, base = live
+    demoted, removed, revoked = (
+        editor(world, base, who) for who in ("editor", "commenter", "viewer")
+    )
+    members = f"/api/workspaces/{world.workspace}/members"
+    owner = world.client("owner")
+    # A role changed: the connection is told (ACCESS), and it applies to its next update.
+    changed = owner.patch(f"{members}/{world.actors['editor'].account_id}", json={"role": "viewer"})
+    assert changed.status_code == 200, changed.text
+    assert demoted.pump(lambda: demoted.role == "viewer")
+    type_into(demoted.doc, "form-a", " (not any more)")
+    closed = demoted.wait_closed()
+    assert closed.code == 4403 and "read-only" in closed.reason
+    # A member removed: as if they had never been one.
+    gone = owner.delete(f"{members}/{world.actors['commenter'].account_id}")
+    assert gone.status_code == 204, gone.text
+    assert removed.wait_closed().code == 4404
+    # An API token revoked: the connection it opened is no longer signed in.
+    viewer = world.client("viewer")
+    token_id = next(t["id"] for t in viewer.get("/api/me/tokens").json() if t["name"] == "tests")
+    assert viewer.delete(f"/api/me/tokens/{token_id}").status_code == 204
+    assert revoked.wait_closed().code == 4401
+    # Nothing they sent got in.
+    ann = editor(world, base, "owner")
+    assert step_name(ann.doc, "form-a") == "Fill the form"
+    ann.close()
+
+
 # --- REST reads right after "Saved" ----------------------------------------------------------------
 
 
@@ -144,6 +234,44 @@ def test_rest_reads_right_after_saved_show_the_edit(live: tuple[World, str]) -> 
         map_path(world), json={"name": "Trial, live"}, headers={"If-Match": etag}
     )
     assert renamed.status_code == 200, renamed.text
+    ann.close()
+
+
+def test_saved_never_waits_for_the_head(
+    live: tuple[World, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map's JSON is read in a worker thread and written with a later commit: while a
+    head is being read, typing is still committed and acknowledged; the read that asked
+    for the head gets it once it is written."""
+    from journeyline.live import rooms
+
+    world, base = live
+    reading, go_on = threading.Event(), threading.Event()
+    real = rooms.head_of
+
+    def slow_head(state: bytes, outside: frozenset[str] = frozenset()) -> Any:
+        reading.set()
+        assert go_on.wait(30)
+        return real(state, outside)
+
+    monkeypatch.setattr(rooms, "head_of", slow_head)
+    ann = editor(world, base)
+    type_into(ann.doc, "form-a", " one")
+    ann.wait_saved()
+    replies: list[Any] = []
+    read = threading.Thread(
+        target=lambda: replies.append(world.client("viewer").get(map_path(world)))
+    )
+    read.start()
+    assert reading.wait(30)  # the read asked for a head: it is being read, held here
+    type_into(ann.doc, "form-a", " two")
+    ann.wait_saved()
+    assert not replies  # the read still waits for its head
+    go_on.set()
+    read.join(30)
+    assert names(replies[0].json()["map"])[0].startswith("Fill the form one")
+    later = world.client("viewer").get(map_path(world))
+    assert "Fill the form one two" in names(later.json()["map"])
     ann.close()
 
 
@@ -268,6 +396,65 @@ def test_a_head_holds_what_another_process_committed_so_reads_never_go_back(
     assert "Fill the form here!" in names(body) and "Verify e-mail elsewhere" in names(body)
     assert ann.pump(lambda: step_name(ann.doc, "verify-a") == "Verify e-mail elsewhere")
     ann.close()
+
+
+def test_a_head_leaves_out_its_writers_later_rows_only_while_no_other_head_came(
+    database: Any,
+) -> None:
+    """A head is read from the document as it was, and written later: the writing process's
+    own rows committed meanwhile are not in it (the head lags them, as heads do), unless
+    another head was written since, which may hold them; then they are merged in, so reads
+    never go backwards."""
+    from journeyline.live import new_doc
+    from journeyline.live.rooms import head_of
+    from journeyline.model import JourneyMap
+    from journeyline.store import accounts, workspaces
+    from tests.api_support import sample_workspace
+
+    with database.writing() as session:
+        ann = accounts.actor_of(accounts.create_account(session, "ann@example.org", "Ann"))
+    workspace = workspaces.create_workspace(database, ann, source=sample_workspace("a"))["id"]
+    pk = live_store.map_key(database, workspace, "trial-a")
+    assert pk is not None
+    journey = JourneyMap.model_validate(sample_workspace("a").maps[0].model_dump(mode="json"))
+    doc = new_doc(journey)
+    with database.writing() as session:
+        assert live_store.start(session, pk, doc.get_update())
+    state = doc.get_update()  # what a head job read
+    changes: list[bytes] = []
+    doc.observe(lambda event: changes.append(event.update))
+    type_into(doc, "form-a", " later")  # typed after the head was read
+    ours = live_store.MapBatch(pk, [(u, None) for u in changes])
+    live_store.commit(database, [ours])
+    revision = live_store.head_revision(database, pk)
+
+    def head_batch(expected: int) -> live_store.MapBatch:
+        return live_store.MapBatch(
+            pk,
+            [],
+            head=head_of(state),
+            known=frozenset(),
+            state=state,
+            read_head=head_of,
+            ours=frozenset(ours.written),
+            expected=expected,
+        )
+
+    def stored_names() -> list[str]:
+        with database.reading() as session:
+            from journeyline.store.tables import MapRecord
+
+            record = session.get(MapRecord, pk)
+            assert record is not None
+            return names(record.document["maps"][0])
+
+    quiet = head_batch(revision)
+    live_store.commit(database, [quiet])
+    assert quiet.foreign == [] and "Fill the form" in stored_names()
+    stale = head_batch(revision)  # another head (`quiet`) was written since `revision`
+    live_store.commit(database, [stale])
+    assert [pk for pk, _ in stale.foreign] == ours.written
+    assert "Fill the form later" in stored_names()
 
 
 # --- the per-update check, kept cheap for typing ---------------------------------------------------

@@ -180,7 +180,10 @@ def test_a_session_cookie_must_come_from_this_site(live: tuple[World, str]) -> N
     evil = YClient(url(world, base), {**cookie, "Origin": "https://evil.example"})
     closed = evil.wait_closed()
     assert closed.code == 4403 and "another site" in closed.reason
-    ok.close()
+    # Signing out ends the connections the session opened too.
+    accounts.end_session(world.db, token)
+    closed = ok.wait_closed()
+    assert closed.code == 4401 and "session has ended" in closed.reason
 
 
 def test_presence_is_relayed_and_removed_when_a_tab_closes(live: tuple[World, str]) -> None:

@@ -34,10 +34,12 @@ from journeyline.live.reading import (
     DEFAULTS,
     REPAIR_ORIGIN,
     SHAPES,
+    RepairWatch,
     pending_repairs,
     plain,
     read_map,
     repair,
+    repair_touched,
     roots_of,
 )
 from journeyline.model import Element, JourneyMap, Lane, assign_map_ids
@@ -46,6 +48,7 @@ __all__ = [
     "LAYOUT",
     "REPAIR_ORIGIN",
     "RefusedUpdate",
+    "RepairWatch",
     "UpdateChecker",
     "apply_map",
     "check_update",
@@ -53,6 +56,7 @@ __all__ = [
     "pending_repairs",
     "read_map",
     "repair",
+    "repair_touched",
 ]
 
 

@@ -7,6 +7,7 @@ server does, after every merge). docs/format.md ("The live document") states eac
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Collection, Iterable
@@ -225,6 +226,75 @@ def _kept_ids(items: Any, allowed: Callable[[str], bool]) -> tuple[int, ...]:
     return tuple(drop)
 
 
+def _map_personas(map_raw: dict[str, Any]) -> set[str]:
+    personas = map_raw.get("personas")
+    return {p for p in personas if isinstance(p, str)} if isinstance(personas, list) else set()
+
+
+def _linkable(
+    ids: Iterable[Collection[str]], outside_ids: Collection[str], map_raw: dict[str, Any]
+) -> set[str]:
+    """What evidence may link to: any element, the workspace's personas and segments, the
+    map's personas, the map itself and its segment."""
+    linkable = set().union(*(set(e) for e in ids)) | set(outside_ids) | _map_personas(map_raw)
+    for key in ("id", "segment"):
+        if isinstance(map_raw.get(key), str):
+            linkable.add(map_raw[key])
+    return linkable
+
+
+def _pain_fixes(pain_id: str, pain: dict[str, Any], step_ids: Collection[str]) -> list[_Fix]:
+    target = pain.get("step")
+    if isinstance(target, str) and target and target not in step_ids:
+        return [_Fix("pain-point-step", "pain_points", pain_id, "step", None)]
+    return []
+
+
+def _opportunity_fixes(
+    opp_id: str, opportunity: dict[str, Any], pain_ids: Collection[str], step_ids: Collection[str]
+) -> list[_Fix]:
+    fixes = []
+    for key, known in (("pain_points", pain_ids), ("steps", step_ids)):
+        drop = _kept_ids(opportunity.get(key), known.__contains__)
+        if drop:
+            fixes.append(_Fix("opportunity-links", "opportunities", opp_id, key, drop=drop))
+    return fixes
+
+
+def _step_fixes(
+    step_id: str, step: dict[str, Any], step_ids: Collection[str], map_personas: Collection[str]
+) -> list[_Fix]:
+    """A step's own references (its stage is checked apart: a step without one is deleted)."""
+    fixes = []
+    branches = step.get("branches")
+    if isinstance(branches, list) and any(
+        isinstance(b, dict) and isinstance(b.get("to"), str) and b["to"] and b["to"] not in step_ids
+        for b in branches
+    ):
+        fixed = [
+            {**b, "to": None}
+            if isinstance(b, dict) and isinstance(b.get("to"), str) and b["to"] not in step_ids
+            else b
+            for b in branches
+        ]
+        fixes.append(_Fix("branch-target", "steps", step_id, "branches", fixed))
+    drop = _kept_ids(step.get("personas"), map_personas.__contains__)
+    if drop:
+        fixes.append(_Fix("step-personas", "steps", step_id, "personas", drop=drop))
+    emotions = step.get("emotions")
+    if isinstance(emotions, dict) and any(k not in map_personas for k in emotions):
+        kept = {k: v for k, v in emotions.items() if k in map_personas}
+        fixes.append(_Fix("step-personas", "steps", step_id, "emotions", kept))
+    return fixes
+
+
+def _evidence_fixes(evidence_id: str, evidence: dict[str, Any], linkable: set[str]) -> list[_Fix]:
+    drop = _kept_ids(evidence.get("links"), linkable.__contains__)
+    if drop:
+        return [_Fix("evidence-links", "evidence", evidence_id, "links", drop=drop)]
+    return []
+
+
 def _plan_repairs(raw: dict[str, dict[str, Any]], outside_ids: Collection[str]) -> list[_Fix]:
     """The fixes the repair rules make to a merged document (docs/format.md lists the rules)."""
     fixes: list[_Fix] = []
@@ -244,51 +314,144 @@ def _plan_repairs(raw: dict[str, dict[str, Any]], outside_ids: Collection[str]) 
     step_ids = set(entries["steps"])
     pain_ids = set(entries["pain_points"])
     map_raw = raw.get("map") or {}
-    personas_raw = map_raw.get("personas")
-    map_personas = (
-        {p for p in personas_raw if isinstance(p, str)} if isinstance(personas_raw, list) else set()
-    )
+    map_personas = _map_personas(map_raw)
     for pain_id, pain in entries["pain_points"].items():
-        target = pain.get("step")
-        if isinstance(target, str) and target and target not in step_ids:
-            fixes.append(_Fix("pain-point-step", "pain_points", pain_id, "step", None))
+        fixes += _pain_fixes(pain_id, pain, step_ids)
     for opp_id, opportunity in entries["opportunities"].items():
-        for key, known in (("pain_points", pain_ids), ("steps", step_ids)):
-            drop = _kept_ids(opportunity.get(key), known.__contains__)
-            if drop:
-                fixes.append(_Fix("opportunity-links", "opportunities", opp_id, key, drop=drop))
+        fixes += _opportunity_fixes(opp_id, opportunity, pain_ids, step_ids)
     for step_id, step in entries["steps"].items():
-        branches = step.get("branches")
-        if isinstance(branches, list) and any(
-            isinstance(b, dict)
-            and isinstance(b.get("to"), str)
-            and b["to"]
-            and b["to"] not in step_ids
-            for b in branches
-        ):
-            fixed = [
-                {**b, "to": None}
-                if isinstance(b, dict) and isinstance(b.get("to"), str) and b["to"] not in step_ids
-                else b
-                for b in branches
-            ]
-            fixes.append(_Fix("branch-target", "steps", step_id, "branches", fixed))
-        drop = _kept_ids(step.get("personas"), map_personas.__contains__)
-        if drop:
-            fixes.append(_Fix("step-personas", "steps", step_id, "personas", drop=drop))
-        emotions = step.get("emotions")
-        if isinstance(emotions, dict) and any(k not in map_personas for k in emotions):
-            kept = {k: v for k, v in emotions.items() if k in map_personas}
-            fixes.append(_Fix("step-personas", "steps", step_id, "emotions", kept))
-    linkable = set().union(*(set(e) for e in entries.values())) | set(outside_ids) | map_personas
-    for key in ("id", "segment"):
-        if isinstance(map_raw.get(key), str):
-            linkable.add(map_raw[key])
+        fixes += _step_fixes(step_id, step, step_ids, map_personas)
+    linkable = _linkable(entries.values(), outside_ids, map_raw)
     for evidence_id, evidence in entries["evidence"].items():
-        drop = _kept_ids(evidence.get("links"), linkable.__contains__)
-        if drop:
-            fixes.append(_Fix("evidence-links", "evidence", evidence_id, "links", drop=drop))
+        fixes += _evidence_fixes(evidence_id, evidence, linkable)
     return fixes
+
+
+def _plan_touched(
+    doc: Doc[Any], touched: dict[str, set[str]], outside_ids: Collection[str]
+) -> list[_Fix] | None:
+    """The fixes for the elements in `touched` only, in a document that had none pending
+    before they changed (nothing was deleted, the map's personas did not change); None when
+    they call for the whole plan: a duplicated id or a step without a stage (a deletion,
+    whose references elsewhere only the whole plan follows).
+
+    Equal to `_plan_repairs` under that premise: a rule breaks only at an element whose
+    references changed, or at a referrer of something deleted."""
+    roots = roots_of(doc)
+    ids = {name: set(roots[name].keys()) for name in COLLECTIONS}
+    elements: dict[str, dict[str, dict[str, Any]]] = {}
+    for name in COLLECTIONS:
+        found: dict[str, dict[str, Any]] = {}
+        for element_id in touched.get(name, ()):
+            if element_id not in ids[name]:
+                continue  # deleted again since: whoever deleted it made the plan a whole one
+            if any(element_id in ids[other] for other in COLLECTIONS if other != name):
+                return None
+            entry = roots[name].get(element_id)
+            if isinstance(entry, Map) and ID_RE.match(element_id):
+                found[element_id] = plain(entry)
+        elements[name] = found
+    for step in elements["steps"].values():
+        stage = step.get(STAGE_KEY)
+        if not isinstance(stage, str) or stage not in ids["stages"]:
+            return None
+    if not any(elements[name] for name in ("steps", "pain_points", "opportunities", "evidence")):
+        return []
+    map_raw = plain(roots["map"]) if elements["steps"] or elements["evidence"] else {}
+    fixes: list[_Fix] = []
+    for pain_id, pain in elements["pain_points"].items():
+        fixes += _pain_fixes(pain_id, pain, ids["steps"])
+    for opp_id, opportunity in elements["opportunities"].items():
+        fixes += _opportunity_fixes(opp_id, opportunity, ids["pain_points"], ids["steps"])
+    personas = _map_personas(map_raw)
+    for step_id, step in elements["steps"].items():
+        fixes += _step_fixes(step_id, step, ids["steps"], personas)
+    if elements["evidence"]:
+        linkable = _linkable(ids.values(), outside_ids, map_raw)
+        for evidence_id, evidence in elements["evidence"].items():
+            fixes += _evidence_fixes(evidence_id, evidence, linkable)
+    return fixes
+
+
+REFERENCE_KEYS: dict[str, frozenset[str]] = {
+    "stages": frozenset(),
+    "steps": frozenset({STAGE_KEY, "branches", "personas", "emotions"}),
+    "pain_points": frozenset({"step"}),
+    "opportunities": frozenset({"pain_points", "steps"}),
+    "evidence": frozenset({"links"}),
+}
+"""The fields of each kind of element that hold references (what the repair rules read)."""
+
+MAP_REFERENCE_KEYS = frozenset({"personas", "id", "segment"})
+"""The map's own fields that elements' references depend on."""
+
+
+class RepairWatch:
+    """What changes to a document may have broken references since the last `take`: the
+    elements whose references changed (or that were added), or `whole` when the plan must
+    look at everything (an element was deleted, the map's personas, id or segment changed).
+    Typing into text never needs a repair: no reference is held in text."""
+
+    def __init__(self, doc: Doc[Any]) -> None:
+        self.touched: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+        self.whole = False
+        roots = roots_of(doc)
+        self._subscriptions = [
+            (roots[name], roots[name].observe_deep(self._watcher(name)))
+            for name in (*COLLECTIONS, "map")
+        ]
+
+    def _watcher(self, name: str) -> Callable[[list[Any]], None]:
+        if name == "map":
+
+            def map_changed(events: list[Any]) -> None:
+                for event in events:
+                    path = event.path
+                    if path:
+                        if str(path[0]) in MAP_REFERENCE_KEYS:
+                            self.whole = True
+                    elif any(str(key) in MAP_REFERENCE_KEYS for key in event.keys):
+                        self.whole = True
+
+            return map_changed
+        touched = self.touched[name]
+        refs = REFERENCE_KEYS[name]
+
+        def changed(events: list[Any]) -> None:
+            for event in events:
+                path = event.path
+                if not path:
+                    for key, change in event.keys.items():
+                        if change.get("action") == "delete":
+                            self.whole = True
+                        else:
+                            touched.add(str(key))
+                elif len(path) == 1:
+                    if refs and any(str(key) in refs for key in event.keys):
+                        touched.add(str(path[0]))
+                elif str(path[1]) in refs:
+                    touched.add(str(path[0]))
+
+        return changed
+
+    @property
+    def due(self) -> bool:
+        return self.whole or any(self.touched.values())
+
+    def take(self) -> tuple[dict[str, set[str]], bool]:
+        """What changed since the last take, and forget it."""
+        touched = {name: set(ids) for name, ids in self.touched.items()}
+        whole = self.whole
+        for ids in self.touched.values():
+            ids.clear()
+        self.whole = False
+        return touched, whole
+
+    def stop(self) -> None:
+        for root, subscription in self._subscriptions:
+            with contextlib.suppress(Exception):
+                root.unobserve(subscription)
+        self._subscriptions = []
 
 
 def _fix_raw(raw: dict[str, dict[str, Any]], fixes: Iterable[_Fix]) -> None:
@@ -338,8 +501,27 @@ def repair(doc: Doc[Any], *, outside_ids: Collection[str] = ()) -> bool:
     True when something changed. Run by the server after every merge so every client sees
     the same repair; `outside_ids` as in :func:`read_map`.
     """
-    raw = _raw(doc)
-    fixes = _plan_repairs(raw, outside_ids)
+    return _apply_fixes(doc, _plan_repairs(_raw(doc), outside_ids))
+
+
+def repair_touched(
+    doc: Doc[Any],
+    touched: dict[str, set[str]],
+    *,
+    whole: bool = False,
+    outside_ids: Collection[str] = (),
+) -> bool:
+    """:func:`repair`, looking only at what changed (a :class:`RepairWatch`'s `take`) in a
+    document that needed no repair before: the elements in `touched`, or everything when
+    `whole` (or when a fix deletes something, whose referrers only the whole plan follows).
+    A keystroke costs nothing; an added or relinked element costs a look at that element."""
+    fixes = None if whole else _plan_touched(doc, touched, outside_ids)
+    if fixes is None:
+        fixes = _plan_repairs(_raw(doc), outside_ids)
+    return _apply_fixes(doc, fixes)
+
+
+def _apply_fixes(doc: Doc[Any], fixes: list[_Fix]) -> bool:
     if not fixes:
         return False
     roots = roots_of(doc)

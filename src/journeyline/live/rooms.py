@@ -4,13 +4,19 @@ A room holds the map's shared document (pycrdt), loaded from the stored snapshot
 log since, the connections on it and their awareness (presence). Every change to the
 document — a client's update, the server's repair, a REST edit — is one transaction; the
 room's observer queues its update for the writer, and every other connection receives it at
-once. The writer (`LiveWriter`) commits what every room has queued in one database
-transaction (group commit) and only then tells each room's connections what is SAVED.
-The map's JSON (the head REST reads) is read from the document at commit time, at most
-every `live_head_seconds`. Revisions are cut when editing settles (`live_quiet_seconds`) or
-every `live_burst_seconds` of continuous work, naming everyone who edited.
+once. The repair rules run right after each change, looking only at what it touched
+(`RepairWatch`: typing into text needs none). The writer (`LiveWriter`) commits what every
+room has queued in one database transaction (group commit) and only then tells each room's
+connections what is SAVED: a commit holds log rows, never waits for the map's JSON.
 
-Everything here runs on the server's event loop, except the database work (worker threads).
+The map's JSON (the head REST reads) is read from a copy of the document's state in a
+worker thread, at most every `live_head_seconds` (at once when a REST read or edit asks),
+and written with the writer's next commit: it is never written before the updates it holds
+are. Revisions are cut when editing settles (`live_quiet_seconds`) or every
+`live_burst_seconds` of continuous work, naming everyone who edited.
+
+Everything here runs on the server's event loop, except the database work and reading
+heads (worker threads).
 """
 
 from __future__ import annotations
@@ -103,6 +109,25 @@ def head_of(state: bytes, outside: frozenset[str] = frozenset()) -> stored.Head:
 
 
 @dataclass
+class HeadJob:
+    """A head being read from a copy of a room's document state (in a worker thread), then
+    written with the writer's next commit."""
+
+    state: bytes
+    """The document's whole state when it was taken."""
+    known: frozenset[int]
+    """The log rows that state holds."""
+    changes: int
+    """The room's change count when it was taken (what the head holds)."""
+    expected: int | None
+    """The revision the head was at as far as this room knows (None: it does not know)."""
+    head: stored.Head | None = None
+    """Filled in by the worker thread."""
+    attached: bool = False
+    """Handed to the writer (in a commit under way)."""
+
+
+@dataclass
 class _Bucket:
     """A token bucket: `rate` a second on average, bursts of `burst`."""
 
@@ -135,6 +160,9 @@ class Room:
         applied: list[int],
         size: int,
         outside: frozenset[str] = frozenset(),
+        revision: int | None = None,
+        head_stale: bool = False,
+        repaired: list[bytes] | None = None,
     ) -> None:
         self.rooms = rooms
         self.map_pk = map_pk
@@ -144,16 +172,29 @@ class Room:
         self.peers: set[Peer] = set()
         self.awareness: dict[int, tuple[int, str]] = {}
         self.awareness_owner: dict[int, Peer] = {}
-        self.pending: list[tuple[bytes, str | None]] = []
+        self.pending: list[tuple[bytes, str | None]] = [(u, None) for u in repaired or []]
+        """Updates applied and not yet taken by the writer, with their authors."""
         self.applied = applied
         """Log rows in the document not yet folded into the stored snapshot."""
+        self.mine: set[int] = set()
+        """Of those, the rows this room committed (the others came from elsewhere)."""
         self.seen = max(applied, default=0)
         """The highest log key in the document (rows above it come from other processes)."""
         self._remote = False
         self.size_estimate = size
         self.committed_state = doc.get_state()
         self.revision: int | None = None
-        self.head_due = False
+        """The revision of the latest head this room wrote (None: none yet)."""
+        self.known_revision = revision
+        """The revision the head was at when this room last wrote or loaded it (None: not
+        known): a head job expects to find it there."""
+        self.changes = 1 if head_stale or self.pending else 0
+        """Changes to the document so far (a stored head that may lag the log counts as one)."""
+        self.captured = 0
+        """The change count the latest head job was taken at."""
+        self.head_written = 0
+        """The change count the latest committed head holds."""
+        self.head_job: HeadJob | None = None
         self.head_forced = False
         self.head_at = 0.0
         self.burst_started: float | None = None
@@ -164,10 +205,16 @@ class Room:
         self.taken = 0
         self.committed = 0
         self._author: str | None = None
-        self.repair_due = False
         self.checker = layout.UpdateChecker(doc)
         """check_update on a copy of the document kept for this room."""
+        self.repairs = layout.RepairWatch(doc)
+        """What changes touched, for the repair rules."""
         self._subscription = doc.observe(self._changed)
+
+    @property
+    def head_due(self) -> bool:
+        """Whether the document changed since the latest head job was taken."""
+        return self.changes > self.captured
 
     # --- changes -----------------------------------------------------------------------------
 
@@ -175,13 +222,12 @@ class Room:
         update: bytes = event.update
         if update == wire.EMPTY_UPDATE:
             return
+        self.changes += 1
         if self._remote:  # committed by another server process: already in the log
-            self.head_due = True
             self.rooms.writer.wake()
             return
         self.pending.append((update, self._author))
         self.size_estimate += len(update)
-        self.head_due = True
         self.rooms.writer.wake()
 
     def transact(self, author: str | None, change: Callable[[], Any]) -> Any:
@@ -216,21 +262,24 @@ class Room:
         except Exception as error:  # yrs could not decode it: nothing was applied
             self.checker.reset()
             raise Refused(MALFORMED, "not a Yjs update") from error
-        # The repair rules run with the next head write (`repair_now`), not per update:
-        # reading the whole document for them costs far more than applying one update.
-        self.repair_due = True
         frame = wire.sync_update(update)
         for other in self.peers:
             if other is not peer:
                 other.send(frame)
+        self.repair()
 
-    def repair_now(self) -> None:
-        """Apply the repair rules (one transaction, sent to everyone) if updates came since."""
-        if not self.repair_due:
+    def repair(self) -> None:
+        """Apply the repair rules to what changed since the last repair (one transaction,
+        sent to everyone), if anything that holds references did: typing needs none."""
+        if not self.repairs.due:
             return
-        self.repair_due = False
+        touched, whole = self.repairs.take()
         before = len(self.pending)
-        self.transact(None, lambda: layout.repair(self.doc, outside_ids=self.outside))
+        self.transact(
+            None,
+            lambda: layout.repair_touched(self.doc, touched, whole=whole, outside_ids=self.outside),
+        )
+        self.repairs.take()  # the repair's own changes need none
         for repaired, _ in self.pending[before:]:
             frame = wire.sync_update(repaired)
             for peer in self.peers:
@@ -240,7 +289,7 @@ class Room:
         """A change made by the server (REST edit, restore): applied and sent to every client."""
         before = len(self.pending)
         result = self.transact(author, lambda: change(self.doc))
-        self.transact(None, lambda: layout.repair(self.doc, outside_ids=self.outside))
+        self.repair()
         for update, _ in self.pending[before:]:
             frame = wire.sync_update(update)
             for peer in self.peers:
@@ -320,81 +369,119 @@ class Room:
             if pk > self.seen:
                 self.seen = pk
             self.applied.append(pk)
+        # Each process's updates were checked and repaired there, but merged they can still
+        # break a reference (a step deleted there, a pain point put on it here).
+        self.repair()
 
     def saved_frame(self) -> bytes:
         return wire.saved(self.committed_state)
 
     # --- commit ------------------------------------------------------------------------------
 
-    def take(self, now: float) -> tuple[stored.MapBatch, bytes | None, bytes] | None:
-        """What the writer commits for this room now: the batch, the document state to read
-        the head from (None: not due), and the state vector it will have saved."""
-        settings = self.rooms.settings
-        head = self.head_due and (
-            self.head_forced or now - self.head_at >= settings.head_seconds or not self.peers
-        )
-        if head:
-            self.repair_now()
+    def take(self, now: float) -> tuple[stored.MapBatch, bytes] | None:
+        """What the writer commits for this room now: the batch (the updates queued, and the
+        head when one has been read), and the state vector it will have saved."""
+        job = self.head_job
+        head = job is not None and job.head is not None and not job.attached
         if not self.pending and not head:
             return None
         updates, self.pending = self.pending, []
         batch = stored.MapBatch(self.map_pk, updates)
-        state = None
-        if head:
-            state = self.doc.get_update()
-            batch.known = frozenset(self.applied)
-            self.head_due = False
-            self.head_forced = False
-            self.head_at = now
-        if len(self.applied) + len(updates) >= settings.compact_every:
-            batch.snapshot = state if state is not None else self.doc.get_update()
+        if job is not None and head:
+            job.attached = True
+            batch.head = job.head
+            batch.state = job.state
+            batch.known = job.known
+            batch.ours = frozenset(self.mine)
+            batch.expected = job.expected
+            batch.read_head = lambda merged, outside=self.outside: head_of(merged, outside)
+        if len(self.applied) + len(updates) >= self.rooms.settings.compact_every:
+            batch.snapshot = self.doc.get_update()
             batch.folded = list(self.applied)
         if updates:
             self.last_edit = now
             if self.burst_started is None:
                 self.burst_started = now
         self.taken += len(updates)
-        return batch, state, self.doc.get_state()
+        return batch, self.doc.get_state()
+
+    def untake(self, batch: stored.MapBatch) -> None:
+        """The commit of `batch` failed: its updates (and head) go back to wait for the next."""
+        self.pending[:0] = batch.updates
+        self.taken -= len(batch.updates)
+        if batch.head is not None and self.head_job is not None:
+            self.head_job.attached = False
+
+    def head_wait(self, now: float) -> float | None:
+        """Seconds until a head job is due (0: now), None when none is."""
+        if self.head_job is not None or not self.head_due:
+            return None
+        if self.head_forced or self.waiters or not self.peers:
+            return 0.0
+        return max(0.0, self.head_at + self.rooms.settings.head_seconds - now)
+
+    def start_head(self, now: float) -> HeadJob:
+        """Take the document's state for a head job (the reading itself is the caller's)."""
+        job = HeadJob(
+            self.doc.get_update(), frozenset(self.applied), self.changes, self.known_revision
+        )
+        self.captured = self.changes
+        self.head_forced = False
+        self.head_at = now
+        self.head_job = job
+        return job
+
+    def head_failed(self, job: HeadJob) -> None:
+        if self.head_job is job:
+            self.head_job = None
+            self.captured = self.head_written
 
     def done(self, batch: stored.MapBatch, state_vector: bytes, taken: int) -> None:
         """The batch is committed: tell everyone what is saved; wake who waits for it."""
-        if batch.foreign:  # committed elsewhere and merged into the head: bring them in
-            due = self.head_due
-            self.apply_remote(batch.foreign, None)
-            self.head_due = due  # the head written holds them already
+        have = set(self.applied) | set(batch.written)
         if batch.snapshot is not None:
             self.applied = []
+            self.mine = set()
             self.size_estimate = len(batch.snapshot)
         else:
             self.applied.extend(batch.written)
+            self.mine.update(batch.written)
         self.seen = max([self.seen, *batch.written])
-        if batch.revision is not None:
-            self.revision = batch.revision.number
         self.committed = taken
         self.committed_state = state_vector
         if batch.updates:
             frame = self.saved_frame()
             for peer in self.peers:
                 peer.send(frame)
+        job = self.head_job
+        if batch.head is not None and job is not None and job.attached:
+            self.head_job = None
+            if batch.revision is not None:
+                self.revision = self.known_revision = batch.revision.number
+            current = self.changes == job.changes
+            # Rows committed elsewhere that the head was merged with: brought in here too.
+            fresh = [(pk, data) for pk, data in batch.foreign if pk not in have]
+            if fresh:
+                self.apply_remote(fresh, None)
+            self.head_written = max(self.head_written, self.changes if current else job.changes)
+            self.captured = max(self.captured, self.head_written)
         still = []
         for target, future in self.waiters:
-            if taken >= target and not self.head_due:
+            if target <= self.head_written:
                 if not future.done():
                     future.set_result(self.revision)
             else:
                 still.append((target, future))
         self.waiters = still
-        if self.head_due:
-            self.rooms.writer.wake_later(self.rooms.settings.head_seconds)
 
     async def flush(self) -> int | None:
         """Wait until everything applied so far is committed and the head written from it;
         the head's revision."""
-        if not self.head_due and not self.pending and self.committed == self.taken:
+        if self.changes <= self.head_written and not self.pending and self.committed == self.taken:
             return self.revision
         self.head_forced = True
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self.waiters.append((self.taken + len(self.pending), future))
+        self.waiters.append((self.changes, future))
         self.rooms.writer.wake()
         return await future
 
@@ -427,13 +514,16 @@ def _short(reason: str) -> str:
 
 class LiveWriter:
     """The one task that commits every room's queued updates: one transaction per round
-    (group commit); a round starts as soon as the previous one is committed."""
+    (group commit); a round starts as soon as the previous one is committed. It also starts
+    the rooms' head jobs (read in worker threads) and writes each head with the next round."""
 
     def __init__(self, rooms: Rooms) -> None:
         self.rooms = rooms
         self._event = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._later: asyncio.TimerHandle | None = None
+        self._later_at = 0.0
+        self._heads: set[asyncio.Task[None]] = set()
         self.commits = 0
 
     def start(self) -> None:
@@ -443,77 +533,102 @@ class LiveWriter:
         self._event.set()
 
     def wake_later(self, seconds: float) -> None:
-        if self._later is None:
-            loop = asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
+        at = loop.time() + seconds
+        if self._later is not None:
+            if self._later_at <= at:
+                return
+            self._later.cancel()
 
-            def fire() -> None:
-                self._later = None
-                self.wake()
+        def fire() -> None:
+            self._later = None
+            self.wake()
 
-            self._later = loop.call_later(seconds, fire)
+        self._later = loop.call_at(at, fire)
+        self._later_at = at
+
+    def _start_heads(self, now: float) -> None:
+        """Start a head job for each room whose head is due; wake later for those not yet."""
+        loop = asyncio.get_running_loop()
+        for room in list(self.rooms.open.values()):
+            wait = room.head_wait(now)
+            if wait is None:
+                continue
+            if wait > 0:
+                self.wake_later(wait)
+                continue
+            task = loop.create_task(self._read_head(room, room.start_head(now)))
+            self._heads.add(task)
+            task.add_done_callback(self._heads.discard)
+
+    async def _read_head(self, room: Room, job: HeadJob) -> None:
+        try:
+            job.head = await to_thread.run_sync(head_of, job.state, room.outside)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("could not read the head of map %s; retrying", room.map_pk)
+            room.head_failed(job)
+            self.wake_later(1.0)
+            return
+        self.wake()
 
     async def _run(self) -> None:
         while True:
             await self._event.wait()
             self._event.clear()
             now = time.monotonic()
-            round_: list[tuple[Room, stored.MapBatch, bytes | None, bytes, int]] = []
+            self._start_heads(now)
+            round_: list[tuple[Room, stored.MapBatch, bytes, int]] = []
             for room in list(self.rooms.open.values()):
                 took = room.take(now)
                 if took is not None:
-                    batch, state, vector = took
-                    round_.append((room, batch, state, vector, room.taken))
-                elif room.head_due:
-                    self.wake_later(self.rooms.settings.head_seconds)
+                    batch, vector = took
+                    round_.append((room, batch, vector, room.taken))
             if not round_:
                 continue
             try:
-                work = [(b, s, room.outside) for room, b, s, _, _ in round_]
-                await to_thread.run_sync(self._commit, work)
+                await to_thread.run_sync(self._commit, [batch for _, batch, _, _ in round_])
             except asyncio.CancelledError:
                 raise
             except Exception as error:
                 gone = getattr(error, "map_pk", None)
                 log.exception("live commit failed; retrying")
-                for room, batch, state, _, _ in round_:
+                for room, batch, _, _ in round_:
                     if room.map_pk == gone:
                         room.fail(GONE, "the map was deleted")
                         continue
-                    room.pending[:0] = batch.updates
-                    room.taken -= len(batch.updates)
-                    if state is not None:
-                        room.head_due = True
+                    room.untake(batch)
                 await asyncio.sleep(0.2)
                 self.wake()
                 continue
             self.commits += 1
-            for room, batch, _, vector, count in round_:
+            for room, batch, vector, count in round_:
                 room.done(batch, vector, count)
-            if any(room.pending or room.head_forced for room in self.rooms.open.values()):
+            self._start_heads(time.monotonic())
+            if any(room.pending for room in self.rooms.open.values()):
                 self.wake()
 
-    def _commit(self, work: list[tuple[stored.MapBatch, bytes | None, frozenset[str]]]) -> None:
-        for batch, state, outside in work:
-            if state is not None:
-                batch.head = head_of(state, outside)
-                batch.state = state
-                batch.read_head = lambda merged, outside=outside: head_of(merged, outside)
+    def _commit(self, batches: list[stored.MapBatch]) -> None:
         try:
-            stored.commit(
-                self.rooms.db, [batch for batch, _, _ in work], process=self.rooms.process
-            )
+            stored.commit(self.rooms.db, batches, process=self.rooms.process)
         except Exception as error:
             from journeyline.errors import NotFound
 
             if isinstance(error, NotFound) or "FOREIGN KEY" in str(error).upper():
                 # Find which map is gone, so only its room closes.
-                for batch, _, _ in work:
+                for batch in batches:
                     if stored.map_exists(self.rooms.db, batch.map_pk) is False:
                         error.map_pk = batch.map_pk  # type: ignore[attr-defined]
                         break
             raise
 
     async def stop(self) -> None:
+        for task in list(self._heads):
+            task.cancel()
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -536,6 +651,14 @@ class Rooms:
         self.process = secrets.token_hex(6)
         """This server process's name in NOTIFY payloads (its own are ignored)."""
         self._listener: _Listener | None = None
+        self.grant_listeners: list[Callable[[], None]] = []
+        """Called (from any thread) when a grant changed in this process: the web side
+        checks its live connections again at once."""
+
+    def grants_changed(self) -> None:
+        """A share link, membership, token or session changed here (any thread)."""
+        for listener in list(self.grant_listeners):
+            listener()
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -579,10 +702,22 @@ class Rooms:
         future: asyncio.Future[Room] = asyncio.get_running_loop().create_future()
         self._opening[map_pk] = future
         try:
-            doc, applied, size = await to_thread.run_sync(self._load, map_pk, start)
             outside = await to_thread.run_sync(stored.outside_ids, self.db, map_pk)
-            room = Room(self, map_pk, doc, applied, size, outside)
+            loaded = await to_thread.run_sync(self._load, map_pk, start, outside)
+            room = Room(
+                self,
+                map_pk,
+                loaded.doc,
+                loaded.applied,
+                loaded.size,
+                outside,
+                revision=loaded.revision,
+                head_stale=bool(loaded.applied),
+                repaired=loaded.repaired,
+            )
             self.open[map_pk] = room
+            if room.head_due:
+                self.writer.wake()
             future.set_result(room)
             return room
         except BaseException as error:
@@ -593,20 +728,28 @@ class Rooms:
             del self._opening[map_pk]
 
     def _load(
-        self, map_pk: int, start: Callable[[], JourneyMap]
-    ) -> tuple[pycrdt.Doc[Any], list[int], int]:
+        self, map_pk: int, start: Callable[[], JourneyMap], outside: frozenset[str]
+    ) -> _Loaded:
+        """A map's document from the database (its first one made from its head if need
+        be), repaired once as a whole: from then on the room repairs only what changes."""
         found = stored.load(self.db, map_pk)
         if found is None:
+            revision = stored.head_revision(self.db, map_pk)  # before the head is read
             doc = layout.new_doc(start())
             snapshot = doc.get_update()
             with self.db.writing() as session:
                 if stored.start(session, map_pk, snapshot):
-                    return doc, [], len(snapshot)
+                    return _Loaded(doc, [], len(snapshot), revision, [])
             found = stored.load(self.db, map_pk)
             assert found is not None
         doc = load_doc(found.snapshot, [data for _, data in found.updates])
         size = len(found.snapshot) + sum(len(data) for _, data in found.updates)
-        return doc, [pk for pk, _ in found.updates], size
+        repaired: list[bytes] = []
+        subscription = doc.observe(lambda event: repaired.append(event.update))
+        layout.repair(doc, outside_ids=outside)
+        doc.unobserve(subscription)
+        repaired = [u for u in repaired if u != wire.EMPTY_UPDATE]
+        return _Loaded(doc, [pk for pk, _ in found.updates], size, found.revision, repaired)
 
     async def catch_up(self, map_pk: int, compacted: bool) -> None:
         """Bring in what another server process committed to an open map."""
@@ -628,7 +771,7 @@ class Rooms:
         edits applied that the head was not written from yet."""
         room = self.open.get(map_pk)
         return room is not None and (
-            room.head_due or bool(room.pending) or room.committed != room.taken
+            room.changes > room.head_written or bool(room.pending) or room.committed != room.taken
         )
 
     async def settle(self, map_pk: int) -> bool:
@@ -763,6 +906,17 @@ class Rooms:
                 room.fail(GONE, "the map was deleted")
 
         self.loop.call_soon_threadsafe(gone)
+
+
+@dataclass
+class _Loaded:
+    """A room's document as loaded, and what the room needs to know with it."""
+
+    doc: pycrdt.Doc[Any]
+    applied: list[int]
+    size: int
+    revision: int | None
+    repaired: list[bytes]
 
 
 def stale_map(map_id: str, based_on: int, current: int) -> Exception:

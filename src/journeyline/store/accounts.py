@@ -253,6 +253,7 @@ def end_session(db: Database, token: str) -> None:
         session.execute(
             delete(BrowserSession).where(BrowserSession.token_hash == hash_secret(token))
         )
+    db.grants_changed()
 
 
 # --- one-time sign-in links ---------------------------------------------------------------------
@@ -360,6 +361,7 @@ def revoke_api_token(db: Database, actor: Actor, token_id: str) -> None:
             raise NotFound(f"API token '{token_id}' does not exist")
         if token.revoked_at is None:
             token.revoked_at = utcnow()
+    db.grants_changed()
 
 
 _TOKEN_LOOKUP = (

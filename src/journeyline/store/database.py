@@ -162,6 +162,13 @@ class Database:
         """The server's open live maps (journeyline.live.rooms.Rooms) while it runs: REST
         edits of a map with a shared document go through them."""
 
+    def grants_changed(self) -> None:
+        """A share link, membership, API token or browser session changed (call once it is
+        committed): the server's live connections check at once that they may stay open."""
+        rooms = self.live_rooms
+        if rooms is not None:
+            rooms.grants_changed()
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads; nothing it does is committed."""

@@ -44,6 +44,9 @@ class Stored:
     updates: list[tuple[int, bytes]]
     editors: list[str]
     edited_at: dt.datetime | None
+    revision: int | None = None
+    """The revision the head was at, read before the rest: the head holds no row beyond
+    `updates` (None: the map is gone)."""
 
 
 def load(db: Database, map_pk: int) -> Stored | None:
@@ -54,6 +57,7 @@ def load(db: Database, map_pk: int) -> Stored | None:
 
 def load_in(session: Session, map_pk: int) -> Stored | None:
     """As `load`, within a session's transaction."""
+    revision = session.scalar(select(MapRecord.revision).where(MapRecord.pk == map_pk))
     row = session.execute(
         select(LiveDocument.snapshot, LiveDocument.editors, LiveDocument.edited_at).where(
             LiveDocument.map_pk == map_pk
@@ -73,6 +77,7 @@ def load_in(session: Session, map_pk: int) -> Stored | None:
         [(pk, bytes(data)) for pk, data in updates],
         editors or [],
         edited_at,
+        revision,
     )
 
 
@@ -139,6 +144,13 @@ class MapBatch:
     """With `known`: the document state `head` was read from."""
     read_head: Callable[[bytes], Head] | None = None
     """With `known`: reads a head from a document state (when rows had to be merged in)."""
+    ours: frozenset[int] = frozenset()
+    """With `known`: earlier rows the writing process committed itself that the head's
+    state may lack (its own later updates: the head lags them, as heads do)."""
+    expected: int | None = None
+    """With `ours`: the revision the writing process last knew the head at. Only while the
+    head is still there are `ours` left out of the merge: no head written since can hold
+    them (another process's might, having heard of them)."""
     foreign: list[tuple[int, bytes]] = field(default_factory=list)
     """Filled in: the rows merged into the head that the document did not hold."""
 
@@ -230,15 +242,19 @@ def _write(session: Session, batch: MapBatch, now: dt.datetime) -> None:
 
 
 def _merge_foreign(session: Session, batch: MapBatch, keys: list[int]) -> None:
-    """Make the head hold every update committed to the map's log before it is written, so a
-    read never goes backwards: rows the writing process's document lacks (another server
-    process committed them, or a CLI edit) are merged into the head's state first. The map's
-    row is locked first (PostgreSQL), so two processes' heads are written one after the other,
-    each holding what the other committed."""
-    if not db_is_sqlite(session):
-        session.execute(select(MapRecord.pk).where(MapRecord.pk == batch.map_pk).with_for_update())
+    """Make the head hold every update committed to the map's log by anyone else before it
+    is written, so a read never goes backwards: rows the writing process's document lacks
+    (another server process committed them, or a CLI edit) are merged into the head's state
+    first. The writing process's own later rows (`ours`) are left out while the head is
+    still at the revision it expects, else merged too. The map's row is locked first
+    (PostgreSQL), so two processes' heads are written one after the other, each holding
+    what the other committed."""
+    query = select(MapRecord.revision).where(MapRecord.pk == batch.map_pk)
+    current = session.scalar(query if db_is_sqlite(session) else query.with_for_update())
     known = batch.known or frozenset()
     ours = set(keys)
+    if batch.expected is not None and current == batch.expected:
+        ours |= batch.ours
     logged = session.scalars(select(LiveUpdate.pk).where(LiveUpdate.map_pk == batch.map_pk))
     foreign = [pk for pk in logged if pk not in known and pk not in ours]
     if not foreign or batch.state is None or batch.read_head is None:

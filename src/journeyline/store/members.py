@@ -122,7 +122,9 @@ def change_role(
         member.role = wanted.value
         account = session.get(Account, account_id)
         assert account is not None
-        return _member_dict(account, member.role, member.created_at)
+        changed = _member_dict(account, member.role, member.created_at)
+    db.grants_changed()
+    return changed
 
 
 def remove_member(db: Database, actor: Actor, workspace_id: str, account_id: str) -> None:
@@ -136,3 +138,4 @@ def remove_member(db: Database, actor: Actor, workspace_id: str, account_id: str
         if member.role == Role.owner.value and _owners(session, workspace_id) == 1:
             raise Conflict("the workspace needs at least one owner: make someone else owner first")
         session.delete(member)
+    db.grants_changed()

@@ -255,7 +255,9 @@ def revoke_share_link(
         link = _link(session, record, link_id)
         if link.revoked_at is None:
             link.revoked_at = utcnow()
-        return _link_dict(link, map_id)
+        revoked = _link_dict(link, map_id)
+    db.grants_changed()
+    return revoked
 
 
 @dataclass
@@ -319,6 +321,14 @@ def share_link_map(
     with db.reading() as session:
         _, record, _ = _valid_link(session, token, password, password_is=password_is)
         return record.workspace_id, record.map_id
+
+
+def share_link_map_pk(db: Database, token: str) -> int:
+    """The key of the map a share link shows, for checking again that a live connection it
+    let in may stay (its password was checked then); NotFound once it is not valid."""
+    with db.reading() as session:
+        _, record, _ = _valid_link(session, token, None, password_is="", unlocked=True)
+        return record.pk
 
 
 def open_share_link(

@@ -154,11 +154,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         db.checkpoint_in_background()
         threading.Thread(target=workers.warm_up, daemon=True, name="warm-up").start()
         await rooms.start()
+        await live_grants.start()
+        rooms.grant_listeners.append(live_grants.changed)
         db.live_rooms = rooms
         await workshop_hub.start()
         yield
         await workshop_hub.stop()
         db.live_rooms = None
+        await live_grants.stop()
         await rooms.stop()
         workers.stop()
         mailer.stop()
@@ -198,6 +201,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.db = db
     rooms = Rooms(db, live_settings(settings))
     app.state.live = rooms
+    live_grants = live.Grants(db)
+    app.state.live_grants = live_grants
     workshop_hub = WorkshopHub(db, settings.public_url)
     app.state.workshops = workshop_hub
     app.state.token_uses = TokenUses()

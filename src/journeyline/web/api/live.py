@@ -2,10 +2,13 @@
 
 `/api/workspaces/{workspace_id}/maps/{map_id}/live` speaks y-websocket (sync step 1 and 2,
 updates, awareness) plus Journeyline's SAVED and ACCESS messages (live/wire.py). Who may
-connect is decided once, at the start: the session cookie (from this server's own pages:
-the Origin is checked), an API token (`Authorization: Bearer`), or a share link
-(`?share=TOKEN`, read-only). Anything wrong closes the connection with a code and a
-reason (see docs/api.md); the room and everyone else on it carry on.
+connect is decided at the start: the session cookie (from this server's own pages: the
+Origin is checked), an API token (`Authorization: Bearer`), or a share link (`?share=TOKEN`,
+read-only). `Grants` checks it again every `RECHECK_SECONDS` (and at once when this process
+revoked something): a revoked share link or token, an ended session or a removed member
+closes the connection; a changed role is sent as a new ACCESS. Anything wrong closes the
+connection with a code and a reason (see docs/api.md); the room and everyone else on it
+carry on.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 
 from anyio import to_thread
 from fastapi import APIRouter, WebSocket
+from sqlalchemy import select
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from journeyline.errors import JourneylineError, NotFound
@@ -47,6 +51,7 @@ from journeyline.store.errors import (
     ShareLinkLocked,
     TooManyAttempts,
 )
+from journeyline.store.tables import MapRecord
 from journeyline.store.throttle import PasswordThrottle
 from journeyline.web.auth import SESSION_COOKIE, is_cross_site
 
@@ -58,32 +63,54 @@ OUTGOING_LIMIT = 5000
 """Frames queued for one connection before it counts as too slow and is closed."""
 
 
+RECHECK_SECONDS = 2.0
+"""How often every open live connection's grant is checked again (every server process
+does it, so a revocation through any of them on one database reaches all)."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What let a connection in, to check again later: a share link's token, an API token
+    or a session cookie (`kind`: "share", "token", "cookie")."""
+
+    kind: str
+    secret: str
+
+
 @dataclass(frozen=True)
 class Admitted:
-    """Who a connection is: the account (None for a share link), its role, the map."""
+    """Who a connection is: the account (None for a share link), its role, the map, and
+    what let it in."""
 
     account_id: str | None
     role: str
     map_pk: int
+    grant: Grant | None = None
 
     @property
     def can_edit(self) -> bool:
         return self.role in (Role.editor.value, Role.owner.value)
 
 
-def _actor(db: Database, websocket: WebSocket) -> Actor:
+def _grant(websocket: WebSocket) -> Grant:
     header = websocket.headers.get("authorization", "")
     if header:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise NotSignedIn("send an API token as 'Authorization: Bearer jl_…'")
-        return accounts.look_up_token(db, secret.strip()).actor
+        return Grant("token", secret.strip())
     cookie = websocket.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise NotSignedIn("sign in first (session cookie, API token, or ?share= link)")
     if is_cross_site(websocket):
         raise PermissionDenied("refused: the connection came from another site (Origin)")
-    return accounts.session_actor(db, cookie)[0]
+    return Grant("cookie", cookie)
+
+
+def _actor_of(db: Database, grant: Grant) -> Actor:
+    if grant.kind == "token":
+        return accounts.look_up_token(db, grant.secret).actor
+    return accounts.session_actor(db, grant.secret)[0]
 
 
 def admit(db: Database, websocket: WebSocket, workspace_id: str, map_id: str) -> Admitted:
@@ -94,12 +121,31 @@ def admit(db: Database, websocket: WebSocket, workspace_id: str, map_id: str) ->
         shown = _share_link_map(db, websocket, share, password, "share_password")
         if shown != (workspace_id, map_id):
             raise NotFound("this share link shows another map")
-        return Admitted(None, "share", _map_pk(db, workspace_id, map_id))
-    actor = _actor(db, websocket)
+        return Admitted(None, "share", _map_pk(db, workspace_id, map_id), Grant("share", share))
+    grant = _grant(websocket)
+    actor = _actor_of(db, grant)
     with db.reading() as session:
         access = require(session, actor, workspace_id, Role.viewer, map_id=map_id)
         pk = maps.map_record(session, workspace_id, map_id).pk
-    return Admitted(actor.account_id, access.role.value, pk)
+    return Admitted(actor.account_id, access.role.value, pk, grant)
+
+
+def role_now(db: Database, grant: Grant, map_pk: int) -> str:
+    """The role `grant` gives on the map now; the domain's errors when it gives none (a
+    revoked or expired share link or token, an ended session, a member removed, the map
+    gone). A share link's password is not asked again: it was checked when it connected."""
+    if grant.kind == "share":
+        if sharing.share_link_map_pk(db, grant.secret) != map_pk:
+            raise NotFound("this share link shows another map")
+        return "share"
+    actor = _actor_of(db, grant)
+    with db.reading() as session:
+        ids = session.execute(
+            select(MapRecord.workspace_id, MapRecord.map_id).where(MapRecord.pk == map_pk)
+        ).first()
+        if ids is None:
+            raise NotFound("the map was deleted")
+        return require(session, actor, ids[0], Role.viewer, map_id=ids[1]).role.value
 
 
 def admit_share(db: Database, websocket: WebSocket, token: str) -> tuple[Admitted, str, str]:
@@ -107,7 +153,8 @@ def admit_share(db: Database, websocket: WebSocket, token: str) -> tuple[Admitte
     shows (never told to the client); the domain's errors when the link is not valid."""
     password = websocket.query_params.get("password")
     workspace_id, map_id = _share_link_map(db, websocket, token, password, "password")
-    return Admitted(None, "share", _map_pk(db, workspace_id, map_id)), workspace_id, map_id
+    pk = _map_pk(db, workspace_id, map_id)
+    return Admitted(None, "share", pk, Grant("share", token)), workspace_id, map_id
 
 
 def _share_link_map(
@@ -156,7 +203,9 @@ class Connection:
 
     def __init__(self, websocket: WebSocket, admitted: Admitted, rate: float) -> None:
         self.websocket = websocket
+        self.admitted = admitted
         self.account_id = admitted.account_id
+        self.role = admitted.role
         self.can_edit = admitted.can_edit
         self.updates = _Bucket(rate, rate * 3)
         self.presence = _Bucket(rate * 2, rate * 6)
@@ -177,6 +226,13 @@ class Connection:
         self.closing = True
         self.queue.put_nowait((code, _short(reason)))
 
+    def set_role(self, role: str) -> None:
+        """The connection's role changed (an owner changed the member's): it takes effect for
+        the next update, and the client is told (ACCESS)."""
+        self.role = role
+        self.can_edit = role in (Role.editor.value, Role.owner.value)
+        self.send(wire.access(role))
+
     async def pump(self) -> None:
         """Send queued frames in order; a close ends it."""
         while True:
@@ -191,6 +247,85 @@ class Connection:
                 await self.websocket.send_bytes(item)
             except Exception:
                 return
+
+
+class Grants:
+    """Every open live connection of this server process, with what let it in: checked again
+    every `seconds`, and at once when this process changed a grant (`changed`, from any
+    thread). A grant that no longer lets the connection in closes it with the code and reason
+    a new connection would get; a changed role is applied and sent. A check that fails for
+    another reason (the database is away) leaves the connections as they are."""
+
+    def __init__(self, db: Database, seconds: float = RECHECK_SECONDS) -> None:
+        self.db = db
+        self.seconds = seconds
+        self.connections: set[Connection] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._task = self._loop.create_task(self._run(), name="live-grants")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+        self._loop = None
+
+    def changed(self) -> None:
+        """Some grant changed: check every connection now (callable from any thread)."""
+        loop, wake = self._loop, self._wake
+        if loop is None or wake is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(wake.set)
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.seconds)
+            self._wake.clear()
+            try:
+                await self.check()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("could not check the live connections' grants")
+
+    async def check(self) -> None:
+        """Check every open connection's grant once."""
+        open_ = [c for c in self.connections if not c.closing and c.admitted.grant is not None]
+        if not open_:
+            return
+        keys = {(c.admitted.grant, c.admitted.map_pk) for c in open_}
+        found = await to_thread.run_sync(self._roles, keys)
+        for connection in open_:
+            role = found.get((connection.admitted.grant, connection.admitted.map_pk))
+            if isinstance(role, JourneylineError):
+                connection.close(_close_code(role), _short(role.message))
+            elif role is not None and role != connection.role:
+                connection.set_role(role)
+
+    def _roles(
+        self, keys: set[tuple[Grant | None, int]]
+    ) -> dict[tuple[Grant | None, int], str | JourneylineError]:
+        found: dict[tuple[Grant | None, int], str | JourneylineError] = {}
+        for grant, map_pk in keys:
+            if grant is None:
+                continue
+            try:
+                found[(grant, map_pk)] = role_now(self.db, grant, map_pk)
+            except JourneylineError as error:
+                found[(grant, map_pk)] = error
+            except Exception:
+                log.exception("could not check a live connection's grant")
+        return found
 
 
 def handle(room: Room, connection: Connection, frame: bytes) -> None:
@@ -256,6 +391,9 @@ async def serve(websocket: WebSocket, admitted_by: Callable[[], tuple[Admitted, 
         await websocket.close(_close_code(error), _short(error.message))
         return
     connection = Connection(websocket, admitted, rooms.settings.updates_per_second)
+    grants: Grants | None = getattr(websocket.app.state, "live_grants", None)
+    if grants is not None:
+        grants.connections.add(connection)
     room.join(connection)
     connection.send(wire.access(admitted.role))
     connection.send(wire.sync_step1(room.doc.get_state()))
@@ -282,6 +420,8 @@ async def serve(websocket: WebSocket, admitted_by: Callable[[], tuple[Admitted, 
         log.exception("live connection failed")
         connection.close(1011, "unexpected server error")
     finally:
+        if grants is not None:
+            grants.connections.discard(connection)
         room.leave(connection)
         if not connection.closing:
             connection.closing = True
