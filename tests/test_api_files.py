@@ -77,6 +77,48 @@ def test_an_image_upload_is_stored_and_served_with_safe_headers(world: World) ->
     assert {f["id"] for f in listed} == {body["id"], second["id"]}
 
 
+def _blobs(world: World) -> set[str]:
+    folder = Path(world.app.state.files.folder)
+    return {p.name for p in folder.rglob("*") if p.is_file() and p.parent.name != "incoming"}
+
+
+def test_deleting_a_workspace_removes_its_files_rows_and_bytes(world: World) -> None:
+    from sqlalchemy import func, select
+
+    from journeyline.store.tables import StoredFileRecord
+
+    face = upload(world, png(6, 6), "face.png").json()
+    upload(world, pdf(), "interview.pdf", use="attachment")
+    shared_bytes = upload(world, gif(), "form.gif").json()
+    kept_url = (
+        world.client("outsider")
+        .post(
+            f"/api/workspaces/{world.foreign_workspace}/files",
+            files={"file": ("theirs.gif", gif(), "image/gif")},
+            data={"use": "image"},
+        )
+        .json()["url"]
+    )
+    assert len(_blobs(world)) == 3 and shared_bytes["id"]
+
+    refused = world.client("editor").delete(f"/api/workspaces/{world.workspace}")
+    assert refused.status_code == 403 and len(_blobs(world)) == 3
+    deleted = world.client("owner").delete(f"/api/workspaces/{world.workspace}")
+    assert deleted.status_code == 204, deleted.text
+
+    with world.db.reading() as session:
+        rows = session.scalars(select(StoredFileRecord.workspace_id)).all()
+        count = session.scalar(select(func.count()).select_from(StoredFileRecord))
+    assert set(rows) == {world.foreign_workspace} and count == 1
+    # The PNG and the PDF were workspace A's alone: gone from the data folder. The GIF's
+    # bytes are workspace B's file too: kept, and still served to B.
+    import hashlib
+
+    assert _blobs(world) == {hashlib.sha256(gif()).hexdigest()}
+    assert world.client("outsider").get(kept_url).content == gif()
+    assert world.client("owner").get(face["url"]).status_code in (403, 404)
+
+
 def test_the_type_comes_from_the_bytes_not_the_name_or_the_claim(world: World) -> None:
     # A PNG named .pdf and claimed as PDF is a PNG.
     answer = upload(world, png(), "scan.pdf", claimed="application/pdf")

@@ -1,6 +1,7 @@
 """Big maps in real Chromium (issue 13 part 3): the stage and step names stay in view after
 scrolling down to the opportunities lane; zoom in, out, 100 % and fit to width, by button and
-by Ctrl + − 0; a jump to any stage."""
+by Ctrl + − 0; a jump to any stage; at 1024 × 768 the top bar on one line, the map name and a
+lone persona whole, the side panel at most 35 % of the window."""
 
 from __future__ import annotations
 
@@ -70,4 +71,35 @@ def test_headers_stay_in_view_and_the_board_zooms(browser: Any, live_app: LiveAp
         " const r = h.getBoundingClientRect(); return r.left >= s.left && r.left < s.left + 400; }",
         arg=last,
     )
+    page.context.close()
+
+
+def test_the_board_at_1024_keeps_the_bar_title_and_panel_in_proportion(
+    browser: Any, live_app: LiveApp
+) -> None:
+    page = signed_in_page(browser, live_app)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}")
+    page.locator('[data-testid="board"][data-ready="true"]').wait_for()
+    # The top bar stays on one line: no link, the logo or "Sign out" broken over two.
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('.topbar .brand, .topbar nav a, .topbar button')]
+             .filter(el => el.getClientRects().length > 1 || el.offsetHeight > 40)
+             .map(el => el.textContent.trim())"""
+    )
+    assert lines == []
+    bar = page.locator(".topbar").bounding_box()
+    assert bar is not None and bar["height"] < 56
+    # The map's name is whole, and so is a lone persona's.
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.map-name-input, .persona-chip-name')]
+             .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.value || el.textContent)"""
+    )
+    assert clipped == []
+    # The side panel leaves the board most of the window.
+    page.locator(".board-grid .step-card .step-name").nth(1).click()
+    panel = page.get_by_test_id("side-panel").bounding_box()
+    assert panel is not None and panel["width"] <= 0.35 * 1024
+    board = page.locator(".board-scroll").bounding_box()
+    assert board is not None and board["width"] >= 0.65 * 1024 - 2
     page.context.close()

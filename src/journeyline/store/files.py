@@ -33,7 +33,7 @@ from journeyline.errors import Diagnostic, InvalidInput, LimitExceeded, NotFound
 from journeyline.formats import media
 from journeyline.formats.media import rewrite_pictures
 from journeyline.model import Workspace
-from journeyline.store import sharing
+from journeyline.store import sharing, workspaces
 from journeyline.store.access import Actor, Role, require
 from journeyline.store.database import Database
 from journeyline.store.tables import StoredFileRecord, new_id
@@ -305,6 +305,12 @@ class Files:
                 .where(StoredFileRecord.sha256 == sha256)
             )
         if not others:
+            self.blob_path(sha256).unlink(missing_ok=True)
+
+    def delete_workspace(self, actor: Actor, workspace_id: str) -> None:
+        """Delete a workspace (owners only) and the bytes of its uploaded files that no
+        other workspace's file holds (`workspaces.delete_workspace` does the rest)."""
+        for sha256 in workspaces.delete_workspace(self.db, actor, workspace_id):
             self.blob_path(sha256).unlink(missing_ok=True)
 
     def shared(

@@ -289,7 +289,7 @@ def import_folder_archive(
             incoming = upload_folder_files(files, actor, created["id"], source, root, shown)
             importing.import_into(db, actor, created["id"], incoming)
         except BaseException:
-            workspaces.delete_workspace(db, actor, created["id"])
+            files.delete_workspace(actor, created["id"])
             raise
     summary = next(w for w in workspaces.list_workspaces(db, actor) if w["id"] == created["id"])
     return summary | {"warnings": warnings}

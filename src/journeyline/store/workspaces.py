@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from journeyline.errors import Diagnostic, InvalidInput, UsageError
@@ -26,6 +26,7 @@ from journeyline.store.tables import (
     Account,
     MapRecord,
     Member,
+    StoredFileRecord,
     WorkspaceRecord,
     WorkspaceRevision,
     new_id,
@@ -119,11 +120,34 @@ def get_workspace(db: Database, actor: Actor, workspace_id: str) -> dict[str, An
     return result
 
 
-def delete_workspace(db: Database, actor: Actor, workspace_id: str) -> None:
-    """Delete the workspace with all its maps, members, comments and share links (owners only)."""
+def delete_workspace(db: Database, actor: Actor, workspace_id: str) -> set[str]:
+    """Delete the workspace with all its maps, members, comments, share links and uploaded
+    files' records (owners only).
+
+    Returns the SHA-256 of the uploaded bytes that no file row holds any more (the same bytes
+    may be another workspace's file too): the caller removes them from the data folder
+    (`Files.delete_workspace` does both).
+    """
     with db.writing() as session:
         access = require(session, actor, workspace_id, Role.owner)
+        held = set(
+            session.scalars(
+                select(StoredFileRecord.sha256).where(StoredFileRecord.workspace_id == workspace_id)
+            )
+        )
+        session.execute(
+            delete(StoredFileRecord).where(StoredFileRecord.workspace_id == workspace_id)
+        )
         session.delete(access.workspace)
+        session.flush()
+        if not held:
+            return set()
+        still = set(
+            session.scalars(
+                select(StoredFileRecord.sha256).where(StoredFileRecord.sha256.in_(held)).distinct()
+            )
+        )
+    return held - still
 
 
 # --- versioned edits of the workspace document -------------------------------------------------

@@ -128,9 +128,10 @@ def patch_workspace(
 @router.delete(
     "/{workspace_id}", summary="Delete the workspace and everything in it", status_code=204
 )
-def delete_workspace(workspace_id: str, actor: CurrentActor, db: Db) -> Response:
-    """Owners only."""
-    workspaces.delete_workspace(db, actor, workspace_id)
+def delete_workspace(workspace_id: str, request: Request, actor: CurrentActor) -> Response:
+    """Owners only. Its uploaded files' bytes leave the data folder too (unless another
+    workspace holds the same bytes)."""
+    files_of(request).delete_workspace(actor, workspace_id)
     return Response(status_code=204)
 
 
