@@ -119,6 +119,39 @@ def test_deleting_a_workspace_removes_its_files_rows_and_bytes(world: World) -> 
     assert world.client("owner").get(face["url"]).status_code in (403, 404)
 
 
+def test_deleting_a_workspace_removes_its_event_data_and_survey_files(world: World) -> None:
+    """The other folders a workspace fills: its event sources' stored events and its research
+    repository's survey files leave the data folder with it; another workspace's stay."""
+    events = (
+        b"user_id,event,timestamp\nu1,visit,2024-03-01T10:00:00Z\nu1,signup,2024-03-01T10:05:00Z\n"
+    )
+    survey = (Path(__file__).parent / "fixtures" / "feedback" / "plain.csv").read_bytes()
+
+    def fill(who: str, workspace: str) -> str:
+        client = world.client(who)
+        made = client.post(
+            f"/api/workspaces/{workspace}/event-sources/upload",
+            files={"file": ("events.csv", events)},
+        )
+        assert made.status_code == 201, made.text
+        answer = client.post(
+            f"/api/workspaces/{workspace}/research/import", files={"file": ("plain.csv", survey)}
+        )
+        assert answer.status_code == 201, answer.text
+        return str(made.json()["id"])
+
+    ours = fill("owner", world.workspace)
+    theirs = fill("outsider", world.foreign_workspace)
+    data = Path(world.app.state.event_sources.folder)
+    research = Path(world.app.state.research_files.folder)
+    assert (data / ours).is_dir() and (research / world.workspace).is_dir()
+
+    deleted = world.client("owner").delete(f"/api/workspaces/{world.workspace}")
+    assert deleted.status_code == 204, deleted.text
+    assert not (data / ours).exists() and not (research / world.workspace).exists()
+    assert (data / theirs).is_dir() and (research / world.foreign_workspace).is_dir()
+
+
 def test_the_type_comes_from_the_bytes_not_the_name_or_the_claim(world: World) -> None:
     # A PNG named .pdf and claimed as PDF is a PNG.
     answer = upload(world, png(), "scan.pdf", claimed="application/pdf")

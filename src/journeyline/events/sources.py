@@ -25,7 +25,7 @@ import tempfile
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -585,6 +585,14 @@ class EventSources:
         if self.collectors is not None:
             self.collectors.forget(source_id)
         shutil.rmtree(self.folder / source_id, ignore_errors=True)
+
+    def forget_stored(self, source_ids: Iterable[str]) -> None:
+        """Remove the stored events of sources whose records are gone already (their
+        workspace was deleted): the converted Parquet, uploads and the collector's logs."""
+        for source_id in source_ids:
+            if self.collectors is not None:
+                self.collectors.forget(source_id)
+            shutil.rmtree(self.folder / source_id, ignore_errors=True)
 
     def write_key(
         self, actor: Actor, workspace_id: str, source_id: str, *, rotate: bool = False

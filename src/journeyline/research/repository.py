@@ -65,6 +65,10 @@ class ResearchFiles:
             raise InvalidInput(diagnostic.render(), [diagnostic])
         return written
 
+    def forget_workspace(self, workspace_id: str) -> None:
+        """Remove a deleted workspace's stored survey files (its records are gone already)."""
+        shutil.rmtree(self.folder / workspace_id, ignore_errors=True)
+
     def upload(
         self,
         actor: Actor,

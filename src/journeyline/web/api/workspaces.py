@@ -130,8 +130,13 @@ def patch_workspace(
 )
 def delete_workspace(workspace_id: str, request: Request, actor: CurrentActor) -> Response:
     """Owners only. Its uploaded files' bytes leave the data folder too (unless another
-    workspace holds the same bytes)."""
+    workspace holds the same bytes), and so do its event sources' stored events and its
+    research repository's survey files."""
+    sources = request.app.state.event_sources
+    source_ids = [source.id for source in sources.list(actor, workspace_id)]
     files_of(request).delete_workspace(actor, workspace_id)
+    sources.forget_stored(source_ids)
+    request.app.state.research_files.forget_workspace(workspace_id)
     return Response(status_code=204)
 
 
