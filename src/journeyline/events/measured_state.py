@@ -28,9 +28,9 @@ collected stream (partition after partition, row after row), which is the order 
 read uses too (`readers`: unit, timestamp, file order).
 
 `FullRequired` says when the state cannot be carried forward and the lane must be
-measured in full: a partition changed or disappeared, new event names change which
-events a step matches, a timestamp cannot be read or the zones mix (the full read then
-reports the error as it does for any source).
+measured in full: a partition changed or disappeared, a timestamp cannot be read or the
+zones mix (the full read then reports the error as it does for any source), a matcher
+filters on a property.
 """
 
 from __future__ import annotations
@@ -157,6 +157,30 @@ def _insert_sorted(values: np.ndarray, new: np.ndarray) -> np.ndarray:
     return np.insert(values, np.searchsorted(values, new), new)
 
 
+class _Hashes:
+    """A set of 64-bit hashes as sorted arrays: membership by binary search, new hashes
+    as a new array, merged with the one before once it is a quarter of its size (so a
+    hash is copied a few times over the set's life, not at every refresh)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[np.ndarray] = []
+
+    def contains(self, values: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(values), dtype=bool)
+        for chunk in self.chunks:
+            at = np.minimum(np.searchsorted(chunk, values), len(chunk) - 1)
+            found |= chunk[at] == values
+        return found
+
+    def add(self, values: np.ndarray) -> None:
+        if not len(values):
+            return
+        self.chunks.append(np.unique(values))
+        while len(self.chunks) > 1 and len(self.chunks[-1]) * 4 >= len(self.chunks[-2]):
+            last = self.chunks.pop()
+            self.chunks[-1] = np.union1d(self.chunks[-1], last)
+
+
 def _median(values: np.ndarray) -> float | None:
     """quantile_cont(x, 0.5) as DuckDB computes it: the two middle values interpolated."""
     n = len(values)
@@ -182,13 +206,14 @@ class LaneState:
         self.offsets: list[int] = []
         self.names: dict[int, str] = {}
         self.step_cond: list[int] = []
-        self.cond_names: list[frozenset[str]] = []
         self.pair_list: list[tuple[int, int]] = []
         self.figures = _Figures()
         self.start: int | None = None
         self.end: int | None = None
         self.zones = [0, 0]
         """Timestamps with a UTC offset, and without (a full read refuses a mix)."""
+        self.mids = _Hashes()
+        """The hashes of every messageId received (a hit is confirmed on the calls)."""
         self.built = False
         self.reason: str | None = None
         """Why the last update measured in full (None when it carried the figures forward)."""
@@ -241,6 +266,7 @@ class LaneState:
         self.figures = _Figures()
         self.start = self.end = None
         self.zones = [0, 0]
+        self.mids = _Hashes()
         self.built = False
 
     def _offset_parts(self, parts: list[Part]) -> list[tuple[Part, int]]:
@@ -255,27 +281,30 @@ class LaneState:
             raise FullRequired("the collected stream outgrew the sort key")
         return out
 
-    def _event_sql(self, raw: str, where: str = "1 = 1") -> str:
-        """The events (no identify/group/alias, no repeats) of raw calls: ukey, name, t, k."""
+    def _timed(self, raw: str) -> str:
+        """Raw calls with `t` (microseconds, as a full read parses the text) and `tz` (1 with
+        a UTC offset, 0 without), parsed once."""
         d = self.engine.dialect
-        t_expr, _ = _time_exprs(d, "r.ts", "string", TimeUnit.auto)
+        t_expr, tz_expr = _time_exprs(d, "r.ts", "string", TimeUnit.auto)
+        return f"SELECT r.*, {t_expr} AS t, {tz_expr} AS tz FROM ({raw}) r"
+
+    def _event_sql(self, timed: str, where: str = "1 = 1") -> str:
+        """The events (no identify/group/alias, no repeats) of timed calls: ukey, name, t, k."""
         return (
-            "SELECT coalesce(r.uid, l.u, r.aid) AS ukey, r.name, t, "
-            f"CAST(t AS HUGEINT) * {1 << SEQ_BITS} + r.seq AS k FROM ("
-            f"SELECT r.*, {t_expr} AS t FROM ({raw}) r) r "
+            "SELECT coalesce(r.uid, l.u, r.aid) AS ukey, r.name, r.t, "
+            f"CAST(r.t AS HUGEINT) * {1 << SEQ_BITS} + r.seq AS k FROM ({timed}) r "
             "LEFT JOIN st_links l ON r.uid IS NULL AND l.a = r.aid "
             f"WHERE r.call NOT IN {NON_EVENTS} AND r.seq NOT IN (SELECT seq FROM st_dropped) "
-            f"AND coalesce(r.uid, r.aid) IS NOT NULL AND r.name IS NOT NULL AND ({where})"
+            "AND coalesce(r.uid, r.aid) IS NOT NULL AND r.name IS NOT NULL "
+            f"AND r.t IS NOT NULL AND ({where})"
         )
 
-    def _check_times(self, raw: str) -> None:
+    def _check_times(self, table: str) -> None:
         """A timestamp that cannot be read, or a mix of zones: the full read's error."""
-        d = self.engine.dialect
-        t_expr, tz_expr = _time_exprs(d, "ts", "string", TimeUnit.auto)
         bad, aware, naive = self._rows(
-            f"SELECT COUNT(*) FILTER (WHERE ts IS NOT NULL AND TRIM(ts) <> '' AND ({t_expr}) IS NULL), "
-            f"COUNT(*) FILTER (WHERE {tz_expr} = 1), COUNT(*) FILTER (WHERE {tz_expr} = 0) "
-            f"FROM ({raw}) r WHERE call NOT IN {NON_EVENTS}"
+            "SELECT COUNT(*) FILTER (WHERE ts IS NOT NULL AND TRIM(ts) <> '' AND t IS NULL), "
+            "COUNT(*) FILTER (WHERE tz = 1), COUNT(*) FILTER (WHERE tz = 0) "
+            f"FROM {table} WHERE call NOT IN {NON_EVENTS}"
         )[0]
         self.zones[0] += int(aware or 0)
         self.zones[1] += int(naive or 0)
@@ -287,8 +316,8 @@ class LaneState:
     def _build(self, parts: list[Part]) -> None:
         x = self._x
         raw = _raw_sql(self._offset_parts(parts))
-        x(f"CREATE TABLE raw AS {raw}")
-        self._check_times("SELECT * FROM raw")
+        x(f"CREATE TABLE raw AS {self._timed(raw)}")
+        self._check_times("raw")
         x(
             "CREATE TABLE st_links AS SELECT aid AS a, arg_min(uid, seq) AS u FROM raw "
             "WHERE uid IS NOT NULL AND aid IS NOT NULL GROUP BY aid"
@@ -299,7 +328,8 @@ class LaneState:
             "(SELECT mid FROM raw WHERE mid IS NOT NULL GROUP BY mid HAVING COUNT(*) > 1)) d "
             "WHERE seq <> first"
         )
-        x("CREATE TABLE st_mid AS SELECT DISTINCT hash(mid) AS h FROM raw WHERE mid IS NOT NULL")
+        self.mids = _Hashes()
+        self.mids.add(self._hashes("SELECT hash(mid) AS h FROM raw WHERE mid IS NOT NULL"))
         x(f"CREATE TEMP TABLE d_ev AS {self._event_sql('SELECT * FROM raw')}")
         x("DROP TABLE raw")
         x(
@@ -321,6 +351,10 @@ class LaneState:
         for table in ("d_ev", "n_units", "n_uc"):
             x(f"DROP TABLE {table}")
         self.built = True
+
+    def _hashes(self, sql: str) -> np.ndarray:
+        column = self._x(sql).fetchnumpy()["h"]
+        return np.asarray(column, dtype=np.uint64)
 
     def _load_names(self) -> None:
         self.names = {int(i): str(n) for i, n in self._rows("SELECT id, name FROM ev_names")}
@@ -344,34 +378,42 @@ class LaneState:
         )
 
     def _conditions(self, *, first: bool) -> None:
-        """The distinct step conditions (as sets of event names) and the step → condition
-        map; later calls check that new event names leave them as they were."""
+        """The step conditions and the step → condition map, then `st_sm` (event → the
+        conditions it meets) from the names known so far.
+
+        Unlike `measure_lane`, steps share a condition when their matchers are the same,
+        not when they select the same events: which events a matcher selects grows with
+        new names, so two steps that select the same (or no) events today may part
+        tomorrow. Steps with equal events get equal rows either way, so the figures are
+        the same."""
+        import json
+
         log = self._log()
-        keys: dict[frozenset[str], int] = {}
+        keys: dict[str, int] = {}
         step_cond: list[int] = []
+        selected: dict[int, list[int]] = {}
         for _, step in self.journey.iter_steps():
             if not step.events:
                 continue
             ids = matched_event_ids(log, step.events)
             if ids is None:
                 raise FullRequired("a step's matcher filters on a property")
-            names = frozenset(self.names[i] for i in ids)
-            step_cond.append(keys.setdefault(names, len(keys)))
-        conds = sorted(keys, key=keys.__getitem__)
+            spec = json.dumps(
+                sorted(json.dumps(m.model_dump(mode="json"), sort_keys=True) for m in step.events)
+            )
+            c = keys.setdefault(spec, len(keys))
+            step_cond.append(c)
+            selected[c] = ids
         if first:
-            self.step_cond, self.cond_names = step_cond, conds
+            self.step_cond = step_cond
             self.pair_list = list(dict.fromkeys(pairwise(step_cond)))
             rows = [(i, a, b) for i, (a, b) in enumerate(self.pair_list)]
             self._x("CREATE OR REPLACE TABLE st_pairs (pid INT, a INT, b INT)")
             if rows:
                 self._x(f"INSERT INTO st_pairs VALUES {', '.join(map(str, rows))}")
         elif step_cond != self.step_cond:
-            # A new name can join a condition (no old event has it); steps that shared one
-            # and now part (or the reverse) need every unit measured again.
-            raise FullRequired("new event names change which steps share their events")
-        self.cond_names = conds
-        by_name = {n: i for i, n in self.names.items()}
-        sm = [(by_name[n], c) for c, names in enumerate(conds) for n in sorted(names)]
+            raise FullRequired("the steps' matchers changed")
+        sm = [(i, c) for c, ids in selected.items() for i in ids]
         self._x("CREATE OR REPLACE TABLE st_sm (event INT, c INT)")
         if sm:
             self._x(f"INSERT INTO st_sm VALUES {', '.join(map(str, sm))}")
@@ -479,13 +521,13 @@ class LaneState:
         x, rows = self._x, self._rows
         old_parts = list(zip(self.parts, self.offsets, strict=True))
         raw = _raw_sql(self._offset_parts(new))
-        x(f"CREATE TEMP TABLE d_raw AS {raw}")
-        self._check_times("SELECT * FROM d_raw")
+        x(f"CREATE TEMP TABLE d_raw AS {self._timed(raw)}")
+        self._check_times("d_raw")
         # Links: an anonymous id's first link wins, so only ids never linked before are new.
         x(
-            "CREATE OR REPLACE TEMP TABLE n_links AS SELECT aid AS a, arg_min(uid, seq) AS u "
-            "FROM d_raw WHERE uid IS NOT NULL AND aid IS NOT NULL "
-            "AND aid NOT IN (SELECT a FROM st_links) GROUP BY aid"
+            "CREATE OR REPLACE TEMP TABLE n_links AS SELECT d.aid AS a, arg_min(d.uid, d.seq) AS u "
+            "FROM d_raw d LEFT JOIN st_links s ON s.a = d.aid "
+            "WHERE d.uid IS NOT NULL AND d.aid IS NOT NULL AND s.a IS NULL GROUP BY d.aid"
         )
         x("INSERT INTO st_links SELECT * FROM n_links")
         # Repeats: a messageId seen before (its hash, confirmed on the stored calls), or
@@ -498,17 +540,24 @@ class LaneState:
             "INSERT INTO st_dropped SELECT seq FROM (SELECT seq, "
             "min(seq) OVER (PARTITION BY mid) AS first FROM d_mid) d WHERE seq <> first"
         )
-        seen = rows("SELECT DISTINCT mid FROM d_mid WHERE h IN (SELECT h FROM st_mid)")
-        if seen:
-            listed = ", ".join(f"({_lit(str(m))})" for (m,) in seen)
-            x(f"CREATE OR REPLACE TEMP TABLE c_mid AS SELECT mid FROM (VALUES {listed}) v(mid)")
+        hashes = self._hashes("SELECT DISTINCT h FROM d_mid")
+        hits = hashes[self.mids.contains(hashes)]
+        if len(hits):
+            import pyarrow as pa
+
+            self.engine.con.register("d_hits", pa.table({"h": pa.array(hits, pa.uint64())}))
+            x(
+                "CREATE OR REPLACE TEMP TABLE c_mid AS SELECT DISTINCT mid FROM d_mid "
+                "WHERE h IN (SELECT h FROM d_hits)"
+            )
+            self.engine.con.unregister("d_hits")
             old = _raw_sql(old_parts)
             x(
                 "INSERT INTO st_dropped SELECT d.seq FROM d_mid d WHERE d.mid IN "
                 f"(SELECT mid FROM ({old}) o WHERE o.mid IN (SELECT mid FROM c_mid)) "
                 "AND d.seq NOT IN (SELECT seq FROM st_dropped)"
             )
-        x("INSERT INTO st_mid SELECT DISTINCT h FROM d_mid WHERE h NOT IN (SELECT h FROM st_mid)")
+        self.mids.add(hashes)
         x(f"CREATE TEMP TABLE d_ev AS {self._event_sql('SELECT * FROM d_raw')}")
         # New event names get the next ids; the steps must still match what they matched.
         fresh = rows(
@@ -526,11 +575,11 @@ class LaneState:
         x(
             "CREATE TEMP TABLE r_keys AS SELECT DISTINCT ukey FROM ("
             "SELECT e.ukey FROM d_ev e JOIN st_units s ON s.ukey = e.ukey WHERE e.k < s.lk "
-            "UNION ALL SELECT a FROM n_links WHERE a IN (SELECT ukey FROM st_units) "
-            "UNION ALL SELECT u FROM n_links WHERE a IN (SELECT ukey FROM st_units)) r"
+            "UNION ALL SELECT n.a FROM n_links n JOIN st_units s ON s.ukey = n.a "
+            "UNION ALL SELECT n.u FROM n_links n JOIN st_units s ON s.ukey = n.a) r"
         )
         if rows("SELECT COUNT(*) FROM r_keys")[0][0]:
-            old = _raw_sql(old_parts)
+            old = self._timed(_raw_sql(old_parts))
             where = "coalesce(r.uid, l.u, r.aid) IN (SELECT ukey FROM r_keys)"
             x(
                 f"CREATE TEMP TABLE r_ev AS {self._event_sql(old, where)} "
@@ -547,7 +596,8 @@ class LaneState:
             "CREATE TEMP TABLE o_units AS SELECT * FROM st_units WHERE ukey IN "
             "(SELECT ukey FROM d_keys UNION SELECT ukey FROM r_keys)"
         )
-        x("CREATE TEMP TABLE o_uc AS SELECT * FROM st_uc WHERE ukey IN (SELECT ukey FROM o_units)")
+        # (A join, not IN: the engine then builds its hash table on the few touched units.)
+        x("CREATE TEMP TABLE o_uc AS SELECT s.* FROM st_uc s JOIN o_units o ON o.ukey = s.ukey")
         # ... and as they are now: read again whole, or merged with the new events.
         self._unit_rows("r_ev", "n_units", "n_uc")
         self._unit_rows("a_ev", "a_units", "a_uc")
