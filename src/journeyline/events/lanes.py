@@ -8,6 +8,10 @@ has changed since, the last figures are answered at once marked `stale` and the 
 measured again in the background; the next request gets the fresh figures. A lane with
 no earlier figures is measured while the request waits.
 
+For a collector source the default view is carried forward instead (`measured_state`):
+only the partitions compacted since the last measure are read, and the lane says so in
+`refresh` (`mode` incremental or full, and why it was full).
+
 The default view of each map (all dates, no breakdown) is also written to
 `<folder>/<workspace>/<map>.json`: renders, exports and share links read that snapshot,
 marked stale when the source has changed since it was measured.
