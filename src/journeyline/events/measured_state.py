@@ -341,11 +341,11 @@ class LaneState:
         x("CREATE TABLE st_units (ukey VARCHAR, n BIGINT, lk HUGEINT)")
         x(
             "CREATE TABLE st_uc (ukey VARCHAR, c INT, fk HUGEINT, lk HUGEINT, tf BIGINT, "
-            "n BIGINT, nx INT)"
+            "n BIGINT, nx INT, uh UBIGINT)"
         )
         self._unit_rows("d_ev", "n_units", "n_uc")
         x("INSERT INTO st_units SELECT * FROM n_units")
-        x("INSERT INTO st_uc SELECT * FROM n_uc")
+        x("INSERT INTO st_uc SELECT *, hash(ukey) FROM n_uc")
         self._contribute("n_uc", "n_units", +1)
         self._span("d_ev")
         for table in ("d_ev", "n_units", "n_uc"):
@@ -596,8 +596,14 @@ class LaneState:
             "CREATE TEMP TABLE o_units AS SELECT * FROM st_units WHERE ukey IN "
             "(SELECT ukey FROM d_keys UNION SELECT ukey FROM r_keys)"
         )
-        # (A join, not IN: the engine then builds its hash table on the few touched units.)
-        x("CREATE TEMP TABLE o_uc AS SELECT s.* FROM st_uc s JOIN o_units o ON o.ukey = s.ukey")
+        # Found by the hash of their unit's key (an integer join over the whole table), then
+        # the key itself; deleted below by row id.
+        x(
+            "CREATE TEMP TABLE o_uc AS SELECT ukey, c, fk, lk, tf, n, nx, rid FROM ("
+            "SELECT s.ukey, s.c, s.fk, s.lk, s.tf, s.n, s.nx, s.rowid AS rid, o.ukey AS okey "
+            "FROM st_uc s JOIN (SELECT ukey, hash(ukey) AS uh FROM o_units) o ON o.uh = s.uh"
+            ") m WHERE ukey = okey"
+        )
         # ... and as they are now: read again whole, or merged with the new events.
         self._unit_rows("r_ev", "n_units", "n_uc")
         self._unit_rows("a_ev", "a_units", "a_uc")
@@ -624,9 +630,9 @@ class LaneState:
         self._contribute("o_uc", "o_units", -1)
         self._contribute("n_uc", "n_units", +1)
         x("DELETE FROM st_units WHERE ukey IN (SELECT ukey FROM o_units)")
-        x("DELETE FROM st_uc WHERE ukey IN (SELECT ukey FROM o_units)")
+        x("DELETE FROM st_uc WHERE rowid IN (SELECT rid FROM o_uc)")
         x("INSERT INTO st_units SELECT * FROM n_units")
-        x("INSERT INTO st_uc SELECT * FROM n_uc")
+        x("INSERT INTO st_uc SELECT *, hash(ukey) FROM n_uc")
         self._span("d_ev")
 
     # --- the lane --------------------------------------------------------------------------
