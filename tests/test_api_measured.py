@@ -220,3 +220,49 @@ def test_renders_exports_and_share_links_carry_the_lane(world: World) -> None:
     step = shared["map"]["stages"][0]["steps"][0]
     assert step["measured"]["units"] == 4 and step["measured"]["weekly"] == [2, 2]
     assert step["measured"]["stale"] is False
+
+
+def test_a_collected_source_refreshes_the_lane_from_its_new_events_only(world: World) -> None:
+    import base64
+
+    editor = world.client("editor")
+    created = editor.post(
+        f"/api/workspaces/{world.workspace}/event-sources",
+        json={"kind": "collector", "name": "Website"},
+    ).json()
+    source, key = created["id"], created["collector"]["write_key"]
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
+
+    def send(*calls: tuple[str, str, str]) -> None:
+        batch = [
+            {"type": "track", "userId": u, "event": e, "timestamp": t, "messageId": f"{u}-{e}-{t}"}
+            for u, e, t in calls
+        ]
+        response = world.client("anonymous").post(
+            "/api/collect/v1/batch", json={"batch": batch}, headers=auth
+        )
+        assert response.json()["accepted"] == len(calls), response.text
+
+    send(("u1", "view", "2024-03-04T10:00:00Z"), ("u2", "view", "2024-03-05T09:00:00Z"))
+    map_id = new_map(world, source)
+    first = lane(world, map_id)
+    assert first["refresh"] == {"mode": "full", "reason": "first measured"}
+    assert first["steps"][0]["units"] == 2 and first["steps"][2]["units"] == 0
+    # u1 signs up (its path spans both reads), u3 arrives, and a batch is sent again.
+    send(("u1", "signup", "2024-03-04T10:05:00Z"), ("u3", "view", "2024-03-06T08:00:00Z"))
+    send(("u1", "signup", "2024-03-04T10:05:00Z"))
+    deadline = time.monotonic() + 20
+    fresh = lane(world, map_id)
+    while fresh["stale"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+        fresh = lane(world, map_id)
+    assert fresh["stale"] is False and fresh["refresh"] == {"mode": "incremental", "reason": None}
+    steps = {s["name"]: s for s in fresh["steps"]}
+    assert steps["View the page"]["units"] == 3 and steps["Sign up"]["units"] == 1
+    assert steps["Sign up"]["events"] == 1  # the repeated call counted once
+    assert steps["View the page"]["conversion"] == pytest.approx(1 / 3)
+    # A date range is measured in full from the source's file, with the same figures.
+    ranged = lane(world, map_id, **{"from": "2024-03-01"})
+    assert ranged["refresh"]["mode"] == "full" and "date range" in ranged["refresh"]["reason"]
+    assert [s["units"] for s in ranged["steps"]] == [s["units"] for s in fresh["steps"]]
+    assert ranged["entrants"] == fresh["entrants"] == 3

@@ -314,6 +314,17 @@ class Collectors:
                 return True
         return False
 
+    def signature(self, source_id: str) -> str:
+        """What the source has received, cheaply: its newest part and the parts' count, and
+        `+log` while events wait in a log not yet compacted."""
+        folder = self.folder_of(source_id)
+        if not folder.is_dir():
+            return "none"
+        parts = [p.name for p in folder.glob("part-*.parquet")]
+        waiting = any(_size(p) for p in folder.glob("log-*.jsonl"))
+        newest = max(parts, default="-")
+        return f"{newest}:{len(parts)}" + ("+log" if waiting else "")
+
     def snapshot(self, source_id: str) -> Path | None:
         """Every event received so far, compacted and merged into one Parquet file (or None)."""
         parts = self.compact(source_id)
@@ -402,6 +413,14 @@ def _wake(waiter: Any, error: BaseException | None) -> None:
             future.set_result(None)
 
     loop.call_soon_threadsafe(resolve)
+
+
+def _size(path: Path) -> int:
+    """A file's size, 0 when it was just removed (a log compacted meanwhile)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _lit(text: str) -> str:

@@ -8,6 +8,10 @@ has changed since, the last figures are answered at once marked `stale` and the 
 measured again in the background; the next request gets the fresh figures. A lane with
 no earlier figures is measured while the request waits.
 
+For a collector source the default view is carried forward instead (`measured_state`):
+only the partitions compacted since the last measure are read, and the lane says so in
+`refresh` (`mode` incremental or full, and why it was full).
+
 The default view of each map (all dates, no breakdown) is also written to
 `<folder>/<workspace>/<map>.json`: renders, exports and share links read that snapshot,
 marked stale when the source has changed since it was measured.
@@ -34,12 +38,15 @@ from journeyline.events.measured import (
     props_for_lane,
     write_onto,
 )
+from journeyline.events.measured_state import FullRequired, LaneState, Part, part_rows
 from journeyline.events.readers import load_events
 from journeyline.events.sources import EventSource, EventSources, ReadTarget
 from journeyline.model import JourneyMap
 from journeyline.store.access import Actor
 
 CACHE_ENTRIES = 64
+STATES = 4
+"""Lanes carried forward at once (each holds a table per unit and step of its source)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,9 @@ class MeasuredLanes:
         """(workspace, map, matchers, request) → the cache key of its newest figures."""
         self._running: set[tuple[Any, ...]] = set()
         self._lock = threading.Lock()
+        self._states: OrderedDict[tuple[str, str, str], tuple[str, LaneState]] = OrderedDict()
+        """(workspace, map, source) → (matchers key, the lane carried forward)."""
+        self._part_rows: dict[tuple[str, int], int] = {}
 
     # --- versions ------------------------------------------------------------------------
 
@@ -92,8 +102,9 @@ class MeasuredLanes:
         stat = path.stat() if path.is_file() else None
         stamp = f"{stat.st_size}-{stat.st_mtime_ns}" if stat else "none"
         collectors = self.sources.collectors
-        if kind == "collector" and collectors is not None and collectors.has_new(source_id, path):
-            stamp += "+new"
+        if kind == "collector" and collectors is not None:
+            # The partitions say what was received (the lane reads them, not the file).
+            stamp += "|" + str(collectors.signature(source_id))
         return stamp
 
     def source_of(
@@ -177,10 +188,17 @@ class MeasuredLanes:
         source_id: str,
         slot: tuple[Any, ...],
     ) -> dict[str, Any]:
-        target = self.sources.read_target(actor, workspace_id, source_id)  # compacts a collector
-        source = target.source
-        version = self.version(source)
-        result = self._measure(target, journey, request)
+        source = self.sources.get(actor, workspace_id, source_id)
+        carried = self._carried(workspace_id, journey, request, source)
+        if not isinstance(carried, str):
+            result, refresh, version = carried
+        else:
+            target = self.sources.read_target(actor, workspace_id, source_id)  # compacts
+            source = target.source
+            version = self.version(source)
+            result = self._measure(target, journey, request)
+            refresh = {"mode": "full", "reason": carried}
+        result["refresh"] = refresh
         result["log"]["source"] = source.id
         result["source"] = {
             "id": source.id,
@@ -201,6 +219,63 @@ class MeasuredLanes:
         if request.is_default:
             self._write_snapshot(workspace_id, journey.id, result)
         return {**result, "stale": False}
+
+    def _carried(
+        self, workspace_id: str, journey: JourneyMap, request: LaneRequest, source: EventSource
+    ) -> tuple[dict[str, Any], dict[str, Any], str] | str:
+        """The lane (and how it was refreshed) from its state carried forward over a collector's partitions (the new
+        ones read, see `measured_state`), or why it is measured in full from the source's
+        file instead."""
+        collectors = self.sources.collectors
+        if source.kind != "collector" or collectors is None:
+            return f"a source of kind {source.kind} is read again whole when it changes"
+        if not request.is_default:
+            return "a date range or a breakdown is measured in full"
+        if props_for_lane(journey):
+            return "a step's matcher filters on a property"
+        paths = collectors.compact(source.id)
+        if not paths:
+            return "the collector has no events yet"
+        parts = []
+        for path in paths:
+            number = int(path.stem.split("-")[1])
+            rows = self._part_rows.get((source.id, number))
+            if rows is None:
+                rows = self._part_rows[(source.id, number)] = part_rows(path)
+            parts.append(Part(number, path, rows))
+        mkey = matchers_key(journey)
+        slot = (workspace_id, journey.id, source.id)
+        first = None
+        with self._lock:
+            held = self._states.get(slot)
+            if held is not None and held[0] != mkey:
+                self._states.pop(slot)
+                threading.Thread(target=held[1].close, daemon=True).start()
+                held, first = None, "the steps' matchers changed"
+            if held is None:
+                held = (mkey, LaneState(journey))
+                self._states[slot] = held
+            self._states.move_to_end(slot)
+            while len(self._states) > STATES:
+                _, (_, evicted) = self._states.popitem(last=False)
+                evicted.close()
+        state = held[1]
+        try:
+            mode = state.update(parts)
+            result = state.lane().to_dict()
+        except FullRequired as why:
+            with self._lock:
+                if self._states.get(slot) is held:
+                    self._states.pop(slot)
+            state.close()
+            return f"read from the source's file: {why}"
+        reason = None if mode == "incremental" else (first or state.reason)
+        # The version of what was read (events received since make the next request stale).
+        path = self.sources.data_path(source.id)
+        stat = path.stat() if path.is_file() else None
+        stamp = f"{stat.st_size}-{stat.st_mtime_ns}" if stat else "none"
+        version = f"{stamp}|{parts[-1].path.name}:{len(parts)}"
+        return result, {"mode": mode, "reason": reason}, version
 
     def _measure(
         self, target: ReadTarget, journey: JourneyMap, request: LaneRequest

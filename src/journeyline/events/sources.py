@@ -271,11 +271,13 @@ def convert(
     target: Path,
     *,
     flatten: bool | None = None,
+    message_ids: bool = False,
 ) -> Converted:
     """Convert an event file once into the flat Parquet file `target` (replaced atomically).
 
     `display` is the name errors give the file. `flatten` forces (or forbids) the vendor
-    flattening; by default JSON, zip and nested Parquet are flattened."""
+    flattening; by default JSON, zip and nested Parquet are flattened. `message_ids`
+    keeps a Segment call repeating an earlier call's messageId once (collected events)."""
     spec = spec_of(options)
     fmt = format_of(original)
     work = Path(tempfile.mkdtemp(prefix="convert-", dir=target.parent))
@@ -296,7 +298,9 @@ def convert(
             early: list[str] = []
             if flatten:
                 names = property_names(original, fmt, spec)
-                flat = flatten_log(original, fmt, spec.with_props(*names), work)
+                flat = flatten_log(
+                    original, fmt, spec.with_props(*names), work, message_ids=message_ids
+                )
                 os.replace(flat.path, staged)
                 early = flat.warnings
                 read_spec = replace(spec, preset=flat.columns.preset, session_col=spec.session_col)
@@ -706,7 +710,12 @@ class EventSources:
                     return _source_of(record)
             try:
                 converted = convert(
-                    merged, "collected events", {"preset": "segment"}, target, flatten=True
+                    merged,
+                    "collected events",
+                    {"preset": "segment"},
+                    target,
+                    flatten=True,
+                    message_ids=True,
                 )
             except InvalidInput as error:
                 self._record_failure(source_id, str(error))

@@ -36,7 +36,7 @@ from typing import Any
 from journeyline.errors import InvalidInput
 from journeyline.events.spec import PRESETS, Columns, LogSpec, UnitKind, resolve_columns
 
-_CACHE_VERSION = "2"
+_CACHE_VERSION = "3"
 _SAMPLE_RECORDS = 2000
 _KV_SCHEMA = '[{"key":"VARCHAR","value":"JSON"}]'
 _NON_EVENT_CALLS = ("identify", "group", "alias")
@@ -97,13 +97,17 @@ def parquet_is_nested(path: Path) -> bool:
     return any(re.search(r"STRUCT|MAP|\[\]", str(r[1])) for r in rows)
 
 
-def flatten_log(path: Path, fmt: str, spec: LogSpec, cache: Path) -> FlatLog:
+def flatten_log(
+    path: Path, fmt: str, spec: LogSpec, cache: Path, *, message_ids: bool = False
+) -> FlatLog:
     """Convert a JSON, zip or nested-Parquet log into a flat Parquet file, once per spec.
 
     Vendor rules applied on the way: Mixpanel events repeated with the same (event,
     distinct_id, time, `$insert_id`) are kept once; Segment's identify, group and alias calls
     are no events but link an `anonymousId` to its `userId` (so one person's path is one
-    unit); rows without a time are left out with a counted warning.
+    unit); rows without a time are left out with a counted warning. With `message_ids`
+    (the collector's events), Segment calls repeating an earlier call's `messageId` (a
+    batch sent again) are kept once, the first received.
     """
     import duckdb
 
@@ -129,8 +133,17 @@ def flatten_log(path: Path, fmt: str, spec: LogSpec, cache: Path) -> FlatLog:
                 exprs["__insert_id"] = plan.raw(("properties", "$insert_id"))
             if columns.preset == "segment":
                 exprs["__call"] = f"lower(coalesce({plan.raw(('type',))}, 'track'))"
+                if message_ids:
+                    exprs["__insert_id"] = plan.raw(("messageId",))
             key = json.dumps(
-                [str(path.resolve()), _stamp(path), needed, columns.preset, _CACHE_VERSION]
+                [
+                    str(path.resolve()),
+                    _stamp(path),
+                    needed,
+                    columns.preset,
+                    message_ids,
+                    _CACHE_VERSION,
+                ]
             )
             target = cache / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".parquet")
             warnings_file = target.with_suffix(".warnings.json")
@@ -593,7 +606,13 @@ def _convert(
         ),
         # Hashes: an integer distinct count is cheaper than a text one; a collision only
         # sends the exact check below looking for repeats that are not there.
-        "COUNT(__insert_id) - COUNT(DISTINCT hash(__insert_id))" if "__insert_id" in extra else "0",
+        # (hash(NULL) is a value: ids that are absent are left out of the distinct count.)
+        (
+            "COUNT(__insert_id) - COUNT(DISTINCT hash(__insert_id)) "
+            "FILTER (WHERE __insert_id IS NOT NULL)"
+            if "__insert_id" in extra
+            else "0"
+        ),
         "COUNT(*)",
     ]
     no_time, non_events, anonymous, repeated_ids, total = con.execute(
@@ -621,24 +640,36 @@ def _convert(
         )
         relation = (
             f'(SELECT s.__seq, coalesce(s."userId", links.u) AS "userId", '
-            f"{', '.join('s.' + q(n) for n in exprs if n != 'userId')}, s.__call "
+            f"{', '.join('s.' + q(n) for n in exprs if n != 'userId')}"
+            f"{''.join(', s.' + n for n in extra)} "
             f'FROM {staged} s LEFT JOIN links ON s."userId" IS NULL AND s."anonymousId" = links.a)'
         )
     if repeated_ids:
-        same = f"{q(cols.event)}, {q(cols.unit)}, {time}, __insert_id"
+        stitched = relation
+        same = (
+            "__insert_id"
+            if cols.preset == "segment"
+            else f"{q(cols.event)}, {q(cols.unit)}, {time}, __insert_id"
+        )
         relation = f"(SELECT *, min(__seq) OVER (PARTITION BY {same}) AS __first FROM {relation} x)"
         dupes = con.execute(
             f"SELECT COUNT(*) FILTER (WHERE __insert_id IS NOT NULL AND __seq <> __first) "
             f"FROM {relation} y"
         ).fetchone()[0]
-        if dupes:
+        if dupes and cols.preset == "segment":
+            warnings.append(
+                f"{dupes} calls repeat an earlier call's messageId (a batch sent again) and "
+                "are counted once, as Segment does"
+            )
+            keep.append("(__insert_id IS NULL OR __seq = __first)")
+        elif dupes:
             warnings.append(
                 f"{dupes} events repeat an earlier one (same event, distinct_id, time and "
                 "$insert_id) and are counted once, as Mixpanel does"
             )
             keep.append("(__insert_id IS NULL OR __seq = __first)")
         else:
-            relation = staged
+            relation = stitched
     if keep or relation != staged:
         out = ", ".join(q(n) for n in exprs)
         where = f"WHERE {' AND '.join(keep)}" if keep else ""
