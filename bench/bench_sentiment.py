@@ -18,7 +18,9 @@
    and themes, in < 60 s with < 2 GB peak memory (this process and its workers).
 
 Run: PYTHONPATH=src .venv/bin/python bench/bench_sentiment.py [--data DIR] [--comments 100000]
-     [--skip-accuracy | --skip-speed]
+     [--skip-accuracy | --skip-speed] [--limit N]
+     (--limit N: the accuracy part on at most N texts of each set, a stratified sample with
+     a fixed seed; a bounded run, said so in its output)
 """
 
 from __future__ import annotations
@@ -112,7 +114,30 @@ def _scores(
     )
 
 
-def accuracy(data: Path) -> bool:
+def _subset(labelled: LabelledSet, limit: int) -> LabelledSet:
+    """At most `limit` texts of the set: a stratified sample (fixed seed), in file order."""
+    if len(labelled.texts) <= limit:
+        return labelled
+    from sklearn.model_selection import train_test_split
+
+    keep, _ = train_test_split(
+        list(range(len(labelled.texts))),
+        train_size=limit,
+        stratify=labelled.labels,
+        random_state=SEED,
+    )
+    rows = sorted(keep)
+    return LabelledSet(
+        labelled.name,
+        [labelled.texts[i] for i in rows],
+        [labelled.labels[i] for i in rows],
+        labelled.classes,
+        labelled.source,
+        labelled.licence,
+    )
+
+
+def accuracy(data: Path, limit: int | None = None) -> bool:
     import numpy as np
 
     sets = {name: load(name, data) for name in (*TRAINABLE, *EVALUATION_ONLY)}
@@ -121,9 +146,20 @@ def accuracy(data: Path) -> bool:
         sys.exit(
             f"{data}: missing the files of {', '.join(missing)} (see scripts/sentiment_data.py)"
         )
-    print("Accuracy on public labelled data (same folds for every method)")
+    if limit is not None:
+        sets = {name: _subset(s, limit) for name, s in sets.items() if s}
+    print(
+        "Accuracy on public labelled data (same folds for every method)"
+        + (
+            f"; BOUNDED: at most {limit:,} texts of each set (a stratified sample, seed {SEED})"
+            if limit is not None
+            else ""
+        ),
+        flush=True,
+    )
     started = time.perf_counter()
     vader = {name: vader_features(s.texts) for name, s in sets.items() if s}
+    print(f"  VADER scored ({time.perf_counter() - started:.0f} s)", flush=True)
     folds = {name: _folds(s) for name, s in sets.items() if s}
     predictions: dict[str, dict[str, list[str]]] = {}
     for name, labelled in sets.items():
@@ -134,6 +170,10 @@ def accuracy(data: Path) -> bool:
             "tfidf_lr_cv": _lr_cv(labelled, folds[name]),
             "ours": [""] * len(labelled.texts),
         }
+        print(
+            f"  TF-IDF+LR cross-validated on {name} ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
 
     def recipe_cv(extra: str | None) -> None:
         for fold in range(FOLDS):
@@ -254,12 +294,21 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="accuracy on at most this many texts of each set (a stratified sample): a "
+        "bounded run for a small or busy machine; the output says so",
+    )
     args = parser.parse_args()
+    if args.limit is not None and args.limit < 50:
+        parser.error("--limit: at least 50 texts a set (5 folds, each with every label)")
     ok = True
     if not args.skip_speed:
         ok &= speed(args.comments)
     if not args.skip_accuracy:
-        ok &= accuracy(args.data)
+        ok &= accuracy(args.data, args.limit)
     sys.exit(0 if ok else 1)
 
 

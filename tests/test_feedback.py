@@ -250,6 +250,34 @@ def test_mixed_scales_in_one_column(tmp_path: Path) -> None:
     assert f"{path}:4:1:" in error.value.message
 
 
+def test_the_first_bad_response_is_named_after_repeated_good_ones(tmp_path: Path) -> None:
+    # Answers are read once per distinct value: the one named is still the first in the file.
+    rows = ["9", "10", "9", "12", "9", "13", "12"]
+    path = _write(tmp_path, "How likely are you to recommend us?\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InvalidInput) as error:
+        score_survey_file(path)
+    assert f"{path}:5:1:" in error.value.message and "'12' is outside" in error.value.message
+    path = _write(tmp_path, "q\nSatisfied\nSatisfied\n4\nVery satisfied\nAgree\n", "mixed.csv")
+    with pytest.raises(InvalidInput, match="mixed scales") as error:
+        score_survey_file(path)
+    assert f"{path}:6:1:" in error.value.message
+
+
+def test_cells_past_the_header_are_kept_in_columns_of_their_own(tmp_path: Path) -> None:
+    from journeyline.feedback import read_survey
+
+    path = _write(tmp_path, "a,b\n1,2\n3,4,,x\n5,6, ,\n")
+    survey = read_survey(path)
+    assert [c.name for c in survey.columns] == ["a", "b", "column 3", "column 4"]
+    assert [c.answers for c in survey.columns] == [
+        ["1", "3", "5"],
+        ["2", "4", "6"],
+        ["", "", ""],
+        ["", "x", ""],
+    ]
+    assert [c.position for c in survey.columns] == [1, 2, 3, 4]
+
+
 def test_override_refuses_answers_that_are_no_score(tmp_path: Path) -> None:
     path = _write(tmp_path, "q\n9\ngreat service\n")
     assert score_survey_file(path).questions[0].metric == "text"

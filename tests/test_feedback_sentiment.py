@@ -275,3 +275,14 @@ def test_docs_quote_every_definition_verbatim() -> None:
         assert quoted, holder
         for line in quoted:
             assert line in docs, f"docs/feedback.md lacks: {line}"
+
+
+def test_repeated_comments_read_once_give_each_comment_its_own_result() -> None:
+    texts = ["Great service!", "Das war leider gar nicht gut", "The app crashed again", ""]
+    many = [texts[i % 3] for i in range(10)] + ["The app crashed again"]
+    done: list[int] = []
+    results = score_texts(many, progress=done.append)
+    alone = {text: score_texts([text])[0] for text in texts[:3]}
+    assert results == [alone[text] for text in many]
+    assert [r.supported for r in results[:3]] == [True, False, True]
+    assert sum(done) == len(many)  # progress counts comments, repeats included

@@ -301,6 +301,15 @@ def test_the_validation_gate_and_the_override_record(world: World) -> None:
         headers={"If-Match": etag},
     )
     assert patched.status_code == 422
+    # and so does replacing the whole map with one that says validated
+    whole = world.client("editor").get(f"/api/workspaces/{world.workspace}/maps/trial-a")
+    replaced = world.client("editor").put(
+        f"/api/workspaces/{world.workspace}/maps/trial-a",
+        json=dict(whole.json()["map"], status="validated"),
+        headers={"If-Match": etag},
+    )
+    assert replaced.status_code == 422, replaced.text
+    assert "3 key claims have no evidence" in envelope_of(replaced)["message"]
     # an editor may not override; the owner may, and it is on the record
     denied = world.client("editor").post(
         gate,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -365,10 +366,8 @@ def _step_column(
     targets: Sequence[Target],
 ) -> StepColumn:
     column = survey.column(name)
-    counts: dict[str, int] = {}
-    for answer in column.answers:
-        if answer:
-            counts[answer] = counts.get(answer, 0) + 1
+    counts = Counter(column.answers)  # in the order of each value's first response
+    counts.pop("", None)
     chosen = dict(values or {})
     for value in chosen:
         if value not in counts:

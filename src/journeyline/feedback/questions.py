@@ -132,39 +132,39 @@ def detect_questions(
 
 def _question(survey: Survey, column: SurveyColumn, override: str | None) -> Question:
     text = f"{column.name} {column.question}"
-    cache: dict[str, tuple[float | None, str | None]] = {}
-    scores: list[float | None] = []
+    # Each distinct answer is read once, in the order of its first response (so the first
+    # distinct answer that fails is the first response that fails); the scores are then
+    # looked up per response.
+    distinct = dict.fromkeys(column.answers)
+    distinct.pop("", None)
+    read: dict[str, float | None] = {"": None}
     families: dict[str, int] = {}  # label family → first response that used it
-    unread: int | None = None
-    for index, answer in enumerate(column.answers):
-        if not answer:
-            scores.append(None)
-            continue
-        hit = cache.get(answer)
-        if hit is None:
-            hit = _read_any(answer)
-            cache[answer] = hit
-        value, family = hit
+    unread: str | None = None
+    for answer in distinct:
+        value, family = _read_any(answer)
         if value is None and family is None:
             if unread is None:
-                unread = index
-            scores.append(None)
+                unread = answer
+                if override is None:
+                    break  # a word that is no score: the column is free text
+            read[answer] = None
             continue
-        if family:
-            families.setdefault(family, index)
-        scores.append(value)
+        if family and family not in families:
+            families[family] = column.answers.index(answer)
+        read[answer] = value
     if override == "text" or (override is None and unread is not None):
-        return Question(column, "text", [None] * len(scores), override is None)
+        return Question(column, "text", [None] * len(column.answers), override is None)
     if unread is not None:
-        _refuse(survey, column, unread, f"'{column.answers[unread]}' is not a score")
+        _refuse(survey, column, column.answers.index(unread), f"'{unread}' is not a score")
     family = _family(survey, column, families, text)
     if family:
-        scores = _relabel(column, scores, family)
+        _relabel(read, family)
+    scores = list(map(read.__getitem__, column.answers))
     metric = override or _kind(text, family, scores)
-    if metric == "numeric" and not any(column.answers):
+    if metric == "numeric" and not distinct:
         metric = "text"  # nobody answered and the question names no score: nothing to read
     if metric in SCALES:
-        _check_scale(survey, column, scores, metric, override is not None)
+        _check_scale(survey, column, read, metric, override is not None)
     return Question(column, metric, scores, override is None)
 
 
@@ -208,15 +208,12 @@ def _family(survey: Survey, column: SurveyColumn, used: dict[str, int], text: st
     return sorted(candidates)[0]
 
 
-def _relabel(column: SurveyColumn, scores: list[float | None], family: str) -> list[float | None]:
+def _relabel(read: dict[str, float | None], family: str) -> None:
+    """The worded answers of `read` (answer → score) given their scores on `family`."""
     labels = _LABELS[family]
-    out: list[float | None] = []
-    for answer, score in zip(column.answers, scores, strict=True):
-        if score is None or _NUMBER.match(answer):
-            out.append(score)
-        else:
-            out.append(float(labels[" ".join(answer.casefold().split())]))
-    return out
+    for answer, score in read.items():
+        if score is not None and not _NUMBER.match(answer):
+            read[answer] = float(labels[" ".join(answer.casefold().split())])
 
 
 def _kind(text: str, family: str | None, scores: list[float | None]) -> str:
@@ -230,10 +227,12 @@ def _kind(text: str, family: str | None, scores: list[float | None]) -> str:
 
 
 def _check_scale(
-    survey: Survey, column: SurveyColumn, scores: list[float | None], metric: str, chosen: bool
+    survey: Survey, column: SurveyColumn, read: dict[str, float | None], metric: str, chosen: bool
 ) -> None:
+    """Refuse the first response whose score is off the metric's scale (`read`: each distinct
+    answer's score, in the order of its first response)."""
     low, high = SCALES[metric]
-    for index, score in enumerate(scores):
+    for answer, score in read.items():
         if score is None:
             continue
         if score < low or score > high or not score.is_integer():
@@ -241,8 +240,8 @@ def _check_scale(
             _refuse(
                 survey,
                 column,
-                index,
-                f"score {column.answers[index]!r} is outside the {metric.upper()} scale "
+                column.answers.index(answer),
+                f"score {answer!r} is outside the {metric.upper()} scale "
                 f"({low}–{high} whole numbers; {metric} {how})",
                 hint=f"if the column is on another scale, read it with --metric '{column.name}=numeric'",
             )

@@ -202,26 +202,46 @@ def score_texts(
 ) -> list[CommentSentiment]:
     """The sentiment of each text; other languages are marked, not guessed."""
     model = model or shipped_model()
-    languages: list[Language] = [detect_language(text) for text in texts]
+    # A text's sentiment depends on the text alone: each distinct text is read once (feedback
+    # repeats itself: "Great service!") and its result given to every comment that says it.
+    distinct = list(dict.fromkeys(texts))
+    languages: list[Language] = [detect_language(text) for text in distinct]
     readable = [i for i, lang in enumerate(languages) if lang.supported]
-    skipped = len(texts) - len(readable)
-    if progress and skipped:
-        progress(skipped)
-    probabilities = model.probabilities([texts[i] for i in readable], progress)
-    results: list[CommentSentiment | None] = [None] * len(texts)
-    for row, p in zip(readable, probabilities, strict=True):
-        label = LABELS[int(p.argmax())]
+    probabilities = model.probabilities(
+        [distinct[i] for i in readable], _scaled(progress, distinct, texts)
+    )
+    results: list[CommentSentiment] = [
+        CommentSentiment("neutral", 0.0, lang.code, False) for lang in languages
+    ]
+    labels = probabilities.argmax(axis=1) if len(readable) else []
+    for row, p, label in zip(readable, probabilities.tolist(), labels, strict=True):
         results[row] = CommentSentiment(
-            label,
-            round(float(p[2] - p[0]), 4),
+            LABELS[int(label)],
+            round(p[2] - p[0], 4),
             languages[row].code,
             True,
-            (round(float(p[0]), 4), round(float(p[1]), 4), round(float(p[2]), 4)),
+            (round(p[0], 4), round(p[1], 4), round(p[2], 4)),
         )
-    for row, lang in enumerate(languages):
-        if results[row] is None:
-            results[row] = CommentSentiment("neutral", 0.0, lang.code, False)
-    return [r for r in results if r is not None]
+    if progress:
+        progress(len(texts) - len(readable) * _ratio(distinct, texts))
+    if len(distinct) == len(texts):
+        return results
+    by_text = dict(zip(distinct, results, strict=True))
+    return [by_text[text] for text in texts]
+
+
+def _ratio(distinct: Sequence[str], texts: Sequence[str]) -> int:
+    return len(texts) // len(distinct) if distinct else 1
+
+
+def _scaled(
+    progress: Progress | None, distinct: Sequence[str], texts: Sequence[str]
+) -> Progress | None:
+    """Progress over the distinct texts, reported as comments (roughly: `ratio` a text)."""
+    if progress is None:
+        return None
+    ratio = _ratio(distinct, texts)
+    return lambda done: progress(done * ratio)
 
 
 # --- aggregates per step ------------------------------------------------------------------------

@@ -237,7 +237,7 @@ def _csv_rows(path: Path, encoding: str | None, limits: ImportLimits) -> Iterato
                         f"the survey has more than {limits.cells:,} cells",
                         f"{filename}:{reader.line_num}",
                     )
-                if any(value.strip() for value in record):
+                if not "".join(record).isspace() and any(record):  # not a blank record
                     yield reader.line_num, record
         except UnicodeDecodeError as error:
             raise _undecodable(filename, shown, error, _bad_line(path, codec)) from None
@@ -459,18 +459,23 @@ def _survey(filename: str, records: Iterable[Row], sheet: str | None) -> Survey:
             )
         )
     lines: list[int] = []
+    stores = [column.answers for column in columns]
+    width = len(columns)
     for line, record in body:
-        if len(record) > len(columns):
-            for index in range(len(columns), len(record)):
-                if record[index].strip():
-                    name = f"column {index + 1}"
-                    columns.append(SurveyColumn(name, name, index + 1, [""] * len(lines)))
-                    break
-            else:
-                record = record[: len(columns)]
+        if len(record) > width:  # cells past the header: a column of their own if any is filled
+            last = next((i for i in range(len(record) - 1, width - 1, -1) if record[i].strip()), -1)
+            for index in range(width, last + 1):
+                name = f"column {index + 1}"
+                columns.append(SurveyColumn(name, name, index + 1, [""] * len(lines)))
+                stores.append(columns[-1].answers)
+            width = len(columns)
         lines.append(line)
-        for index, column in enumerate(columns):
-            column.answers.append(record[index].strip() if index < len(record) else "")
+        # The records are not kept: only their cells (strings, which the collector skips).
+        for store, value in zip(stores, record, strict=False):
+            store.append(value.strip())
+        if len(record) < width:
+            for store in stores[len(record) :]:
+                store.append("")
     return Survey(filename, layout, columns, lines, sheet)
 
 

@@ -191,6 +191,12 @@ class UpdateChecker:
             self.reset()
             raise
 
+    @property
+    def checked(self) -> Doc[Any] | None:
+        """The copy with the update last checked applied (None after a refusal or reset):
+        further rules read the document as it would be."""
+        return self._copy
+
     def reset(self) -> None:
         """Forget the copy (it may hold an update the document never got)."""
         if self._touches is not None:

@@ -37,6 +37,8 @@ from anyio import to_thread
 from journeyline.live import document as layout
 from journeyline.live import wire
 from journeyline.model import JourneyMap
+from journeyline.model.base import MapStatus
+from journeyline.research.validation import missing_evidence, short_refusal
 from journeyline.store import live as stored
 from journeyline.store.database import Database
 from journeyline.store.documents import map_document, map_summary
@@ -257,6 +259,7 @@ class Room:
         except layout.RefusedUpdate as refused:
             code = MALFORMED if "not a Yjs update" in refused.message else BREAKS_MAP
             raise Refused(code, _short(refused.message)) from None
+        self._gate()
         try:
             self.transact(peer.account_id, lambda: self.doc.apply_update(update))
         except Exception as error:  # yrs could not decode it: nothing was applied
@@ -267,6 +270,22 @@ class Room:
             if other is not peer:
                 other.send(frame)
         self.repair()
+
+    def _gate(self) -> None:
+        """The validation gate on the live path: an update that marks the map validated while
+        key claims lack evidence is refused (BREAKS_MAP, the reason names the first claim;
+        the board shows it and reads the map again). Only the change of status is gated, as
+        on REST (`journeyline.store.validation.check_gate`); an owner's override goes through
+        the validation endpoint, on the record, and reaches the document as a server change."""
+        after = self.checker.checked
+        if after is None or _status(after) != MapStatus.validated.value:
+            return
+        if _status(self.doc) == MapStatus.validated.value:
+            return
+        missing = missing_evidence(layout.read_map(after, outside_ids=self.outside))
+        if missing:
+            self.checker.reset()  # its copy holds the update the document will not get
+            raise Refused(BREAKS_MAP, short_refusal(missing))
 
     def repair(self) -> None:
         """Apply the repair rules to what changed since the last repair (one transaction,
@@ -502,6 +521,11 @@ def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
         return asyncio.get_running_loop() is loop
     except RuntimeError:
         return False
+
+
+def _status(doc: pycrdt.Doc[Any]) -> Any:
+    """The map's status as the document holds it (absent: the default, a hypothesis)."""
+    return doc.get("map", type=pycrdt.Map).get("status")
 
 
 def _short(reason: str) -> str:

@@ -12,6 +12,12 @@ from journeyline.model import JourneyMap
 
 CLAIM_KINDS = ("pain_point", "moment_of_truth", "sentiment_line")
 
+CLAIM_WORDS = {
+    "pain_point": "pain point",
+    "moment_of_truth": "moment of truth",
+    "sentiment_line": "sentiment line at",
+}
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -47,3 +53,22 @@ def key_claims(journey: JourneyMap) -> list[Claim]:
 def missing_evidence(journey: JourneyMap) -> list[Claim]:
     """The key claims no evidence backs: empty when the map may be marked validated."""
     return [claim for claim in key_claims(journey) if not claim.evidenced]
+
+
+def claim_text(claim: Claim) -> str:
+    """A claim in words: "pain point 'Card form rejects cards'"."""
+    return f"{CLAIM_WORDS[claim.kind]} '{claim.name}'"
+
+
+def short_refusal(missing: list[Claim], limit: int = 123) -> str:
+    """The gate's refusal in at most `limit` bytes of UTF-8 (a WebSocket close reason, which
+    the board shows): how many key claims lack evidence, the first of them, and the way on.
+    `missing` is not empty."""
+    count = len(missing)
+    head = f"not validated: {count} key claim{'s lack' if count != 1 else ' lacks'} evidence ("
+    tail = (" …" if count > 1 else "") + "); add evidence, or an owner overrides on the record"
+    first = claim_text(missing[0])
+    room = limit - len(head.encode()) - len(tail.encode())
+    if len(first.encode()) > room:
+        first = first.encode()[: max(room - 4, 0)].decode("utf-8", "ignore") + "…'"
+    return head + first + tail

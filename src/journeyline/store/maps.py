@@ -547,7 +547,10 @@ def replace_map(
 ) -> MapState:
     """Replace the whole map (its id stays the one in the URL)."""
 
-    def change(_: JourneyMap) -> tuple[JourneyMap, None, str]:
+    from journeyline.store.validation import check_gate
+
+    def change(before: JourneyMap) -> tuple[JourneyMap, None, str]:
+        check_gate(before, journey)  # validated only with evidence (or the owner's override)
         return journey, None, "replaced the map"
 
     return edit_map(db, actor, workspace_id, map_id, if_match, change)[0]

@@ -13,7 +13,12 @@ from sqlalchemy import select
 from journeyline.errors import Diagnostic, InvalidInput, UsageError
 from journeyline.model import JourneyMap
 from journeyline.model.base import MapStatus
-from journeyline.research.validation import Claim, key_claims, missing_evidence
+from journeyline.research.validation import (
+    Claim,
+    claim_text,
+    key_claims,
+    missing_evidence,
+)
 from journeyline.store import maps as map_store
 from journeyline.store.access import Actor, Role, require
 from journeyline.store.database import Database
@@ -23,28 +28,18 @@ from journeyline.store.tables import Account, MapValidation, new_id
 REASON_CHARS = 2_000
 """The longest reason an override may give."""
 
-CLAIM_WORDS = {
-    "pain_point": "pain point",
-    "moment_of_truth": "moment of truth",
-    "sentiment_line": "sentiment line at",
-}
-
 
 class UnevidencedClaims(InvalidInput):
     """A map cannot be marked validated: key claims rest on no evidence."""
 
 
-def _claim_text(claim: Claim) -> str:
-    return f"{CLAIM_WORDS[claim.kind]} '{claim.name}'"
-
-
 def refuse_unevidenced(journey: JourneyMap, missing: list[Claim]) -> UnevidencedClaims:
     """The gate's refusal: each unevidenced claim named, and how to go on."""
-    shown = ", ".join(_claim_text(c) for c in missing[:5])
+    shown = ", ".join(claim_text(c) for c in missing[:5])
     more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
     diagnostics = [
         Diagnostic(
-            f"{_claim_text(c)} has no evidence",
+            f"{claim_text(c)} has no evidence",
             c.id,
             hint="link a quote, survey score or other evidence to it",
         )
