@@ -11,7 +11,7 @@ looking at and returns what it found, each finding a dict with its `kind`, the e
   right edge, so part of it cannot be seen or reached.
 - ``clipped-text``: a heading, title, button, link, label, chip or tab whose text is cut
   off (its scroll width or height exceeds its box while its overflow is hidden, or it
-  ends in an ellipsis).
+  ends in an ellipsis), or an empty field's placeholder wider than the field.
 - ``wrapped-label``: a short button, tab, pill or navigation link (a few words) broken
   over two lines, such as "0 / votes" or "Sign / out".
 - ``overlap``: two visible elements (controls, headings, text) that are not inside one
@@ -135,6 +135,20 @@ LAYOUT_CHECK = r"""
     } else if (hidesY && el.scrollHeight > el.clientHeight + 2) {
       add("clipped-text", el, `text ${el.scrollHeight}px high in a ${el.clientHeight}px box`);
     }
+  }
+
+  // ... and a placeholder cut short (an empty field's hint is all it says).
+  const canvas = document.createElement("canvas").getContext("2d");
+  for (const el of all) {
+    if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)) continue;
+    if (el.value || !el.placeholder || el instanceof HTMLTextAreaElement) continue;
+    const s = style(el);
+    canvas.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    // A search field keeps room for its clear button (about 1em) even while empty.
+    const clear = el.type === "search" ? parseFloat(s.fontSize) : 0;
+    const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - clear;
+    const need = canvas.measureText(el.placeholder).width;
+    if (need > room + 1) add("clipped-text", el, `placeholder "${el.placeholder}" needs ${Math.ceil(need)}px, has ${Math.floor(room)}px`);
   }
 
   // 4. Short labels broken over two lines.
