@@ -6,7 +6,8 @@ looking at and returns what it found, each finding a dict with its `kind`, the e
 
 - ``page-overflow``: the page itself scrolls sideways (its content is wider than the
   window), where every page of the app should fit its width (the board scrolls inside
-  its own scroller, not the page).
+  its own scroller, not the page); or it scrolls down past anything visible (a box
+  hidden for screen readers that escaped its scroller, say).
 - ``offscreen``: an element that no scroller holds reaches past the window's left or
   right edge, so part of it cannot be seen or reached.
 - ``clipped-text``: a heading, title, button, link, label, chip or tab whose text is cut
@@ -108,6 +109,16 @@ LAYOUT_CHECK = r"""
     (el) => !(el instanceof SVGElement && el.tagName.toLowerCase() !== "svg") && shown(el) && !srOnly(el) && !excused(el)
   );
 
+  // ... or further down than anything visible (a stray box: the whole page scrolls for it).
+  let contentBottom = 0;
+  for (const el of all) {
+    const v = visibleRect(el);
+    if (v.right - v.left >= 1 && v.bottom - v.top >= 1) contentBottom = Math.max(contentBottom, v.bottom + window.scrollY);
+  }
+  if (root.scrollHeight > Math.max(contentBottom, root.clientHeight) + 24) {
+    add("page-overflow", document.documentElement, `page scrolls to ${root.scrollHeight}px, its visible content ends at ${Math.round(contentBottom)}px`);
+  }
+
   // 2. Reaching past the window's sides, held by no scroller.
   const past = new Set();
   for (const el of all) {
@@ -179,7 +190,8 @@ LAYOUT_CHECK = r"""
       if (n.nodeType !== 1) break;
       if (n.matches(LAYER)) return n;
       const s = style(n);
-      if (s.position === "fixed") return n;
+      // A fixed or sticky bar is drawn over what scrolls under it (bars are compared below).
+      if (s.position === "fixed" || s.position === "sticky") return n;
       // A raised layer: a dropdown or popover (absolute, stacked well above the page).
       if (s.position === "absolute" && s.zIndex !== "auto" && Number(s.zIndex) >= 10) return n;
     }
@@ -236,10 +248,30 @@ LAYOUT_CHECK = r"""
 """
 
 
-def layout_findings(page: Any) -> list[dict[str, str]]:
-    """What is clipped or overlapping on the page as it is now (see the module's docs)."""
-    result: list[dict[str, str]] = page.evaluate(LAYOUT_CHECK)
-    return result
+def layout_findings(page: Any, *, whole_page: bool = True) -> list[dict[str, str]]:
+    """What is clipped or overlapping on the page (see the module's docs).
+
+    Overlaps are seen where the browser draws, in the window: with `whole_page` the page is
+    scrolled down a window at a time (and back to the top) so what is below the fold is
+    checked too; otherwise only the window as it is now.
+    """
+    found: list[dict[str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
+    height = int(page.evaluate("() => window.innerHeight"))
+    total = int(page.evaluate("() => document.scrollingElement.scrollHeight"))
+    stops = range(0, max(total - height, 0) + 1, max(height - 40, 1)) if whole_page else [None]
+    for y in stops:
+        if y is not None:
+            page.evaluate("(y) => window.scrollTo(0, y)", y)
+        for f in page.evaluate(LAYOUT_CHECK):
+            # The page's own overflow is one finding, however far down it was seen.
+            key = (f["kind"], f["where"], "" if f["kind"] == "page-overflow" else f["detail"])
+            if key not in seen:
+                seen.add(key)
+                found.append(f)
+    if whole_page:
+        page.evaluate("() => window.scrollTo(0, 0)")
+    return found
 
 
 def assert_layout_clean(page: Any, *, where: str) -> None:
