@@ -137,10 +137,13 @@ function TopBar() {
   const base = `/w/${state.id}`;
   return (
     <header className="topbar">
-      <Link to={base} className="brand" aria-label="Journeyline: all maps">
-        <span className="brand-mark" aria-hidden="true">◠</span> Journeyline
-      </Link>
-      <span className="workspace-name" title={state.description ?? undefined}>{state.name}</span>
+      {/* On a narrow window the workspace's name goes under the brand: the bar stays one line. */}
+      <div className="brand-block">
+        <Link to={base} className="brand" aria-label="Journeyline: all maps">
+          <span className="brand-mark" aria-hidden="true">◠</span> Journeyline
+        </Link>
+        <span className="workspace-name" title={state.description ? `${state.name}: ${state.description}` : state.name}>{state.name}</span>
+      </div>
       <nav aria-label="Workspace">
         <NavLink to={base} end>Maps</NavLink>
         <NavLink to={`${base}/personas`}>Personas</NavLink>

@@ -140,7 +140,7 @@ export function MapListPage() {
           <label className="search">
             <span className="visually-hidden">Search maps</span>
             <span className="search-icon" aria-hidden="true">⌕</span>
-            <input type="search" placeholder="Search by name, scenario or tag" value={query} onChange={(e) => setQuery(e.target.value)} />
+            <input type="search" placeholder="Name, scenario or tag" value={query} onChange={(e) => setQuery(e.target.value)} />
           </label>
           <label className="filter">
             <span className="filter-label">Persona</span>
@@ -285,7 +285,7 @@ function MapCard({ map, workspaceId, personas, canEdit, onDelete }: { map: MapRo
         <span className="muted">
           {map.stages !== null && <>{map.stages} {map.stages === 1 ? "stage" : "stages"} · </>}
           {map.steps !== null && <>{map.steps} {map.steps === 1 ? "step" : "steps"} · </>}
-          <span title={new Date(map.updated_at).toLocaleString()}>Updated {ago(map.updated_at)}</span>
+          <span className="map-card-updated" title={new Date(map.updated_at).toLocaleString()}>Updated {ago(map.updated_at)}</span>
         </span>
         <span className="map-card-actions">
           <Link to={`${base}/present`} className="button quiet small" aria-label={`Present ${map.name}`} title="Present">▸</Link>

@@ -66,7 +66,7 @@ export function DiscoverView({ sources, base }: { sources: EventSource[]; base: 
               <span className="field-label">At most this many paths</span>
               <input type="number" min={1} max={200} value={maxPaths} onChange={(e) => setMaxPaths(Number(e.target.value) || 20)} />
             </label>
-            <label className="field">
+            <label className="field grow">
               <span className="field-label">Map name</span>
               <input value={name} maxLength={300} onChange={(e) => setName(e.target.value)} placeholder={`Current state: ${source?.name ?? "…"}`} />
             </label>
