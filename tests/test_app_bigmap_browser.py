@@ -89,7 +89,8 @@ def test_the_board_at_1024_keeps_the_bar_title_and_panel_in_proportion(
     )
     assert lines == []
     bar = page.locator(".topbar").bounding_box()
-    assert bar is not None and bar["height"] < 56
+    # (below 1280 px the workspace's name sits under the brand in small type: one bar, ~60 px)
+    assert bar is not None and bar["height"] < 64
     # The map's name is whole, and so is a lone persona's.
     clipped = page.evaluate(
         """() => [...document.querySelectorAll('.map-name-input, .persona-chip-name')]

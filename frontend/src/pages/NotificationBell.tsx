@@ -101,7 +101,7 @@ export function NotificationBell() {
         {count > 0 && <span className="bell-count" aria-hidden="true">{count > 99 ? "99+" : count}</span>}
       </button>
       {open && (
-        <div className="bell-panel" id={panelId} role="region" aria-label="Notifications">
+        <div className="bell-panel" id={panelId} role="region" aria-label="Notifications" tabIndex={0}>
           <div className="bell-head">
             <strong>Notifications</strong>
             {count > 0 && (
