@@ -154,6 +154,8 @@ def _insert_sorted(values: np.ndarray, new: np.ndarray) -> np.ndarray:
     if not len(new):
         return values
     new = np.sort(new)
+    if not len(values):
+        return new
     return np.insert(values, np.searchsorted(values, new), new)
 
 
@@ -175,10 +177,22 @@ class _Hashes:
     def add(self, values: np.ndarray) -> None:
         if not len(values):
             return
-        self.chunks.append(np.unique(values))
+        self.chunks.append(_sorted_unique(values))
         while len(self.chunks) > 1 and len(self.chunks[-1]) * 4 >= len(self.chunks[-2]):
             last = self.chunks.pop()
-            self.chunks[-1] = np.union1d(self.chunks[-1], last)
+            self.chunks[-1] = _sorted_unique(np.concatenate((self.chunks[-1], last)))
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (np.unique's hashing is several times slower than a sort
+    on millions of 64-bit hashes)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _median(values: np.ndarray) -> float | None:
@@ -285,8 +299,12 @@ class LaneState:
         """Raw calls with `t` (microseconds, as a full read parses the text) and `tz` (1 with
         a UTC offset, 0 without), parsed once."""
         d = self.engine.dialect
-        t_expr, tz_expr = _time_exprs(d, "r.ts", "string", TimeUnit.auto)
-        return f"SELECT r.*, {t_expr} AS t, {tz_expr} AS tz FROM ({raw}) r"
+        t_expr, tz_expr = _time_exprs(d, "r.tx", "string", TimeUnit.auto, trimmed=True)
+        return (
+            f"SELECT r.seq, r.call, r.uid, r.aid, r.mid, r.name, {t_expr} AS t, "
+            f"{tz_expr} AS tz FROM (SELECT q.*, TRIM(CAST(q.ts AS {d.string_type})) AS tx "
+            f"FROM ({raw}) q) r"
+        )
 
     def _event_sql(self, timed: str, where: str = "1 = 1") -> str:
         """The events (no identify/group/alias, no repeats) of timed calls: ukey, name, t, k."""
@@ -302,7 +320,8 @@ class LaneState:
     def _check_times(self, table: str) -> None:
         """A timestamp that cannot be read, or a mix of zones: the full read's error."""
         bad, aware, naive = self._rows(
-            "SELECT COUNT(*) FILTER (WHERE ts IS NOT NULL AND TRIM(ts) <> '' AND t IS NULL), "
+            # tz is NULL exactly when the text is missing or blank
+            "SELECT COUNT(*) FILTER (WHERE tz IS NOT NULL AND t IS NULL), "
             "COUNT(*) FILTER (WHERE tz = 1), COUNT(*) FILTER (WHERE tz = 0) "
             f"FROM {table} WHERE call NOT IN {NON_EVENTS}"
         )[0]
@@ -478,8 +497,13 @@ class LaneState:
         ).fetchnumpy()
         pids = np.asarray(gaps["pid"], dtype=np.int64)
         values = np.asarray(gaps["gap"], dtype=np.int64)
-        for pid in np.unique(pids):
-            chosen = values[pids == pid]
+        # Sorted by pair, then gap: each pair's gaps are one sorted slice (no mask per pair).
+        order = np.lexsort((values, pids))
+        pids, values = pids[order], values[order]
+        found, starts = np.unique(pids, return_index=True)
+        ends = np.append(starts[1:], len(pids))[: len(starts)]
+        for pid, lo, hi in zip(found.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            chosen = values[lo:hi]
             current = f.gaps.get(int(pid), np.empty(0, dtype=np.int64))
             updated = (
                 _insert_sorted(current, chosen) if sign > 0 else _remove_sorted(current, chosen)
