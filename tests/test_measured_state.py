@@ -285,3 +285,21 @@ def test_naive_timestamps_after_aware_ones_need_the_full_read(collectors: Collec
         state.update(
             send(collectors, [{**track("u1", "view", 0), "timestamp": "2024-03-04T10:00:00"}])
         )
+
+
+def test_the_kept_states_share_one_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeyline.errors import InvalidInput
+    from journeyline.events.measured_state import MEMORY_ENV, state_memory_limit
+
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    assert state_memory_limit() == "1536MB"
+    monkeypatch.setenv(MEMORY_ENV, "2048")
+    state = LaneState(journey())
+    try:
+        limit = state.engine.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        assert limit is not None and limit[0] in {"512.0 MiB", "488.2 MiB"}
+    finally:
+        state.close()
+    monkeypatch.setenv(MEMORY_ENV, "lots")
+    with pytest.raises(InvalidInput, match="megabytes"):
+        LaneState(journey())

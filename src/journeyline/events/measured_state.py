@@ -35,6 +35,7 @@ filters on a property.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -57,6 +58,26 @@ from journeyline.events.measured import (
 from journeyline.events.readers import EventLog, _time_exprs
 from journeyline.events.spec import Columns, TimeUnit, UnitKind
 from journeyline.model import JourneyMap
+
+STATES = 4
+"""Lanes a server carries forward at once (`lanes.MeasuredLanes` evicts the oldest)."""
+MEMORY_ENV = "JOURNEYLINE_MEASURED_MEMORY_MB"
+MEMORY_MB = 6144
+"""The kept states' DuckDB memory, all together (each gets a `STATES`-th of it, and spills
+to disk past that): 1.5 GB each by default, beside the 3 GB of each full measure."""
+
+
+def state_memory_limit() -> str:
+    """One kept state's DuckDB memory limit: its share of `JOURNEYLINE_MEASURED_MEMORY_MB`."""
+    text = os.environ.get(MEMORY_ENV, "").strip()
+    try:
+        budget = int(text) if text else MEMORY_MB
+    except ValueError:
+        raise InvalidInput(f"{MEMORY_ENV} must be a number of megabytes (found {text!r})") from None
+    if budget < 64:
+        raise InvalidInput(f"{MEMORY_ENV} must be at least 64 (megabytes; found {budget})")
+    return f"{budget // STATES}MB"
+
 
 SEQ_BITS = 40
 """A partition row's place in the stream takes the low 40 bits of the sort key."""
@@ -212,9 +233,10 @@ def _median(values: np.ndarray) -> float | None:
 class LaneState:
     """One map's default Measured lane over one collector source, carried forward."""
 
-    def __init__(self, journey: JourneyMap) -> None:
+    def __init__(self, journey: JourneyMap, memory_limit: str | None = None) -> None:
         self.journey = journey
-        self.engine = DuckDBEngine()
+        self.memory_limit = memory_limit or state_memory_limit()
+        self.engine = DuckDBEngine(memory_limit=self.memory_limit)
         self.lock = threading.Lock()
         self.parts: list[Part] = []
         self.offsets: list[int] = []
@@ -275,7 +297,7 @@ class LaneState:
 
     def _reset(self) -> None:
         self.engine.close()
-        self.engine = DuckDBEngine()
+        self.engine = DuckDBEngine(memory_limit=self.memory_limit)
         self.parts, self.offsets, self.names = [], [], {}
         self.figures = _Figures()
         self.start = self.end = None
