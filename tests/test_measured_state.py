@@ -262,7 +262,9 @@ def test_timestamp_text_in_each_accepted_form_is_read_as_in_full(
     ]
     calls = [
         {**track(f"u{i % 3}", name, 0), "timestamp": stamp}
-        for i, (stamp, name) in enumerate(zip(forms, ["Home", "view", "signup", "view", "pay"]))
+        for i, (stamp, name) in enumerate(
+            zip(forms, ["Home", "view", "signup", "view", "pay"], strict=True)
+        )
     ]
     state = LaneState(journey())
     mode, lane = carried(state, send(collectors, calls[:3]))
