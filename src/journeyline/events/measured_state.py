@@ -363,11 +363,12 @@ class LaneState:
             "CREATE TABLE st_links AS SELECT aid AS a, arg_min(uid, seq) AS u FROM raw "
             "WHERE uid IS NOT NULL AND aid IS NOT NULL GROUP BY aid"
         )
+        # Repeats: candidates by a repeated hash (an integer group-by), then the text itself.
         x(
             "CREATE TABLE st_dropped AS SELECT seq FROM (SELECT seq, "
-            "min(seq) OVER (PARTITION BY mid) AS first FROM raw WHERE mid IN "
-            "(SELECT mid FROM raw WHERE mid IS NOT NULL GROUP BY mid HAVING COUNT(*) > 1)) d "
-            "WHERE seq <> first"
+            "min(seq) OVER (PARTITION BY mid) AS first FROM raw WHERE mid IS NOT NULL AND "
+            "hash(mid) IN (SELECT h FROM (SELECT hash(mid) AS h FROM raw WHERE mid IS NOT NULL) "
+            "m GROUP BY h HAVING COUNT(*) > 1)) d WHERE seq <> first"
         )
         self.mids = _Hashes()
         self.mids.add(self._hashes("SELECT hash(mid) AS h FROM raw WHERE mid IS NOT NULL"))
