@@ -502,19 +502,25 @@ class LaneState:
             f"LEFT JOIN {uc} y ON y.ukey = x.ukey AND y.c = p.b"
         )
         converted = "COALESCE(y.lk > x.fk, false)"
-        for pid, n, conv in self._rows(
-            f"SELECT p.pid, COUNT(*), SUM(CASE WHEN {converted} THEN 1 ELSE 0 END) {pj} "
-            "GROUP BY p.pid"
+        # One pass over the pairs' join for both: per pair and next event, the units, the
+        # converted and the dropped (the drop-offs by next event).
+        totals: dict[int, list[int]] = {}
+        for pid, nx, n, conv in self._rows(
+            f"SELECT p.pid, x.nx, COUNT(*), SUM(CASE WHEN {converted} THEN 1 ELSE 0 END) {pj} "
+            "GROUP BY p.pid, x.nx"
         ):
-            row = f.pairs.setdefault(int(pid), [0, 0])
-            row[0] += sign * int(n)
-            row[1] += sign * int(conv or 0)
+            n, conv = int(n), int(conv or 0)
+            total = totals.setdefault(int(pid), [0, 0])
+            total[0] += n
+            total[1] += conv
+            if n > conv:
+                _add(f.nexts, (int(pid), int(nx)), sign * (n - conv))
+        for pid, (n, conv) in totals.items():
+            row = f.pairs.setdefault(pid, [0, 0])
+            row[0] += sign * n
+            row[1] += sign * conv
             if not row[0]:
-                f.pairs.pop(int(pid))
-        for pid, nx, n in self._rows(
-            f"SELECT p.pid, x.nx, COUNT(*) {pj} WHERE NOT {converted} GROUP BY p.pid, x.nx"
-        ):
-            _add(f.nexts, (int(pid), int(nx)), sign * int(n))
+                f.pairs.pop(pid)
         gaps = self._x(
             f"SELECT p.pid, CAST(y.tf - x.tf AS BIGINT) AS gap {pj} WHERE y.fk > x.fk"
         ).fetchnumpy()
