@@ -246,3 +246,62 @@ def test_random_streams_carried_forward_equal_the_full_lane(
         same(lane, full_lane(collectors, tmp_path))
         calls = []
     assert modes[0] == "full" and modes[1:] == ["incremental"] * 5
+
+
+def test_timestamp_text_in_each_accepted_form_is_read_as_in_full(
+    collectors: Collectors, tmp_path: Path
+) -> None:
+    """Offsets, a space for the T, no seconds, long fractions: the first measure and a refresh
+    parse them as the full read does (the text is trimmed once, then parsed)."""
+    forms = [
+        "2024-03-04T09:00:00Z",
+        "2024-03-04 10:30:00+01:00",
+        "2024-03-04T09:05+0000",
+        "2024-03-04T09:06:00.123456789Z",
+        "2024-03-04T04:07:30.5-05:00",
+    ]
+    calls = [
+        {**track(f"u{i % 3}", name, 0), "timestamp": stamp}
+        for i, (stamp, name) in enumerate(
+            zip(forms, ["Home", "view", "signup", "view", "pay"], strict=True)
+        )
+    ]
+    state = LaneState(journey())
+    mode, lane = carried(state, send(collectors, calls[:3]))
+    assert mode == "full"
+    mode, lane = carried(state, send(collectors, calls[3:]))
+    assert mode == "incremental"
+    same(lane, full_lane(collectors, tmp_path))
+    fresh = LaneState(journey())
+    try:
+        same(carried(fresh, parts_of(collectors))[1], lane)
+    finally:
+        fresh.close()
+    state.close()
+
+
+def test_naive_timestamps_after_aware_ones_need_the_full_read(collectors: Collectors) -> None:
+    state = LaneState(journey())
+    state.update(send(collectors, [track("u1", "view", 0)]))
+    with pytest.raises(FullRequired, match="mix time zones"):
+        state.update(
+            send(collectors, [{**track("u1", "view", 0), "timestamp": "2024-03-04T10:00:00"}])
+        )
+
+
+def test_the_kept_states_share_one_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeyline.errors import InvalidInput
+    from journeyline.events.measured_state import MEMORY_ENV, state_memory_limit
+
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    assert state_memory_limit() == "1536MB"
+    monkeypatch.setenv(MEMORY_ENV, "2048")
+    state = LaneState(journey())
+    try:
+        limit = state.engine.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        assert limit is not None and limit[0] in {"512.0 MiB", "488.2 MiB"}
+    finally:
+        state.close()
+    monkeypatch.setenv(MEMORY_ENV, "lots")
+    with pytest.raises(InvalidInput, match="megabytes"):
+        LaneState(journey())

@@ -38,15 +38,13 @@ from journeyline.events.measured import (
     props_for_lane,
     write_onto,
 )
-from journeyline.events.measured_state import FullRequired, LaneState, Part, part_rows
+from journeyline.events.measured_state import STATES, FullRequired, LaneState, Part, part_rows
 from journeyline.events.readers import load_events
 from journeyline.events.sources import EventSource, EventSources, ReadTarget
 from journeyline.model import JourneyMap
 from journeyline.store.access import Actor
 
 CACHE_ENTRIES = 64
-STATES = 4
-"""Lanes carried forward at once (each holds a table per unit and step of its source)."""
 
 
 @dataclass(frozen=True)

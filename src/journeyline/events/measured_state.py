@@ -35,6 +35,7 @@ filters on a property.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -57,6 +58,26 @@ from journeyline.events.measured import (
 from journeyline.events.readers import EventLog, _time_exprs
 from journeyline.events.spec import Columns, TimeUnit, UnitKind
 from journeyline.model import JourneyMap
+
+STATES = 4
+"""Lanes a server carries forward at once (`lanes.MeasuredLanes` evicts the oldest)."""
+MEMORY_ENV = "JOURNEYLINE_MEASURED_MEMORY_MB"
+MEMORY_MB = 6144
+"""The kept states' DuckDB memory, all together (each gets a `STATES`-th of it, and spills
+to disk past that): 1.5 GB each by default, beside the 3 GB of each full measure."""
+
+
+def state_memory_limit() -> str:
+    """One kept state's DuckDB memory limit: its share of `JOURNEYLINE_MEASURED_MEMORY_MB`."""
+    text = os.environ.get(MEMORY_ENV, "").strip()
+    try:
+        budget = int(text) if text else MEMORY_MB
+    except ValueError:
+        raise InvalidInput(f"{MEMORY_ENV} must be a number of megabytes (found {text!r})") from None
+    if budget < 64:
+        raise InvalidInput(f"{MEMORY_ENV} must be at least 64 (megabytes; found {budget})")
+    return f"{budget // STATES}MB"
+
 
 SEQ_BITS = 40
 """A partition row's place in the stream takes the low 40 bits of the sort key."""
@@ -154,6 +175,8 @@ def _insert_sorted(values: np.ndarray, new: np.ndarray) -> np.ndarray:
     if not len(new):
         return values
     new = np.sort(new)
+    if not len(values):
+        return new
     return np.insert(values, np.searchsorted(values, new), new)
 
 
@@ -175,10 +198,22 @@ class _Hashes:
     def add(self, values: np.ndarray) -> None:
         if not len(values):
             return
-        self.chunks.append(np.unique(values))
+        self.chunks.append(_sorted_unique(values))
         while len(self.chunks) > 1 and len(self.chunks[-1]) * 4 >= len(self.chunks[-2]):
             last = self.chunks.pop()
-            self.chunks[-1] = np.union1d(self.chunks[-1], last)
+            self.chunks[-1] = _sorted_unique(np.concatenate((self.chunks[-1], last)))
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (np.unique's hashing is several times slower than a sort
+    on millions of 64-bit hashes)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _median(values: np.ndarray) -> float | None:
@@ -198,9 +233,10 @@ def _median(values: np.ndarray) -> float | None:
 class LaneState:
     """One map's default Measured lane over one collector source, carried forward."""
 
-    def __init__(self, journey: JourneyMap) -> None:
+    def __init__(self, journey: JourneyMap, memory_limit: str | None = None) -> None:
         self.journey = journey
-        self.engine = DuckDBEngine()
+        self.memory_limit = memory_limit or state_memory_limit()
+        self.engine = DuckDBEngine(memory_limit=self.memory_limit)
         self.lock = threading.Lock()
         self.parts: list[Part] = []
         self.offsets: list[int] = []
@@ -261,7 +297,7 @@ class LaneState:
 
     def _reset(self) -> None:
         self.engine.close()
-        self.engine = DuckDBEngine()
+        self.engine = DuckDBEngine(memory_limit=self.memory_limit)
         self.parts, self.offsets, self.names = [], [], {}
         self.figures = _Figures()
         self.start = self.end = None
@@ -285,8 +321,12 @@ class LaneState:
         """Raw calls with `t` (microseconds, as a full read parses the text) and `tz` (1 with
         a UTC offset, 0 without), parsed once."""
         d = self.engine.dialect
-        t_expr, tz_expr = _time_exprs(d, "r.ts", "string", TimeUnit.auto)
-        return f"SELECT r.*, {t_expr} AS t, {tz_expr} AS tz FROM ({raw}) r"
+        t_expr, tz_expr = _time_exprs(d, "r.tx", "string", TimeUnit.auto, trimmed=True)
+        return (
+            f"SELECT r.seq, r.call, r.uid, r.aid, r.mid, r.name, {t_expr} AS t, "
+            f"{tz_expr} AS tz FROM (SELECT q.*, TRIM(CAST(q.ts AS {d.string_type})) AS tx "
+            f"FROM ({raw}) q) r"
+        )
 
     def _event_sql(self, timed: str, where: str = "1 = 1") -> str:
         """The events (no identify/group/alias, no repeats) of timed calls: ukey, name, t, k."""
@@ -302,7 +342,8 @@ class LaneState:
     def _check_times(self, table: str) -> None:
         """A timestamp that cannot be read, or a mix of zones: the full read's error."""
         bad, aware, naive = self._rows(
-            "SELECT COUNT(*) FILTER (WHERE ts IS NOT NULL AND TRIM(ts) <> '' AND t IS NULL), "
+            # tz is NULL exactly when the text is missing or blank
+            "SELECT COUNT(*) FILTER (WHERE tz IS NOT NULL AND t IS NULL), "
             "COUNT(*) FILTER (WHERE tz = 1), COUNT(*) FILTER (WHERE tz = 0) "
             f"FROM {table} WHERE call NOT IN {NON_EVENTS}"
         )[0]
@@ -322,11 +363,12 @@ class LaneState:
             "CREATE TABLE st_links AS SELECT aid AS a, arg_min(uid, seq) AS u FROM raw "
             "WHERE uid IS NOT NULL AND aid IS NOT NULL GROUP BY aid"
         )
+        # Repeats: candidates by a repeated hash (an integer group-by), then the text itself.
         x(
             "CREATE TABLE st_dropped AS SELECT seq FROM (SELECT seq, "
-            "min(seq) OVER (PARTITION BY mid) AS first FROM raw WHERE mid IN "
-            "(SELECT mid FROM raw WHERE mid IS NOT NULL GROUP BY mid HAVING COUNT(*) > 1)) d "
-            "WHERE seq <> first"
+            "min(seq) OVER (PARTITION BY mid) AS first FROM raw WHERE mid IS NOT NULL AND "
+            "hash(mid) IN (SELECT h FROM (SELECT hash(mid) AS h FROM raw WHERE mid IS NOT NULL) "
+            "m GROUP BY h HAVING COUNT(*) > 1)) d WHERE seq <> first"
         )
         self.mids = _Hashes()
         self.mids.add(self._hashes("SELECT hash(mid) AS h FROM raw WHERE mid IS NOT NULL"))
@@ -460,26 +502,37 @@ class LaneState:
             f"LEFT JOIN {uc} y ON y.ukey = x.ukey AND y.c = p.b"
         )
         converted = "COALESCE(y.lk > x.fk, false)"
-        for pid, n, conv in self._rows(
-            f"SELECT p.pid, COUNT(*), SUM(CASE WHEN {converted} THEN 1 ELSE 0 END) {pj} "
-            "GROUP BY p.pid"
+        # One pass over the pairs' join for both: per pair and next event, the units, the
+        # converted and the dropped (the drop-offs by next event).
+        totals: dict[int, list[int]] = {}
+        for pid, nx, n, conv in self._rows(
+            f"SELECT p.pid, x.nx, COUNT(*), SUM(CASE WHEN {converted} THEN 1 ELSE 0 END) {pj} "
+            "GROUP BY p.pid, x.nx"
         ):
-            row = f.pairs.setdefault(int(pid), [0, 0])
-            row[0] += sign * int(n)
-            row[1] += sign * int(conv or 0)
+            n, conv = int(n), int(conv or 0)
+            total = totals.setdefault(int(pid), [0, 0])
+            total[0] += n
+            total[1] += conv
+            if n > conv:
+                _add(f.nexts, (int(pid), int(nx)), sign * (n - conv))
+        for pid, (n, conv) in totals.items():
+            row = f.pairs.setdefault(pid, [0, 0])
+            row[0] += sign * n
+            row[1] += sign * conv
             if not row[0]:
-                f.pairs.pop(int(pid))
-        for pid, nx, n in self._rows(
-            f"SELECT p.pid, x.nx, COUNT(*) {pj} WHERE NOT {converted} GROUP BY p.pid, x.nx"
-        ):
-            _add(f.nexts, (int(pid), int(nx)), sign * int(n))
+                f.pairs.pop(pid)
         gaps = self._x(
             f"SELECT p.pid, CAST(y.tf - x.tf AS BIGINT) AS gap {pj} WHERE y.fk > x.fk"
         ).fetchnumpy()
         pids = np.asarray(gaps["pid"], dtype=np.int64)
         values = np.asarray(gaps["gap"], dtype=np.int64)
-        for pid in np.unique(pids):
-            chosen = values[pids == pid]
+        # Sorted by pair, then gap: each pair's gaps are one sorted slice (no mask per pair).
+        order = np.lexsort((values, pids))
+        pids, values = pids[order], values[order]
+        found, starts = np.unique(pids, return_index=True)
+        ends = np.append(starts[1:], len(pids))[: len(starts)]
+        for pid, lo, hi in zip(found.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            chosen = values[lo:hi]
             current = f.gaps.get(int(pid), np.empty(0, dtype=np.int64))
             updated = (
                 _insert_sorted(current, chosen) if sign > 0 else _remove_sorted(current, chosen)

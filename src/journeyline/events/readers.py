@@ -292,15 +292,21 @@ def _time_present(d: Dialect, col: str, kind: str) -> str:
     return f"TRIM(CAST({col} AS {d.string_type})) <> ''"
 
 
-def _time_exprs(d: Dialect, col: str, kind: str, unit: TimeUnit) -> tuple[str, str]:
-    """SQL for the timestamp in microseconds, and a flag: 1 offset given, 0 naive, 2 numeric."""
+def _time_exprs(
+    d: Dialect, col: str, kind: str, unit: TimeUnit, *, trimmed: bool = False
+) -> tuple[str, str]:
+    """SQL for the timestamp in microseconds, and a flag: 1 offset given, 0 naive, 2 numeric.
+
+    `trimmed`: `col` is text already trimmed (`TRIM(CAST(x AS text))`, computed once in a
+    subquery), used as it is. The expressions name the text several times and DuckDB
+    trims it again at each (most of a text parse's time)."""
     if kind in {"timestamp", "timestamptz"}:
         return d.epoch_us(col), "2"
     if kind in {"integer", "float"}:
         return _numeric_us(
             d, f"CAST({col} AS DOUBLE)", f"CAST({col} AS BIGINT)", kind == "float", unit
         ), "2"
-    text = f"TRIM(CAST({col} AS {d.string_type}))"
+    text = col if trimmed else f"TRIM(CAST({col} AS {d.string_type}))"
     numeric = _numeric_us(
         d, f"CAST({text} AS DOUBLE)", f"CAST({text} AS BIGINT)", None, unit, text=text
     )
