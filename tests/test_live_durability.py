@@ -119,14 +119,20 @@ def test_kill_9_loses_no_saved_update(tmp_path: Path) -> None:
         process.wait(timeout=30)
         assert saved_clock > 0
 
+    typed = "".join(str(n % 10) for n in range(300))
     with server(data, port):
+        # REST reads (nobody has the map open live yet) see every saved keystroke too: the
+        # head, written apart from the log, is brought up to it before the server serves.
+        rest = f"http://127.0.0.1:{port}/api/workspaces/{workspace}/maps/trial-a"
+        read = httpx.get(rest, headers=headers, timeout=30).json()["map"]
+        names = {s["id"]: s["name"] for stage in read["stages"] for s in stage["steps"]}
+        assert names["form-a"].startswith("Fill the form" + typed[:saved_clock]), names["form-a"]
         again = YClient(live, headers)
         again.sync()
         kept = wire.read_state_vector(again.doc.get_state()).get(ann.doc.client_id, 0)
         assert kept >= saved_clock, (kept, saved_clock)
         text = str(again.doc.get("steps", type=pycrdt.Map)["form-a"]["name"])
         # Each typed character is one item of Ann's: her first `saved_clock` are all there.
-        typed = "".join(str(n % 10) for n in range(300))
         assert text.startswith("Fill the form" + typed[:saved_clock]), text
         again.close()
 

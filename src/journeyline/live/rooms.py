@@ -691,6 +691,30 @@ class Rooms:
             self._listener = _Listener(self)
             self._listener.start()
         self._cutter = self.loop.create_task(self._cut_revisions(), name="live-revisions")
+        await self._recover_heads()
+
+    async def _recover_heads(self) -> None:
+        """After a crash (kill -9 between a commit of updates and the head's write), write the
+        heads of maps whose log is ahead of them before serving, so REST reads never miss a
+        saved edit: each such map is opened, its head written from its document, and closed
+        after the usual grace period."""
+        try:
+            stale = await to_thread.run_sync(stored.stale_heads, self.db)
+        except Exception:
+            log.exception("could not look for live maps whose head lags their log")
+            return
+
+        def no_document() -> JourneyMap:
+            raise RuntimeError("a map with logged updates has a document")
+
+        for map_pk in stale:
+            try:
+                room = await self.room(map_pk, no_document)
+                await asyncio.wait_for(room.flush(), 30)
+                if not room.peers:
+                    self.schedule_close(room)
+            except Exception:
+                log.exception("could not bring the head of map %s up to its log", map_pk)
 
     async def stop(self) -> None:
         """Commit what is queued, cut revisions of what was edited, close every connection."""

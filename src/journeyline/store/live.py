@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pycrdt
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -323,6 +323,20 @@ def edit_summary(names: list[str]) -> str:
     if len(names) == 1:
         return f"{names[0]} edited"
     return f"{', '.join(names[:-1])} and {names[-1]} edited"
+
+
+def stale_heads(db: Database) -> list[int]:
+    """Maps whose log holds updates committed after their head was last written: the head
+    (what REST reads) is written apart from the log, so a process killed between the two
+    leaves it behind until the map is opened live again (`Rooms.start` does that)."""
+    with db.single_read() as connection:
+        rows = connection.execute(
+            select(LiveUpdate.map_pk)
+            .join(MapRecord, MapRecord.pk == LiveUpdate.map_pk)
+            .group_by(LiveUpdate.map_pk, MapRecord.updated_at)
+            .having(func.max(LiveUpdate.created_at) > MapRecord.updated_at)
+        ).all()
+    return [int(row[0]) for row in rows]
 
 
 def uncut_maps(db: Database, quiet_since: dt.datetime) -> list[int]:
