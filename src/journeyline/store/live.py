@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pycrdt
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -326,16 +326,12 @@ def edit_summary(names: list[str]) -> str:
 
 
 def stale_heads(db: Database) -> list[int]:
-    """Maps whose log holds updates committed after their head was last written: the head
-    (what REST reads) is written apart from the log, so a process killed between the two
-    leaves it behind until the map is opened live again (`Rooms.start` does that)."""
+    """Maps whose head may lag their log: every map with updates not yet compacted. The head
+    (what REST reads) is written apart from the log and may leave out rows committed with it,
+    so a process killed before the next head leaves it behind until the map is opened live
+    again (`Rooms.start` does that before serving). Compaction empties the log."""
     with db.single_read() as connection:
-        rows = connection.execute(
-            select(LiveUpdate.map_pk)
-            .join(MapRecord, MapRecord.pk == LiveUpdate.map_pk)
-            .group_by(LiveUpdate.map_pk, MapRecord.updated_at)
-            .having(func.max(LiveUpdate.created_at) > MapRecord.updated_at)
-        ).all()
+        rows = connection.execute(select(LiveUpdate.map_pk).distinct()).all()
     return [int(row[0]) for row in rows]
 
 
