@@ -109,3 +109,10 @@ def signed_in_page(browser: Any, live_app: LiveApp, *, width: int = 1440, height
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_app.url}/w/**")
     return page
+
+
+def visit(page: Any, app: LiveApp, path: str, ready: str) -> None:
+    """Open a workspace page and wait for it to settle (lists load after the frame)."""
+    page.goto(f"{app.url}/w/{app.workspace}{path}")
+    page.locator(ready).first.wait_for()
+    page.wait_for_load_state("networkidle")

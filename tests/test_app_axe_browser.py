@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.app_browser_support import LiveApp, browser, live_app, signed_in_page
+from tests.app_browser_support import LiveApp, browser, live_app, signed_in_page, visit
 from tests.axe_support import assert_no_serious_violations
 
 __all__ = ["browser", "live_app"]
@@ -33,13 +33,6 @@ def page(browser: Any, live_app: LiveApp) -> Iterator[Any]:
     tab = signed_in_page(browser, live_app)
     yield tab
     tab.context.close()
-
-
-def visit(page: Any, app: LiveApp, path: str, ready: str) -> None:
-    page.goto(f"{app.url}/w/{app.workspace}{path}")
-    page.locator(ready).first.wait_for()
-    # Let the page settle (lists load after the frame).
-    page.wait_for_load_state("networkidle")
 
 
 def test_board(page: Any, live_app: LiveApp) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.app_browser_support import LiveApp, browser, live_app, signed_in_page
+from tests.app_browser_support import LiveApp, browser, live_app, signed_in_page, visit
 from tests.layout_support import assert_layout_clean, layout_findings
 
 __all__ = ["browser", "live_app"]
@@ -54,12 +54,6 @@ def page(browser: Any, live_app: LiveApp) -> Iterator[Any]:
     tab = signed_in_page(browser, live_app, width=1024, height=768)
     yield tab
     tab.context.close()
-
-
-def visit(page: Any, app: LiveApp, path: str, ready: str) -> None:
-    page.goto(f"{app.url}/w/{app.workspace}{path}")
-    page.locator(ready).first.wait_for()
-    page.wait_for_load_state("networkidle")
 
 
 def test_the_check_finds_each_kind_of_defect(browser: Any) -> None:
