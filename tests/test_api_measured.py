@@ -220,6 +220,17 @@ def test_renders_exports_and_share_links_carry_the_lane(world: World) -> None:
     step = shared["map"]["stages"][0]["steps"][0]
     assert step["measured"]["units"] == 4 and step["measured"]["weekly"] == [2, 2]
     assert step["measured"]["stale"] is False
+    # The lane itself, as the board has it (for the share page's Measured lane), public keys only.
+    board = lane(world, map_id)
+    measured = shared["measured"]
+    assert measured["steps"] == board["steps"] and measured["entrants"] == board["entrants"]
+    assert measured["source"] == {
+        "name": "trial.csv",
+        "kind": board["source"]["kind"],
+        "refreshed_at": board["source"]["refreshed_at"],
+    }
+    assert measured["stale"] is False
+    assert not {"log", "refresh", "matchers", "map"} & measured.keys()
 
 
 def test_a_collected_source_refreshes_the_lane_from_its_new_events_only(world: World) -> None:

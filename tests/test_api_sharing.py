@@ -25,7 +25,8 @@ def test_a_share_link_shows_the_map_and_nothing_else(world: World) -> None:
     shared = world.client("anonymous").get(f"/api/shared/{body['token']}")
     assert shared.status_code == 200
     view = shared.json()
-    assert set(view) == {"label", "revision", "map", "personas", "segment", "lanes"}
+    assert set(view) == {"label", "revision", "map", "personas", "segment", "lanes", "measured"}
+    assert view["measured"] is None  # the map shows no Measured lane
     # Only the custom lanes the map shows.
     assert {lane["id"] for lane in view["lanes"]} <= set(view["map"]["lanes"])
     assert view["map"]["id"] == "trial-a"

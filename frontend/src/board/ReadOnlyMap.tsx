@@ -5,6 +5,7 @@ import { useEffect, useMemo } from "react";
 import type { Finding, JourneyMap, LaneDefinition, Persona } from "../types";
 import { MetaContext, type BoardMeta } from "./context";
 import { Grid } from "./Grid";
+import { FixedMeasured, type MeasuredLane } from "./measured";
 import { BoardContext, BoardStore } from "./store";
 import "./board.css";
 
@@ -14,9 +15,12 @@ export interface ReadOnlyMapProps {
   findings?: Finding[];
   /** The workspace's custom lane definitions, for their names (optional: ids are shown otherwise). */
   lanes?: LaneDefinition[];
+  /** The Measured lane's figures (the share link's snapshot, the presentation's lane); `live`:
+   * the view asks again when they are stale. Without it the lane's cells stay empty. */
+  measured?: { lane: MeasuredLane | null; live: boolean; error?: string | null };
 }
 
-export function ReadOnlyMap({ map, personas, findings, lanes }: ReadOnlyMapProps) {
+export function ReadOnlyMap({ map, personas, findings, lanes, measured }: ReadOnlyMapProps) {
   const store = useMemo(() => new BoardStore({ map, revision: 0, target: null, canEdit: false, canComment: false, findings }), [map]);
   useEffect(() => {
     if (findings) store.analysis.setFindings(findings);
@@ -26,14 +30,23 @@ export function ReadOnlyMap({ map, personas, findings, lanes }: ReadOnlyMapProps
     () => ({ personas, laneNames: new Map((lanes ?? []).map((l) => [l.id, l.name])), workspaceEvidenced: new Set<string>(), me: null }),
     [personas, lanes],
   );
+  const grid = (
+    <div className="read-only-map" data-testid="read-only-map">
+      <div className="board-scroll">
+        <Grid interactive={false} />
+      </div>
+    </div>
+  );
   return (
     <BoardContext.Provider value={store}>
       <MetaContext.Provider value={meta}>
-        <div className="read-only-map" data-testid="read-only-map">
-          <div className="board-scroll">
-            <Grid interactive={false} />
-          </div>
-        </div>
+        {measured ? (
+          <FixedMeasured lane={measured.lane} live={measured.live} error={measured.error}>
+            {grid}
+          </FixedMeasured>
+        ) : (
+          grid
+        )}
       </MetaContext.Provider>
     </BoardContext.Provider>
   );

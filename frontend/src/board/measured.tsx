@@ -1,6 +1,6 @@
 // The Measured lane and the step panel's matcher editor: steps matched to a source's events,
 // and per step the figures the source measures (GET …/maps/{m}/measured).
-import { createContext, memo, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, memo, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { request } from "../api";
 import type { EventMatcher, JourneyMap, Step } from "../model.generated";
 import { useBoard, useStore } from "./store";
@@ -22,7 +22,8 @@ export interface MeasuredLane {
   unit: string; entrants: number; date_from: string | null; date_to: string | null;
   period_start: string | null; period_end: string | null; breakdown: string | null; breakdown_values: string[];
   steps: MeasuredStep[]; stale: boolean; computed_at: string;
-  source: { id: string; name: string; kind: string; version: string; refreshed_at: string | null };
+  /** The share link's lane names the source only (no id or version). */
+  source: { id?: string; name: string; kind: string; version?: string; refreshed_at: string | null };
 }
 export interface SourceRow { id: string; name: string; kind: string; status: string; properties: string[] }
 export interface Catalogue { events: { name: string; events: number; units: number }[]; properties: { name: string; values: { value: string; events: number }[] }[] }
@@ -57,6 +58,48 @@ export function sparkPoints(values: number[], w: number, h: number): string {
   return values.map((v, i) => `${((i * w) / (values.length - 1)).toFixed(1)},${(h - (v / top) * h).toFixed(1)}`).join(" ");
 }
 
+/** The lane's date range as `YYYY-MM-DD – YYYY-MM-DD` (the asked range, else the data's). */
+export function laneRange(lane: MeasuredLane): string {
+  return `${(lane.date_from ?? lane.period_start ?? "").slice(0, 10)} – ${(lane.date_to ?? lane.period_end ?? "").slice(0, 10)}`;
+}
+
+/** One figure of a step as every view shows it: its text (`lead`, the number in bold, then
+ * `text`) and what it rests on (`n`). The board puts `n` in a tooltip, slides show it. */
+export interface FigureLine { key: string; lead?: string; text: string; n: string; className?: string }
+
+export function figureLines(f: MeasuredStep, lane: MeasuredLane): FigureLine[] {
+  const unit = lane.unit;
+  const lines: FigureLine[] = [
+    { key: "reach", lead: f.units.toLocaleString(), text: ` ${unit}s · ${pct(f.share)} of entrants`, n: `${f.units} of ${lane.entrants} ${unit}s who entered` },
+  ];
+  if (f.from_previous !== null) {
+    lines.push({ key: "previous", text: `From previous: ${pct(f.from_previous)}`, n: `n = ${f.previous_units} ${unit}s at the previous step` });
+  }
+  if (f.conversion !== null) {
+    lines.push({ key: "next", text: `To next: ${pct(f.conversion)} · drop-off ${pct(f.dropoff)}`, n: `n = ${f.units} ${unit}s` });
+  }
+  if (f.next_events.length > 0) {
+    const dropped = Math.round((f.dropoff ?? 0) * f.units);
+    lines.push({
+      key: "then", className: "measured-next",
+      text: `then ${f.next_events.map((e) => `${e.event} ${pct(e.share)}`).join(", ")}`,
+      n: `of n = ${dropped} ${unit}s who drop off`,
+    });
+  }
+  if (f.median_to_next_seconds !== null) {
+    lines.push({ key: "median", text: `Median to next: ${shortDuration(f.median_to_next_seconds)}`, n: `median over n = ${f.n_to_next} ${unit}s` });
+  }
+  for (const g of f.breakdown) {
+    lines.push({ key: `group-${g.value}`, className: "measured-group", text: `${g.value}: ${g.units.toLocaleString()} · ${pct(g.conversion)} to next`, n: `${g.value}: n = ${g.units} ${unit}s` });
+  }
+  return lines;
+}
+
+/** What a stale mark says: a view that asks again is measuring; a share page's snapshot is not. */
+export function staleText(live: boolean): string {
+  return live ? "Stale: measuring again" : "Stale: the source changed since these figures were measured";
+}
+
 /** What the figures depend on in the map: the steps' order and matchers (refetch when it changes). */
 export function matchersDigest(map: JourneyMap): string {
   return JSON.stringify(map.stages.map((s) => s.steps.map((x) => [x.id, x.events])));
@@ -71,6 +114,10 @@ export function matcherLabel(m: EventMatcher): string {
 // --- the lane's data ------------------------------------------------------------------------------
 
 interface MeasuredState {
+  /** A read-only view (share page, presentation): no pickers, the lane's provenance instead. */
+  fixed?: boolean;
+  /** The view asks again when the figures are stale (false for the share page's snapshot). */
+  live: boolean;
   lane: MeasuredLane | null;
   error: string | null;
   loading: boolean;
@@ -89,37 +136,24 @@ export function useMeasured(): MeasuredState | null {
 const REFRESH_MS = 30000;
 const STALE_RETRY_MS = 2000;
 
-/** Fetches the map's Measured lane while the map shows it: again when the source, the
- * matchers or the view change, every 30 s (new collected events), and soon after a stale answer. */
-export function MeasuredProvider({ children }: { children: React.ReactNode }) {
-  const store = useStore();
-  const map = useBoard((s) => s.map);
-  const target = store.target;
-  const shows = map.lanes.includes("measured");
-  const source = map.measured_source ?? null;
-  const digest = useMemo(() => matchersDigest(map), [map]);
-  const [view, setView] = useState<LaneView>({ from: "", to: "", breakdown: "" });
+export interface LaneTarget { workspaceId: string; mapId: string }
+
+/** The map's Measured lane from `source` while `target` is set: fetched again when the
+ * source, the matchers (`digest`) or the view change, every 30 s (new collected events),
+ * and soon after a stale answer. The board and the presentation both use it. */
+export function useMeasuredLane(target: LaneTarget | null, source: string | null, digest: string, view: LaneView) {
   const [lane, setLane] = useState<MeasuredLane | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
-  const [sources, setSources] = useState<SourceRow[]>([]);
-
+  const workspaceId = target?.workspaceId ?? null;
+  const mapId = target?.mapId ?? null;
   useEffect(() => {
-    if (!target || !shows) return;
-    let live = true;
-    request<{ sources: SourceRow[] }>(`/api/workspaces/${target.workspaceId}/event-sources`)
-      .then((r) => live && setSources(r.data.sources))
-      .catch(() => live && setSources([]));
-    return () => { live = false; };
-  }, [target, shows, tick]);
-
-  useEffect(() => {
-    if (!target || !shows || !source) { setLane(null); return; }
+    if (!workspaceId || !mapId || !source) { setLane(null); return; }
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     setLoading(true);
-    request<MeasuredLane>(`/api/workspaces/${target.workspaceId}/maps/${target.mapId}/measured`, {
+    request<MeasuredLane>(`/api/workspaces/${workspaceId}/maps/${mapId}/measured`, {
       query: { source, from: view.from || null, to: view.to || null, breakdown: view.breakdown || null },
     })
       .then((r) => {
@@ -136,20 +170,57 @@ export function MeasuredProvider({ children }: { children: React.ReactNode }) {
       .finally(() => live && setLoading(false));
     return () => { live = false; if (timer) clearTimeout(timer); };
     // digest: the server measures the saved map, so refetch when its matchers change.
-  }, [target, shows, source, view, digest, tick]);
+  }, [workspaceId, mapId, source, view, digest, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { lane, error, loading, reload, tick };
+}
 
-  const value = useMemo(() => ({ lane, error, loading, view, setView, sources, reload: () => setTick((t) => t + 1) }), [lane, error, loading, view, sources]);
+/** The board's lane: fetched while the map shows it, with the workspace's sources for the picker. */
+export function MeasuredProvider({ children }: { children: React.ReactNode }) {
+  const store = useStore();
+  const map = useBoard((s) => s.map);
+  const target = store.target;
+  const shows = map.lanes.includes("measured");
+  const source = map.measured_source ?? null;
+  const digest = useMemo(() => matchersDigest(map), [map]);
+  const [view, setView] = useState<LaneView>({ from: "", to: "", breakdown: "" });
+  const [sources, setSources] = useState<SourceRow[]>([]);
+  const { lane, error, loading, reload, tick } = useMeasuredLane(shows ? target : null, source, digest, view);
+
+  useEffect(() => {
+    if (!target || !shows) return;
+    let live = true;
+    request<{ sources: SourceRow[] }>(`/api/workspaces/${target.workspaceId}/event-sources`)
+      .then((r) => live && setSources(r.data.sources))
+      .catch(() => live && setSources([]));
+    return () => { live = false; };
+  }, [target, shows, tick]);
+
+  const value = useMemo(() => ({ live: true, lane, error, loading, view, setView, sources, reload }), [lane, error, loading, view, sources, reload]);
+  return <MeasuredContext.Provider value={value}>{children}</MeasuredContext.Provider>;
+}
+
+const NO_VIEW: LaneView = { from: "", to: "", breakdown: "" };
+const NOTHING = () => {};
+
+/** A read-only view's lane (the share page's snapshot, the presentation's figures): the
+ * board's cells, without pickers. `live`: the view asks again when the figures are stale. */
+export function FixedMeasured({ lane, live, error = null, children }: { lane: MeasuredLane | null; live: boolean; error?: string | null; children: React.ReactNode }) {
+  const value = useMemo<MeasuredState>(
+    () => ({ fixed: true, live, lane, error, loading: false, view: NO_VIEW, setView: NOTHING, sources: [], reload: NOTHING }),
+    [lane, live, error],
+  );
   return <MeasuredContext.Provider value={value}>{children}</MeasuredContext.Provider>;
 }
 
 // --- the lane's cells -------------------------------------------------------------------------------
 
-function Sparkline({ weeks }: { weeks: Week[] }) {
-  const points = sparkPoints(weeks.map((w) => w.units), 120, 20);
+export function Sparkline({ weeks, width = 120, height = 20 }: { weeks: Week[]; width?: number; height?: number }) {
+  const points = sparkPoints(weeks.map((w) => w.units), width, height);
   if (!points) return null;
   const label = `Weekly units, ${weeks[0].week} to ${weeks[weeks.length - 1].week}: ${weeks.map((w) => w.units).join(", ")}`;
   return (
-    <svg className="measured-spark" width={120} height={22} viewBox="0 -1 120 22" role="img" aria-label={label}>
+    <svg className="measured-spark" width={width} height={height + 2} viewBox={`0 -1 ${width} ${height + 2}`} role="img" aria-label={label}>
       <title>{label}</title>
       <polyline points={points} fill="none" stroke="currentColor" strokeWidth={1.5} />
     </svg>
@@ -162,45 +233,63 @@ export const MeasuredCell = memo(function MeasuredCell({ step }: { step: Step })
   const figures = m?.lane?.steps.find((s) => s.id === step.id);
   if (!m || !m.lane) return <div className="b-cell measured-cell muted">{m?.loading ? "Measuring…" : ""}</div>;
   if (!figures || !figures.matched) {
-    return <div className="b-cell measured-cell measured-none muted">No events matched: open the step to match events</div>;
+    const hint = m.fixed ? "No events matched" : "No events matched: open the step to match events";
+    return <div className="b-cell measured-cell measured-none muted">{hint}</div>;
   }
   const lane = m.lane;
-  const range = `${(lane.date_from ?? lane.period_start ?? "").slice(0, 10)} – ${(lane.date_to ?? lane.period_end ?? "").slice(0, 10)}`;
-  const where = `${range}, source ${lane.source.name}`;
-  const unit = lane.unit;
+  const where = `${laneRange(lane)}, source ${lane.source.name}`;
   return (
     <div className={`b-cell measured-cell${lane.stale ? " is-stale" : ""}`} data-step={step.id}>
       <ul>
-        <li title={`${figures.units} of ${lane.entrants} entrants (${unit}s), ${where}`}>
-          <strong>{figures.units.toLocaleString()}</strong> {unit}s · {pct(figures.share)} of entrants
-        </li>
-        {figures.from_previous !== null && (
-          <li title={`n = ${figures.previous_units} ${unit}s at the previous step, ${where}`}>From previous: {pct(figures.from_previous)}</li>
-        )}
-        {figures.conversion !== null && (
-          <li title={`n = ${figures.units} ${unit}s, ${where}`}>
-            To next: {pct(figures.conversion)} · drop-off {pct(figures.dropoff)}
-          </li>
-        )}
-        {figures.next_events.length > 0 && (
-          <li className="measured-next" title={`Where the ${unit}s who drop off go next, ${where}`}>
-            then {figures.next_events.map((n) => `${n.event} ${pct(n.share)}`).join(", ")}
-          </li>
-        )}
-        {figures.median_to_next_seconds !== null && (
-          <li title={`median over n = ${figures.n_to_next} ${unit}s, ${where}`}>Median to next: {shortDuration(figures.median_to_next_seconds)}</li>
-        )}
-        {figures.breakdown.map((g) => (
-          <li key={g.value} className="measured-group" title={`${g.value}: ${g.units} ${unit}s, ${where}`}>
-            {g.value}: {g.units.toLocaleString()} · {pct(g.conversion)} to next
+        {figureLines(figures, lane).map((line) => (
+          <li key={line.key} data-figure={line.key} className={line.className} title={`${line.n}, ${where}`}>
+            {line.lead && <strong>{line.lead}</strong>}
+            {line.text}
           </li>
         ))}
       </ul>
       <Sparkline weeks={figures.weekly} />
-      {lane.stale && <span className="measured-stale">Stale: measuring again</span>}
+      {lane.stale && <span className="measured-stale">{staleText(m.live)}</span>}
     </div>
   );
 });
+
+/** Where a read-only view's figures come from: the source, the range, the entrants, stale. */
+export function MeasuredProvenance({ lane, live, className = "" }: { lane: MeasuredLane; live: boolean; className?: string }) {
+  return (
+    <div className={`measured-provenance ${className}`.trim()} title={`computed ${lane.computed_at}`}>
+      <p className="lane-note">Source: <strong>{lane.source.name}</strong></p>
+      <p className="lane-note">{laneRange(lane)}</p>
+      <p className="lane-note">{lane.entrants.toLocaleString()} {lane.unit}s entered</p>
+      {lane.stale && <p className="lane-note measured-stale">{staleText(live)}</p>}
+    </div>
+  );
+}
+
+/** A step's figures on a presentation slide: each with its n written out (no tooltips on a
+ * projector), the sparkline drawn larger. */
+export function SlideFigures({ figures, lane }: { figures: MeasuredStep | undefined; lane: MeasuredLane }) {
+  if (!figures || !figures.matched) return <p className="slide-measured muted">Measured: no events matched</p>;
+  return (
+    <div className={`slide-measured${lane.stale ? " is-stale" : ""}`} data-step={figures.id}>
+      <span className="lane-tag">Measured</span>
+      <ul>
+        {figureLines(figures, lane).map((line) => (
+          <li key={line.key} data-figure={line.key} className={line.className}>
+            <span className="figure">{line.lead && <strong>{line.lead}</strong>}{line.text}</span>{" "}
+            <span className="slide-n">({line.n})</span>
+          </li>
+        ))}
+      </ul>
+      {figures.weekly.length > 1 && (
+        <p className="slide-weekly">
+          <Sparkline weeks={figures.weekly} width={180} height={30} />
+          <span className="slide-n">weekly, {figures.weekly[0].week} – {figures.weekly[figures.weekly.length - 1].week}</span>
+        </p>
+      )}
+    </div>
+  );
+}
 
 /** The lane's label: the map's source, the date range and the breakdown. */
 export function MeasuredControls({ canEdit }: { canEdit: boolean }) {
@@ -208,6 +297,14 @@ export function MeasuredControls({ canEdit }: { canEdit: boolean }) {
   const map = useBoard((s) => s.map);
   const m = useMeasured();
   if (!m) return null;
+  if (m.fixed) {
+    return (
+      <div className="measured-controls measured-fixed">
+        {m.lane ? <MeasuredProvenance lane={m.lane} live={m.live} /> : <p className="lane-note">Not measured yet.</p>}
+        {m.error && <p className="lane-note measured-error" role="alert">{m.error}</p>}
+      </div>
+    );
+  }
   const source = m.sources.find((s) => s.id === map.measured_source);
   const setSource = (id: string) => store.dispatch({ type: "map", changes: { measured_source: id || null } }, "choose the map's event source");
   return (

@@ -8,6 +8,7 @@ import { Loading, useAsync } from "../components/loading";
 import { label, plural } from "../components/words";
 import { customerPoints, metricText } from "../board/customerLine";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
+import { matchersDigest, MeasuredProvenance, SlideFigures, useMeasuredLane, type LaneView, type MeasuredLane } from "../board/measured";
 import { useLiveWatch, withShownVotes } from "../board/live/watch";
 import { shownMap, type Finding, type JourneyMap, type LaneDefinition, type MapState, type Persona, type Stage } from "../types";
 import { useWorkspace } from "../workspace";
@@ -27,6 +28,9 @@ interface Summary {
 }
 
 interface Slide { key: string; title: string; body: ReactNode }
+
+/** The presentation shows the Measured lane's default view: all dates, no breakdown. */
+const ALL_DATES: LaneView = { from: "", to: "", breakdown: "" };
 
 export function PresentPage() {
   const { mapId = "" } = useParams();
@@ -56,16 +60,24 @@ function Deck({ map, personas, summary, priorities, findings, workspaceId, lanes
   const [index, setIndex] = useState(0);
   const shell = useRef<HTMLDivElement>(null);
   const boardUrl = `/w/${encodeURIComponent(workspaceId)}/maps/${encodeURIComponent(map.id)}`;
+  // The Measured lane as the board shows it (the same request), while the map shows the lane.
+  const shows = map.lanes.includes("measured") && !!map.measured_source;
+  const digest = useMemo(() => matchersDigest(map), [map]);
+  const target = useMemo(() => (shows ? { workspaceId, mapId: map.id } : null), [shows, workspaceId, map.id]);
+  const measured = useMeasuredLane(target, map.measured_source ?? null, digest, ALL_DATES);
+  const lane = shows ? measured.lane : null;
+  const laneError = shows ? measured.error : null;
 
   const slides: Slide[] = useMemo(() => {
     const out: Slide[] = [{ key: "title", title: map.name, body: <TitleSlide map={map} personas={personas} /> }];
-    out.push({ key: "overview", title: "The whole journey", body: <OverviewSlide map={map} personas={personas} findings={findings} lanes={lanes} /> });
-    map.stages.forEach((stage, i) => out.push({ key: `stage-${stage.id}`, title: stage.name, body: <StageSlide map={map} stage={stage} number={i + 1} total={map.stages.length} /> }));
+    const figures = shows ? { lane, live: true, error: laneError } : undefined;
+    out.push({ key: "overview", title: "The whole journey", body: <OverviewSlide map={map} personas={personas} findings={findings} lanes={lanes} measured={figures} /> });
+    map.stages.forEach((stage, i) => out.push({ key: `stage-${stage.id}`, title: stage.name, body: <StageSlide map={map} stage={stage} number={i + 1} total={map.stages.length} lane={lane} /> }));
     if (summary) out.push({ key: "summary", title: "What we learned", body: <SummarySlide summary={summary} /> });
     const top = priorities ?? summary?.opportunities ?? [];
     out.push({ key: "priorities", title: "Top priorities", body: <PrioritiesSlide opportunities={top} /> });
     return out;
-  }, [map, personas, summary, priorities, findings, lanes]);
+  }, [map, personas, summary, priorities, findings, lanes, shows, lane, laneError]);
 
   const go = useCallback((n: number) => setIndex(Math.max(0, Math.min(slides.length - 1, n))), [slides.length]);
   const leave = useCallback(() => {
@@ -133,7 +145,7 @@ function Deck({ map, personas, summary, priorities, findings, workspaceId, lanes
 }
 
 /** The whole map, shrunk to fit the slide (or at full size, scrolling). */
-function OverviewSlide({ map, personas, findings, lanes }: { map: JourneyMap; personas: Persona[]; findings: Finding[] | undefined; lanes: LaneDefinition[] }) {
+function OverviewSlide({ map, personas, findings, lanes, measured }: { map: JourneyMap; personas: Persona[]; findings: Finding[] | undefined; lanes: LaneDefinition[]; measured?: { lane: MeasuredLane | null; live: boolean; error: string | null } }) {
   const frame = useRef<HTMLDivElement>(null);
   const inner = useRef<HTMLDivElement>(null);
   const [fit, setFit] = useState(true);
@@ -155,7 +167,7 @@ function OverviewSlide({ map, personas, findings, lanes }: { map: JourneyMap; pe
     const observer = new ResizeObserver(measure);
     if (frame.current) observer.observe(frame.current);
     return () => observer.disconnect();
-  }, [map]);
+  }, [map, measured?.lane]);
   return (
     <div className="slide-map">
       <div className="slide-map-head">
@@ -168,7 +180,7 @@ function OverviewSlide({ map, personas, findings, lanes }: { map: JourneyMap; pe
       </div>
       <div className={fit ? "slide-map-frame fit" : "slide-map-frame"} ref={frame}>
         <div ref={inner} style={fit ? { zoom } : undefined}>
-          <ReadOnlyMap map={map} personas={personas} findings={findings} lanes={lanes} />
+          <ReadOnlyMap map={map} personas={personas} findings={findings} lanes={lanes} measured={measured} />
         </div>
       </div>
     </div>
@@ -241,7 +253,7 @@ function Sentiment({ stage, scale }: { stage: Stage; scale: { min: number; max: 
   );
 }
 
-function StageSlide({ map, stage, number, total }: { map: JourneyMap; stage: Stage; number: number; total: number }) {
+function StageSlide({ map, stage, number, total, lane }: { map: JourneyMap; stage: Stage; number: number; total: number; lane: MeasuredLane | null }) {
   const stepIds = new Set(stage.steps.map((s) => s.id));
   const pains = map.pain_points.filter((p) => p.step && stepIds.has(p.step));
   const painIds = new Set(pains.map((p) => p.id));
@@ -253,6 +265,7 @@ function StageSlide({ map, stage, number, total }: { map: JourneyMap; stage: Sta
         <h2 className="slide-title">{stage.name}</h2>
         {stage.goal && <p className="slide-lead">{stage.goal}</p>}
         {stage.expectations.length > 0 && <p className="muted">Expects: {stage.expectations.join(" · ")}</p>}
+        {lane && <MeasuredProvenance lane={lane} live className="slide-provenance" />}
       </header>
       {stage.steps.length === 0 ? (
         <p className="muted">No steps in this stage yet.</p>
@@ -271,6 +284,7 @@ function StageSlide({ map, stage, number, total }: { map: JourneyMap; stage: Sta
                 {step.does && <p><span className="lane-tag">Does</span> {step.does}</p>}
                 {step.thinks && <p><span className="lane-tag">Thinks</span> “{step.thinks}”</p>}
                 {step.feels && <p><span className="lane-tag">Feels</span> {step.feels}</p>}
+                {lane && <SlideFigures figures={lane.steps.find((f) => f.id === step.id)} lane={lane} />}
               </li>
             ))}
           </ol>

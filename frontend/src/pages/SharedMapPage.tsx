@@ -6,13 +6,14 @@ import { ErrorMessage } from "../components/errors";
 import { Loading } from "../components/loading";
 import { label } from "../components/words";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
+import type { MeasuredLane } from "../board/measured";
 import { useLiveWatch, withShownVotes } from "../board/live/watch";
 import type { JourneyMap, LaneDefinition, Persona, Segment } from "../types";
 import { longDate } from "../components/words";
 import { PersonaCard } from "./avatars";
 import "./pages.css";
 
-interface Shared { label: string; revision: number; map: JourneyMap; personas: Persona[]; segment: Segment | null; lanes?: LaneDefinition[] }
+interface Shared { label: string; revision: number; map: JourneyMap; personas: Persona[]; segment: Segment | null; lanes?: LaneDefinition[]; measured?: MeasuredLane | null }
 
 type View = { kind: "loading" } | { kind: "locked"; wrong: boolean } | { kind: "gone" } | { kind: "error"; error: unknown } | { kind: "shown"; data: Shared };
 
@@ -141,7 +142,8 @@ function SharedMap({ data }: { data: Shared }) {
         </section>
       )}
       <section className="shared-board" aria-label="Journey map">
-        <ReadOnlyMap map={map} personas={personas} lanes={data.lanes} />
+        {/* The Measured lane as last measured (the link's snapshot: it does not measure again). */}
+        <ReadOnlyMap map={map} personas={personas} lanes={data.lanes} measured={{ lane: data.measured ?? null, live: false }} />
       </section>
     </article>
   );

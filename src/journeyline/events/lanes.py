@@ -45,6 +45,19 @@ from journeyline.model import JourneyMap
 from journeyline.store.access import Actor
 
 CACHE_ENTRIES = 64
+PUBLIC_LANE_KEYS = (
+    "unit",
+    "entrants",
+    "date_from",
+    "date_to",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "breakdown_values",
+    "steps",
+    "computed_at",
+)
+"""The keys of a lane's JSON a snapshot shows (besides its source's name and `stale`)."""
 
 
 @dataclass(frozen=True)
@@ -376,19 +389,20 @@ class MeasuredLanes:
         tmp.write_text(json.dumps(result))
         os.replace(tmp, path)
 
-    def with_snapshot(self, workspace_id: str, journey: JourneyMap) -> JourneyMap:
-        """The map with its last measured figures on its steps (for renders, exports and
-        share links), marked stale when the source or the matchers changed since; the map
-        unchanged when it shows no Measured lane or was never measured."""
+    def snapshot(self, workspace_id: str, journey: JourneyMap) -> dict[str, Any] | None:
+        """The map's last measured default view as the lane's JSON, with `stale` when the
+        source or the matchers changed since; None when the map shows no Measured lane or
+        was never measured. Only what a reader of the map sees: the figures, their n, the
+        range, and the source's name, kind and refresh time (no ids, versions or paths)."""
         if "measured" not in journey.lanes or not journey.measured_source:
-            return journey
+            return None
         path = self._snapshot_path(workspace_id, journey.id)
         if not path.is_file():
-            return journey
+            return None
         try:
             result = json.loads(path.read_text())
         except (OSError, ValueError):
-            return journey
+            return None
         source = result.get("source", {})
         stale = (
             source.get("id") != journey.measured_source
@@ -396,4 +410,24 @@ class MeasuredLanes:
             or self._version(str(source.get("id")), str(source.get("kind")))
             != source.get("version")
         )
-        return write_onto(journey, result, str(source.get("name") or ""), stale=stale)
+        shown = {key: result.get(key) for key in PUBLIC_LANE_KEYS}
+        shown["source"] = {key: source.get(key) for key in ("name", "kind", "refreshed_at")}
+        shown["stale"] = stale
+        return shown
+
+    def with_snapshot(self, workspace_id: str, journey: JourneyMap) -> JourneyMap:
+        """The map with its last measured figures on its steps (for renders, exports and
+        share links), marked stale when the source or the matchers changed since; the map
+        unchanged when it shows no Measured lane or was never measured."""
+        return self.drawn(workspace_id, journey)[0]
+
+    def drawn(
+        self, workspace_id: str, journey: JourneyMap
+    ) -> tuple[JourneyMap, dict[str, Any] | None]:
+        """The map with its snapshot's figures on its steps (`with_snapshot`), and the
+        snapshot itself (`snapshot`): what the share page shows."""
+        lane = self.snapshot(workspace_id, journey)
+        if lane is None:
+            return journey, None
+        source = str(lane["source"].get("name") or "")
+        return write_onto(journey, lane, source, stale=lane["stale"]), lane

@@ -271,6 +271,8 @@ class SharedMap:
     workspace_id: str = ""
     """The map's workspace id (not shown: the files its map names and the Measured lane's
     snapshot are found by it)."""
+    measured: dict[str, Any] | None = None
+    """The map's Measured lane as last measured (the lane's JSON, public keys only), or None."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (nothing of the workspace beyond what the map names)."""
@@ -284,6 +286,7 @@ class SharedMap:
             ],
             "segment": segment.model_dump(mode="json") if segment else None,
             "lanes": [lane.model_dump(mode="json") for lane in self.workspace.lanes],
+            "measured": self.measured,
         }
 
 

@@ -51,9 +51,10 @@ def _open(request: Request, db: Db, token: str, password: str | None) -> dict[st
 
 
 def _measured(request: Request, shared: sharing.SharedMap) -> sharing.SharedMap:
-    """The shared map with its Measured lane's last figures on its steps."""
+    """The shared map with its Measured lane's last figures on its steps, and the lane itself
+    (`measured`: the board's lane JSON, for the share page's Measured lane)."""
     lanes = request.app.state.measured_lanes
-    shared.journey = lanes.with_snapshot(shared.workspace_id, shared.journey)
+    shared.journey, shared.measured = lanes.drawn(shared.workspace_id, shared.journey)
     return shared
 
 
@@ -68,8 +69,9 @@ LIMITED: dict[int | str, dict[str, Any]] = {
 def shared_map(
     token: str, request: Request, db: Db, password: SharePassword = None
 ) -> dict[str, Any]:
-    """The map with the personas, segment and custom lanes it names; 404 when revoked or
-    expired, 401 without its password."""
+    """The map with the personas, segment and custom lanes it names, and its Measured lane
+    as last measured (`measured`, or null); 404 when revoked or expired, 401 without its
+    password."""
     return _open(request, db, token, password)
 
 
