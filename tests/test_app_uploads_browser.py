@@ -168,3 +168,50 @@ def test_a_new_avatar_shows_once_saved_so_leaving_at_once_keeps_it(
     assert chip.locator("img.board-avatar").count() == 1, chip.inner_html()
     assert chip.locator("img.board-avatar").get_attribute("src") == src
     page.context.close()
+
+
+def test_leaving_the_persona_editor_with_a_save_on_its_way_asks_first(
+    browser: Any, live_app: LiveApp
+) -> None:
+    """A change still on its way when the page is left: the browser asks first (as on the
+    board); once it is saved, leaving asks nothing."""
+    page = signed_in_page(browser, live_app)
+    ws_api = f"{live_app.url}/api/workspaces/{live_app.workspace}"
+    persona = page.request.get(f"{ws_api}/maps/{MAP}").json()["map"]["personas"][0]
+    held: list[Any] = []
+    page.route(
+        f"{ws_api}/personas/{persona}",
+        lambda route: held.append(route) if route.request.method == "PATCH" else route.continue_(),
+    )
+    asked: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay
+
+    page.on("dialog", answer)
+    editor = f"{live_app.url}/w/{live_app.workspace}/personas/{persona}"
+    page.goto(editor)
+    quote = page.get_by_label("Quote", exact=True)
+    quote.fill("Boots first, then everything else.")
+    quote.press("Tab")  # saves on blur
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the quote's save never left the page"
+    from playwright.sync_api import Error as PlaywrightError
+
+    with pytest.raises(PlaywrightError):  # the person chose to stay: no navigation
+        page.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}", timeout=5000)
+    assert asked == ["beforeunload"]
+    assert page.url == editor
+    held[0].continue_()
+    page.locator(".factsheet-head .save-indicator.save-saved").wait_for()
+    page.goto(f"{live_app.url}/w/{live_app.workspace}/maps/{MAP}")
+    assert asked == ["beforeunload"]
+    people = page.request.get(ws_api).json()["workspace"]["personas"]
+    assert next(p for p in people if p["id"] == persona)["quote"] == (
+        "Boots first, then everything else."
+    )
+    page.context.close()
