@@ -11,7 +11,7 @@ import datetime as dt
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,3 +116,22 @@ def visit(page: Any, app: LiveApp, path: str, ready: str) -> None:
     page.goto(f"{app.url}/w/{app.workspace}{path}")
     page.locator(ready).first.wait_for()
     page.wait_for_load_state("networkidle")
+
+
+def wait_until_served(
+    page: Any, url: str, check: Callable[[Any], bool], what: str, *, seconds: float = 15.0
+) -> Any:
+    """Read `url` (JSON, as the signed-in page) until `check` holds; its last answer.
+
+    Not `page.wait_for_function` with a fetch: an async predicate's promise is truthy, so
+    Playwright returns at its first answer, true or false (that let a test leave a page
+    with its save still on the way).
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        body = page.request.get(url).json()
+        if check(body):
+            return body
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server never had {what} ({seconds:g} s)")
+        page.wait_for_timeout(100)

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from tests.app_browser_support import LiveApp, browser, live_app, signed_in_page
+from tests.app_browser_support import (
+    LiveApp,
+    browser,
+    live_app,
+    signed_in_page,
+    wait_until_served,
+)
 
 __all__ = ["browser", "live_app"]
 
@@ -70,9 +76,17 @@ def test_changing_the_scale_converts_the_scores(browser: Any, live_app: LiveApp)
     }
     assert expected
     # the board saves one step at a time: wait until every converted score has reached the server
-    page.wait_for_function(
-        """([url, expected]) => fetch(url).then(r => r.json()).then(s => s.map.scale.min === 1
-            && s.map.stages.every(st => st.steps.every(x => !(x.id in expected) || x.emotion === expected[x.id])))""",
-        arg=[api, expected],
+    wait_until_served(
+        page,
+        api,
+        lambda s: (
+            s["map"]["scale"]["min"] == 1
+            and all(
+                x["id"] not in expected or x["emotion"] == expected[x["id"]]
+                for st in s["map"]["stages"]
+                for x in st["steps"]
+            )
+        ),
+        "every converted score",
     )
     page.context.close()

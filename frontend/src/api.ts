@@ -35,7 +35,12 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | null | undefined>;
   headers?: Record<string, string>;
   raw?: boolean; // return the Response untouched (downloads)
+  /** Let the request finish when the page is left (a save on its way); only small bodies. */
+  keepalive?: boolean;
 }
+
+/** Browsers refuse keepalive requests whose bodies together pass 64 KiB: larger ones go without. */
+const KEEPALIVE_BODY_LIMIT = 48 * 1024;
 
 /** Calls the API; throws ApiError with the server's message on any non-2xx answer. */
 export async function request<T = unknown>(path: string, options: RequestOptions = {}): Promise<Reply<T>> {
@@ -58,7 +63,8 @@ export async function request<T = unknown>(path: string, options: RequestOptions
   if (options.ifMatch !== undefined && options.ifMatch !== null) headers["If-Match"] = `"${options.ifMatch}"`;
   let response: Response;
   try {
-    response = await fetch(url, { method, headers, body, credentials: "same-origin" });
+    const keepalive = !!options.keepalive && (body === undefined || (typeof body === "string" && new Blob([body]).size <= KEEPALIVE_BODY_LIMIT));
+    response = await fetch(url, { method, headers, body, credentials: "same-origin", keepalive });
   } catch {
     throw new ApiError(0, "NetworkError", "The server did not answer. Check that Journeyline is still running, then try again.");
   }

@@ -8,7 +8,7 @@ import { ExportMenu } from "../pages/ExportMenu";
 import { PresenceAvatars } from "./live/PresenceView";
 import { addOpportunityFromToolbar, addPainPointFromToolbar, addStageFromToolbar, addStepFromToolbar } from "./actions";
 import { useMeta } from "./context";
-import { safeImageUrl } from "./appearance";
+import { chipNames, safeImageUrl } from "./appearance";
 import { seriesOf } from "./Sentiment";
 import { useBoard, useStore } from "./store";
 import { WorkshopButton } from "../workshop/WorkshopButton";
@@ -162,6 +162,7 @@ function PersonaChips({ workspaceId }: { workspaceId: string }) {
   const series = seriesOf(map, meta.personas, columns);
   const multi = series.length > 1;
   if (!map.personas.length) return null;
+  const named = chipNames(map.personas.map((id) => meta.personas.find((x) => x.id === id)?.name ?? id));
   return (
     <ul className="board-personas" aria-label={multi ? "Personas: choose whose sentiment line to edit" : "Persona"}>
       {map.personas.map((id, i) => {
@@ -189,7 +190,11 @@ function PersonaChips({ workspaceId }: { workspaceId: string }) {
                 style={{ borderColor: active ? series[i]?.colour : undefined }}
               >
                 {face}
-                <span className="persona-chip-name">{name}</span>
+                {/* On a narrow window the chip goes by the short name; the rest is read out. */}
+                <span className="persona-chip-name">
+                  {named[i].short}
+                  {named[i].rest && <span className="persona-chip-rest">{named[i].rest}</span>}
+                </span>
                 {series[i] && <LineSample colour={series[i].colour} dash={series[i].dash} />}
               </button>
             ) : (

@@ -151,3 +151,18 @@ export function percent(share: number | null | undefined): string {
 export function quoteName(name: string): string {
   return `‘${name || "untitled"}’`;
 }
+
+/**
+ * What each persona chip of a multi-persona map says on a narrow window: the name a persona
+ * goes by ("Farah" of "Farah the Finance Director"), the rest kept for screen readers and
+ * wide windows. Names without " the ", and names whose short forms would be the same, stay whole.
+ */
+export function chipNames(names: string[]): { short: string; rest: string }[] {
+  const split = names.map((name) => {
+    const m = /^(\S.*?)(\s+the\s+\S.*)$/i.exec(name.trim());
+    return m ? { short: m[1], rest: m[2] } : { short: name, rest: "" };
+  });
+  const counts = new Map<string, number>();
+  for (const s of split) counts.set(s.short.toLowerCase(), (counts.get(s.short.toLowerCase()) ?? 0) + 1);
+  return split.map((s, i) => ((counts.get(s.short.toLowerCase()) ?? 0) > 1 ? { short: names[i], rest: "" } : s));
+}

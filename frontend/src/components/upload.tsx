@@ -93,7 +93,9 @@ interface FileDropProps {
   use: FileUse;
   /** The button's words, e.g. "Upload a picture". */
   label: string;
-  onUploaded: (file: UploadedFile) => void;
+  /** Puts the stored file in its place. A promise keeps the zone busy ("Saving…") until the
+   * place is saved; `false` means it was not (the file stays uploaded, nothing points at it). */
+  onUploaded: (file: UploadedFile) => void | Promise<boolean | void>;
   disabled?: boolean;
   children?: ReactNode;
   testId?: string;
@@ -104,7 +106,7 @@ interface FileDropProps {
 export function FileDrop({ workspaceId, use, label, onUploaded, disabled, children, testId }: FileDropProps) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
-  const [busy, setBusy] = useState<{ name: string; fraction: number; abort: () => void } | null>(null);
+  const [busy, setBusy] = useState<{ name: string; fraction: number; abort: (() => void) | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const hintId = useId();
@@ -116,10 +118,19 @@ export function FileDrop({ workspaceId, use, label, onUploaded, disabled, childr
     const upload = uploadFile(workspaceId, file, use, (fraction) => setBusy((b) => (b ? { ...b, fraction } : b)));
     setBusy({ name: file.name, fraction: 0, abort: upload.abort });
     upload.promise.then(
-      (stored) => {
-        setBusy(null);
+      async (stored) => {
+        const placed = onUploaded(stored);
+        if (placed instanceof Promise) {
+          // Uploaded, not yet in its place: the zone says so until the save is answered.
+          setBusy({ name: file.name, fraction: 1, abort: null });
+          const saved = await placed.catch(() => false);
+          setBusy(null);
+          if (saved === false) {
+            setError(`${stored.name} was uploaded but not saved in its place. Upload it again.`);
+            return;
+          }
+        } else setBusy(null);
         setDone(`Uploaded ${stored.name} (${sizeText(stored.size)}).`);
-        onUploaded(stored);
       },
       (e: unknown) => {
         setBusy(null);
@@ -169,13 +180,22 @@ export function FileDrop({ workspaceId, use, label, onUploaded, disabled, childr
       </div>
       {busy && (
         <div className="file-drop-progress">
-          <progress max={1} value={busy.fraction} aria-label={`Uploading ${busy.name}`} />
-          <span>
-            Uploading {busy.name}… {Math.round(busy.fraction * 100)} %
-          </span>
-          <button type="button" className="link" onClick={busy.abort}>
-            Cancel
-          </button>
+          {busy.abort ? (
+            <>
+              <progress max={1} value={busy.fraction} aria-label={`Uploading ${busy.name}`} />
+              <span>
+                Uploading {busy.name}… {Math.round(busy.fraction * 100)} %
+              </span>
+              <button type="button" className="link" onClick={busy.abort}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <>
+              <span className="spinner small" aria-hidden="true" />
+              <span>Saving {busy.name}…</span>
+            </>
+          )}
         </div>
       )}
       {error && (

@@ -183,7 +183,7 @@ function PersonaEditor({ persona: saved }: { persona: Persona }) {
     revision: state.revision,
     what: "this persona",
     prefix: `personas/${persona.id}`,
-    send: (changes, revision) => api.patch(paths.workspaceElement(ws, "personas", persona.id), changes, { ifMatch: revision }),
+    send: (changes, revision) => api.patch(paths.workspaceElement(ws, "personas", persona.id), changes, { ifMatch: revision, keepalive: true }),
     onSaved: () => reload(),
     onStale: () => reload(),
   });
@@ -194,6 +194,13 @@ function PersonaEditor({ persona: saved }: { persona: Persona }) {
     });
   };
   const save = (field: keyof Persona) => (value: unknown) => change({ [field]: value });
+  // An uploaded picture shows once it is the persona's avatar on the server, not before:
+  // what the factsheet shows as set is saved, for someone who leaves at once (issue 13).
+  const changeWhenSaved = (changes: Partial<Persona>): Promise<boolean> =>
+    saver.save(changes).then((ok) => {
+      if (ok) setLocal((l) => ({ ...l, ...changes }));
+      return ok;
+    });
   const ro = !canEdit;
   const segment = state.workspace.segments.find((s) => s.id === persona.segment);
   const maps = useMemo(
@@ -261,7 +268,7 @@ function PersonaEditor({ persona: saved }: { persona: Persona }) {
           />
         )}
         {!ro && (
-          <FileDrop workspaceId={ws} use="image" label={avatarIsImage ? "Upload another picture" : "Upload a picture"} onUploaded={(f) => save("avatar")(f.url)} testId="avatar-upload" />
+          <FileDrop workspaceId={ws} use="image" label={avatarIsImage ? "Upload another picture" : "Upload a picture"} onUploaded={(f) => changeWhenSaved({ avatar: f.url })} testId="avatar-upload" />
         )}
       </section>
 

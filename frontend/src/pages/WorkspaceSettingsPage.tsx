@@ -60,7 +60,7 @@ function General() {
     revision: state.revision,
     what: "the workspace",
     prefix: "",
-    send: (changes, revision) => api.patch(paths.workspace(state.id), changes, { ifMatch: revision }),
+    send: (changes, revision) => api.patch(paths.workspace(state.id), changes, { ifMatch: revision, keepalive: true }),
     onSaved: () => reload(),
     onStale: () => reload(),
   });

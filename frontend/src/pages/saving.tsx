@@ -50,6 +50,18 @@ export function useSaver<T>({
   useEffect(() => {
     if (revision > rev.current) rev.current = revision;
   }, [revision]);
+  // Leaving while a change is still on its way: ask first, as the board does (a save already
+  // sent finishes anyway when its sender passes `keepalive`; one still queued would not).
+  useEffect(() => {
+    const onLeave = (e: BeforeUnloadEvent) => {
+      if (pending.current > 0) {
+        e.preventDefault();
+        e.returnValue = "";
+      }
+    };
+    window.addEventListener("beforeunload", onLeave);
+    return () => window.removeEventListener("beforeunload", onLeave);
+  }, []);
 
   const save = useCallback(
     (changes: Record<string, unknown>): Promise<boolean> => {
