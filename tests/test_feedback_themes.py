@@ -4,6 +4,7 @@ suggested pain points a person accepts or rejects (issue 15, part 4)."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from journeyline.cli import app
 from journeyline.feedback.sentiment import score_texts
 from journeyline.feedback.themes import accept_pain_point, find_themes, theme_text
 from journeyline.model.journey import JourneyMap
-from tests.comments_support import TOPICS, generate_labelled_comments
+from tests.comments_support import TOPICS, generate_comments, generate_labelled_comments
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feedback"
 runner = CliRunner()
@@ -142,3 +143,23 @@ def test_cli_bad_options() -> None:
         app, ["feedback", "themes", str(FIXTURES / "comments.csv"), "--text-col", "nope"]
     )
     assert result.exit_code == 2 and "no column 'nope'" in result.output
+
+
+def test_comments_equally_near_the_centre_are_quoted_in_file_order() -> None:
+    """Comments with the same terms (numbers and punctuation are not terms) lie equally near
+    their theme's centre: each theme's first quote is the earliest of them in the file,
+    whatever the float noise of the arithmetic says of the tie, and the same on every run."""
+    texts = list(generate_comments(2_000))
+    sentiments = score_texts(texts)
+    found = find_themes(texts, sentiments)
+    token = re.compile(r"(?u)\b[^\W\d_][\w']+\b")
+
+    def terms(row: int) -> list[str]:
+        return token.findall(theme_text(texts[row - 1]).lower())
+
+    assert len(found.themes) >= 3
+    for theme in found.themes:
+        first = theme.quotes[0].row
+        assert first == min(row for row in theme.rows if terms(row) == terms(first))
+    again = find_themes(list(texts), sentiments)
+    assert [t.to_dict() for t in again.themes] == [t.to_dict() for t in found.themes]

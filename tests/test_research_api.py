@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from journeyline.web import Settings
 from tests.api_support import World, build_world, database, envelope_of  # noqa: F401
@@ -349,3 +350,94 @@ def test_a_map_whose_claims_have_evidence_validates_without_override(world: Worl
     )
     assert done.status_code == 200, done.text
     assert done.json()["history"][0]["overridden"] is False
+
+
+def _folder_with_status(
+    exported: bytes, statuses: dict[str, str], evidence: dict[str, list[str]]
+) -> bytes:
+    """The exported workspace folder (a zip) with these maps' `status` changed and, for the
+    maps in `evidence`, a quote linked to those elements."""
+    source = zipfile.ZipFile(io.BytesIO(exported))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            stem = Path(name).stem
+            if Path(name).parent.name == "journeys" and stem in statuses:
+                document = yaml.safe_load(data)
+                journey = document["maps"][0]
+                journey["status"] = statuses[stem]
+                if stem in evidence:
+                    journey.setdefault("evidence", []).append(
+                        {
+                            "id": f"interviews-{stem}",
+                            "kind": "quote",
+                            "quote": "We heard it in all five interviews",
+                            "links": evidence[stem],
+                        }
+                    )
+                data = yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode()
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_folder_import_brings_no_map_validated_past_the_gate(world: World) -> None:
+    owner = world.client("owner")
+    maps_url = f"/api/workspaces/{world.workspace}/maps"
+    exported = owner.get(f"/api/workspaces/{world.workspace}/export?format=folder")
+    assert exported.status_code == 200, exported.text
+    # the file says both maps are validated: trial-a's key claims lack evidence, future-a's
+    # rest on a quote the file brings
+    claims = owner.get(f"{maps_url}/future-a/validation").json()["claims"]
+    assert claims and not all(c["evidenced"] for c in claims)
+    folder = _folder_with_status(
+        exported.content,
+        {"trial-a": "validated", "future-a": "validated"},
+        {"future-a": [c["id"] for c in claims]},
+    )
+    upload = {"file": ("acme-a.zip", folder, "application/zip")}
+    replaced = owner.post(f"/api/workspaces/{world.workspace}/import?replace=true", files=upload)
+    assert replaced.status_code == 200, replaced.text
+    assert sorted(replaced.json()["replaced_maps"]) == ["future-a", "trial-a"]
+    # imported as a hypothesis, and the report says which map and what lacks evidence
+    assert owner.get(f"{maps_url}/trial-a").json()["map"]["status"] == "hypothesis"
+    (warning,) = [w for w in replaced.json()["warnings"] if "trial-a" in w["message"]]
+    assert warning["severity"] == "warning"
+    assert "imported as a hypothesis, not validated" in warning["message"]
+    assert "3 key claims have no evidence" in warning["message"]
+    assert "pain point 'Card form rejects cards a'" in warning["message"]
+    assert "sentiment line at 'Fill the form'" in warning["message"]
+    # the map whose claims rest on evidence keeps its status, without a warning
+    assert owner.get(f"{maps_url}/future-a").json()["map"]["status"] == "validated"
+    assert not [w for w in replaced.json()["warnings"] if "future-a" in w["message"]]
+
+    # a map validated here (the owner's override, on the record) stays validated when a
+    # file brings it back validated: only the change *to* validated is gated, as on PUT
+    etag = world.etag("owner", f"{maps_url}/trial-a")
+    done = owner.post(
+        f"{maps_url}/trial-a/validation",
+        json={"status": "validated", "reason": "Signed off at the May review"},
+        headers={"If-Match": etag},
+    )
+    assert done.status_code == 200, done.text
+    again = owner.post(f"/api/workspaces/{world.workspace}/import?replace=true", files=upload)
+    assert again.status_code == 200, again.text
+    assert owner.get(f"{maps_url}/trial-a").json()["map"]["status"] == "validated"
+    assert not [w for w in again.json()["warnings"] if "trial-a" in w["message"]]
+
+    # into a new workspace (a folder, or a single file): every map is new, so gated
+    created = owner.post("/api/workspaces/import", files=upload)
+    assert created.status_code == 201, created.text
+    new_maps = f"/api/workspaces/{created.json()['id']}/maps"
+    assert owner.get(f"{new_maps}/trial-a").json()["map"]["status"] == "hypothesis"
+    assert owner.get(f"{new_maps}/future-a").json()["map"]["status"] == "validated"
+    assert any("trial-a" in w["message"] for w in created.json()["warnings"])
+    single = owner.get(f"{maps_url}/trial-a/export?format=yaml")
+    from_file = owner.post(
+        "/api/workspaces/import", files={"file": ("trial.yaml", single.content, "application/yaml")}
+    )
+    assert from_file.status_code == 201, from_file.text
+    file_maps = f"/api/workspaces/{from_file.json()['id']}/maps"
+    assert owner.get(f"{file_maps}/trial-a").json()["map"]["status"] == "hypothesis"
+    (warning,) = from_file.json()["warnings"]
+    assert "3 key claims have no evidence" in warning["message"]

@@ -127,13 +127,18 @@ class SentimentModel:
     idf: Any  # (HASH_FEATURES,)
     name: str = MODEL_NAME
 
-    def probabilities(self, texts: Sequence[str], progress: Progress | None = None) -> Any:
-        """p(negative), p(neutral), p(positive) for each text, as an (n, 3) array."""
+    def probabilities(
+        self, texts: Sequence[str], progress: Progress | None = None, vader: Any | None = None
+    ) -> Any:
+        """p(negative), p(neutral), p(positive) for each text, as an (n, 3) array.
+
+        `vader`: the texts' VADER scores (`vader_features`) when already computed.
+        """
         import numpy as np
 
         if not texts:
             return np.zeros((0, 3))
-        matrix = features(texts, self.idf, progress=progress)
+        matrix = features(texts, self.idf, vader=vader, progress=progress)
         logits = np.asarray((matrix @ self.coef.T).todense()) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)

@@ -280,14 +280,15 @@ def import_folder_archive(
                 files, actor, workspace_id, imported.workspace, root, shown
             )
             report = importing.import_into(db, actor, workspace_id, incoming, replace=replace_maps)
-            return report | {"warnings": warnings}
+            return report | {"warnings": warnings + report["warnings"]}
         source = imported.workspace
         created = workspaces.create_workspace(
             db, actor, source.name or shown, description=source.description
         )
         try:
             incoming = upload_folder_files(files, actor, created["id"], source, root, shown)
-            importing.import_into(db, actor, created["id"], incoming)
+            report = importing.import_into(db, actor, created["id"], incoming)
+            warnings += report["warnings"]
         except BaseException:
             files.delete_workspace(actor, created["id"])
             raise

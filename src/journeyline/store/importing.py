@@ -13,6 +13,8 @@ from sqlalchemy import delete, select
 
 from journeyline.errors import Diagnostic, InvalidInput, NotFound
 from journeyline.model import Element, JourneyMap, Workspace, did_you_mean
+from journeyline.model.base import MapStatus
+from journeyline.research.validation import claim_text, missing_evidence
 from journeyline.store import elements, maps
 from journeyline.store import live as live_store
 from journeyline.store.access import Actor, Role, require
@@ -33,12 +35,20 @@ def import_into(
     New ids are added. A map whose id exists is refused (Conflict) unless `replace`, which
     stores the file's map as a new revision (the old one stays in the log). Workspace
     elements with existing ids are replaced by the file's version.
+
+    The validation gate holds here as on PUT and on the live path
+    (`journeyline.store.validation.check_gate`): a map the file says is validated, while
+    it was not validated here (or is new), and whose key claims lack evidence is imported
+    as a hypothesis, with a warning naming the map and each claim without evidence
+    (`report["warnings"]`). An owner's override is not in any file: it is made on the
+    record, through the validation endpoint, after the import.
     """
     report: dict[str, Any] = {
         "added_maps": [],
         "replaced_maps": [],
         "workspace_elements": [],
         "map_names": {m.id: m.name for m in incoming.maps},
+        "warnings": [],
     }
     live_maps: list[tuple[str, int, JourneyMap]] = []
     with db.writing() as session:
@@ -58,6 +68,11 @@ def import_into(
                 details={"maps": clashes},
             )
         workspace = workspace_of(record, maps.load_maps(db, session, workspace_id))
+        status_here = {m.id: m.status for m in workspace.maps}
+        for journey in incoming.maps:
+            warning = gate_import(journey, status_here.get(journey.id))
+            if warning is not None:
+                report["warnings"].append(warning.to_dict())
         for name in elements.WORKSPACE_KINDS:
             current: list[Element] = getattr(workspace, name)
             for item in getattr(incoming, name):
@@ -96,6 +111,28 @@ def import_into(
     for map_id, pk, journey in live_maps:
         maps.replace_live_map(db, access, map_id, pk, journey, IMPORTED)
     return report
+
+
+def gate_import(journey: JourneyMap, status_here: MapStatus | None) -> Diagnostic | None:
+    """The validation gate on an imported map (`import_into`): `journey` is made a
+    hypothesis, and the warning returned, when it claims validated without the evidence.
+    `status_here`: the map's status in the workspace (None: a new map)."""
+    if journey.status != MapStatus.validated or status_here == MapStatus.validated:
+        return None
+    missing = missing_evidence(journey)
+    if not missing:
+        return None
+    journey.status = MapStatus.hypothesis
+    shown = ", ".join(claim_text(c) for c in missing[:5])
+    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    count = len(missing)
+    return Diagnostic(
+        f"map '{journey.id}' ({journey.name}) was imported as a hypothesis, not validated: "
+        f"{count} key claim{'s have' if count != 1 else ' has'} no evidence ({shown}{more})",
+        hint="add evidence and mark it validated, or a workspace owner may validate it "
+        "anyway with a reason on the record",
+        severity="warning",
+    )
 
 
 IMPORTED = "imported from a file"

@@ -97,10 +97,13 @@ def import_new(
             run=workers.run,
         )
     imported = workers.run(transfer.read_upload, file.filename, file.file.read(), limits)
+    # The validation gate, as for every import (`importing.import_into`): all maps are new.
+    gated = [importing.gate_import(journey, None) for journey in imported.workspace.maps]
     created = workspaces.create_workspace(
         db, actor, imported.workspace.name or file.filename, source=imported.workspace
     )
-    return created | {"warnings": [w.to_dict() for w in imported.warnings]}
+    warnings = imported.warnings + [warning for warning in gated if warning is not None]
+    return created | {"warnings": [w.to_dict() for w in warnings]}
 
 
 @router.get("/{workspace_id}", summary="A workspace: its document and its maps")
@@ -180,7 +183,7 @@ def import_into(
         )
     imported = workers.run(transfer.read_upload, file.filename, file.file.read(), limits)
     report = importing.import_into(db, actor, workspace_id, imported.workspace, replace=replace)
-    return report | {"warnings": [w.to_dict() for w in imported.warnings]}
+    return report | {"warnings": [w.to_dict() for w in imported.warnings] + report["warnings"]}
 
 
 @router.get(
