@@ -311,6 +311,18 @@ def test_the_validation_gate_and_the_override_record(world: World) -> None:
     )
     assert replaced.status_code == 422, replaced.text
     assert "3 key claims have no evidence" in envelope_of(replaced)["message"]
+    # and so does a new map that says validated (a copy of this one under another id)
+    copied = world.client("editor").post(
+        f"/api/workspaces/{world.workspace}/maps",
+        json=dict(whole.json()["map"], id="trial-a-copy", status="validated"),
+    )
+    assert copied.status_code == 422, copied.text
+    assert "3 key claims have no evidence" in envelope_of(copied)["message"]
+    as_hypothesis = world.client("editor").post(
+        f"/api/workspaces/{world.workspace}/maps",
+        json=dict(whole.json()["map"], id="trial-a-copy", status="hypothesis"),
+    )
+    assert as_hypothesis.status_code in (200, 201), as_hypothesis.text
     # an editor may not override; the owner may, and it is on the record
     denied = world.client("editor").post(
         gate,

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from journeyline.errors import NotFound, UsageError
-from journeyline.model import Element, JourneyMap, Workspace, assign_map_ids, slugify
+from journeyline.model import Element, JourneyMap, MapStatus, Workspace, assign_map_ids, slugify
 from journeyline.store import elements, revisions
 from journeyline.store import live as live_store
 from journeyline.store.access import Access, Actor, Role, require
@@ -529,7 +529,12 @@ def add_map_record(
 
 
 def create_map(db: Database, actor: Actor, workspace_id: str, journey: JourneyMap) -> MapState:
-    """Add a map to the workspace; its personas and segment must exist there."""
+    """Add a map to the workspace; its personas and segment must exist there. A new map
+    that says validated passes the validation gate as any edit to validated does."""
+    from journeyline.store.validation import check_gate
+
+    if journey.status == MapStatus.validated:
+        check_gate(journey.model_copy(update={"status": MapStatus.hypothesis}), journey)
     with db.writing() as session:
         access = require(session, actor, workspace_id, Role.editor)
         record = add_map_record(session, access, journey, f"created map '{journey.name}'")
