@@ -249,8 +249,13 @@ def test_two_compactions_of_one_source_at_once_lose_nothing(
     try:
         lines = [
             normalise(
-                {"type": "track", "userId": f"u{i}", "event": "x", "messageId": f"m{i}",
-                 "timestamp": "2024-01-01T00:00:00Z"},
+                {
+                    "type": "track",
+                    "userId": f"u{i}",
+                    "event": "x",
+                    "messageId": f"m{i}",
+                    "timestamp": "2024-01-01T00:00:00Z",
+                },
                 None,
                 "2024-01-01T00:00:01Z",
                 32_768,
@@ -279,7 +284,9 @@ def test_two_compactions_of_one_source_at_once_lose_nothing(
         import duckdb
 
         listed = [str(p) for p in results[0]]
-        assert duckdb.sql(f"SELECT COUNT(DISTINCT messageId) FROM read_parquet({listed})").fetchall() == [(50,)]
+        assert duckdb.sql(
+            f"SELECT COUNT(DISTINCT messageId) FROM read_parquet({listed})"
+        ).fetchall() == [(50,)]
     finally:
         collectors.close()
 

@@ -4,10 +4,11 @@ A collector's events live in Parquet partitions that only grow (`events.collecto
 compaction adds `part-NNNNNN.parquet`, the calls as received). `LaneState` keeps, for one
 map's default view (all dates, no breakdown), what the lane is computed from:
 
-- per unit: its events and the sort key of its last event;
-- per (unit, distinct step condition): the sort keys of its first and last event of the
-  condition, the time of the first, the events, and the event after the last
-  (`measured._build_unit_table`'s table, with sort keys instead of positions);
+- per unit: its number (an integer given once, as the full reader numbers units; every
+  other table names the unit by it), its events and the sort key of its last event;
+- per (unit, distinct step condition): the positions in the unit of its first and last
+  event of the condition, the time of the first, the events, and the event after the last
+  (`measured._build_unit_table`'s table);
 - every figure as a sum over units (reach, weekly units, per pair of consecutive steps the
   units, conversions and drop-offs by next event), and the time-to-next gaps of each pair
   as a sorted array (for the exact median);
@@ -16,9 +17,10 @@ map's default view (all dates, no breakdown), what the lane is computed from:
 
 A refresh reads only the partitions added since. A unit whose new events all come after
 its last one is *appended*: its rows are merged with the new events without reading its
-old ones. A unit with an event earlier than its last one (a late event), or whose
-anonymous id was just linked to a user (an identify call: two units become one), is read
-again whole from the partitions (one filtered scan), and replaced. Each touched unit's old
+old ones (the new events' positions follow on from its count). A unit with an event
+earlier than its last one (a late event), or whose anonymous id was just linked to a user
+(an identify call: two units become one), is read again whole from the partitions (one
+scan, the calls filtered by the units' ids before any timestamp is parsed), and replaced. Each touched unit's old
 contribution is taken off every figure and its new one added, so the figures equal a full
 recompute's (`tests/test_measured_state.py` checks them against `measure_lane` over the
 source converted in full).

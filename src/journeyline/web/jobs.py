@@ -121,9 +121,7 @@ def _run_job(conn: Connection, request: JobRequest, memory_bytes: int) -> None:
         conn.send(reply)
 
 
-def _spilling_to(
-    folder: str, runner: Callable[[Connection, Any, int], None], *args: Any
-) -> None:
+def _spilling_to(folder: str, runner: Callable[[Connection, Any, int], None], *args: Any) -> None:
     """A job process: DuckDB spills where the server's does (`events.connect`), then run."""
     from journeyline.events.connect import use_temp_root
 
