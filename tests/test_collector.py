@@ -221,6 +221,140 @@ def test_a_torn_last_line_is_skipped_on_compaction(tmp_path: Path) -> None:
         collectors.close()
 
 
+def test_two_compactions_of_one_source_at_once_lose_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background loop and a read may compact the same source at the same moment: both
+    used to write the same `.tmp` part, and the one that came second read a log the first
+    had removed. Now one waits for the other and both see every event."""
+    from journeyline.events import collector as module
+    from journeyline.events.collector import Collectors, normalise
+
+    writing: list[str] = []
+    overlaps: list[str] = []
+    original = module._to_parquet
+
+    def slow(log: Path, part: Path) -> None:
+        if writing:
+            overlaps.append(part.name)
+        writing.append(part.name)
+        time.sleep(0.3)  # both threads inside at once, were they allowed to be
+        try:
+            original(log, part)
+        finally:
+            writing.remove(part.name)
+
+    monkeypatch.setattr(module, "_to_parquet", slow)
+    collectors = Collectors(tmp_path, compact_seconds=3600)
+    try:
+        lines = [
+            normalise(
+                {
+                    "type": "track",
+                    "userId": f"u{i}",
+                    "event": "x",
+                    "messageId": f"m{i}",
+                    "timestamp": "2024-01-01T00:00:00Z",
+                },
+                None,
+                "2024-01-01T00:00:01Z",
+                32_768,
+            )
+            for i in range(50)
+        ]
+        collectors.append_blocking("es_1", lines)
+        results: list[list[Path]] = []
+        errors: list[BaseException] = []
+
+        def compact() -> None:
+            try:
+                results.append(collectors.compact("es_1"))
+            except BaseException as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=compact) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [] and overlaps == []
+        folder = tmp_path / "es_1" / "collector"
+        assert results[0] == results[1] == sorted(folder.glob("part-*.parquet"))
+        assert not list(folder.glob("*.tmp")) and not list(folder.glob("log-*.jsonl"))[:-1]
+        import duckdb
+
+        listed = [str(p) for p in results[0]]
+        assert duckdb.sql(
+            f"SELECT COUNT(DISTINCT messageId) FROM read_parquet({listed})"
+        ).fetchall() == [(50,)]
+    finally:
+        collectors.close()
+
+
+def test_a_temporary_part_left_by_a_crash_is_removed(tmp_path: Path) -> None:
+    from journeyline.events.collector import Collectors, normalise
+
+    collectors = Collectors(tmp_path, compact_seconds=3600)
+    try:
+        call = {"type": "track", "userId": "a", "event": "x", "timestamp": "2024-01-01T00:00:00Z"}
+        collectors.append_blocking("es_1", [normalise(call, None, "2024-01-01T00:00:01Z", 32_768)])
+        folder = tmp_path / "es_1" / "collector"
+        leftover = folder / "part-000001.1234-abcd-5678.tmp"
+        leftover.write_bytes(b"half a part")
+        parts = collectors.compact("es_1")
+        assert [p.name for p in parts] == ["part-000001.parquet"]
+        assert not leftover.exists()
+    finally:
+        collectors.close()
+
+
+def test_duckdb_spills_under_the_data_dir_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every DuckDB connection spills to our folder: the server's data dir, or
+    JOURNEYLINE_DUCKDB_TEMP, never `.tmp` wherever the process was started."""
+    from journeyline.events import connect
+    from journeyline.events.engine import DuckDBEngine
+
+    monkeypatch.delenv(connect.TEMP_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(connect, "_root", None)
+    data = tmp_path / "data"
+    build_world_settings = Settings(data_dir=str(data))
+    from journeyline.web.app import create_app
+
+    create_app(build_world_settings).state.event_sources.collectors.close()
+    engine = DuckDBEngine(memory_limit="64MB")
+    try:
+        spill = str(data / "duckdb-tmp")
+        assert engine.fetch("SELECT current_setting('temp_directory')") == [(spill,)]
+        # a query far past 64 MB spills there, and nothing lands in the working directory
+        engine.fetch(
+            "SELECT s, COUNT(*) FROM (SELECT md5(CAST(range AS VARCHAR)) AS s FROM range(3000000)) "
+            "GROUP BY s ORDER BY s LIMIT 1"
+        )
+        assert not (tmp_path / ".tmp").exists()
+    finally:
+        engine.close()
+    assert (data / "duckdb-tmp").is_dir()  # ours: DuckDB does not remove it after use
+    monkeypatch.setenv(connect.TEMP_ENV, str(tmp_path / "elsewhere"))
+    con = connect.connect_duckdb()
+    try:
+        assert con.execute("SELECT current_setting('temp_directory')").fetchall() == [
+            (str(tmp_path / "elsewhere"),)
+        ]
+    finally:
+        con.close()
+    monkeypatch.delenv(connect.TEMP_ENV)
+    connect.use_temp_root(None)
+    con = connect.connect_duckdb()
+    try:
+        (found,) = con.execute("SELECT current_setting('temp_directory')").fetchone()
+        assert found.endswith("journeyline-duckdb") and not found.startswith(str(tmp_path))
+    finally:
+        con.close()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -326,3 +460,16 @@ def test_kill_9_mid_stream_loses_no_acknowledged_batch(tmp_path: Path) -> None:
         collectors.close()
     missing = set(acknowledged) - stored
     assert not missing, f"{len(missing)} acknowledged calls lost"
+
+
+def test_an_event_job_spills_where_the_server_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journeyline.events import connect
+    from journeyline.web import jobs
+
+    monkeypatch.delenv(connect.TEMP_ENV, raising=False)
+    monkeypatch.setattr(connect, "_root", None)
+    seen: list[Path] = []
+    jobs._spilling_to(str(tmp_path / "spill"), lambda *args: seen.append(connect.temp_root()))
+    assert seen == [tmp_path / "spill"]

@@ -30,6 +30,8 @@ from typing import Any
 
 import orjson
 
+from journeyline.events.connect import connect_duckdb
+
 CALLS = ("track", "page", "screen", "identify", "group", "alias")
 """The Segment calls the collector takes; group and alias only link ids, as identify does."""
 
@@ -206,6 +208,9 @@ class Collectors:
         self.folder = Path(folder)
         self._logs: dict[str, _Log] = {}
         self._lock = threading.Lock()
+        self._compacting: dict[str, threading.Lock] = {}
+        """Per source: held while its logs become parts (the background loop and a read may
+        compact the same source at once)."""
         self._queue: queue.Queue[tuple[str, bytes, Any] | None] = queue.Queue()
         self._writer = threading.Thread(target=self._write_loop, daemon=True, name="collector")
         self._writer.start()
@@ -288,18 +293,27 @@ class Collectors:
         if not folder.is_dir():
             return []
         with self._lock:
-            log = self._logs.get(source_id)
-            if log is not None and log.written:
-                log.rotate()
-            current = log.handle.name if log is not None else None
-        for path in sorted(folder.glob("log-*.jsonl")):
-            if str(path) == current:
-                continue
-            part = path.with_name(path.name.replace("log-", "part-").replace(".jsonl", ".parquet"))
-            if not part.exists() and path.stat().st_size:
-                _to_parquet(path, part)
-            path.unlink(missing_ok=True)
-        return sorted(folder.glob("part-*.parquet"))
+            compacting = self._compacting.setdefault(source_id, threading.Lock())
+        # One compaction of a source at a time: a second waits, then finds the parts made.
+        with compacting:
+            with self._lock:
+                log = self._logs.get(source_id)
+                if log is not None and log.written:
+                    log.rotate()
+                current = log.handle.name if log is not None else None
+            for stale in folder.glob("part-*.tmp"):
+                if f".{_TEMP_TAG}-" not in stale.name:  # left by a process that stopped
+                    stale.unlink(missing_ok=True)
+            for path in sorted(folder.glob("log-*.jsonl")):
+                if str(path) == current:
+                    continue
+                part = path.with_name(
+                    path.name.replace("log-", "part-").replace(".jsonl", ".parquet")
+                )
+                if not part.exists() and _size(path):
+                    _to_parquet(path, part)
+                path.unlink(missing_ok=True)
+            return sorted(folder.glob("part-*.parquet"))
 
     def has_new(self, source_id: str, data: Path) -> bool:
         """Whether the source received events since `data` was written."""
@@ -330,11 +344,9 @@ class Collectors:
         parts = self.compact(source_id)
         if not parts:
             return None
-        import duckdb
-
         merged = self.folder_of(source_id) / "merged.parquet"
         listed = "[" + ", ".join(_lit(str(p)) for p in parts) + "]"
-        con = duckdb.connect(":memory:")
+        con = connect_duckdb()
         try:
             con.execute("SET preserve_insertion_order = true")
             con.execute(
@@ -430,21 +442,28 @@ def _lit(text: str) -> str:
 def _to_parquet(log: Path, part: Path) -> None:
     """One closed log as a Parquet part (written beside it, then renamed into place). A line
     torn by a crash (never acknowledged) is skipped."""
-    import duckdb
-
-    staged = part.with_suffix(".tmp")
-    con = duckdb.connect(":memory:")
+    # A name of its own (this process and thread), renamed into place once whole.
+    staged = part.with_name(f"{part.stem}.{_TEMP_TAG}-{threading.get_ident()}.tmp")
     try:
-        con.execute("SET preserve_insertion_order = true")
-        con.execute(
-            f"COPY (SELECT * FROM read_json({_lit(str(log))}, format = 'newline_delimited', "
-            f"columns = {_COLUMNS}, ignore_errors = true) WHERE type IS NOT NULL "
-            # every stored line ends with receivedAt and timestamp: a torn one lacks them
-            f"AND timestamp IS NOT NULL AND receivedAt IS NOT NULL) TO {_lit(str(staged))} "
-            "(FORMAT parquet)"
-        )
-    finally:
-        con.close()
-    with staged.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staged, part)
+        con = connect_duckdb()
+        try:
+            con.execute("SET preserve_insertion_order = true")
+            con.execute(
+                f"COPY (SELECT * FROM read_json({_lit(str(log))}, format = 'newline_delimited', "
+                f"columns = {_COLUMNS}, ignore_errors = true) WHERE type IS NOT NULL "
+                # every stored line ends with receivedAt and timestamp: a torn one lacks them
+                f"AND timestamp IS NOT NULL AND receivedAt IS NOT NULL) TO {_lit(str(staged))} "
+                "(FORMAT parquet)"
+            )
+        finally:
+            con.close()
+        with staged.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staged, part)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+
+
+_TEMP_TAG = f"{os.getpid()}-{os.urandom(4).hex()}"
+"""This process's mark in a part's temporary name (a leftover of another is a crash's)."""

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from journeyline.errors import InvalidInput, UsageError
+from journeyline.events.connect import connect_duckdb
 from journeyline.events.vendors import explain_read_error
 
 
@@ -239,7 +240,7 @@ class DuckDBEngine:
         import duckdb
 
         self._duckdb = duckdb
-        self.con = duckdb.connect(":memory:")
+        self.con = connect_duckdb()
         _session(self.con)
         limit = memory_limit or os.environ.get("JOURNEYLINE_DUCKDB_MEMORY", "3GB")
         self.con.execute(f"SET memory_limit = '{limit}'")

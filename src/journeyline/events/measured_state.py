@@ -4,10 +4,11 @@ A collector's events live in Parquet partitions that only grow (`events.collecto
 compaction adds `part-NNNNNN.parquet`, the calls as received). `LaneState` keeps, for one
 map's default view (all dates, no breakdown), what the lane is computed from:
 
-- per unit: its events and the sort key of its last event;
-- per (unit, distinct step condition): the sort keys of its first and last event of the
-  condition, the time of the first, the events, and the event after the last
-  (`measured._build_unit_table`'s table, with sort keys instead of positions);
+- per unit: its number (an integer given once, as the full reader numbers units; every
+  other table names the unit by it), its events and the sort key of its last event;
+- per (unit, distinct step condition): the positions in the unit of its first and last
+  event of the condition, the time of the first, the events, and the event after the last
+  (`measured._build_unit_table`'s table);
 - every figure as a sum over units (reach, weekly units, per pair of consecutive steps the
   units, conversions and drop-offs by next event), and the time-to-next gaps of each pair
   as a sorted array (for the exact median);
@@ -16,9 +17,10 @@ map's default view (all dates, no breakdown), what the lane is computed from:
 
 A refresh reads only the partitions added since. A unit whose new events all come after
 its last one is *appended*: its rows are merged with the new events without reading its
-old ones. A unit with an event earlier than its last one (a late event), or whose
-anonymous id was just linked to a user (an identify call: two units become one), is read
-again whole from the partitions (one filtered scan), and replaced. Each touched unit's old
+old ones (the new events' positions follow on from its count). A unit with an event
+earlier than its last one (a late event), or whose anonymous id was just linked to a user
+(an identify call: two units become one), is read again whole from the partitions (one
+scan, the calls filtered by the units' ids before any timestamp is parsed), and replaced. Each touched unit's old
 contribution is taken off every figure and its new one added, so the figures equal a full
 recompute's (`tests/test_measured_state.py` checks them against `measure_lane` over the
 source converted in full).
@@ -117,9 +119,20 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _raw_sql(parts: list[tuple[Part, int]]) -> str:
+def _raw_sql(parts: list[tuple[Part, int]], keys: str | None = None) -> str:
     """The calls of partitions (each with the stream offset of its first row): seq, call,
-    uid, aid, mid, event name (Segment's naming of page and screen calls), ts (text)."""
+    uid, aid, mid, event name (Segment's naming of page and screen calls), ts (text).
+
+    `keys`: a table of unit keys (`ukey`): only the calls that may belong to those units
+    (by their user id, anonymous id, or the user an anonymous id is linked to), kept
+    before any timestamp is parsed."""
+    only = ""
+    if keys:
+        listed = f"(SELECT ukey FROM {keys})"
+        only = (
+            f' WHERE "userId" IN {listed} OR "anonymousId" IN {listed} OR "anonymousId" IN '
+            f"(SELECT a FROM st_links WHERE u IN {listed})"
+        )
     selects = []
     for part, offset in parts:
         kind = "lower(coalesce(type, 'track'))"
@@ -130,7 +143,7 @@ def _raw_sql(parts: list[tuple[Part, int]]) -> str:
             f"CASE {kind} WHEN 'track' THEN event WHEN 'page' THEN {named}, 'page') "
             f"WHEN 'screen' THEN {named}, 'screen') ELSE NULL END AS name, "
             'coalesce("timestamp", "originalTimestamp", "sentAt", "receivedAt") AS ts '
-            f"FROM read_parquet({_lit(str(part.path))}, file_row_number = true)"
+            f"FROM read_parquet({_lit(str(part.path))}, file_row_number = true){only}"
         )
     return " UNION ALL ".join(selects)
 
@@ -189,16 +202,28 @@ class _Hashes:
         self.chunks: list[np.ndarray] = []
 
     def contains(self, values: np.ndarray) -> np.ndarray:
-        found = np.zeros(len(values), dtype=bool)
+        # Looked up in sorted order: the binary searches then walk each chunk forwards
+        # (about 5x faster than in arrival order on tens of millions of hashes).
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        hit = np.zeros(len(values), dtype=bool)
         for chunk in self.chunks:
-            at = np.minimum(np.searchsorted(chunk, values), len(chunk) - 1)
-            found |= chunk[at] == values
+            at = np.minimum(np.searchsorted(chunk, ordered), len(chunk) - 1)
+            hit |= chunk[at] == ordered
+        found = np.empty(len(values), dtype=bool)
+        found[order] = hit
         return found
 
     def add(self, values: np.ndarray) -> None:
         if not len(values):
             return
-        self.chunks.append(_sorted_unique(values))
+        self.add_unique(_sorted_unique(values))
+
+    def add_unique(self, values: np.ndarray) -> None:
+        """`add` for values already sorted and distinct."""
+        if not len(values):
+            return
+        self.chunks.append(values)
         while len(self.chunks) > 1 and len(self.chunks[-1]) * 4 >= len(self.chunks[-2]):
             last = self.chunks.pop()
             self.chunks[-1] = _sorted_unique(np.concatenate((self.chunks[-1], last)))
@@ -251,6 +276,8 @@ class LaneState:
         self.mids = _Hashes()
         """The hashes of every messageId received (a hit is confirmed on the calls)."""
         self.built = False
+        self.next_unit = 1
+        """The number the next new unit gets (`st_units.u`)."""
         self.reason: str | None = None
         """Why the last update measured in full (None when it carried the figures forward)."""
 
@@ -304,6 +331,7 @@ class LaneState:
         self.zones = [0, 0]
         self.mids = _Hashes()
         self.built = False
+        self.next_unit = 1
 
     def _offset_parts(self, parts: list[Part]) -> list[tuple[Part, int]]:
         out = []
@@ -363,15 +391,28 @@ class LaneState:
             "CREATE TABLE st_links AS SELECT aid AS a, arg_min(uid, seq) AS u FROM raw "
             "WHERE uid IS NOT NULL AND aid IS NOT NULL GROUP BY aid"
         )
-        # Repeats: candidates by a repeated hash (an integer group-by), then the text itself.
-        x(
-            "CREATE TABLE st_dropped AS SELECT seq FROM (SELECT seq, "
-            "min(seq) OVER (PARTITION BY mid) AS first FROM raw WHERE mid IS NOT NULL AND "
-            "hash(mid) IN (SELECT h FROM (SELECT hash(mid) AS h FROM raw WHERE mid IS NOT NULL) "
-            "m GROUP BY h HAVING COUNT(*) > 1)) d WHERE seq <> first"
-        )
+        # Repeats: the messageIds' hashes sorted once (in numpy, which a hash group-by over
+        # tens of millions of distinct values is several times slower than); a repeated
+        # hash is a candidate, confirmed on the text itself.
+        ordered = np.sort(self._hashes("SELECT hash(mid) AS h FROM raw WHERE mid IS NOT NULL"))
+        same = ordered[1:] == ordered[:-1] if len(ordered) > 1 else np.zeros(0, dtype=bool)
+        repeated = np.unique(ordered[1:][same])
+        keep = np.ones(len(ordered), dtype=bool)
+        keep[1:] = ~same
         self.mids = _Hashes()
-        self.mids.add(self._hashes("SELECT hash(mid) AS h FROM raw WHERE mid IS NOT NULL"))
+        self.mids.add_unique(ordered[keep])
+        del ordered, same, keep
+        x("CREATE TABLE st_dropped (seq BIGINT)")
+        if len(repeated):
+            import pyarrow as pa
+
+            self.engine.con.register("d_rep", pa.table({"h": pa.array(repeated, pa.uint64())}))
+            x(
+                "INSERT INTO st_dropped SELECT seq FROM (SELECT seq, "
+                "min(seq) OVER (PARTITION BY mid) AS first FROM raw WHERE mid IS NOT NULL AND "
+                "hash(mid) IN (SELECT h FROM d_rep)) d WHERE seq <> first"
+            )
+            self.engine.con.unregister("d_rep")
         x(f"CREATE TEMP TABLE d_ev AS {self._event_sql('SELECT * FROM raw')}")
         x("DROP TABLE raw")
         x(
@@ -380,19 +421,37 @@ class LaneState:
         )
         self._load_names()
         self._conditions(first=True)
-        x("CREATE TABLE st_units (ukey VARCHAR, n BIGINT, lk HUGEINT)")
+        # Units numbered once (as the full reader does): every table after this one, and
+        # the window that orders each unit's events, works on integers.
         x(
-            "CREATE TABLE st_uc (ukey VARCHAR, c INT, fk HUGEINT, lk HUGEINT, tf BIGINT, "
-            "n BIGINT, nx INT, uh UBIGINT)"
+            "CREATE TEMP TABLE k_ids AS SELECT ukey, CAST(row_number() OVER () AS INT) AS u "
+            "FROM (SELECT DISTINCT ukey FROM d_ev) k"
         )
-        self._unit_rows("d_ev", "n_units", "n_uc")
-        x("INSERT INTO st_units SELECT * FROM n_units")
-        x("INSERT INTO st_uc SELECT *, hash(ukey) FROM n_uc")
+        self.next_unit = int(self._rows("SELECT COUNT(*) FROM k_ids")[0][0]) + 1
+        x(f"CREATE TEMP TABLE i_ev AS {self._numbered('d_ev')}")
+        x("DROP TABLE d_ev")
+        x("CREATE TABLE st_units (ukey VARCHAR, u INT, n BIGINT, lk HUGEINT)")
+        x("CREATE TABLE st_uc (u INT, c INT, f INT, l INT, tf BIGINT, n INT, nx INT)")
+        self._unit_rows("i_ev", "n_units", "n_uc")
+        self._span("i_ev")
+        x("DROP TABLE i_ev")
+        x(
+            "INSERT INTO st_units SELECT k.ukey, n.u, n.n, n.lk FROM n_units n "
+            "JOIN k_ids k ON k.u = n.u"
+        )
+        x("INSERT INTO st_uc SELECT * FROM n_uc")
         self._contribute("n_uc", "n_units", +1)
-        self._span("d_ev")
-        for table in ("d_ev", "n_units", "n_uc"):
+        for table in ("k_ids", "n_units", "n_uc"):
             x(f"DROP TABLE {table}")
         self.built = True
+
+    def _numbered(self, events: str, where: str = "") -> str:
+        """Events (ukey, name, t, k) as (u, event, t, k): the unit's number (`k_ids`) and
+        the event's id (`ev_names`)."""
+        return (
+            f"SELECT i.u, n.id AS event, e.t, e.k FROM {events} e JOIN k_ids i ON i.ukey = e.ukey "
+            f"JOIN ev_names n ON n.name = e.name {where}"
+        )
 
     def _hashes(self, sql: str) -> np.ndarray:
         column = self._x(sql).fetchnumpy()["h"]
@@ -460,22 +519,26 @@ class LaneState:
         if sm:
             self._x(f"INSERT INTO st_sm VALUES {', '.join(map(str, sm))}")
 
-    def _unit_rows(self, events: str, units: str, uc: str) -> None:
-        """From events (ukey, name, t, k), per unit (n, last key) and per (unit, condition)
-        (first and last key, first time, events, the event after the last, -1 at the end)."""
+    def _unit_rows(self, events: str, units: str, uc: str, before: str | None = None) -> None:
+        """From events (u, event, t, k), per unit (n, last key) and per (unit, condition)
+        (first and last position in the unit, first time, events, the event after the
+        last, -1 at the end). `before`: a table of the units' rows so far (u, n): the
+        events come after those, so their positions follow on from n."""
         x = self._x
         x(
-            f"CREATE OR REPLACE TEMP TABLE {units} AS SELECT ukey, COUNT(*) AS n, MAX(k) AS lk "
-            f"FROM {events} GROUP BY ukey"
+            f"CREATE OR REPLACE TEMP TABLE {units} AS SELECT u, COUNT(*) AS n, MAX(k) AS lk "
+            f"FROM {events} GROUP BY u"
         )
+        offset = "COALESCE(b.n, 0) + " if before else ""
+        joined = f"LEFT JOIN {before} b ON b.u = e.u " if before else ""
         x(
-            f"CREATE OR REPLACE TEMP TABLE {uc} AS SELECT w.ukey, sm.c, MIN(w.k) AS fk, "
-            "MAX(w.k) AS lk, MIN(w.t) AS tf, COUNT(*) AS n, "
-            "arg_max(COALESCE(w.nx, -1), w.k) AS nx FROM ("
-            "SELECT e.ukey, e.t, e.k, n.id AS event, "
-            "lead(n.id) OVER (PARTITION BY e.ukey ORDER BY e.k) AS nx "
-            f"FROM {events} e JOIN ev_names n ON n.name = e.name) w "
-            "JOIN st_sm sm ON sm.event = w.event GROUP BY w.ukey, sm.c"
+            f"CREATE OR REPLACE TEMP TABLE {uc} AS SELECT w.u, sm.c, CAST(MIN(w.p) AS INT) AS f, "
+            "CAST(MAX(w.p) AS INT) AS l, MIN(w.t) AS tf, CAST(COUNT(*) AS INT) AS n, "
+            "arg_max(COALESCE(w.nx, -1), w.p) AS nx FROM ("
+            f"SELECT e.u, e.t, e.event, {offset}row_number() OVER w AS p, "
+            "lead(e.event) OVER w AS nx "
+            f"FROM {events} e {joined}WINDOW w AS (PARTITION BY e.u ORDER BY e.k)) w "
+            "JOIN st_sm sm ON sm.event = w.event GROUP BY w.u, sm.c"
         )
 
     def _contribute(self, uc: str, units: str, sign: int) -> None:
@@ -485,7 +548,7 @@ class LaneState:
         n_units, n_events = self._rows(f"SELECT COUNT(*), COALESCE(SUM(n), 0) FROM {units}")[0]
         f.units += sign * int(n_units)
         f.events += sign * int(n_events)
-        f.entrants += sign * int(self._rows(f"SELECT COUNT(DISTINCT ukey) FROM {uc}")[0][0])
+        f.entrants += sign * int(self._rows(f"SELECT COUNT(DISTINCT u) FROM {uc}")[0][0])
         for c, u, n in self._rows(f"SELECT c, COUNT(*), SUM(n) FROM {uc} GROUP BY c"):
             row = f.reach.setdefault(int(c), [0, 0])
             row[0] += sign * int(u)
@@ -497,11 +560,8 @@ class LaneState:
             _add(f.weekly, (int(c), int(wk)), sign * int(n))
         if not self.pair_list:
             return
-        pj = (
-            f"FROM st_pairs p JOIN {uc} x ON x.c = p.a "
-            f"LEFT JOIN {uc} y ON y.ukey = x.ukey AND y.c = p.b"
-        )
-        converted = "COALESCE(y.lk > x.fk, false)"
+        pj = f"FROM st_pairs p JOIN {uc} x ON x.c = p.a LEFT JOIN {uc} y ON y.u = x.u AND y.c = p.b"
+        converted = "COALESCE(y.l > x.f, false)"
         # One pass over the pairs' join for both: per pair and next event, the units, the
         # converted and the dropped (the drop-offs by next event).
         totals: dict[int, list[int]] = {}
@@ -522,7 +582,7 @@ class LaneState:
             if not row[0]:
                 f.pairs.pop(pid)
         gaps = self._x(
-            f"SELECT p.pid, CAST(y.tf - x.tf AS BIGINT) AS gap {pj} WHERE y.fk > x.fk"
+            f"SELECT p.pid, CAST(y.tf - x.tf AS BIGINT) AS gap {pj} WHERE y.f > x.f"
         ).fetchnumpy()
         pids = np.asarray(gaps["pid"], dtype=np.int64)
         values = np.asarray(gaps["gap"], dtype=np.int64)
@@ -557,8 +617,10 @@ class LaneState:
             for table in (
                 "d_raw",
                 "d_ev",
+                "d_look",
                 "d_keys",
                 "r_keys",
+                "k_ids",
                 "r_ev",
                 "a_ev",
                 "n_units",
@@ -612,6 +674,7 @@ class LaneState:
             )
         self.mids.add(hashes)
         x(f"CREATE TEMP TABLE d_ev AS {self._event_sql('SELECT * FROM d_raw')}")
+        x("DROP TABLE d_raw")
         # New event names get the next ids; the steps must still match what they matched.
         fresh = rows(
             "SELECT DISTINCT name FROM d_ev WHERE name NOT IN (SELECT name FROM ev_names) "
@@ -623,69 +686,83 @@ class LaneState:
             x(f"INSERT INTO ev_names VALUES {values}")
             self._load_names()
             self._conditions(first=False)
+        # The kept rows of every unit the new calls name (one pass over the units' keys).
         x("CREATE TEMP TABLE d_keys AS SELECT DISTINCT ukey FROM d_ev")
+        x(
+            "CREATE TEMP TABLE d_look AS SELECT k.ukey, s.u, s.n, s.lk FROM ("
+            "SELECT ukey FROM d_keys UNION SELECT a FROM n_links UNION SELECT u FROM n_links"
+            ") k LEFT JOIN st_units s ON s.ukey = k.ukey"
+        )
         # Units read again whole: those with a late event, and both sides of a new link.
         x(
             "CREATE TEMP TABLE r_keys AS SELECT DISTINCT ukey FROM ("
-            "SELECT e.ukey FROM d_ev e JOIN st_units s ON s.ukey = e.ukey WHERE e.k < s.lk "
-            "UNION ALL SELECT n.a FROM n_links n JOIN st_units s ON s.ukey = n.a "
-            "UNION ALL SELECT n.u FROM n_links n JOIN st_units s ON s.ukey = n.a) r"
+            "SELECT e.ukey FROM d_ev e JOIN d_look s ON s.ukey = e.ukey WHERE e.k < s.lk "
+            "UNION ALL SELECT n.a FROM n_links n JOIN d_look s ON s.ukey = n.a "
+            "WHERE s.u IS NOT NULL "
+            "UNION ALL SELECT n.u FROM n_links n JOIN d_look s ON s.ukey = n.a "
+            "WHERE s.u IS NOT NULL) r"
         )
-        if rows("SELECT COUNT(*) FROM r_keys")[0][0]:
-            old = self._timed(_raw_sql(old_parts))
-            where = "coalesce(r.uid, l.u, r.aid) IN (SELECT ukey FROM r_keys)"
-            x(
-                f"CREATE TEMP TABLE r_ev AS {self._event_sql(old, where)} "
-                "UNION ALL SELECT * FROM d_ev WHERE ukey IN (SELECT ukey FROM r_keys)"
-            )
-        else:
-            x("CREATE TEMP TABLE r_ev AS SELECT * FROM d_ev WHERE false")
+        # Every touched unit's number: its own, or the next free ones for new units.
         x(
-            "CREATE TEMP TABLE a_ev AS SELECT * FROM d_ev "
-            "WHERE ukey NOT IN (SELECT ukey FROM r_keys)"
+            "CREATE TEMP TABLE k_ids AS SELECT ukey, COALESCE(u, CAST("
+            f"{self.next_unit} - 1 + row_number() OVER (PARTITION BY u IS NULL) AS INT)) AS u, "
+            "u IS NULL AS fresh FROM d_look "
+            "WHERE ukey IN (SELECT ukey FROM d_keys UNION SELECT ukey FROM r_keys)"
+        )
+        self.next_unit += int(rows("SELECT COUNT(*) FROM k_ids WHERE fresh")[0][0])
+        if rows("SELECT COUNT(*) FROM r_keys")[0][0]:
+            old = self._timed(_raw_sql(old_parts, keys="r_keys"))
+            where = "coalesce(r.uid, l.u, r.aid) IN (SELECT ukey FROM r_keys)"
+            reread = f"({self._event_sql(old, where)} UNION ALL SELECT * FROM d_ev WHERE ukey IN (SELECT ukey FROM r_keys))"
+            x(f"CREATE TEMP TABLE r_ev AS {self._numbered(reread)}")
+        else:
+            x("CREATE TEMP TABLE r_ev (u INT, event INT, t BIGINT, k HUGEINT)")
+        x(
+            f"CREATE TEMP TABLE a_ev AS {self._numbered('d_ev', 'WHERE e.ukey NOT IN (SELECT ukey FROM r_keys)')}"
         )
         # The touched units' rows as they were (taken off the figures) ...
         x(
-            "CREATE TEMP TABLE o_units AS SELECT * FROM st_units WHERE ukey IN "
-            "(SELECT ukey FROM d_keys UNION SELECT ukey FROM r_keys)"
+            "CREATE TEMP TABLE o_units AS SELECT ukey, u, n, lk FROM d_look WHERE u IS NOT NULL "
+            "AND ukey IN (SELECT ukey FROM k_ids)"
         )
-        # Found by the hash of their unit's key (an integer join over the whole table), then
-        # the key itself; deleted below by row id.
+        # (an integer semi-join over the whole table; deleted below by row id)
         x(
-            "CREATE TEMP TABLE o_uc AS SELECT ukey, c, fk, lk, tf, n, nx, rid FROM ("
-            "SELECT s.ukey, s.c, s.fk, s.lk, s.tf, s.n, s.nx, s.rowid AS rid, o.ukey AS okey "
-            "FROM st_uc s JOIN (SELECT ukey, hash(ukey) AS uh FROM o_units) o ON o.uh = s.uh"
-            ") m WHERE ukey = okey"
+            "CREATE TEMP TABLE o_uc AS SELECT s.u, s.c, s.f, s.l, s.tf, s.n, s.nx, s.rowid AS rid "
+            "FROM st_uc s WHERE s.u IN (SELECT u FROM o_units)"
         )
-        # ... and as they are now: read again whole, or merged with the new events.
+        # ... and as they are now: read again whole, or merged with the new events (whose
+        # positions follow the unit's old ones).
         self._unit_rows("r_ev", "n_units", "n_uc")
-        self._unit_rows("a_ev", "a_units", "a_uc")
+        self._unit_rows("a_ev", "a_units", "a_uc", before="o_units")
         x(
-            "INSERT INTO n_units SELECT a.ukey, a.n + COALESCE(o.n, 0), a.lk FROM a_units a "
-            "LEFT JOIN o_units o ON o.ukey = a.ukey"
+            "INSERT INTO n_units SELECT a.u, a.n + COALESCE(o.n, 0), a.lk FROM a_units a "
+            "LEFT JOIN o_units o ON o.u = a.u"
         )
-        # For an appended unit: a condition with new events takes its last key and next
-        # event from them (its first from the old rows when it had some); one without keeps
-        # its rows, except that the event after the unit's old last one is now the first new.
+        # For an appended unit: a condition with new events takes its last position and
+        # next event from them (its first from the old rows when it had some); one without
+        # keeps its rows, except that the event after the unit's old last one is now the
+        # first new one.
         x(
             "INSERT INTO n_uc "
-            "SELECT a.ukey, a.c, COALESCE(o.fk, a.fk), a.lk, COALESCE(o.tf, a.tf), "
+            "SELECT a.u, a.c, COALESCE(o.f, a.f), a.l, COALESCE(o.tf, a.tf), "
             "a.n + COALESCE(o.n, 0), a.nx FROM a_uc a "
-            "LEFT JOIN o_uc o ON o.ukey = a.ukey AND o.c = a.c "
+            "LEFT JOIN o_uc o ON o.u = a.u AND o.c = a.c "
             "UNION ALL "
-            "SELECT o.ukey, o.c, o.fk, o.lk, o.tf, o.n, "
-            "CASE WHEN o.lk = u.lk THEN f.first ELSE o.nx END FROM o_uc o "
-            "JOIN o_units u ON u.ukey = o.ukey "
-            "JOIN (SELECT e.ukey, arg_min(n.id, e.k) AS first FROM a_ev e "
-            "JOIN ev_names n ON n.name = e.name GROUP BY e.ukey) f ON f.ukey = o.ukey "
-            "WHERE NOT EXISTS (SELECT 1 FROM a_uc a WHERE a.ukey = o.ukey AND a.c = o.c)"
+            "SELECT o.u, o.c, o.f, o.l, o.tf, o.n, "
+            "CASE WHEN o.l = u.n THEN f.first ELSE o.nx END FROM o_uc o "
+            "JOIN o_units u ON u.u = o.u "
+            "JOIN (SELECT u, arg_min(event, k) AS first FROM a_ev GROUP BY u) f ON f.u = o.u "
+            "WHERE NOT EXISTS (SELECT 1 FROM a_uc a WHERE a.u = o.u AND a.c = o.c)"
         )
         self._contribute("o_uc", "o_units", -1)
         self._contribute("n_uc", "n_units", +1)
-        x("DELETE FROM st_units WHERE ukey IN (SELECT ukey FROM o_units)")
+        x("DELETE FROM st_units WHERE u IN (SELECT u FROM o_units)")
         x("DELETE FROM st_uc WHERE rowid IN (SELECT rid FROM o_uc)")
-        x("INSERT INTO st_units SELECT * FROM n_units")
-        x("INSERT INTO st_uc SELECT *, hash(ukey) FROM n_uc")
+        x(
+            "INSERT INTO st_units SELECT k.ukey, n.u, n.n, n.lk FROM n_units n "
+            "JOIN k_ids k ON k.u = n.u"
+        )
+        x("INSERT INTO st_uc SELECT u, c, f, l, tf, n, nx FROM n_uc")
         self._span("d_ev")
 
     # --- the lane --------------------------------------------------------------------------

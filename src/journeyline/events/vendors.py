@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from journeyline.errors import InvalidInput
+from journeyline.events.connect import connect_duckdb
 from journeyline.events.spec import PRESETS, Columns, LogSpec, UnitKind, resolve_columns
 
 _CACHE_VERSION = "3"
@@ -87,7 +88,7 @@ def parquet_is_nested(path: Path) -> bool:
     """Whether a Parquet file has struct, list or map columns (GA4's BigQuery export does)."""
     import duckdb
 
-    con = duckdb.connect(":memory:")
+    con = connect_duckdb()
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(str(path))})").fetchall()
     except duckdb.Error as error:
@@ -111,7 +112,7 @@ def flatten_log(
     """
     import duckdb
 
-    con = duckdb.connect(":memory:")
+    con = connect_duckdb()
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET preserve_insertion_order = true")
@@ -755,7 +756,7 @@ def property_names(path: Path, fmt: str, spec: LogSpec, limit: int = 400) -> lis
     differ only in case the first is kept (both engines match columns without case)."""
     import duckdb
 
-    con = duckdb.connect(":memory:")
+    con = connect_duckdb()
     try:
         con.execute("SET enable_progress_bar = false")
         with _records(con, path, fmt) as (records, _files):

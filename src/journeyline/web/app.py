@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from journeyline import __version__
 from journeyline.errors import InvalidInput, UsageError
 from journeyline.events.collector import Collectors
+from journeyline.events.connect import use_temp_root
 from journeyline.events.lanes import MeasuredLanes
 from journeyline.events.sources import EventSources, SourceLimits
 from journeyline.formats.limits import ImportLimits
@@ -187,6 +188,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Budget(settings.worker_seconds, settings.worker_memory_mb * 1_048_576),
     )
     app.state.workers = workers
+    # DuckDB spills under the data dir, not `.tmp` wherever the server was started.
+    use_temp_root(Path(settings.data_dir) / "duckdb-tmp")
     jobs = EventJobs(
         Path(settings.data_dir) / "event-jobs",
         JobLimits(

@@ -41,6 +41,7 @@ from journeyline.errors import (
     NotFound,
     WorkersUnavailable,
 )
+from journeyline.events.connect import temp_root
 from journeyline.events.spec import LogSpec
 from journeyline.formats.atomic import write_atomically
 from journeyline.model import JourneyMap
@@ -118,6 +119,14 @@ def _run_job(conn: Connection, request: JobRequest, memory_bytes: int) -> None:
         reply = ("crash", f"{type(error).__name__}: {error}")
     with contextlib.suppress(OSError, MemoryError):
         conn.send(reply)
+
+
+def _spilling_to(folder: str, runner: Callable[[Connection, Any, int], None], *args: Any) -> None:
+    """A job process: DuckDB spills where the server's does (`events.connect`), then run."""
+    from journeyline.events.connect import use_temp_root
+
+    use_temp_root(folder)
+    runner(*args)
 
 
 def _error_record(error: JourneylineError) -> dict[str, Any]:
@@ -274,8 +283,8 @@ class EventJobs:
         self._write(record)
         parent, child = self._context.Pipe(duplex=False)
         process = self._context.Process(
-            target=self.runner,
-            args=(child, request, self.limits.memory_bytes),
+            target=_spilling_to,
+            args=(str(temp_root()), self.runner, child, request, self.limits.memory_bytes),
             daemon=True,
             name="journeyline-event-job",
         )
