@@ -592,7 +592,10 @@ def _convert(
     con.execute(f"CREATE TEMP TABLE __stage AS SELECT {named}{extras} FROM ({base}) d")
     staged = "(SELECT rowid AS __seq, * FROM __stage)"
     time = q(cols.time)
-    timeless = f"({time} IS NULL OR TRIM({time}) = '')"
+    # Only text of spaces trims to '' (and it starts with one): TRIM runs on those rows only.
+    timeless = (
+        f"({time} IS NULL OR {time} = '' OR (starts_with({time}, ' ') AND TRIM({time}) = ''))"
+    )
     calls = f"__call IN {_NON_EVENT_CALLS}" if cols.preset == "segment" else "false"
     stitch = {"userId", "anonymousId"} <= set(exprs)
     counts = [
@@ -634,7 +637,8 @@ def _convert(
             f"{''.join(', s.' + n for n in extra)} "
             f'FROM {staged} s LEFT JOIN links ON s."userId" IS NULL AND s."anonymousId" = links.a)'
         )
-    if "__insert_id" in extra and _drop_repeats(con, relation, cols):
+    repeats = "__insert_id" in extra and _drop_repeats(con, relation, cols)
+    if repeats:
         dupes = con.execute("SELECT COUNT(*) FROM __repeated").fetchone()[0]
         if cols.preset == "segment":
             warnings.append(
@@ -649,11 +653,11 @@ def _convert(
         keep.append("__seq NOT IN (SELECT __seq FROM __repeated)")
     out = ", ".join(q(n) for n in exprs)
     tmp = _temp_beside(target)
-    if keep or relation != staged:
-        where = f"WHERE {' AND '.join(keep)}" if keep else ""
-        query = f"SELECT __seq, {out} FROM {relation} f {where} ORDER BY __seq"
-    else:
-        query = f"SELECT __seq, {out} FROM {staged} f"
+    where = f"WHERE {' AND '.join(keep)}" if keep else ""
+    query = f"SELECT __seq, {out} FROM {relation} f {where}"
+    if relation != staged or repeats:
+        # A join (identity links, repeats) may reorder rows; filters alone keep the order.
+        query += " ORDER BY __seq"
     try:
         written = con.execute(f"COPY ({query}) TO {_lit(str(tmp))} (FORMAT parquet)").fetchone()[0]
         if not total or not written:
