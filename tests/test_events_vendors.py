@@ -383,3 +383,42 @@ def test_an_object_kept_whole_and_by_its_fields() -> None:
     ((page, url),) = props(VENDORS / "segment_track.json", spec)
     assert json.loads(page)["title"] == "Analytics Academy"
     assert url == "https://segment.com/academy/"
+
+
+def test_a_large_export_keeps_file_order_and_drops_only_true_repeats(tmp_path: Path) -> None:
+    """The conversion parses in parallel (several read buffers): the flat file must still
+    number the records in file order, and of the rows sharing an `$insert_id` drop only
+    those repeating an earlier one's event, distinct_id and time, wherever they are."""
+    import duckdb
+
+    from journeyline.events.vendors import flatten_log
+
+    n, t0 = 300_000, 1_700_000_000
+    path = tmp_path / "mp.jsonl"
+    repeats = {1_000: 7, 150_000: 2, 299_999: 123_456}  # row → the earlier row it repeats
+    pad = "https://shop.example/" + "p" * 130
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            j = repeats.get(i, i)
+            props = {"time": t0 + j, "distinct_id": f"u{j % 997}", "$insert_id": f"i{j}"}
+            if i == 200_000:  # an id reused by another event: no repeat
+                props["$insert_id"] = "i5"
+            if i == 250_000:
+                props["time"] = "  "
+            props["$current_url"] = pad  # DuckDB reads 32 MB buffers: the file needs several
+            out.write(json.dumps({"event": f"e{j % 3}", "properties": props}) + "\n")
+    assert path.stat().st_size > 64_000_000
+    flat = flatten_log(path, "jsonl", LogSpec(preset="mixpanel"), tmp_path / "flat")
+    assert flat.warnings == [
+        "1 events have no timestamp ('time' empty) and are left out",
+        "3 events repeat an earlier one (same event, distinct_id, time and $insert_id) and "
+        "are counted once, as Mixpanel does",
+    ]
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT __seq, time FROM read_parquet('{flat.path}')"  # as the file stores them
+    ).fetchall()
+    con.close()
+    gone = {*repeats, 250_000}
+    assert [seq for seq, _ in rows] == [i for i in range(n) if i not in gone]
+    assert all(int(time) == t0 + seq for seq, time in rows)

@@ -37,7 +37,7 @@ from journeyline.errors import InvalidInput
 from journeyline.events.connect import connect_duckdb
 from journeyline.events.spec import PRESETS, Columns, LogSpec, UnitKind, resolve_columns
 
-_CACHE_VERSION = "3"
+_CACHE_VERSION = "4"
 _SAMPLE_RECORDS = 2000
 _KV_SCHEMA = '[{"key":"VARCHAR","value":"JSON"}]'
 _NON_EVENT_CALLS = ("identify", "group", "alias")
@@ -354,7 +354,7 @@ class _Plan:
         return f"__p{self.parts.index(parts)}"
 
     def base(self, records: str, json_files: str | None) -> str:
-        """The relation `__seq, __p…, __q…` in file order.
+        """The relation `__p…, __q…` in file order (numbered where it is staged, see `_convert`).
 
         JSON files are read with a schema of exactly the needed fields (DuckDB then parses
         each record once and matches keys by exact case); otherwise, or when one path is
@@ -367,7 +367,7 @@ class _Plan:
                 chosen = ", ".join(f"struct_extract({value}, '{v}')" for v in _VALUES)
                 picks.append(f"coalesce({chosen}) AS __q{i}")
             return (
-                f"SELECT row_number() OVER () - 1 AS __seq, {', '.join(picks) or '1 AS __none'} "
+                f"SELECT {', '.join(picks) or '1 AS __none'} "
                 f"FROM read_json({json_files}, format = 'auto', columns = {schema})"
             )
         containers = list(dict.fromkeys(c for c, _ in self.keys))
@@ -386,8 +386,8 @@ class _Plan:
             chosen = ", ".join(f"json_extract_string({value}, '$.{v}')" for v in _VALUES)
             picks.append(f"coalesce({chosen}) AS __q{i}")
         return (
-            f"SELECT __seq, {', '.join(picks) or '1 AS __none'} FROM (SELECT row_number() OVER () - 1 "
-            f"AS __seq, json_extract_string(json, [{listed}]) AS v FROM {records}) b"
+            f"SELECT {', '.join(picks) or '1 AS __none'} FROM (SELECT "
+            f"json_extract_string(json, [{listed}]) AS v FROM {records}) b"
         )
 
     def _schema(self) -> str | None:
@@ -577,24 +577,26 @@ def _convert(
 ) -> list[str]:
     """Write the flat Parquet file; return the warnings (rows left out and why).
 
-    One pass parses the records into a staging Parquet file; one aggregate over it counts
-    what the vendor's rules would change. A clean export (the common case) is then done;
-    otherwise a second pass, over the staged columns only, applies the rules."""
+    One pass parses the records into a temporary table, in parallel: with
+    `preserve_insertion_order` its rows keep the file order, so `rowid` is `__seq` (a
+    `row_number() OVER ()` while parsing would be a streaming window, which reads the file
+    on one thread). One aggregate over it counts what the vendor's rules would change; a
+    clean export (the common case) is then written as it is, otherwise with the rules
+    applied. The table spills to the cache folder when it outgrows memory."""
     q = _ident
     extra = {k: v for k, v in exprs.items() if k.startswith("__")}
     exprs = {k: v for k, v in exprs.items() if not k.startswith("__")}
     named = ", ".join(f"{e} AS {q(n)}" for n, e in exprs.items())
     extras = "".join(f", {e} AS {n}" for n, e in extra.items())
-    decoded = base
     target.parent.mkdir(parents=True, exist_ok=True)
-    stage = _temp_beside(target)
-    con.execute(
-        f"COPY (SELECT __seq, {named}{extras} FROM ({decoded}) d) TO {_lit(str(stage))} "
-        "(FORMAT parquet)"
-    )
-    staged = f"read_parquet({_lit(str(stage))})"
+    con.execute(f"SET temp_directory = {_lit(str(target.parent / '.spill'))}")
+    con.execute(f"CREATE TEMP TABLE __stage AS SELECT {named}{extras} FROM ({base}) d")
+    staged = "(SELECT rowid AS __seq, * FROM __stage)"
     time = q(cols.time)
-    timeless = f"({time} IS NULL OR TRIM({time}) = '')"
+    # Only text of spaces trims to '' (and it starts with one): TRIM runs on those rows only.
+    timeless = (
+        f"({time} IS NULL OR {time} = '' OR (starts_with({time}, ' ') AND TRIM({time}) = ''))"
+    )
     calls = f"__call IN {_NON_EVENT_CALLS}" if cols.preset == "segment" else "false"
     stitch = {"userId", "anonymousId"} <= set(exprs)
     counts = [
@@ -605,19 +607,10 @@ def _convert(
             if stitch
             else "0"
         ),
-        # Hashes: an integer distinct count is cheaper than a text one; a collision only
-        # sends the exact check below looking for repeats that are not there.
-        # (hash(NULL) is a value: ids that are absent are left out of the distinct count.)
-        (
-            "COUNT(__insert_id) - COUNT(DISTINCT hash(__insert_id)) "
-            "FILTER (WHERE __insert_id IS NOT NULL)"
-            if "__insert_id" in extra
-            else "0"
-        ),
         "COUNT(*)",
     ]
-    no_time, non_events, anonymous, repeated_ids, total = con.execute(
-        f"SELECT {', '.join(counts)} FROM {staged}"
+    no_time, non_events, anonymous, total = con.execute(
+        f"SELECT {', '.join(counts)} FROM __stage"
     ).fetchone()
     warnings: list[str] = []
     keep = []
@@ -636,7 +629,7 @@ def _convert(
     if anonymous:
         con.execute(
             f'CREATE TEMP TABLE links AS SELECT "anonymousId" AS a, arg_min("userId", __seq) AS u '
-            f'FROM {staged} WHERE "userId" IS NOT NULL AND "anonymousId" IS NOT NULL '
+            f'FROM {staged} s WHERE "userId" IS NOT NULL AND "anonymousId" IS NOT NULL '
             'GROUP BY "anonymousId"'
         )
         relation = (
@@ -645,51 +638,62 @@ def _convert(
             f"{''.join(', s.' + n for n in extra)} "
             f'FROM {staged} s LEFT JOIN links ON s."userId" IS NULL AND s."anonymousId" = links.a)'
         )
-    if repeated_ids:
-        stitched = relation
-        same = (
-            "__insert_id"
-            if cols.preset == "segment"
-            else f"{q(cols.event)}, {q(cols.unit)}, {time}, __insert_id"
-        )
-        relation = f"(SELECT *, min(__seq) OVER (PARTITION BY {same}) AS __first FROM {relation} x)"
-        dupes = con.execute(
-            f"SELECT COUNT(*) FILTER (WHERE __insert_id IS NOT NULL AND __seq <> __first) "
-            f"FROM {relation} y"
-        ).fetchone()[0]
-        if dupes and cols.preset == "segment":
+    repeats = "__insert_id" in extra and _drop_repeats(con, relation, cols)
+    if repeats:
+        dupes = con.execute("SELECT COUNT(*) FROM __repeated").fetchone()[0]
+        if cols.preset == "segment":
             warnings.append(
                 f"{dupes} calls repeat an earlier call's messageId (a batch sent again) and "
                 "are counted once, as Segment does"
             )
-            keep.append("(__insert_id IS NULL OR __seq = __first)")
-        elif dupes:
+        else:
             warnings.append(
                 f"{dupes} events repeat an earlier one (same event, distinct_id, time and "
                 "$insert_id) and are counted once, as Mixpanel does"
             )
-            keep.append("(__insert_id IS NULL OR __seq = __first)")
-        else:
-            relation = stitched
-    if keep or relation != staged:
-        out = ", ".join(q(n) for n in exprs)
-        where = f"WHERE {' AND '.join(keep)}" if keep else ""
-        tmp = _temp_beside(target)
-        con.execute(
-            f"COPY (SELECT __seq, {out} FROM {relation} f {where} ORDER BY __seq) "
-            f"TO {_lit(str(tmp))} (FORMAT parquet)"
-        )
-        stage.unlink()
-        stage = tmp
-    if (
-        not total
-        or not con.execute(f"SELECT COUNT(*) FROM read_parquet({_lit(str(stage))})").fetchone()[0]
-    ):
-        stage.unlink()
-        why = "; ".join(warnings) or "the file holds none"
-        raise InvalidInput(f"{source}: no events to read ({why})")
-    os.replace(stage, target)
+        keep.append("__seq NOT IN (SELECT __seq FROM __repeated)")
+    out = ", ".join(q(n) for n in exprs)
+    tmp = _temp_beside(target)
+    where = f"WHERE {' AND '.join(keep)}" if keep else ""
+    query = f"SELECT __seq, {out} FROM {relation} f {where}"
+    if relation != staged or repeats:
+        # A join (identity links, repeats) may reorder rows; filters alone keep the order.
+        query += " ORDER BY __seq"
+    try:
+        written = con.execute(f"COPY ({query}) TO {_lit(str(tmp))} (FORMAT parquet)").fetchone()[0]
+        if not total or not written:
+            why = "; ".join(warnings) or "the file holds none"
+            raise InvalidInput(f"{source}: no events to read ({why})")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return warnings
+
+
+def _drop_repeats(con: Any, relation: str, cols: Columns) -> bool:
+    """Find the rows repeating an earlier one (`__repeated`: their `__seq`); whether any do.
+
+    Mixpanel: same event, distinct_id, time and `$insert_id`; Segment (collector): same
+    `messageId`. Ids are grouped by hash first, so the exact comparison (a window) runs
+    only over the rows whose id hash occurs more than once: none in a clean export."""
+    q = _ident
+    con.execute(
+        "CREATE TEMP TABLE __repeat_hashes AS SELECT hash(__insert_id) AS h FROM __stage "
+        "WHERE __insert_id IS NOT NULL GROUP BY h HAVING COUNT(*) > 1"
+    )
+    if not con.execute("SELECT COUNT(*) FROM __repeat_hashes").fetchone()[0]:
+        return False
+    same = (
+        "__insert_id"
+        if cols.preset == "segment"
+        else f"{q(cols.event)}, {q(cols.unit)}, {q(cols.time)}, __insert_id"
+    )
+    con.execute(
+        "CREATE TEMP TABLE __repeated AS SELECT __seq FROM (SELECT __seq, min(__seq) OVER "
+        f"(PARTITION BY {same}) AS __first FROM {relation} x WHERE __insert_id IS NOT NULL "
+        "AND hash(__insert_id) IN (SELECT h FROM __repeat_hashes)) r WHERE __seq <> __first"
+    )
+    return bool(con.execute("SELECT COUNT(*) FROM __repeated").fetchone()[0])
 
 
 def _temp_beside(target: Path) -> Path:
