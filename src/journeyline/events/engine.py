@@ -274,7 +274,7 @@ class DuckDBEngine:
         if fmt == "parquet":
             return f"read_parquet({p}, file_row_number = true)"
         if fmt == "flat":
-            return f"read_parquet({p})"
+            return f"read_parquet({p}, file_row_number = true)"
         if fmt == "jsonl":
             return f"read_json({p}, format = 'newline_delimited')"
         if fmt == "xes":
@@ -311,7 +311,7 @@ class DuckDBEngine:
                 rows = self._run(describe, path, fmt).fetchall()
         else:
             rows = self._run(describe, path, fmt).fetchall()
-        hidden = {"file_row_number"} if fmt == "parquet" else set()
+        hidden = {"file_row_number"} if fmt in {"parquet", "flat"} else set()
         return [(str(r[0]), _kind_of(str(r[1]))) for r in rows if str(r[0]) not in hidden]
 
     def copy_to_parquet(self, path: Path, fmt: str, target: Path) -> None:
@@ -338,7 +338,12 @@ class DuckDBEngine:
         cols = ", ".join(self.dialect.ident(c) for c in columns)
         if fmt == "parquet":
             seq = "file_row_number"
-        elif fmt in {"xes", "flat"}:
+        elif fmt == "flat":
+            # A converted log keeps every record in file order and has no `__seq` column,
+            # unless the vendor's rules left rows out (see vendors._convert).
+            names = {name for name, _ in self.source_schema(path, fmt)}
+            seq = "__seq" if "__seq" in names else "file_row_number"
+        elif fmt == "xes":
             seq = "__seq"
         else:
             seq = "row_number() OVER () - 1"

@@ -37,7 +37,7 @@ from journeyline.errors import InvalidInput
 from journeyline.events.connect import connect_duckdb
 from journeyline.events.spec import PRESETS, Columns, LogSpec, UnitKind, resolve_columns
 
-_CACHE_VERSION = "4"
+_CACHE_VERSION = "5"
 _SAMPLE_RECORDS = 2000
 _KV_SCHEMA = '[{"key":"VARCHAR","value":"JSON"}]'
 _NON_EVENT_CALLS = ("identify", "group", "alias")
@@ -118,8 +118,9 @@ def flatten_log(
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
         with _records(con, path, fmt) as (records, json_files):
-            paths, keyed = _sample_paths(con, records, path)
-            found, resolve, preset = _names(paths, keyed, spec)
+            sample = _sample_paths(con, records, path)
+            keyed = sample.keyed
+            found, resolve, preset = _names(sample.paths, keyed, spec)
             if preset and not spec.preset:
                 spec = LogSpec(**{**spec.__dict__, "preset": preset})
             found.extend(_found_later(con, records, spec, found, keyed))
@@ -151,9 +152,17 @@ def flatten_log(
             if target.is_file() and warnings_file.is_file():
                 warnings = list(json.loads(warnings_file.read_text()))
             else:
-                warnings = _convert(
-                    con, plan.base(records, json_files), exprs, columns, target, path
-                )
+                plan.type_numbers(exprs, columns.time, sample)
+                try:
+                    base = plan.base(records, json_files)
+                    warnings = _convert(con, base, exprs, columns, target, path, plan.numeric)
+                except duckdb.Error as error:
+                    if not plan.numeric or "to numerical" not in str(error):
+                        raise
+                    # A later record's time is text ("2024-…"): read the times as text.
+                    plan.numeric = set()
+                    base = plan.base(records, json_files)
+                    warnings = _convert(con, base, exprs, columns, target, path, plan.numeric)
                 warnings_file.write_text(json.dumps(warnings))
     except duckdb.Error as error:
         bad = _first_bad_line(path) if _JSON_ERROR.search(str(error)) else None
@@ -278,11 +287,19 @@ def _unzip(path: Path, folder: Path) -> list[Path]:
         raise InvalidInput(f"{path}: not a readable zip archive ({error})") from error
 
 
-def _sample_paths(
-    con: Any, records: str, path: Path
-) -> tuple[list[tuple[str, ...]], dict[str, list[str]]]:
-    """Paths to every value seen in the first records, in order of first appearance, and the
-    keys of GA4-style keyed lists."""
+@dataclass
+class _Sample:
+    """What the first records show: every path to a value, in order of first appearance,
+    the keys of GA4-style keyed lists, and the paths whose every value is a JSON number
+    that a DOUBLE holds exactly (below 2^53)."""
+
+    paths: list[tuple[str, ...]]
+    keyed: dict[str, list[str]]
+    numeric: set[tuple[str, ...]]
+
+
+def _sample_paths(con: Any, records: str, path: Path) -> _Sample:
+    """The first records' paths, keyed lists and numeric paths (see `_Sample`)."""
     # json(…) re-serialises each record strictly: DuckDB accepts what its docs-style
     # samples contain (trailing commas), Python's parser then reads the result.
     rows = con.execute(f"SELECT json(json) FROM {records} LIMIT {_SAMPLE_RECORDS}").fetchall()
@@ -290,6 +307,7 @@ def _sample_paths(
         raise InvalidInput(f"{path}: the file holds no events")
     seen: dict[tuple[str, ...], None] = {}
     keyed: dict[str, dict[str, None]] = {}
+    kinds: dict[tuple[str, ...], bool] = {}
     for (text,) in rows:
         try:
             record = json.loads(text)
@@ -299,8 +317,10 @@ def _sample_paths(
             raise InvalidInput(
                 f"{path}: each event must be a JSON object (found {type(record).__name__})"
             )
-        _walk(record, (), seen, keyed)
-    return list(seen), {k: list(v) for k, v in keyed.items()}
+        _walk(record, (), seen, keyed, kinds)
+    return _Sample(
+        list(seen), {k: list(v) for k, v in keyed.items()}, {p for p, n in kinds.items() if n}
+    )
 
 
 def _walk(
@@ -308,12 +328,16 @@ def _walk(
     prefix: tuple[str, ...],
     seen: dict[tuple[str, ...], None],
     keyed: dict[str, dict[str, None]],
+    kinds: dict[tuple[str, ...], bool],
 ) -> None:
     for key, item in value.items():
         here = (*prefix, key)
         seen[here] = None
+        if item is not None:
+            number = isinstance(item, int | float) and not isinstance(item, bool)
+            kinds[here] = kinds.get(here, True) and number and abs(item) < 2**53
         if isinstance(item, dict) and len(here) < 4:
-            _walk(item, here, seen, keyed)
+            _walk(item, here, seen, keyed, kinds)
         elif not prefix and isinstance(item, list) and item and all(_is_kv(x) for x in item):
             names = keyed.setdefault(key, {})
             for entry in item:
@@ -342,6 +366,30 @@ class _Plan:
         self.keyed = keyed
         self.parts: list[tuple[str, ...]] = []
         self.keys: list[tuple[str, str]] = []
+        self.numeric: set[tuple[str, ...]] = set()
+        """Paths read as DOUBLE rather than text (see `type_numbers`)."""
+
+    def type_numbers(self, exprs: dict[str, str], time: str, sample: _Sample) -> None:
+        """Read the time as a number when every sampled value of its paths is a JSON number
+        (Mixpanel's seconds): DuckDB then neither turns each one into text nor the readers
+        parse it back (a sixth of a conversion's time on 10 M events). Only for paths no
+        other column reads, at least one of them sampled and none sampled holding anything
+        else; a later record holding text there fails the read, and `flatten_log` then
+        reads the times as text."""
+        self.numeric = set()
+        sql = exprs.get(time, "")
+        if "__q" in sql:
+            return
+        refs = {name: set(re.findall(r"__p(\d+)", e)) for name, e in exprs.items()}
+        mine = refs.get(time, set())
+        others = set().union(*(r for name, r in refs.items() if name != time))
+        parts = {self.parts[int(i)] for i in mine}
+        sampled = set(sample.paths)
+        if mine & others or not parts & sample.numeric:
+            return
+        if any(p in sampled and p not in sample.numeric for p in parts):
+            return
+        self.numeric = parts
 
     def raw(self, parts: tuple[str, ...]) -> str:
         """SQL for the text at a path (NULL when absent); keyed lists are read by key."""
@@ -370,6 +418,7 @@ class _Plan:
                 f"SELECT {', '.join(picks) or '1 AS __none'} "
                 f"FROM read_json({json_files}, format = 'auto', columns = {schema})"
             )
+        self.numeric = set()  # parsed by path: every value is text
         containers = list(dict.fromkeys(c for c, _ in self.keys))
         paths = [
             "$" + "".join("." + _json_key(x) for x in p)
@@ -400,7 +449,7 @@ class _Plan:
                 if last:
                     if part in node:
                         return None  # an object wanted whole and by its fields
-                    node[part] = "VARCHAR"
+                    node[part] = "DOUBLE" if parts in self.numeric else "VARCHAR"
                 else:
                     child = node.setdefault(part, {})
                     if not isinstance(child, dict):
@@ -574,124 +623,177 @@ def _convert(
     cols: Columns,
     target: Path,
     source: Path,
+    numeric: set[tuple[str, ...]],
 ) -> list[str]:
     """Write the flat Parquet file; return the warnings (rows left out and why).
 
-    One pass parses the records into a temporary table, in parallel: with
-    `preserve_insertion_order` its rows keep the file order, so `rowid` is `__seq` (a
-    `row_number() OVER ()` while parsing would be a streaming window, which reads the file
-    on one thread). One aggregate over it counts what the vendor's rules would change; a
-    clean export (the common case) is then written as it is, otherwise with the rules
-    applied. The table spills to the cache folder when it outgrows memory."""
+    The records are parsed straight into a Parquet file, every one in file order (DuckDB
+    parses in parallel and, with `preserve_insertion_order`, writes in order): the file's
+    row number is the record's. Times that are empty become NULL there, and a Mixpanel
+    `$insert_id` (a collected call's `messageId`) is kept as its 64-bit hash, `__h`. One
+    aggregate over that file then counts what the vendor's rules would change, and one
+    grouping of `__h` finds repeated ids. A clean export (the common case) is then the
+    flat file as it is, with no `__seq` column (the readers number its rows); otherwise
+    the rules are applied in a second file that carries `__seq`, the record's number.
+
+    Repeats are found by hash, then compared on (event, distinct_id, time, `__h`): two
+    different ids would also need the same 64-bit hash to be taken for one."""
     q = _ident
     extra = {k: v for k, v in exprs.items() if k.startswith("__")}
     exprs = {k: v for k, v in exprs.items() if not k.startswith("__")}
-    named = ", ".join(f"{e} AS {q(n)}" for n, e in exprs.items())
-    extras = "".join(f", {e} AS {n}" for n, e in extra.items())
+    time = q(cols.time)
+    if numeric:
+        timeless = f"{time} IS NULL"
+        time_out = exprs[cols.time]
+    else:
+        # Only text of spaces trims to '' (and it starts with one): TRIM runs on those only.
+        t = f"({exprs[cols.time]})"
+        time_out = (
+            f"CASE WHEN {t} = '' OR (starts_with({t}, ' ') AND TRIM({t}) = '') "
+            f"THEN NULL ELSE {t} END"
+        )
+        timeless = f"{time} IS NULL"
+    named = ", ".join(f"{time_out if n == cols.time else e} AS {q(n)}" for n, e in exprs.items())
+    helpers = ""
+    if "__insert_id" in extra:
+        x = extra["__insert_id"]
+        helpers += f", CASE WHEN {x} IS NULL THEN NULL ELSE hash({x}) END AS __h"
+    if "__call" in extra:
+        helpers += f", {extra['__call']} AS __call"
     target.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"SET temp_directory = {_lit(str(target.parent / '.spill'))}")
-    con.execute(f"CREATE TEMP TABLE __stage AS SELECT {named}{extras} FROM ({base}) d")
-    staged = "(SELECT rowid AS __seq, * FROM __stage)"
-    time = q(cols.time)
-    # Only text of spaces trims to '' (and it starts with one): TRIM runs on those rows only.
-    timeless = (
-        f"({time} IS NULL OR {time} = '' OR (starts_with({time}, ' ') AND TRIM({time}) = ''))"
-    )
-    calls = f"__call IN {_NON_EVENT_CALLS}" if cols.preset == "segment" else "false"
-    stitch = {"userId", "anonymousId"} <= set(exprs)
-    counts = [
-        f"COUNT(*) FILTER (WHERE {timeless} AND NOT ({calls}))",
-        f"COUNT(*) FILTER (WHERE {calls})",
-        (
-            'COUNT(*) FILTER (WHERE "userId" IS NULL AND "anonymousId" IS NOT NULL)'
-            if stitch
-            else "0"
-        ),
-        "COUNT(*)",
-    ]
-    no_time, non_events, anonymous, total = con.execute(
-        f"SELECT {', '.join(counts)} FROM __stage"
-    ).fetchone()
-    warnings: list[str] = []
-    keep = []
-    if no_time:
-        warnings.append(
-            f"{no_time} events have no timestamp ('{cols.time}' empty) and are left out"
-        )
-        keep.append(f"NOT {timeless}")
-    if non_events:
-        warnings.append(
-            f"{non_events} identify, group or alias calls are not events: they only link "
-            "anonymous ids to users"
-        )
-        keep.append(f"NOT ({calls})")
-    relation = staged
-    if anonymous:
-        con.execute(
-            f'CREATE TEMP TABLE links AS SELECT "anonymousId" AS a, arg_min("userId", __seq) AS u '
-            f'FROM {staged} s WHERE "userId" IS NOT NULL AND "anonymousId" IS NOT NULL '
-            'GROUP BY "anonymousId"'
-        )
-        relation = (
-            f'(SELECT s.__seq, coalesce(s."userId", links.u) AS "userId", '
-            f"{', '.join('s.' + q(n) for n in exprs if n != 'userId')}"
-            f"{''.join(', s.' + n for n in extra)} "
-            f'FROM {staged} s LEFT JOIN links ON s."userId" IS NULL AND s."anonymousId" = links.a)'
-        )
-    repeats = "__insert_id" in extra and _drop_repeats(con, relation, cols)
-    if repeats:
-        dupes = con.execute("SELECT COUNT(*) FROM __repeated").fetchone()[0]
-        if cols.preset == "segment":
-            warnings.append(
-                f"{dupes} calls repeat an earlier call's messageId (a batch sent again) and "
-                "are counted once, as Segment does"
-            )
-        else:
-            warnings.append(
-                f"{dupes} events repeat an earlier one (same event, distinct_id, time and "
-                "$insert_id) and are counted once, as Mixpanel does"
-            )
-        keep.append("__seq NOT IN (SELECT __seq FROM __repeated)")
-    out = ", ".join(q(n) for n in exprs)
-    tmp = _temp_beside(target)
-    where = f"WHERE {' AND '.join(keep)}" if keep else ""
-    query = f"SELECT __seq, {out} FROM {relation} f {where}"
-    if relation != staged or repeats:
-        # A join (identity links, repeats) may reorder rows; filters alone keep the order.
-        query += " ORDER BY __seq"
+    raw = _temp_beside(target)
+    fixed = _temp_beside(target)
     try:
-        written = con.execute(f"COPY ({query}) TO {_lit(str(tmp))} (FORMAT parquet)").fetchone()[0]
-        if not total or not written:
-            why = "; ".join(warnings) or "the file holds none"
-            raise InvalidInput(f"{source}: no events to read ({why})")
-        os.replace(tmp, target)
+        total = con.execute(
+            f"COPY (SELECT {named}{helpers} FROM ({base}) d) TO {_lit(str(raw))} (FORMAT parquet)"
+        ).fetchone()[0]
+        read = f"read_parquet({_lit(str(raw))}, file_row_number = true)"
+        calls = f"__call IN {_NON_EVENT_CALLS}" if "__call" in extra else "false"
+        stitch = {"userId", "anonymousId"} <= set(exprs)
+        counts = [
+            f"COUNT(*) FILTER (WHERE {timeless} AND NOT ({calls}))",
+            f"COUNT(*) FILTER (WHERE {calls})" if "__call" in extra else "0",
+            (
+                'COUNT(*) FILTER (WHERE "userId" IS NULL AND "anonymousId" IS NOT NULL)'
+                if stitch
+                else "0"
+            ),
+        ]
+        no_time, non_events, anonymous = con.execute(
+            f"SELECT {', '.join(counts)} FROM {read}"
+        ).fetchone()
+        warnings: list[str] = []
+        keep = []
+        if no_time:
+            warnings.append(
+                f"{no_time} events have no timestamp ('{cols.time}' empty) and are left out"
+            )
+            keep.append(f"NOT ({timeless})")
+        if non_events:
+            warnings.append(
+                f"{non_events} identify, group or alias calls are not events: they only "
+                "link anonymous ids to users"
+            )
+            keep.append(f"NOT ({calls})")
+        staged = f"(SELECT file_row_number AS __seq, * EXCLUDE (file_row_number) FROM {read})"
+        relation = staged
+        if anonymous:
+            con.execute(
+                'CREATE OR REPLACE TEMP TABLE links AS SELECT "anonymousId" AS a, '
+                f'arg_min("userId", __seq) AS u FROM {staged} s WHERE "userId" IS NOT NULL '
+                'AND "anonymousId" IS NOT NULL GROUP BY "anonymousId"'
+            )
+            rest = "".join(f", s.{q(n)}" for n in exprs if n != "userId")
+            more = "".join(f", s.{n}" for n in ("__h", "__call") if n in helpers)
+            relation = (
+                f'(SELECT s.__seq, coalesce(s."userId", links.u) AS "userId"{rest}{more} '
+                f'FROM {staged} s LEFT JOIN links ON s."userId" IS NULL AND '
+                's."anonymousId" = links.a)'
+            )
+        repeats = "__insert_id" in extra and _drop_repeats(con, read, relation, cols, total)
+        if repeats:
+            dupes = con.execute("SELECT COUNT(*) FROM __repeated").fetchone()[0]
+            if cols.preset == "segment":
+                warnings.append(
+                    f"{dupes} calls repeat an earlier call's messageId (a batch sent again) "
+                    "and are counted once, as Segment does"
+                )
+            else:
+                warnings.append(
+                    f"{dupes} events repeat an earlier one (same event, distinct_id, time "
+                    "and $insert_id) and are counted once, as Mixpanel does"
+                )
+            keep.append("__seq NOT IN (SELECT __seq FROM __repeated)")
+        if not total:
+            raise InvalidInput(f"{source}: no events to read (the file holds none)")
+        if not keep and relation == staged:
+            os.replace(raw, target)
+            return warnings
+        out = ", ".join(q(n) for n in exprs)
+        where = f"WHERE {' AND '.join(keep)}" if keep else ""
+        query = f"SELECT __seq, {out} FROM {relation} f {where}"
+        if relation != staged or repeats:
+            # A join (identity links, repeats) may reorder rows; filters alone keep the order.
+            query += " ORDER BY __seq"
+        written = con.execute(f"COPY ({query}) TO {_lit(str(fixed))} (FORMAT parquet)").fetchone()[
+            0
+        ]
+        if not written:
+            raise InvalidInput(f"{source}: no events to read ({'; '.join(warnings)})")
+        os.replace(fixed, target)
     finally:
-        tmp.unlink(missing_ok=True)
+        raw.unlink(missing_ok=True)
+        fixed.unlink(missing_ok=True)
     return warnings
 
 
-def _drop_repeats(con: Any, relation: str, cols: Columns) -> bool:
+_SORT_IN_MEMORY = 32_000_000
+"""Up to this many ids, their hashes are sorted in memory (8 bytes each, about twice the
+time of DuckDB's grouping saved); beyond, DuckDB groups them, spilling to disk."""
+
+
+def _drop_repeats(con: Any, read: str, relation: str, cols: Columns, total: int) -> bool:
     """Find the rows repeating an earlier one (`__repeated`: their `__seq`); whether any do.
 
     Mixpanel: same event, distinct_id, time and `$insert_id`; Segment (collector): same
-    `messageId`. Ids are grouped by hash first, so the exact comparison (a window) runs
-    only over the rows whose id hash occurs more than once: none in a clean export."""
+    `messageId`; ids by their hash `__h`. The exact comparison (a window) runs only over
+    the rows whose hash occurs more than once: none in a clean export."""
     q = _ident
-    con.execute(
-        "CREATE TEMP TABLE __repeat_hashes AS SELECT hash(__insert_id) AS h FROM __stage "
-        "WHERE __insert_id IS NOT NULL GROUP BY h HAVING COUNT(*) > 1"
-    )
-    if not con.execute("SELECT COUNT(*) FROM __repeat_hashes").fetchone()[0]:
-        return False
+    hashes = f"SELECT __h FROM {read} WHERE __h IS NOT NULL"
+    if total <= _SORT_IN_MEMORY:
+        import numpy as np
+        import pyarrow as pa
+
+        values = con.execute(hashes).fetchnumpy()["__h"]
+        values.sort()
+        repeated = np.unique(values[1:][values[1:] == values[:-1]])
+        del values
+        if not repeated.size:
+            return False
+        con.register("__repeat_view", pa.table({"h": repeated}))
+        try:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE __repeat_hashes AS SELECT h FROM __repeat_view"
+            )
+        finally:
+            con.unregister("__repeat_view")
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE __repeat_hashes AS SELECT __h AS h FROM "
+            f"({hashes}) x GROUP BY h HAVING COUNT(*) > 1"
+        )
+        if not con.execute("SELECT COUNT(*) FROM __repeat_hashes").fetchone()[0]:
+            return False
     same = (
-        "__insert_id"
+        "__h"
         if cols.preset == "segment"
-        else f"{q(cols.event)}, {q(cols.unit)}, {q(cols.time)}, __insert_id"
+        else f"{q(cols.event)}, {q(cols.unit)}, {q(cols.time)}, __h"
     )
     con.execute(
-        "CREATE TEMP TABLE __repeated AS SELECT __seq FROM (SELECT __seq, min(__seq) OVER "
-        f"(PARTITION BY {same}) AS __first FROM {relation} x WHERE __insert_id IS NOT NULL "
-        "AND hash(__insert_id) IN (SELECT h FROM __repeat_hashes)) r WHERE __seq <> __first"
+        "CREATE OR REPLACE TEMP TABLE __repeated AS SELECT __seq FROM (SELECT __seq, "
+        f"min(__seq) OVER (PARTITION BY {same}) AS __first FROM {relation} x "
+        "WHERE __h IN (SELECT h FROM __repeat_hashes)) r WHERE __seq <> __first"
     )
     return bool(con.execute("SELECT COUNT(*) FROM __repeated").fetchone()[0])
 
@@ -764,7 +866,8 @@ def property_names(path: Path, fmt: str, spec: LogSpec, limit: int = 400) -> lis
     try:
         con.execute("SET enable_progress_bar = false")
         with _records(con, path, fmt) as (records, _files):
-            paths, keyed = _sample_paths(con, records, path)
+            sample = _sample_paths(con, records, path)
+            paths, keyed = sample.paths, sample.keyed
             found, _resolve, _preset = _names(paths, keyed, spec)
     except duckdb.Error as error:
         bad = _first_bad_line(path) if _JSON_ERROR.search(str(error)) else None
