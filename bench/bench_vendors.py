@@ -12,10 +12,13 @@ Two Journeyline figures per vendor, each from a cold conversion cache:
     ordered events table every metric reads (what a report pays before its first metric).
 
 The files are generated once under bench/_work/vendors/ (git-ignored) by DuckDB, in each
-vendor's layout, with one property kept (`plan`, `page_location`); every run is timed
-once, in this process, with 2 DuckDB threads.
+vendor's layout, with one property kept (`plan`, `page_location`). The plain read and the
+conversion are timed `--repeat` times each (default 3), taken in turn so that both see the
+same page cache and the same machine load, and the medians compared; the load is timed
+once. All in this process, with 2 DuckDB threads.
 
 Run: .venv/bin/python bench/bench_vendors.py [--events 10000000] [--vendors mixpanel,ga4]
+     [--repeat 3]
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -102,18 +106,25 @@ def plain_read(path: Path) -> float:
     return elapsed
 
 
-def journeyline_read(path: Path, vendor: str, prop: str) -> tuple[float, float, int]:
-    """Seconds to convert (cold cache) and to load whole (cold cache), and the events loaded."""
+def journeyline_convert(path: Path, vendor: str, prop: str) -> float:
+    """Seconds to convert the export to its flat Parquet file (cold cache)."""
     from journeyline.events import LogSpec
-    from journeyline.events.engine import DuckDBEngine
-    from journeyline.events.readers import load_events
     from journeyline.events.vendors import flatten_log
 
     spec = LogSpec(preset=vendor, props=(prop,))
     with tempfile.TemporaryDirectory(prefix="bench-vendors-") as cache:
         start = time.perf_counter()
         flatten_log(path, "jsonl", spec, Path(cache))
-        convert = time.perf_counter() - start
+        return time.perf_counter() - start
+
+
+def journeyline_load(path: Path, vendor: str, prop: str) -> tuple[float, int]:
+    """Seconds to load the export whole (cold cache), and the events loaded."""
+    from journeyline.events import LogSpec
+    from journeyline.events.engine import DuckDBEngine
+    from journeyline.events.readers import load_events
+
+    spec = LogSpec(preset=vendor, props=(prop,))
     with tempfile.TemporaryDirectory(prefix="bench-vendors-") as cache:
         os.environ["JOURNEYLINE_CACHE_DIR"] = cache
         engine = DuckDBEngine(threads=THREADS)
@@ -125,20 +136,24 @@ def journeyline_read(path: Path, vendor: str, prop: str) -> tuple[float, float, 
         finally:
             engine.close()
             del os.environ["JOURNEYLINE_CACHE_DIR"]
-    return convert, load, events
+    return load, events
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000_000, help="events per vendor")
     parser.add_argument("--vendors", default=",".join(LAYOUTS), help="comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="timings of each read (median)")
     parser.add_argument("--clean", action="store_true", help="delete the generated files after")
     args = parser.parse_args(argv)
     vendors = [v.strip() for v in args.vendors.split(",") if v.strip()]
     unknown = [v for v in vendors if v not in LAYOUTS]
     if unknown:
         parser.error(f"unknown vendor(s) {', '.join(unknown)} (known: {', '.join(LAYOUTS)})")
-    print(f"{args.events:,} events per vendor, DuckDB threads={THREADS}")
+    print(
+        f"{args.events:,} events per vendor, DuckDB threads={THREADS}, "
+        f"median of {args.repeat} (plain read and conversion taken in turn)"
+    )
     print(
         f"{'vendor':<10} {'MB':>7} {'read_json':>10} {'convert':>9} {'ratio':>6} {'load':>7} {'ratio':>6}"
     )
@@ -147,8 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         path = build(vendor, args.events)
         built = time.perf_counter() - start
-        plain = plain_read(path)
-        convert, load, events = journeyline_read(path, vendor, LAYOUTS[vendor][1])
+        plains, converts = [], []
+        for _ in range(max(args.repeat, 1)):
+            plains.append(plain_read(path))
+            converts.append(journeyline_convert(path, vendor, LAYOUTS[vendor][1]))
+        plain, convert = statistics.median(plains), statistics.median(converts)
+        load, events = journeyline_load(path, vendor, LAYOUTS[vendor][1])
         assert events == args.events, (vendor, events)
         ratio = convert / plain
         ok &= ratio <= MAX_RATIO
@@ -156,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{vendor:<10} {size:>7.0f} {plain:>9.2f}s {convert:>8.2f}s {ratio:>5.2f}x "
             f"{load:>6.2f}s {load / plain:>5.2f}x   (file built in {built:.0f} s)"
+        )
+        print(
+            f"{'':<10} {'':>7} runs: read_json {', '.join(f'{x:.2f}' for x in plains)}; "
+            f"convert {', '.join(f'{x:.2f}' for x in converts)}"
         )
         if args.clean:
             path.unlink()

@@ -422,3 +422,100 @@ def test_a_large_export_keeps_file_order_and_drops_only_true_repeats(tmp_path: P
     gone = {*repeats, 250_000}
     assert [seq for seq, _ in rows] == [i for i in range(n) if i not in gone]
     assert all(int(time) == t0 + seq for seq, time in rows)
+
+
+def _flat_schema(path: Path) -> dict[str, str]:
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
+    finally:
+        con.close()
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+def test_numeric_times_are_read_as_numbers_and_a_clean_export_needs_no_numbering(
+    tmp_path: Path,
+) -> None:
+    """Mixpanel's seconds stay numbers in the flat file, and an export the vendor's rules
+    leave whole is written once, its row numbers the records' (no `__seq` column)."""
+    from journeyline.events.vendors import flatten_log
+
+    rows = [
+        {
+            "event": "e",
+            "properties": {"time": 1_700_000_000 + i, "distinct_id": "u", "$insert_id": f"i{i}"},
+        }
+        for i in range(10)
+    ]
+    flat = flatten_log(
+        lines(tmp_path / "mp.jsonl", rows), "jsonl", LogSpec(preset="mixpanel"), tmp_path
+    )
+    schema = _flat_schema(flat.path)
+    assert schema["time"] == "DOUBLE" and "__seq" not in schema
+    with open_log(tmp_path / "mp.jsonl", LogSpec(preset="mixpanel")) as log:
+        assert log.total_events == 10
+        assert log.period_start.isoformat() == "2023-11-14T22:13:20+00:00"
+
+
+def test_a_text_time_after_the_sampled_numbers_is_read_as_text(tmp_path: Path) -> None:
+    """The first 2,000 records decide that times are numbers; a later ISO time makes the
+    reader read them all as text, and both kinds land on the same clock."""
+    from journeyline.events.vendors import flatten_log
+
+    rows: list[dict[str, Any]] = [
+        {"event": "a", "properties": {"time": 1_700_000_000, "distinct_id": f"u{i}"}}
+        for i in range(2_500)
+    ]
+    rows.append({"event": "b", "properties": {"time": "2023-11-14T22:13:30", "distinct_id": "u0"}})
+    path = lines(tmp_path / "mp.jsonl", rows)
+    flat = flatten_log(path, "jsonl", LogSpec(preset="mixpanel"), tmp_path / "flat")
+    assert _flat_schema(flat.path)["time"] == "VARCHAR"
+    assert (["a", "b"], 1) in paths(path, LogSpec(preset="mixpanel"))
+
+
+def test_nanosecond_integers_keep_their_precision(tmp_path: Path) -> None:
+    """Integers past 2^53 would lose digits as DOUBLE: they are read as text."""
+    rows = [
+        {
+            "event": "e",
+            "properties": {"time": 1_700_000_000_123_456_789 + i * 1000, "distinct_id": "u"},
+        }
+        for i in range(3)
+    ]
+    with open_log(lines(tmp_path / "mp.jsonl", rows), LogSpec(preset="mixpanel")) as log:
+        assert log.period_start.isoformat() == "2023-11-14T22:13:20.123456+00:00"
+        assert log.period_end.isoformat() == "2023-11-14T22:13:20.123458+00:00"
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_repeats_are_found_by_sorted_hashes_and_by_grouping_alike(
+    in_memory: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Up to `_SORT_IN_MEMORY` ids the hashes are sorted in memory, beyond DuckDB groups
+    them: the same rows are dropped, and the rewritten file numbers the records kept."""
+    import duckdb
+
+    from journeyline.events import vendors
+    from journeyline.events.vendors import flatten_log
+
+    if not in_memory:
+        monkeypatch.setattr(vendors, "_SORT_IN_MEMORY", 0)
+    rows = []
+    for i in range(5_000):
+        j = i - 1 if i % 1_000 == 999 else i  # every 1,000th record repeats the one before
+        props = {"time": 1_700_000_000 + j, "distinct_id": f"u{j % 7}", "$insert_id": f"i{j}"}
+        rows.append({"event": "e", "properties": props})
+    rows.append({"event": "other", "properties": {**rows[0]["properties"]}})  # same id, other event
+    flat = flatten_log(
+        lines(tmp_path / "mp.jsonl", rows), "jsonl", LogSpec(preset="mixpanel"), tmp_path
+    )
+    assert flat.warnings == [
+        "5 events repeat an earlier one (same event, distinct_id, time and $insert_id) and "
+        "are counted once, as Mixpanel does"
+    ]
+    con = duckdb.connect()
+    seqs = [r[0] for r in con.execute(f"SELECT __seq FROM read_parquet('{flat.path}')").fetchall()]
+    con.close()
+    assert seqs == [i for i in range(5_001) if i % 1_000 != 999]
