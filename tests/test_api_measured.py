@@ -233,6 +233,66 @@ def test_renders_exports_and_share_links_carry_the_lane(world: World) -> None:
     assert not {"log", "refresh", "matchers", "map"} & measured.keys()
 
 
+def test_a_share_link_measures_stale_figures_again_by_itself(world: World) -> None:
+    """Nobody opens the board: the share page's read finds the figures stale, the server
+    measures them again as the link's maker, and a later read of the link has them fresh."""
+    source = upload(world)
+    map_id = new_map(world, source)
+    lane(world, map_id)
+    base = f"/api/workspaces/{world.workspace}/maps/{map_id}"
+    token = world.client("editor").post(f"{base}/share-links", json={}).json()["token"]
+    shown = world.client("anonymous").get(f"/api/shared/{token}").json()["measured"]
+    assert shown["stale"] is False and shown["refreshing"] is False
+    from journeyline.events.sources import convert
+
+    path = world.app.state.event_sources.data_path(source)
+    incoming = path.parent / "more.csv"
+    incoming.write_text(CSV + "u5,view,2024-03-14T10:00:00Z,pro\n")
+    convert(incoming, "trial.csv", {}, path.with_suffix(".next"))
+    path.with_suffix(".next").replace(path)
+    stale = world.client("anonymous").get(f"/api/shared/{token}").json()["measured"]
+    assert stale["stale"] is True and stale["refreshing"] is True
+    assert stale["steps"][0]["units"] == 4  # the last figures, at once
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        fresh = world.client("anonymous").get(f"/api/shared/{token}").json()["measured"]
+        if not fresh["stale"]:
+            break
+        time.sleep(0.1)
+    assert fresh["stale"] is False and fresh["refreshing"] is False
+    assert fresh["steps"][0]["units"] == 5 and fresh["entrants"] == 5
+
+
+def test_a_share_link_whose_maker_left_keeps_its_last_figures(world: World) -> None:
+    """The link measures as its maker: once the maker has left the workspace, the stale
+    figures stay as they were, marked stale, and the page still opens."""
+    source = upload(world)
+    map_id = new_map(world, source)
+    lane(world, map_id)
+    base = f"/api/workspaces/{world.workspace}/maps/{map_id}"
+    token = world.client("editor").post(f"{base}/share-links", json={}).json()["token"]
+    editor = world.actors["editor"].account_id
+    removed = world.client("owner").delete(f"/api/workspaces/{world.workspace}/members/{editor}")
+    assert removed.status_code == 204, removed.text
+    from journeyline.events.sources import convert
+
+    path = world.app.state.event_sources.data_path(source)
+    incoming = path.parent / "more.csv"
+    incoming.write_text(CSV + "u5,view,2024-03-14T10:00:00Z,pro\n")
+    convert(incoming, "trial.csv", {}, path.with_suffix(".next"))
+    path.with_suffix(".next").replace(path)
+    lanes = world.app.state.measured_lanes
+    for _ in range(3):
+        reply = world.client("anonymous").get(f"/api/shared/{token}")
+        assert reply.status_code == 200, reply.text
+        measured = reply.json()["measured"]
+        assert measured["stale"] is True and measured["steps"][0]["units"] == 4
+        deadline = time.monotonic() + 10
+        while lanes._running and time.monotonic() < deadline:  # the refresh tried, and failed
+            time.sleep(0.05)
+    assert not lanes._running
+
+
 def test_a_collected_source_refreshes_the_lane_from_its_new_events_only(world: World) -> None:
     import base64
 

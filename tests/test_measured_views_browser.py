@@ -146,3 +146,76 @@ def test_share_page_and_presentation_show_the_boards_figures(
     assert size >= 14
     assert_no_serious_violations(page, where="the presentation's stage slide, measured")
     page.context.close()
+
+
+def test_a_share_page_left_open_shows_new_events_by_itself(browser: Any, live_app: LiveApp) -> None:
+    """Events arrive after the board last measured the map: the share page shows the last
+    figures marked as being measured again, then the fresh ones, without a reload and
+    without anyone opening the board."""
+    import base64
+
+    page = signed_in_page(browser, live_app)
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "journeyline_csrf")
+    headers = {"X-CSRF-Token": csrf}
+    base = f"{live_app.url}/api/workspaces/{live_app.workspace}"
+    created = page.request.post(
+        f"{base}/event-sources", data={"kind": "collector", "name": "Website"}, headers=headers
+    )
+    assert created.ok, created.text()
+    key = created.json()["collector"]["write_key"]
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
+
+    def send(*users: str) -> None:
+        batch = [
+            {
+                "type": "track",
+                "userId": u,
+                "event": "view",
+                "timestamp": f"2024-03-0{i + 1}T10:00:00Z",
+                "messageId": f"{u}-view",
+            }
+            for i, u in enumerate(users)
+        ]
+        sent = page.request.post(
+            f"{live_app.url}/api/collect/v1/batch", data={"batch": batch}, headers=auth
+        )
+        assert sent.ok, sent.text()
+
+    send("u1", "u2")
+    made = page.request.post(
+        f"{base}/maps",
+        data={
+            "name": "Left open",
+            "lanes": ["actions", "measured"],
+            "measured_source": created.json()["id"],
+            "stages": [
+                {"name": "Visit", "steps": [{"name": "View", "events": [{"event": "view"}]}]}
+            ],
+        },
+        headers=headers,
+    )
+    assert made.ok, made.text()
+    map_id = made.json()["id"]
+    measured = page.request.get(f"{base}/maps/{map_id}/measured")
+    assert measured.ok and measured.json()["entrants"] == 2, measured.text()
+    link = page.request.post(f"{base}/maps/{map_id}/share-links", data={}, headers=headers)
+    token = link.json()["token"]
+    send("u3", "u4", "u5")
+
+    stranger = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        view = stranger.new_page()
+        view.goto(f"{live_app.url}/s/{token}")
+        label = view.locator('.lane-label[data-lane="measured"]')
+        label.locator(".measured-stale").wait_for()
+        assert "Stale: measuring again" in (label.text_content() or "")
+        assert "2 users entered" in (label.text_content() or "")
+        # The page reads its link again: the fresh figures replace the stale ones.
+        view.wait_for_function(
+            "() => (document.querySelector('.lane-label[data-lane=\"measured\"]')"
+            "?.textContent ?? '').includes('5 users entered')",
+            timeout=30_000,
+        )
+        assert label.locator(".measured-stale").count() == 0
+    finally:
+        stranger.close()

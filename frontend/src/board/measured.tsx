@@ -22,6 +22,8 @@ export interface MeasuredLane {
   unit: string; entrants: number; date_from: string | null; date_to: string | null;
   period_start: string | null; period_end: string | null; breakdown: string | null; breakdown_values: string[];
   steps: MeasuredStep[]; stale: boolean; computed_at: string;
+  /** A share link's stale lane: being measured again, read the link again for the fresh figures. */
+  refreshing?: boolean;
   /** The share link's lane names the source only (no id or version). */
   source: { id?: string; name: string; kind: string; version?: string; refreshed_at: string | null };
 }
@@ -134,7 +136,7 @@ export function useMeasured(): MeasuredState | null {
 }
 
 const REFRESH_MS = 30000;
-const STALE_RETRY_MS = 2000;
+export const STALE_RETRY_MS = 2000;
 
 export interface LaneTarget { workspaceId: string; mapId: string }
 

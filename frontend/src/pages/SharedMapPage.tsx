@@ -6,7 +6,7 @@ import { ErrorMessage } from "../components/errors";
 import { Loading } from "../components/loading";
 import { label } from "../components/words";
 import { ReadOnlyMap } from "../board/ReadOnlyMap";
-import type { MeasuredLane } from "../board/measured";
+import { STALE_RETRY_MS, type MeasuredLane } from "../board/measured";
 import { useLiveWatch, withShownVotes } from "../board/live/watch";
 import type { JourneyMap, LaneDefinition, Persona, Segment } from "../types";
 import { longDate } from "../components/words";
@@ -14,6 +14,9 @@ import { PersonaCard } from "./avatars";
 import "./pages.css";
 
 interface Shared { label: string; revision: number; map: JourneyMap; personas: Persona[]; segment: Segment | null; lanes?: LaneDefinition[]; measured?: MeasuredLane | null }
+
+/** How many times a share page reads its link again while stale figures are measured again (about 2 minutes). */
+const SHARE_RETRIES = 15;
 
 type View = { kind: "loading" } | { kind: "locked"; wrong: boolean } | { kind: "gone" } | { kind: "error"; error: unknown } | { kind: "shown"; data: Shared };
 
@@ -28,12 +31,14 @@ export function SharedMapPage() {
   // The password that opened it: the live watch and its reads send it again.
   const [unlocked, setUnlocked] = useState<string | undefined>(undefined);
 
-  const open = async (pw?: string) => {
+  // quiet: a read again while shown (stale figures being measured again); a failure keeps the map.
+  const open = async (pw?: string, quiet = false) => {
     try {
       const reply = pw === undefined ? await api.get<Shared>(paths.shared(token)) : await api.post<Shared>(paths.shared(token), { password: pw });
       setUnlocked(pw);
       setView({ kind: "shown", data: reply.data });
     } catch (e) {
+      if (quiet && !(e instanceof ApiError && [401, 404, 410].includes(e.status))) return;
       if (e instanceof ApiError && e.status === 401) setView({ kind: "locked", wrong: pw !== undefined });
       else if (e instanceof ApiError && (e.status === 404 || e.status === 410)) setView({ kind: "gone" });
       else setView({ kind: "error", error: e });
@@ -46,6 +51,23 @@ export function SharedMapPage() {
   // The map updates as the team edits it (the link's live document, read-only).
   const shown = view.kind === "shown";
   const live = useLiveWatch(shown ? { path: paths.shared(token), params: unlocked ? { password: unlocked } : {} } : null, () => void open(unlocked));
+  // Stale figures are being measured again on the server: read the link again until they are
+  // fresh (at most SHARE_RETRIES times, a little longer apart each time).
+  const refreshing = view.kind === "shown" && !!view.data.measured?.stale && !!view.data.measured?.refreshing;
+  const [retries, setRetries] = useState(0);
+  useEffect(() => {
+    if (!refreshing) {
+      setRetries(0);
+      return;
+    }
+    if (retries >= SHARE_RETRIES) return;
+    const timer = setTimeout(() => {
+      setRetries((n) => n + 1);
+      void open(unlocked, true);
+    }, STALE_RETRY_MS * Math.min(1 + retries, 5));
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [refreshing, retries]);
   useEffect(() => {
     document.title = view.kind === "shown" ? `${view.data.map.name} · Journeyline` : "Shared journey map · Journeyline";
   }, [view]);
@@ -142,8 +164,8 @@ function SharedMap({ data }: { data: Shared }) {
         </section>
       )}
       <section className="shared-board" aria-label="Journey map">
-        {/* The Measured lane as last measured (the link's snapshot: it does not measure again). */}
-        <ReadOnlyMap map={map} personas={personas} lanes={data.lanes} measured={{ lane: data.measured ?? null, live: false }} />
+        {/* The Measured lane as last measured; when stale, the server measures it again and the page reads the link again. */}
+        <ReadOnlyMap map={map} personas={personas} lanes={data.lanes} measured={{ lane: data.measured ?? null, live: !!data.measured?.refreshing }} />
       </section>
     </article>
   );

@@ -421,6 +421,26 @@ class MeasuredLanes:
         unchanged when it shows no Measured lane or was never measured."""
         return self.drawn(workspace_id, journey)[0]
 
+    def refresh(self, actor: Actor, workspace_id: str, journey: JourneyMap) -> None:
+        """Measure the map's default view again in the background, once at a time per map
+        (a share page whose snapshot is stale: the next read shows the fresh figures).
+        Failures are left for the next request to report, as for `lane`."""
+        if not journey.measured_source:
+            return
+        request = LaneRequest()
+        source_id = journey.measured_source
+        slot = (workspace_id, journey.id, source_id, matchers_key(journey), request)
+        with self._lock:
+            if slot in self._running:
+                return
+            self._running.add(slot)
+        threading.Thread(
+            target=self._background,
+            args=(actor, workspace_id, journey, request, source_id, slot),
+            daemon=True,
+            name=f"measured-{journey.id}",
+        ).start()
+
     def drawn(
         self, workspace_id: str, journey: JourneyMap
     ) -> tuple[JourneyMap, dict[str, Any] | None]:

@@ -273,6 +273,9 @@ class SharedMap:
     snapshot are found by it)."""
     measured: dict[str, Any] | None = None
     """The map's Measured lane as last measured (the lane's JSON, public keys only), or None."""
+    shared_by: str = ""
+    """The account that made the link (not shown): a stale Measured lane is measured again
+    in its name, with its access to the workspace."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (nothing of the workspace beyond what the map names)."""
@@ -365,4 +368,11 @@ def _shown(
     # Only what the map names: its personas, its segment and its custom lanes.
     scoped = map_workspace(workspace_of(workspace_record, [], editable=False), journey)
     scoped.id, scoped.name, scoped.analysis = "", "", {}
-    return SharedMap(journey, scoped, record.revision, link.label, record.workspace_id)
+    return SharedMap(
+        journey,
+        scoped,
+        record.revision,
+        link.label,
+        record.workspace_id,
+        shared_by=link.created_by or "",
+    )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, Field
 
 from journeyline.store import sharing
+from journeyline.store.access import Actor
 from journeyline.store.accounts import hash_secret
 from journeyline.store.errors import ShareLinkLocked
 from journeyline.store.files import shared_file_urls
@@ -54,7 +55,16 @@ def _measured(request: Request, shared: sharing.SharedMap) -> sharing.SharedMap:
     """The shared map with its Measured lane's last figures on its steps, and the lane itself
     (`measured`: the board's lane JSON, for the share page's Measured lane)."""
     lanes = request.app.state.measured_lanes
-    shared.journey, shared.measured = lanes.drawn(shared.workspace_id, shared.journey)
+    journey = shared.journey
+    shared.journey, shared.measured = lanes.drawn(shared.workspace_id, journey)
+    if shared.measured is not None:
+        # Stale (new events, another source, changed matchers): measured again in the
+        # background as the link's maker; `refreshing` tells the page to read it again.
+        refreshing = bool(shared.measured["stale"]) and bool(shared.shared_by)
+        if refreshing:
+            maker = Actor(account_id=shared.shared_by, name="share link")
+            lanes.refresh(maker, shared.workspace_id, journey)
+        shared.measured["refreshing"] = refreshing
     return shared
 
 
