@@ -72,6 +72,17 @@ def new_map(world: World, source: str) -> str:
     return str(response.json()["id"])
 
 
+def add_a_viewer(world: World, source: str) -> None:
+    """The source read again with one more viewer, u5 (its file changes)."""
+    from journeyline.events.sources import convert
+
+    path = world.app.state.event_sources.data_path(source)
+    incoming = path.parent / "more.csv"
+    incoming.write_text(CSV + "u5,view,2024-03-14T10:00:00Z,pro\n")
+    convert(incoming, "trial.csv", {}, path.with_suffix(".next"))
+    path.with_suffix(".next").replace(path)
+
+
 def lane(world: World, map_id: str, **query: str) -> dict:  # type: ignore[type-arg]
     response = world.client("viewer").get(
         f"/api/workspaces/{world.workspace}/maps/{map_id}/measured", params=query
@@ -243,13 +254,7 @@ def test_a_share_link_measures_stale_figures_again_by_itself(world: World) -> No
     token = world.client("editor").post(f"{base}/share-links", json={}).json()["token"]
     shown = world.client("anonymous").get(f"/api/shared/{token}").json()["measured"]
     assert shown["stale"] is False and shown["refreshing"] is False
-    from journeyline.events.sources import convert
-
-    path = world.app.state.event_sources.data_path(source)
-    incoming = path.parent / "more.csv"
-    incoming.write_text(CSV + "u5,view,2024-03-14T10:00:00Z,pro\n")
-    convert(incoming, "trial.csv", {}, path.with_suffix(".next"))
-    path.with_suffix(".next").replace(path)
+    add_a_viewer(world, source)
     stale = world.client("anonymous").get(f"/api/shared/{token}").json()["measured"]
     assert stale["stale"] is True and stale["refreshing"] is True
     assert stale["steps"][0]["units"] == 4  # the last figures, at once
@@ -274,13 +279,7 @@ def test_a_share_link_whose_maker_left_keeps_its_last_figures(world: World) -> N
     editor = world.actors["editor"].account_id
     removed = world.client("owner").delete(f"/api/workspaces/{world.workspace}/members/{editor}")
     assert removed.status_code == 204, removed.text
-    from journeyline.events.sources import convert
-
-    path = world.app.state.event_sources.data_path(source)
-    incoming = path.parent / "more.csv"
-    incoming.write_text(CSV + "u5,view,2024-03-14T10:00:00Z,pro\n")
-    convert(incoming, "trial.csv", {}, path.with_suffix(".next"))
-    path.with_suffix(".next").replace(path)
+    add_a_viewer(world, source)
     lanes = world.app.state.measured_lanes
     for _ in range(3):
         reply = world.client("anonymous").get(f"/api/shared/{token}")

@@ -654,19 +654,19 @@ def _convert(
         )
         timeless = f"{time} IS NULL"
     named = ", ".join(f"{time_out if n == cols.time else e} AS {q(n)}" for n, e in exprs.items())
-    helpers = ""
+    helpers: dict[str, str] = {}
     if "__insert_id" in extra:
         x = extra["__insert_id"]
-        helpers += f", CASE WHEN {x} IS NULL THEN NULL ELSE hash({x}) END AS __h"
+        helpers["__h"] = f"CASE WHEN {x} IS NULL THEN NULL ELSE hash({x}) END"
     if "__call" in extra:
-        helpers += f", {extra['__call']} AS __call"
+        helpers["__call"] = extra["__call"]
     target.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"SET temp_directory = {_lit(str(target.parent / '.spill'))}")
     raw = _temp_beside(target)
     fixed = _temp_beside(target)
     try:
         total = con.execute(
-            f"COPY (SELECT {named}{helpers} FROM ({base}) d) TO {_lit(str(raw))} (FORMAT parquet)"
+            f"COPY (SELECT {named}{''.join(f', {e} AS {n}' for n, e in helpers.items())} FROM ({base}) d) TO {_lit(str(raw))} (FORMAT parquet)"
         ).fetchone()[0]
         read = f"read_parquet({_lit(str(raw))}, file_row_number = true)"
         calls = f"__call IN {_NON_EVENT_CALLS}" if "__call" in extra else "false"
@@ -705,7 +705,7 @@ def _convert(
                 'AND "anonymousId" IS NOT NULL GROUP BY "anonymousId"'
             )
             rest = "".join(f", s.{q(n)}" for n in exprs if n != "userId")
-            more = "".join(f", s.{n}" for n in ("__h", "__call") if n in helpers)
+            more = "".join(f", s.{n}" for n in helpers)
             relation = (
                 f'(SELECT s.__seq, coalesce(s."userId", links.u) AS "userId"{rest}{more} '
                 f'FROM {staged} s LEFT JOIN links ON s."userId" IS NULL AND '
