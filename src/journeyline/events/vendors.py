@@ -641,18 +641,16 @@ def _convert(
     q = _ident
     extra = {k: v for k, v in exprs.items() if k.startswith("__")}
     exprs = {k: v for k, v in exprs.items() if not k.startswith("__")}
-    time = q(cols.time)
-    if numeric:
-        timeless = f"{time} IS NULL"
-        time_out = exprs[cols.time]
-    else:
+    # Empty times are written as NULL, so a time is missing exactly when it is NULL.
+    timeless = f"{q(cols.time)} IS NULL"
+    time_out = exprs[cols.time]
+    if not numeric:
         # Only text of spaces trims to '' (and it starts with one): TRIM runs on those only.
-        t = f"({exprs[cols.time]})"
+        t = f"({time_out})"
         time_out = (
             f"CASE WHEN {t} = '' OR (starts_with({t}, ' ') AND TRIM({t}) = '') "
             f"THEN NULL ELSE {t} END"
         )
-        timeless = f"{time} IS NULL"
     named = ", ".join(f"{time_out if n == cols.time else e} AS {q(n)}" for n, e in exprs.items())
     helpers: dict[str, str] = {}
     if "__insert_id" in extra:
